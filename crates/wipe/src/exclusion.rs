@@ -1,0 +1,274 @@
+//! Which drives may be wiped: the boot medium, mounted or swapped-on drives, drives held by
+//! device-mapper/md/LVM, read-only and memory-backed devices are excluded, each with a reason.
+//! Loop devices are wiped only when a technician names them explicitly.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::device::{Drive, list_dir, partition_names, read_attr};
+
+/// Whether a drive may be wiped, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Nothing on this machine uses it.
+    Wipeable,
+    /// Wiped only when named explicitly as a target (loop devices).
+    ExplicitOnly { reason: String },
+    /// Never wiped.
+    Excluded { reason: String },
+}
+
+impl Verdict {
+    /// True if naming the drive explicitly is enough to wipe it.
+    pub fn allows_explicit(&self) -> bool {
+        !matches!(self, Self::Excluded { .. })
+    }
+
+    /// The exclusion reason, if any.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Wipeable => None,
+            Self::ExplicitOnly { reason } | Self::Excluded { reason } => Some(reason),
+        }
+    }
+}
+
+/// What the running system uses: mounts, swap, the boot medium. Read once per discovery.
+#[derive(Debug, Default)]
+pub(crate) struct SystemState {
+    /// Mount points by drive name.
+    mounts: HashMap<String, Vec<String>>,
+    /// Active swap areas by drive name.
+    swaps: HashMap<String, Vec<String>>,
+    /// Drives the system booted from, with the evidence.
+    boot: HashMap<String, String>,
+    /// Holders (dm-0, md0) by drive name.
+    holders: HashMap<String, Vec<String>>,
+}
+
+impl SystemState {
+    pub(crate) fn read(root: &Path, drives: &[String]) -> Self {
+        let index = DeviceIndex::build(root, drives);
+        let mut state = Self::default();
+        let mountinfo = fs::read_to_string(root.join("proc/self/mountinfo")).unwrap_or_default();
+        for mount in mountinfo.lines().filter_map(MountEntry::parse) {
+            let Some(drive) = index
+                .by_devnum(mount.devnum)
+                .or_else(|| index.by_dev_path(mount.source))
+            else {
+                continue;
+            };
+            let point = unescape_mount(mount.point);
+            if point == "/" {
+                state.boot.insert(drive.clone(), "holds the root file system /".into());
+            } else if point == "/run/live/medium" {
+                state.boot.insert(drive.clone(), "is the live boot medium (/run/live/medium)".into());
+            }
+            state.mounts.entry(drive.clone()).or_default().push(point);
+        }
+        let swaps = fs::read_to_string(root.join("proc/swaps")).unwrap_or_default();
+        for path in swaps.lines().skip(1).filter_map(|l| l.split_whitespace().next()) {
+            if let Some(drive) = index.by_dev_path(path) {
+                state.swaps.entry(drive.clone()).or_default().push(path.to_owned());
+            }
+        }
+        let cmdline = fs::read_to_string(root.join("proc/cmdline")).unwrap_or_default();
+        if let Some(spec) = cmdline.split_whitespace().find_map(|w| w.strip_prefix("root=")) {
+            if let Some(drive) = resolve_root_spec(root, spec).and_then(|n| index.by_name(&n)) {
+                state
+                    .boot
+                    .entry(drive.clone())
+                    .or_insert_with(|| format!("is the root device named on the kernel command line (root={spec})"));
+            }
+        }
+        for name in drives {
+            let dir = root.join("sys/block").join(name);
+            let mut held: Vec<String> = list_dir(&dir.join("holders")).collect();
+            for part in partition_names(&dir) {
+                held.extend(list_dir(&dir.join(&part).join("holders")));
+            }
+            if !held.is_empty() {
+                held.sort();
+                state.holders.insert(name.clone(), held);
+            }
+        }
+        state
+    }
+
+    /// The verdict for one drive; all reasons that apply are named.
+    pub(crate) fn verdict(&self, drive: &Drive) -> Verdict {
+        let mut reasons = Vec::new();
+        if let Some(why) = self.boot.get(&drive.name) {
+            reasons.push(format!("boot medium: {why}"));
+        }
+        if let Some(points) = self.mounts.get(&drive.name) {
+            reasons.push(format!("mounted at {}", points.join(", ")));
+        }
+        if let Some(areas) = self.swaps.get(&drive.name) {
+            reasons.push(format!("swap in use on {}", areas.join(", ")));
+        }
+        if let Some(holders) = self.holders.get(&drive.name) {
+            reasons.push(format!(
+                "held by {} (device-mapper, LVM or md RAID)",
+                holders.join(", ")
+            ));
+        }
+        if drive.read_only {
+            reasons.push("read-only device".into());
+        }
+        if let Some(kind) = virtual_kind(&drive.name) {
+            reasons.push(format!("{kind}, not a drive"));
+        } else if drive.size_bytes == 0 {
+            reasons.push("no medium (size 0)".into());
+        }
+        if !reasons.is_empty() {
+            return Verdict::Excluded { reason: reasons.join("; ") };
+        }
+        if drive.name.starts_with("loop") {
+            return Verdict::ExplicitOnly {
+                reason: "loop device: wiped only when named explicitly".into(),
+            };
+        }
+        Verdict::Wipeable
+    }
+}
+
+fn virtual_kind(name: &str) -> Option<&'static str> {
+    [
+        ("zram", "compressed RAM disk"),
+        ("ram", "RAM disk"),
+        ("dm-", "device-mapper volume"),
+        ("md", "md RAID array"),
+        ("sr", "optical drive"),
+        ("fd", "floppy drive"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| name.starts_with(prefix))
+    .map(|(_, kind)| kind)
+}
+
+/// Maps device numbers and kernel names of drives and their partitions to the drive's name.
+struct DeviceIndex {
+    devnums: HashMap<(u32, u32), String>,
+    names: HashMap<String, String>,
+}
+
+impl DeviceIndex {
+    fn build(root: &Path, drives: &[String]) -> Self {
+        let mut index = Self { devnums: HashMap::new(), names: HashMap::new() };
+        for drive in drives {
+            let dir = root.join("sys/block").join(drive);
+            index.add(&dir, drive, drive);
+            for part in partition_names(&dir) {
+                index.add(&dir.join(&part), &part, drive);
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, dir: &Path, name: &str, drive: &str) {
+        self.names.insert(name.to_owned(), drive.to_owned());
+        if let Some(num) = read_attr(&dir.join("dev")).as_deref().and_then(parse_devnum) {
+            self.devnums.insert(num, drive.to_owned());
+        }
+    }
+
+    fn by_devnum(&self, num: (u32, u32)) -> Option<&String> {
+        self.devnums.get(&num)
+    }
+
+    fn by_name(&self, name: &str) -> Option<&String> {
+        self.names.get(name)
+    }
+
+    /// `/dev/sda1` -> `sda`.
+    fn by_dev_path(&self, path: &str) -> Option<&String> {
+        self.by_name(path.strip_prefix("/dev/")?)
+    }
+}
+
+fn parse_devnum(s: &str) -> Option<(u32, u32)> {
+    let (major, minor) = s.split_once(':')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// One line of `/proc/self/mountinfo` (see proc(5)).
+struct MountEntry<'a> {
+    devnum: (u32, u32),
+    point: &'a str,
+    source: &'a str,
+}
+
+impl<'a> MountEntry<'a> {
+    fn parse(line: &'a str) -> Option<Self> {
+        let (left, right) = line.split_once(" - ")?;
+        let fields: Vec<&str> = left.split(' ').collect();
+        let devnum = parse_devnum(fields.get(2)?)?;
+        let point = fields.get(4)?;
+        let source = right.split(' ').nth(1).unwrap_or("");
+        Some(Self { devnum, point, source })
+    }
+}
+
+/// mountinfo escapes space, tab, newline and backslash as octal (`\040`).
+fn unescape_mount(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('\\') {
+        out.push_str(&rest[..pos]);
+        let code = rest.get(pos + 1..pos + 4).and_then(|o| u8::from_str_radix(o, 8).ok());
+        match code {
+            Some(byte) => {
+                out.push(char::from(byte));
+                rest = &rest[pos + 4..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[pos + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `root=/dev/sda2`, `root=UUID=...`, `PARTUUID=`, `LABEL=` -> kernel name via /dev/disk/by-*.
+fn resolve_root_spec(root: &Path, spec: &str) -> Option<String> {
+    let link = [
+        ("UUID=", "dev/disk/by-uuid/"),
+        ("PARTUUID=", "dev/disk/by-partuuid/"),
+        ("LABEL=", "dev/disk/by-label/"),
+    ]
+    .into_iter()
+    .find_map(|(prefix, dir)| spec.strip_prefix(prefix).map(|v| root.join(dir).join(v)));
+    let target = match link {
+        Some(link) => fs::read_link(link).ok()?,
+        None => spec.strip_prefix("/dev/").map(Into::into)?,
+    };
+    target.file_name()?.to_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mountinfo_line_with_escaped_space() {
+        let line = "36 35 8:1 / /media/usb\\040stick rw,noatime - vfat /dev/sdb1 rw";
+        let m = MountEntry::parse(line).unwrap();
+        assert_eq!(m.devnum, (8, 1));
+        assert_eq!(unescape_mount(m.point), "/media/usb stick");
+        assert_eq!(m.source, "/dev/sdb1");
+        assert!(MountEntry::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn root_spec_plain_device() {
+        assert_eq!(resolve_root_spec(Path::new("/nonexistent"), "/dev/nvme0n1p2").as_deref(), Some("nvme0n1p2"));
+        assert_eq!(resolve_root_spec(Path::new("/nonexistent"), "UUID=abcd"), None);
+    }
+}

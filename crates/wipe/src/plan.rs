@@ -1,0 +1,235 @@
+//! Plan, then execute: a [`WipePlan`] fixes every target and every pass's concrete pattern before
+//! the first byte is written, so it can be shown, confirmed and recorded (and resumed).
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::device::Drive;
+use crate::method::{Method, PassSpec};
+use crate::pattern::{Pattern, StreamKey};
+
+/// Which passes are read back and compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyMode {
+    None,
+    Last,
+    All,
+}
+
+impl FromStr for VerifyMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" | "off" => Ok(Self::None),
+            "last" => Ok(Self::Last),
+            "all" => Ok(Self::All),
+            other => Err(format!("unknown verify mode '{other}' (use none, last or all)")),
+        }
+    }
+}
+
+impl std::fmt::Display for VerifyMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::None => "none",
+            Self::Last => "last",
+            Self::All => "all",
+        })
+    }
+}
+
+/// The method as recorded in plans and results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodRef {
+    pub name: String,
+    pub label: String,
+    pub nist_category: String,
+    pub bsi_name: Option<String>,
+}
+
+impl From<&Method> for MethodRef {
+    fn from(m: &Method) -> Self {
+        Self {
+            name: m.name.to_owned(),
+            label: m.label.to_owned(),
+            nist_category: m.nist_category.to_owned(),
+            bsi_name: m.bsi_name.map(str::to_owned),
+        }
+    }
+}
+
+/// One concrete pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassPlan {
+    /// 1-based pass number.
+    pub number: usize,
+    pub pattern: Pattern,
+    /// Read the whole device back after this pass and compare.
+    pub verify: bool,
+}
+
+/// Where an interrupted wipe continues: this pass, from this byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumePoint {
+    pub pass: usize,
+    pub offset: u64,
+}
+
+/// Everything that will happen to one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrivePlan {
+    pub path: PathBuf,
+    /// The discovered drive (None for regular files).
+    pub drive: Option<Drive>,
+    pub passes: Vec<PassPlan>,
+    #[serde(default)]
+    pub resume: Option<ResumePoint>,
+}
+
+/// What a wipe will do, decided before it starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WipePlan {
+    pub method: MethodRef,
+    pub verify: VerifyMode,
+    pub drives: Vec<DrivePlan>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    #[error("no targets to wipe")]
+    NoTargets,
+    #[error("the operating system's random number generator failed")]
+    Random(#[source] getrandom::Error),
+}
+
+impl WipePlan {
+    /// Resolves `method` into concrete passes for every target. Each target gets its own random
+    /// bytes, PRNG keys and (for Gutmann) pass order.
+    pub fn new(
+        method: &Method,
+        verify: Option<VerifyMode>,
+        targets: Vec<(PathBuf, Option<Drive>)>,
+    ) -> Result<Self, PlanError> {
+        if targets.is_empty() {
+            return Err(PlanError::NoTargets);
+        }
+        let verify = verify.unwrap_or(method.default_verify);
+        let drives = targets
+            .into_iter()
+            .map(|(path, drive)| {
+                Ok(DrivePlan { path, drive, passes: resolve_passes(method, verify)?, resume: None })
+            })
+            .collect::<Result<_, PlanError>>()?;
+        Ok(Self { method: method.into(), verify, drives })
+    }
+
+    /// Total bytes written and read over all passes of all drives (for ETA).
+    pub fn total_passes(&self) -> usize {
+        self.drives.iter().map(|d| d.passes.len()).sum()
+    }
+}
+
+fn resolve_passes(method: &Method, verify: VerifyMode) -> Result<Vec<PassPlan>, PlanError> {
+    let mut patterns: Vec<Pattern> = Vec::with_capacity(method.passes.len());
+    for spec in method.passes {
+        let pattern = match *spec {
+            PassSpec::Byte(byte) => Pattern::Constant { byte },
+            PassSpec::Bytes(bytes) => Pattern::Repeat { bytes: bytes.to_vec() },
+            PassSpec::Random => Pattern::Random { stream: StreamKey::generate().map_err(PlanError::Random)? },
+            PassSpec::RandomByte => Pattern::Constant { byte: random_u64()?.to_le_bytes()[0] },
+            PassSpec::Complement => match patterns.last() {
+                Some(Pattern::Constant { byte }) => Pattern::Constant { byte: !byte },
+                // The method table's compile-time check guarantees a byte pass precedes.
+                _ => Pattern::Constant { byte: 0xFF },
+            },
+        };
+        patterns.push(pattern);
+    }
+    if let Some((from, to)) = method.shuffle {
+        shuffle(&mut patterns[from..to])?;
+    }
+    let last = patterns.len();
+    Ok(patterns
+        .into_iter()
+        .enumerate()
+        .map(|(i, pattern)| PassPlan {
+            number: i + 1,
+            pattern,
+            verify: match verify {
+                VerifyMode::None => false,
+                VerifyMode::Last => i + 1 == last,
+                VerifyMode::All => true,
+            },
+        })
+        .collect())
+}
+
+fn random_u64() -> Result<u64, PlanError> {
+    getrandom::u64().map_err(PlanError::Random)
+}
+
+/// Fisher-Yates with the OS CSPRNG.
+fn shuffle<T>(items: &mut [T]) -> Result<(), PlanError> {
+    for i in (1..items.len()).rev() {
+        let j = usize::try_from(random_u64()? % (i as u64 + 1)).unwrap_or(0);
+        items.swap(i, j);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(name: &str, verify: Option<VerifyMode>) -> Vec<PassPlan> {
+        let m = Method::by_name(name).unwrap();
+        WipePlan::new(m, verify, vec![("x".into(), None)]).unwrap().drives.remove(0).passes
+    }
+
+    #[test]
+    fn complement_follows_random_byte() {
+        let p = plan("dod-3pass", None);
+        let (Pattern::Constant { byte: a }, Pattern::Constant { byte: b }) = (&p[0].pattern, &p[1].pattern) else {
+            panic!("expected constants");
+        };
+        assert_eq!(*b, !*a);
+        assert!(matches!(p[2].pattern, Pattern::Random { .. }));
+        assert!(p[2].verify && !p[1].verify);
+    }
+
+    #[test]
+    fn gutmann_keeps_random_ends_and_shuffles_middle_set() {
+        let p = plan("gutmann", Some(VerifyMode::None));
+        assert_eq!(p.len(), 35);
+        for i in (0..4).chain(31..35) {
+            assert!(matches!(p[i].pattern, Pattern::Random { .. }));
+        }
+        let mut middle: Vec<String> = p[4..31].iter().map(|x| x.pattern.describe()).collect();
+        middle.sort();
+        let mut expected: Vec<String> = crate::method::METHODS
+            .iter()
+            .find(|m| m.name == "gutmann")
+            .unwrap()
+            .passes[4..31]
+            .iter()
+            .map(|s| match s {
+                PassSpec::Byte(b) => Pattern::Constant { byte: *b }.describe(),
+                PassSpec::Bytes(b) => Pattern::Repeat { bytes: b.to_vec() }.describe(),
+                _ => unreachable!(),
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(middle, expected);
+        assert!(p.iter().all(|x| !x.verify));
+    }
+
+    #[test]
+    fn verify_all_marks_every_pass() {
+        assert!(plan("bsi-vsitr", Some(VerifyMode::All)).iter().all(|p| p.verify));
+        assert_eq!(plan("nist-800-88-clear", None)[0].verify, true);
+    }
+}

@@ -1,0 +1,58 @@
+//! Progress as one stream of events. The engine sends them; front ends (indicatif bars, the TUI,
+//! JSON lines, test recorders) consume them. Nothing here knows about terminals.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ranges::LbaRange;
+use crate::report::WipeStatus;
+
+/// Writing a pattern or reading it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Write,
+    Verify,
+}
+
+/// One thing that happened during a wipe. `drive` is the index into the plan's drives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Event {
+    DriveStarted { drive: usize, path: PathBuf, size: u64, passes: usize },
+    PassStarted { drive: usize, pass: usize, passes: usize, phase: Phase, pattern: String },
+    /// `position` bytes of `size` are done in this pass (also the resume offset).
+    Progress {
+        drive: usize,
+        pass: usize,
+        passes: usize,
+        phase: Phase,
+        position: u64,
+        size: u64,
+        bytes_per_sec: f64,
+    },
+    /// Sectors that could not be written or read, or did not match on verify.
+    BadRange { drive: usize, pass: usize, phase: Phase, range: LbaRange, mismatch: bool },
+    /// No progress for `seconds`.
+    Stalled { drive: usize, seconds: u64 },
+    /// A stalled drive moves again.
+    Recovered { drive: usize },
+    DriveFinished { drive: usize, status: WipeStatus },
+}
+
+impl Event {
+    /// The drive this event is about.
+    pub fn drive(&self) -> usize {
+        match self {
+            Self::DriveStarted { drive, .. }
+            | Self::PassStarted { drive, .. }
+            | Self::Progress { drive, .. }
+            | Self::BadRange { drive, .. }
+            | Self::Stalled { drive, .. }
+            | Self::Recovered { drive }
+            | Self::DriveFinished { drive, .. } => *drive,
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Opening wipe targets: whole block devices (exclusively, with O_DIRECT) or regular files.
+//!
+//! Safety rules enforced here, before any byte is written: the target must be a known whole drive
+//! whose verdict allows wiping it when named, or a regular file; the kernel must grant an exclusive
+//! open (a mounted or otherwise claimed device is refused with EBUSY); O_DIRECT is required and
+//! its failure is an error, never a silent fall-back to buffered I/O.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::device::Drive;
+use crate::sys;
+
+/// Why a target cannot be wiped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    #[error("{path}: no such device or file")]
+    NotFound { path: PathBuf },
+    #[error("{path}: permission denied (run as root to wipe block devices)")]
+    PermissionDenied { path: PathBuf },
+    #[error("{path}: refused: {reason}")]
+    Excluded { path: PathBuf, reason: String },
+    #[error("{path}: not a whole drive listed in /sys/block (partitions and unknown devices are refused)")]
+    UnknownDevice { path: PathBuf },
+    #[error("{path}: in use: the kernel refused an exclusive open (mounted, held by RAID/LVM, or opened exclusively elsewhere)")]
+    Busy { path: PathBuf },
+    #[error("{path}: read-only device")]
+    ReadOnly { path: PathBuf },
+    #[error("{path}: not a block device or regular file")]
+    NotWipeable { path: PathBuf },
+    #[error("{path}: O_DIRECT is not supported here; Tabula never falls back to cached writes")]
+    DirectIoUnsupported { path: PathBuf },
+    #[error("{path}: too small to wipe ({size} bytes)")]
+    TooSmall { path: PathBuf, size: u64 },
+    #[error("{path}: size {size} is not a multiple of the {sector}-byte sector")]
+    Misaligned { path: PathBuf, size: u64, sector: u32 },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// What kind of thing the target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    BlockDevice,
+    File,
+}
+
+/// An open, exclusively held wipe target with its geometry.
+#[derive(Debug)]
+pub struct Target {
+    pub path: PathBuf,
+    pub kind: TargetKind,
+    pub size: u64,
+    pub logical_sector: u32,
+    pub physical_sector: u32,
+    file: File,
+}
+
+/// Checks that `path` may be wiped given the discovered drives: a regular file, or a whole drive
+/// whose verdict allows an explicit wipe. Returns the drive record for block devices.
+pub fn check_allowed(path: &Path, drives: &[Drive]) -> Result<Option<Drive>, TargetError> {
+    let meta = fs::metadata(path).map_err(|e| map_open_error(path, e))?;
+    let ft = meta.file_type();
+    if ft.is_file() {
+        return Ok(None);
+    }
+    if !ft.is_block_device() {
+        return Err(TargetError::NotWipeable { path: path.to_owned() });
+    }
+    let canonical = fs::canonicalize(path).map_err(|e| map_open_error(path, e))?;
+    let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let drive = drives
+        .iter()
+        .find(|d| d.name == name)
+        .ok_or_else(|| TargetError::UnknownDevice { path: path.to_owned() })?;
+    if let Some(reason) = drive.verdict.reason().filter(|_| !drive.verdict.allows_explicit()) {
+        return Err(TargetError::Excluded { path: path.to_owned(), reason: reason.to_owned() });
+    }
+    Ok(Some(drive.clone()))
+}
+
+impl Target {
+    /// Opens a target for wiping: `O_RDWR | O_DIRECT`, plus `O_EXCL` for block devices.
+    pub fn open(path: &Path) -> Result<Self, TargetError> {
+        let meta = fs::metadata(path).map_err(|e| map_open_error(path, e))?;
+        let ft = meta.file_type();
+        let kind = if ft.is_block_device() {
+            TargetKind::BlockDevice
+        } else if ft.is_file() {
+            TargetKind::File
+        } else {
+            return Err(TargetError::NotWipeable { path: path.to_owned() });
+        };
+        let mut flags = libc::O_DIRECT;
+        if kind == TargetKind::BlockDevice {
+            // O_EXCL without O_CREAT on a block device: exclusive claim, EBUSY if mounted or claimed.
+            flags |= libc::O_EXCL;
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(flags)
+            .open(path)
+            .map_err(|e| map_open_error(path, e))?;
+        let io_err = |source: nix::Error| TargetError::Io { path: path.to_owned(), source: source.into() };
+        let (size, logical_sector, physical_sector) = match kind {
+            TargetKind::BlockDevice => {
+                if sys::read_only(&file).map_err(io_err)? {
+                    return Err(TargetError::ReadOnly { path: path.to_owned() });
+                }
+                (
+                    sys::device_size(&file).map_err(io_err)?,
+                    sys::logical_sector_size(&file).map_err(io_err)?,
+                    sys::physical_sector_size(&file).map_err(io_err)?,
+                )
+            }
+            TargetKind::File => (meta.len(), 512, 4096),
+        };
+        if size < u64::from(logical_sector) {
+            return Err(TargetError::TooSmall { path: path.to_owned(), size });
+        }
+        if size % u64::from(logical_sector) != 0 {
+            return Err(TargetError::Misaligned { path: path.to_owned(), size, sector: logical_sector });
+        }
+        let target = Self { path: path.to_owned(), kind, size, logical_sector, physical_sector, file };
+        target.probe_direct_io()?;
+        Ok(target)
+    }
+
+    /// File systems without O_DIRECT support (tmpfs) accept the open and fail the first I/O
+    /// with EINVAL: read one sector now so that shows up as a clear error before the wipe.
+    fn probe_direct_io(&self) -> Result<(), TargetError> {
+        let mut buf = crate::buffer::AlignedBuf::new(self.logical_sector as usize);
+        match self.file.read_at(&mut buf, 0) {
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+                Err(TargetError::DirectIoUnsupported { path: self.path.clone() })
+            }
+            // Other read errors (a bad first sector) are the engine's to record, not a refusal.
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes all of `buf` at `offset`.
+    pub fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()> {
+        self.file.write_all_at(buf, offset)
+    }
+
+    /// Reads exactly `buf.len()` bytes at `offset`.
+    pub fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        self.file.read_exact_at(buf, offset)
+    }
+
+    /// Flushes written data to the medium (fdatasync).
+    pub fn sync(&self) -> io::Result<()> {
+        self.file.sync_data()
+    }
+
+    /// Drops the kernel's buffer cache for a block device, so later readers see the medium.
+    pub fn drop_caches(&self) -> io::Result<()> {
+        match self.kind {
+            TargetKind::BlockDevice => sys::flush_buffers(&self.file).map_err(io::Error::from),
+            TargetKind::File => Ok(()),
+        }
+    }
+}
+
+fn map_open_error(path: &Path, e: io::Error) -> TargetError {
+    let path = path.to_owned();
+    match e.raw_os_error() {
+        Some(libc::ENOENT) | Some(libc::ENXIO) | Some(libc::ENODEV) => TargetError::NotFound { path },
+        Some(libc::EACCES) | Some(libc::EPERM) => TargetError::PermissionDenied { path },
+        Some(libc::EBUSY) => TargetError::Busy { path },
+        Some(libc::EROFS) => TargetError::ReadOnly { path },
+        Some(libc::EINVAL) => TargetError::DirectIoUnsupported { path },
+        _ => TargetError::Io { path, source: e },
+    }
+}
