@@ -1,0 +1,370 @@
+//! C2SP signed notes (`signed-note`) with Ed25519 keys: sign, parse, verify, and the standard
+//! text encodings of verifier keys (`name+hash+base64(0x01||key)`) and signer keys
+//! (`PRIVATE+KEY+name+hash+base64(0x01||seed)`), so Go's `golang.org/x/mod/sumdb/note` and other
+//! implementations read our notes and keys.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+/// Signature algorithm byte for Ed25519 in signed-note key ids and key encodings.
+const ALG_ED25519: u8 = 0x01;
+/// The em dash that starts a signature line.
+const SIG_PREFIX: &str = "\u{2014} ";
+
+/// Why a note, key or signature is rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoteError {
+    #[error("invalid key name {0:?}: must be non-empty without spaces or '+'")]
+    InvalidName(String),
+    #[error("malformed verifier or signer key")]
+    MalformedKey,
+    #[error("malformed note: {0}")]
+    Malformed(&'static str),
+    #[error("note has no signature from key {name} ({id:08x})")]
+    NoSignatureFromKey { name: String, id: u32 },
+    #[error("signature from key {0} does not verify")]
+    BadSignature(String),
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains('+') && !name.chars().any(char::is_whitespace)
+}
+
+/// signed-note key id: SHA-256(name || 0x0A || 0x01 || public key)[:4], big endian.
+pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
+    let mut h = Sha256::new();
+    h.update(name.as_bytes());
+    h.update([b'\n', ALG_ED25519]);
+    h.update(public_key);
+    let d = h.finalize();
+    u32::from_be_bytes([d[0], d[1], d[2], d[3]])
+}
+
+/// An Ed25519 note verifier: a key name and public key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NoteVerifier {
+    name: String,
+    key: VerifyingKey,
+    id: u32,
+}
+
+impl fmt::Debug for NoteVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_vkey())
+    }
+}
+
+impl NoteVerifier {
+    pub fn new(name: &str, key: VerifyingKey) -> Result<Self, NoteError> {
+        if !valid_name(name) {
+            return Err(NoteError::InvalidName(name.to_owned()));
+        }
+        let id = key_id(name, key.as_bytes());
+        Ok(Self {
+            name: name.to_owned(),
+            key,
+            id,
+        })
+    }
+
+    /// Parse the standard verifier key text `name+hash+base64(0x01||key)`.
+    pub fn from_vkey(vkey: &str) -> Result<Self, NoteError> {
+        let mut parts = vkey.trim().splitn(3, '+');
+        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(NoteError::MalformedKey);
+        };
+        let raw = B64.decode(b64).map_err(|_| NoteError::MalformedKey)?;
+        let [ALG_ED25519, key @ ..] = raw.as_slice() else {
+            return Err(NoteError::MalformedKey);
+        };
+        let key: [u8; 32] = key.try_into().map_err(|_| NoteError::MalformedKey)?;
+        let key = VerifyingKey::from_bytes(&key).map_err(|_| NoteError::MalformedKey)?;
+        let v = Self::new(name, key)?;
+        if id_hex.len() != 8 || format!("{:08x}", v.id) != id_hex.to_ascii_lowercase() {
+            return Err(NoteError::MalformedKey);
+        }
+        Ok(v)
+    }
+
+    /// The standard verifier key text.
+    pub fn to_vkey(&self) -> String {
+        let mut raw = vec![ALG_ED25519];
+        raw.extend_from_slice(self.key.as_bytes());
+        format!("{}+{:08x}+{}", self.name, self.id, B64.encode(raw))
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn key_id(&self) -> u32 {
+        self.id
+    }
+
+    pub fn public_key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
+    /// Verify `note` (text plus signature block) and return its text. Signatures by other keys
+    /// are ignored, as the spec requires; one valid signature by this key is needed.
+    pub fn verify<'a>(&self, note: &'a str) -> Result<&'a str, NoteError> {
+        let parsed = parse(note)?;
+        let mut found = false;
+        for sig in &parsed.signatures {
+            if sig.name != self.name || sig.key_id != self.id {
+                continue;
+            }
+            found = true;
+            let sig_bytes: [u8; 64] = sig
+                .signature
+                .as_slice()
+                .try_into()
+                .map_err(|_| NoteError::BadSignature(self.name.clone()))?;
+            self.key
+                .verify_strict(parsed.text.as_bytes(), &Signature::from_bytes(&sig_bytes))
+                .map_err(|_| NoteError::BadSignature(self.name.clone()))?;
+        }
+        if found {
+            Ok(parsed.text)
+        } else {
+            Err(NoteError::NoSignatureFromKey {
+                name: self.name.clone(),
+                id: self.id,
+            })
+        }
+    }
+}
+
+/// An Ed25519 note signer. `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct NoteSigner {
+    name: String,
+    key: SigningKey,
+    id: u32,
+}
+
+impl fmt::Debug for NoteSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NoteSigner({}, {:08x}, secret: ***)", self.name, self.id)
+    }
+}
+
+impl NoteSigner {
+    pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<Self, NoteError> {
+        if !valid_name(name) {
+            return Err(NoteError::InvalidName(name.to_owned()));
+        }
+        let key = SigningKey::from_bytes(seed);
+        let id = key_id(name, key.verifying_key().as_bytes());
+        Ok(Self {
+            name: name.to_owned(),
+            key,
+            id,
+        })
+    }
+
+    /// A fresh key from the operating system's random number generator.
+    pub fn generate(name: &str) -> Result<Self, NoteError> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|_| NoteError::MalformedKey)?;
+        Self::from_seed(name, &seed)
+    }
+
+    /// Parse the standard signer key text `PRIVATE+KEY+name+hash+base64(0x01||seed)`.
+    pub fn from_skey(skey: &str) -> Result<Self, NoteError> {
+        let rest = skey
+            .trim()
+            .strip_prefix("PRIVATE+KEY+")
+            .ok_or(NoteError::MalformedKey)?;
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(NoteError::MalformedKey);
+        };
+        let raw = B64.decode(b64).map_err(|_| NoteError::MalformedKey)?;
+        let [ALG_ED25519, seed @ ..] = raw.as_slice() else {
+            return Err(NoteError::MalformedKey);
+        };
+        let seed: [u8; 32] = seed.try_into().map_err(|_| NoteError::MalformedKey)?;
+        let s = Self::from_seed(name, &seed)?;
+        if format!("{:08x}", s.id) != id_hex.to_ascii_lowercase() {
+            return Err(NoteError::MalformedKey);
+        }
+        Ok(s)
+    }
+
+    /// The standard signer key text (secret: store it like a password).
+    pub fn to_skey(&self) -> String {
+        let mut raw = vec![ALG_ED25519];
+        raw.extend_from_slice(self.key.as_bytes());
+        format!(
+            "PRIVATE+KEY+{}+{:08x}+{}",
+            self.name,
+            self.id,
+            B64.encode(raw)
+        )
+    }
+
+    pub fn verifier(&self) -> NoteVerifier {
+        NoteVerifier {
+            name: self.name.clone(),
+            key: self.key.verifying_key(),
+            id: self.id,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sign `text` (which must end in a newline and contain no blank-line signature block) and
+    /// return the full signed note.
+    pub fn sign(&self, text: &str) -> Result<String, NoteError> {
+        check_text(text)?;
+        let sig = self.key.sign(text.as_bytes());
+        let mut raw = self.id.to_be_bytes().to_vec();
+        raw.extend_from_slice(&sig.to_bytes());
+        Ok(format!(
+            "{text}\n{SIG_PREFIX}{} {}\n",
+            self.name,
+            B64.encode(raw)
+        ))
+    }
+}
+
+fn check_text(text: &str) -> Result<(), NoteError> {
+    if !text.ends_with('\n') {
+        return Err(NoteError::Malformed("text does not end in a newline"));
+    }
+    if text.contains("\n\n") {
+        return Err(NoteError::Malformed("text contains a blank line"));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(NoteError::Malformed("text contains control characters"));
+    }
+    Ok(())
+}
+
+/// One signature line of a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteSignature {
+    pub name: String,
+    pub key_id: u32,
+    pub signature: Vec<u8>,
+}
+
+/// A note split into its text and signatures (not yet verified).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedNote<'a> {
+    pub text: &'a str,
+    pub signatures: Vec<NoteSignature>,
+}
+
+/// Split a signed note into text and signature lines.
+pub fn parse(note: &str) -> Result<ParsedNote<'_>, NoteError> {
+    if note.len() > 1 << 20 {
+        return Err(NoteError::Malformed("note is too large"));
+    }
+    let split = note
+        .rfind("\n\n")
+        .ok_or(NoteError::Malformed("no blank line before the signatures"))?;
+    let text = &note[..=split];
+    check_text(text)?;
+    let block = &note[split + 2..];
+    if !block.ends_with('\n') {
+        return Err(NoteError::Malformed(
+            "signature block does not end in a newline",
+        ));
+    }
+    let mut signatures = Vec::new();
+    for line in block.lines() {
+        let rest = line.strip_prefix(SIG_PREFIX).ok_or(NoteError::Malformed(
+            "signature line does not start with an em dash",
+        ))?;
+        let (name, b64) = rest
+            .split_once(' ')
+            .ok_or(NoteError::Malformed("signature line has no name"))?;
+        if !valid_name(name) {
+            return Err(NoteError::InvalidName(name.to_owned()));
+        }
+        let raw = B64
+            .decode(b64)
+            .map_err(|_| NoteError::Malformed("signature is not base64"))?;
+        if raw.len() < 5 {
+            return Err(NoteError::Malformed("signature is too short"));
+        }
+        signatures.push(NoteSignature {
+            name: name.to_owned(),
+            key_id: u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]),
+            signature: raw[4..].to_vec(),
+        });
+    }
+    if signatures.is_empty() {
+        return Err(NoteError::Malformed("note has no signatures"));
+    }
+    Ok(ParsedNote { text, signatures })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_verify_and_tamper() {
+        let s = NoteSigner::from_seed("example.org/log", &[7u8; 32]).unwrap();
+        let v = s.verifier();
+        let note = s.sign("example.org/log\n3\nAAAA\n").unwrap();
+        assert!(note.starts_with("example.org/log\n3\nAAAA\n\n\u{2014} example.org/log "));
+        assert_eq!(v.verify(&note).unwrap(), "example.org/log\n3\nAAAA\n");
+        let tampered = note.replace("\n3\n", "\n4\n");
+        assert_eq!(
+            v.verify(&tampered),
+            Err(NoteError::BadSignature("example.org/log".into()))
+        );
+        let other = NoteSigner::from_seed("example.org/log", &[8u8; 32]).unwrap();
+        assert!(matches!(
+            other.verifier().verify(&note),
+            Err(NoteError::NoSignatureFromKey { .. })
+        ));
+    }
+
+    #[test]
+    fn key_texts_round_trip() {
+        let s = NoteSigner::from_seed("log.example", &[1u8; 32]).unwrap();
+        let v = NoteVerifier::from_vkey(&s.verifier().to_vkey()).unwrap();
+        assert_eq!(v, s.verifier());
+        let s2 = NoteSigner::from_skey(&s.to_skey()).unwrap();
+        assert_eq!(s2.verifier(), s.verifier());
+        assert!(!format!("{s:?}").contains(&s.to_skey()));
+        assert!(NoteVerifier::from_vkey("log.example+00000000+AQ==").is_err());
+        let bad_id = s.verifier().to_vkey().replacen('+', "+f", 1);
+        assert!(NoteVerifier::from_vkey(&bad_id).is_err());
+        assert!(NoteSigner::from_seed("has space", &[1u8; 32]).is_err());
+    }
+
+    /// Known-answer test from the Go reference implementation's documentation
+    /// (golang.org/x/mod/sumdb/note, package doc example): verifier key and a signed note.
+    #[test]
+    fn go_reference_note_verifies() {
+        let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+        let note = "If you think cryptography is the answer to your problem,\n\
+                    then you don't know what your problem is.\n\
+                    \n\
+                    \u{2014} PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+        let v = NoteVerifier::from_vkey(vkey).unwrap();
+        assert_eq!(v.key_id(), 0xc74f20a3);
+        let text = v.verify(note).unwrap();
+        assert!(text.starts_with("If you think"));
+        // Ed25519 is deterministic: the reference signer key reproduces the note byte for byte.
+        let skey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+        let signer = NoteSigner::from_skey(skey).unwrap();
+        assert_eq!(signer.verifier(), v);
+        assert_eq!(signer.sign(text).unwrap(), note);
+    }
+}
