@@ -120,6 +120,7 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
 

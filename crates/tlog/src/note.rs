@@ -312,6 +312,7 @@ pub fn parse(note: &str) -> Result<ParsedNote<'_>, NoteError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
 

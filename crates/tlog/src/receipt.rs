@@ -132,6 +132,7 @@ impl Receipt {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
     use crate::note::NoteSigner;

@@ -268,6 +268,7 @@ impl NodeSource for MemoryTree {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
 

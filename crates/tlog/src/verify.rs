@@ -144,6 +144,7 @@ pub fn verify_consistency(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
     use crate::tree::{MemoryTree, consistency_proof, inclusion_proof, root};
