@@ -1,0 +1,298 @@
+//! Station keys: Ed25519 (RFC 8032) in the standard containers that OpenSSL reads.
+//!
+//! The private key is stored as PKCS#8 PEM (`station.key`, mode 0600), the public key as SPKI
+//! PEM (`station.pem`). The key fingerprint is `sha256:<hex>` of the SPKI DER encoding, so
+//! `openssl pkey -pubin -in station.pem -outform DER | sha256sum` prints the same hex.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::schema::hex;
+
+/// File name of the private key written by [`StationKey::write`].
+pub const PRIVATE_KEY_FILE: &str = "station.key";
+/// File name of the public key written by [`StationKey::write`].
+pub const PUBLIC_KEY_FILE: &str = "station.pem";
+
+/// Errors reading, writing or decoding keys.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The system random number generator failed.
+    #[error("cannot get random bytes for a new key: {0}")]
+    Random(getrandom::Error),
+    /// Reading or writing a key file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The key file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A key file already exists; keys are never overwritten.
+    #[error("{}: already exists; refusing to overwrite a station key", path.display())]
+    Exists {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// The private key file can be read by others than its owner.
+    #[error("{}: permissions {mode:04o} are too open; the private key must be 0600", path.display())]
+    Permissions {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The private key is not an Ed25519 PKCS#8 PEM.
+    #[error("not an Ed25519 private key (PKCS#8 PEM): {0}")]
+    PrivatePem(ed25519_dalek::pkcs8::Error),
+    /// The public key is not an Ed25519 SPKI PEM.
+    #[error("not an Ed25519 public key (SPKI PEM): {0}")]
+    PublicPem(ed25519_dalek::pkcs8::spki::Error),
+}
+
+/// A station's Ed25519 signing key. `Debug` never shows the secret.
+pub struct StationKey {
+    signing: SigningKey,
+}
+
+impl std::fmt::Debug for StationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StationKey")
+            .field("public", &self.public().fingerprint())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StationKey {
+    /// A new key from the operating system's random number generator.
+    pub fn generate() -> Result<Self, KeyError> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(KeyError::Random)?;
+        let signing = SigningKey::from_bytes(&seed);
+        seed.fill(0);
+        Ok(Self { signing })
+    }
+
+    /// A key from its 32-byte RFC 8032 seed (for tests and fixtures).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self {
+            signing: SigningKey::from_bytes(seed),
+        }
+    }
+
+    /// Decode a PKCS#8 PEM private key (as written by [`StationKey::write`] or
+    /// `openssl genpkey -algorithm ed25519`).
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        let signing = SigningKey::from_pkcs8_pem(pem).map_err(KeyError::PrivatePem)?;
+        Ok(Self { signing })
+    }
+
+    /// Load a private key file. Refuses files that group or others may read.
+    pub fn load(path: &Path) -> Result<Self, KeyError> {
+        let io = |source| KeyError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mode = fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Permissions {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+        let pem = fs::read_to_string(path).map_err(io)?;
+        Self::from_pem(&pem)
+    }
+
+    /// The PKCS#8 PEM of the private key.
+    pub fn to_pem(&self) -> Result<String, KeyError> {
+        let pem = self
+            .signing
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(KeyError::PrivatePem)?;
+        Ok(pem.as_str().to_owned())
+    }
+
+    /// Write `DIR/station.key` (PKCS#8 PEM, 0600) and `DIR/station.pem` (SPKI PEM, 0644).
+    /// Creates `DIR` if needed and never overwrites an existing file. Returns both paths.
+    pub fn write(&self, dir: &Path) -> Result<(PathBuf, PathBuf), KeyError> {
+        fs::create_dir_all(dir).map_err(|source| KeyError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let private = dir.join(PRIVATE_KEY_FILE);
+        let public = dir.join(PUBLIC_KEY_FILE);
+        for path in [&private, &public] {
+            if path.exists() {
+                return Err(KeyError::Exists { path: path.clone() });
+            }
+        }
+        write_new(&private, self.to_pem()?.as_bytes(), 0o600)?;
+        write_new(&public, self.public().to_pem()?.as_bytes(), 0o644)?;
+        Ok((private, public))
+    }
+
+    /// The public half.
+    pub fn public(&self) -> PublicKey {
+        PublicKey {
+            verifying: self.signing.verifying_key(),
+        }
+    }
+
+    /// Sign `message` (pure Ed25519, no pre-hash). Returns the 64-byte signature.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+}
+
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
+    let io = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(io)?;
+    // The umask may have removed bits from `mode`; set them exactly.
+    file.set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+/// An Ed25519 public key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    verifying: VerifyingKey,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PublicKey")
+            .field(&self.fingerprint())
+            .finish()
+    }
+}
+
+impl PublicKey {
+    /// Decode an SPKI PEM (`-----BEGIN PUBLIC KEY-----`), as OpenSSL writes it.
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        let verifying = VerifyingKey::from_public_key_pem(pem).map_err(KeyError::PublicPem)?;
+        Ok(Self { verifying })
+    }
+
+    /// Read an SPKI PEM file.
+    pub fn load(path: &Path) -> Result<Self, KeyError> {
+        let pem = fs::read_to_string(path).map_err(|source| KeyError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_pem(&pem)
+    }
+
+    /// The SPKI PEM encoding.
+    pub fn to_pem(&self) -> Result<String, KeyError> {
+        self.verifying
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(KeyError::PublicPem)
+    }
+
+    /// The SPKI DER encoding (44 bytes for Ed25519).
+    pub fn to_der(&self) -> Vec<u8> {
+        // RFC 8410: SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING key }.
+        const PREFIX: [u8; 12] = [
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        let mut der = PREFIX.to_vec();
+        der.extend_from_slice(self.verifying.as_bytes());
+        der
+    }
+
+    /// The raw 32-byte key.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.verifying.as_bytes()
+    }
+
+    /// `sha256:<hex>` of the SPKI DER encoding.
+    pub fn fingerprint(&self) -> String {
+        format!("sha256:{}", hex(&Sha256::digest(self.to_der())))
+    }
+
+    /// Check a 64-byte Ed25519 signature over `message` (strict RFC 8032 checks).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        let Ok(bytes) = <[u8; 64]>::try_from(signature) else {
+            return false;
+        };
+        let signature = Signature::from_bytes(&bytes);
+        self.verifying.verify_strict(message, &signature).is_ok()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_matches_the_pkcs8_crate() {
+        let key = StationKey::from_seed(&[7; 32]).public();
+        let der = key.verifying.to_public_key_der().unwrap();
+        assert_eq!(der.as_bytes(), key.to_der().as_slice());
+    }
+
+    #[test]
+    fn pem_round_trip_and_signature() {
+        let key = StationKey::generate().unwrap();
+        let again = StationKey::from_pem(&key.to_pem().unwrap()).unwrap();
+        assert_eq!(key.public(), again.public());
+        let public = PublicKey::from_pem(&key.public().to_pem().unwrap()).unwrap();
+        let sig = again.sign(b"hello");
+        assert!(public.verify(b"hello", &sig));
+        assert!(!public.verify(b"hellp", &sig));
+        assert!(!public.verify(b"hello", &sig[..63]));
+    }
+
+    #[test]
+    fn write_sets_modes_and_refuses_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = StationKey::generate().unwrap();
+        let (private, public) = key.write(dir.path()).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&private), 0o600);
+        assert_eq!(mode(&public), 0o644);
+        assert_eq!(StationKey::load(&private).unwrap().public(), key.public());
+        assert!(matches!(
+            StationKey::generate().unwrap().write(dir.path()),
+            Err(KeyError::Exists { .. })
+        ));
+        fs::set_permissions(&private, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            StationKey::load(&private),
+            Err(KeyError::Permissions { mode: 0o644, .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(matches!(
+            PublicKey::from_pem("nope"),
+            Err(KeyError::PublicPem(_))
+        ));
+        assert!(matches!(
+            StationKey::from_pem("nope"),
+            Err(KeyError::PrivatePem(_))
+        ));
+    }
+}

@@ -1,0 +1,127 @@
+//! A realistic sample certificate and audit document, for tests, demos and other crates'
+//! fixtures (`tabula-registry` tests sign these). Not used by the station itself.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use crate::bundle::audit_digest;
+use crate::key::StationKey;
+use crate::schema::{
+    Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
+    NistCategory, PassRecord, ProductKeyNote, Station, Status, Verification, VerificationMode,
+    VerificationOutcome,
+};
+
+/// A sample audit document (the shape the audit crate writes is opaque here).
+pub fn audit() -> serde_json::Value {
+    json!({
+        "schema": "tabula-audit/1",
+        "system": {"vendor": "LENOVO", "model": "ThinkPad T480", "serial": "PF1ABCDE",
+                   "uuid": "4c4c4544-0042-3510-8052-b4c04f4a4e32", "chassis": "notebook"},
+        "memory": [{"size_bytes": 8589934592u64, "type": "DDR4", "speed_mts": 2400}],
+        "cpu": {"model": "Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz", "cores": 4},
+        "windows_product_key": {"present": true,
+            "digest": ProductKeyNote::from_key("VK7JG-NPHTM-C97JM-9MPGT-3V66T").digest},
+    })
+}
+
+/// A sample certificate signed-ready for `key` and [`audit()`]: two drives, one erased with
+/// a purge method, one erased with errors; German text in the remark and site.
+pub fn certificate(key: &StationKey) -> Certificate {
+    let start = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+    let t = |minutes: i64| start + Duration::minutes(minutes);
+    let audit = audit();
+    let mut cert = Certificate::new();
+    cert.organisation = "Stadt Leipzig, Amt für Schule".into();
+    cert.site = "Lernmittelwerkstatt Grünau".into();
+    cert.operator = "Jürgen Weiß (T-042)".into();
+    cert.station = Station {
+        id: "station-07".into(),
+        key_fingerprint: key.public().fingerprint(),
+        tabula_version: "0.1.0".into(),
+        image_id: "tabula-live-2026.11-b3".into(),
+    };
+    cert.started = t(0);
+    cert.finished = t(95);
+    cert.machine = Machine {
+        vendor: "LENOVO".into(),
+        model: "ThinkPad T480".into(),
+        serial: "PF1ABCDE".into(),
+        uuid: "4c4c4544-0042-3510-8052-b4c04f4a4e32".into(),
+        chassis: "notebook".into(),
+        audit_digest: audit_digest(&audit),
+        windows_product_key: Some(ProductKeyNote::from_key("VK7JG-NPHTM-C97JM-9MPGT-3V66T")),
+    };
+    cert.drives = vec![
+        DriveRecord {
+            model: "Samsung SSD 860 EVO 250GB".into(),
+            serial: "S3YJNX0K123456".into(),
+            firmware: "RVT04B6Q".into(),
+            size_bytes: 250_059_350_016,
+            media_type: "ssd".into(),
+            transport: "sata".into(),
+            method: Method {
+                name: "ata-secure-erase-enhanced".into(),
+                passes: 0,
+                patterns: vec![],
+                nist_category: NistCategory::Purge,
+                bsi_method: None,
+            },
+            verification: Verification {
+                mode: VerificationMode::Sample,
+                outcome: VerificationOutcome::Passed,
+                bytes_checked: 2_500_593_500,
+            },
+            error_ranges: vec![],
+            hidden_areas: Some(HiddenAreas {
+                hpa: HiddenAreaState::Absent,
+                dco: HiddenAreaState::Absent,
+            }),
+            passes: vec![],
+            status: Status::Erased,
+        },
+        DriveRecord {
+            model: "WDC WD5000LPVX-22V0TT0".into(),
+            serial: "WD-WX11A12B3456".into(),
+            firmware: "01.01A01".into(),
+            size_bytes: 500_107_862_016,
+            media_type: "hdd".into(),
+            transport: "usb".into(),
+            method: Method {
+                name: "bsi-vsitr".into(),
+                passes: 7,
+                patterns: ["0x00", "0xff", "0x00", "0xff", "0x00", "0xff", "0xaa"]
+                    .map(String::from)
+                    .to_vec(),
+                nist_category: NistCategory::Clear,
+                bsi_method: Some("BSI-VSITR".into()),
+            },
+            verification: Verification {
+                mode: VerificationMode::Full,
+                outcome: VerificationOutcome::Failed,
+                bytes_checked: 500_107_862_016,
+            },
+            error_ranges: vec![ErrorRange {
+                offset: 1_048_576,
+                length: 4096,
+                error: "write: EIO".into(),
+            }],
+            hidden_areas: Some(HiddenAreas {
+                hpa: HiddenAreaState::Removed,
+                dco: HiddenAreaState::Unknown,
+            }),
+            passes: (0..7)
+                .map(|i| PassRecord {
+                    pattern: ["0x00", "0xff", "0x00", "0xff", "0x00", "0xff", "0xaa"][i].into(),
+                    started: t(5 + 12 * i as i64),
+                    finished: t(5 + 12 * (i as i64 + 1)),
+                    bytes_written: 500_107_862_016,
+                })
+                .collect(),
+            status: Status::ErasedWithErrors,
+        },
+    ];
+    cert.result = Status::overall(cert.drives.iter().map(|d| d.status));
+    cert.remark = "Gehäuse beschädigt; Festplatte über USB-Adapter gelöscht.".into();
+    cert
+}

@@ -1,0 +1,425 @@
+//! Certificate schema, version 1.
+//!
+//! The fields follow NIST SP 800-88 Rev. 1, Appendix G ("Certificate of Sanitization"): who
+//! sanitised (operator, organisation, site), which tool (station, Tabula version, live image),
+//! the media (one [`DriveRecord`] per drive), the method and its NIST category, the verification,
+//! and the outcome. The BSI method name is recorded beside the NIST category where one applies.
+//!
+//! This module is the versioned contract that auditors read years later: add fields only with a
+//! new schema version. Every struct rejects unknown fields, so what `tabula cert show` prints is
+//! exactly what was signed.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The DSSE `payloadType` of a signed certificate.
+pub const PAYLOAD_TYPE: &str = "application/vnd.tabula.wipe-certificate.v1+json";
+
+/// The schema version this crate writes and the only one it accepts.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A certificate of sanitisation for one machine and its drives (schema v1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Certificate {
+    /// Always [`SCHEMA_VERSION`] for certificates this crate writes.
+    pub schema_version: u32,
+    /// Unique id, a UUID v7 (time-ordered). Also the file name: `<id>.tabula.json`.
+    pub id: Uuid,
+    /// The issuing organisation (e.g. "Stadt Leipzig, Amt für Schule").
+    pub organisation: String,
+    /// The site where the wipe took place.
+    pub site: String,
+    /// The technician who ran the wipe (name or staff id).
+    pub operator: String,
+    /// The station (appliance) that wiped and signed.
+    pub station: Station,
+    /// When the first drive's wipe started (UTC, RFC 3339).
+    #[serde(with = "rfc3339")]
+    pub started: DateTime<Utc>,
+    /// When the last drive's wipe finished (UTC, RFC 3339).
+    #[serde(with = "rfc3339")]
+    pub finished: DateTime<Utc>,
+    /// The machine the drives came from.
+    pub machine: Machine,
+    /// One record per drive.
+    pub drives: Vec<DriveRecord>,
+    /// The overall result; see [`Status::overall`].
+    pub result: Status,
+    /// Free text from the operator (may be empty).
+    pub remark: String,
+}
+
+impl Certificate {
+    /// A new, empty certificate with a fresh UUID v7 id, the current schema version and both
+    /// timestamps set to now (whole seconds). The caller fills in the rest.
+    pub fn new() -> Self {
+        let now = now_seconds();
+        Self {
+            schema_version: SCHEMA_VERSION,
+            id: Uuid::now_v7(),
+            organisation: String::new(),
+            site: String::new(),
+            operator: String::new(),
+            station: Station::default(),
+            started: now,
+            finished: now,
+            machine: Machine::default(),
+            drives: Vec::new(),
+            result: Status::Failed,
+            remark: String::new(),
+        }
+    }
+
+    /// The transport file name of this certificate: `<id>.tabula.json`.
+    pub fn file_name(&self) -> String {
+        format!("{}.tabula.json", self.id)
+    }
+}
+
+impl Default for Certificate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The current time truncated to whole seconds, as certificates record it.
+pub fn now_seconds() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
+}
+
+/// The wiping station.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Station {
+    /// Station id (e.g. host name or inventory number).
+    pub id: String,
+    /// `sha256:<hex>` of the station key's SPKI DER; see [`crate::PublicKey::fingerprint`].
+    pub key_fingerprint: String,
+    /// Version of the Tabula software that wiped.
+    pub tabula_version: String,
+    /// Id of the live image the station booted (e.g. its build id or digest).
+    pub image_id: String,
+}
+
+/// The machine the drives were in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Machine {
+    /// System vendor (SMBIOS type 1).
+    pub vendor: String,
+    /// Product name / model (SMBIOS type 1).
+    pub model: String,
+    /// System serial number (SMBIOS type 1).
+    pub serial: String,
+    /// System UUID (SMBIOS type 1), as text.
+    pub uuid: String,
+    /// Chassis type (SMBIOS type 3), e.g. "notebook", "desktop".
+    pub chassis: String,
+    /// `blake3:<hex>` over the RFC 8785 form of the full audit document; see
+    /// [`crate::audit_digest`]. The audit travels beside the certificate in the bundle.
+    pub audit_digest: String,
+    /// Whether a Windows product key was found, with its digest. Never the key itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows_product_key: Option<ProductKeyNote>,
+}
+
+/// A Windows product key recorded by presence and digest only (never the key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct ProductKeyNote {
+    /// `sha256:<hex>` of the key as found (upper-case, with dashes).
+    pub digest: String,
+}
+
+impl ProductKeyNote {
+    /// Record a product key by its digest. The key itself is not kept.
+    pub fn from_key(key: &str) -> Self {
+        let normalised = key.trim().to_ascii_uppercase();
+        Self {
+            digest: format!("sha256:{}", hex(&Sha256::digest(normalised.as_bytes()))),
+        }
+    }
+}
+
+/// Status of one drive, and the overall result of a certificate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every sector was overwritten (or purged) and verification passed.
+    Erased,
+    /// Erased, but some ranges could not be written or verified (see `error_ranges`).
+    ErasedWithErrors,
+    /// The wipe failed (also the default: nothing proven yet).
+    #[default]
+    Failed,
+    /// The wipe was interrupted (power, operator, removal) before it finished.
+    Interrupted,
+}
+
+impl Status {
+    /// The kebab-case name used in the JSON (`erased`, `erased-with-errors`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Erased => "erased",
+            Self::ErasedWithErrors => "erased-with-errors",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    /// The overall result of several drives: the worst of them. No drives at all is `failed`
+    /// (nothing was proven). Order from best to worst: erased, erased-with-errors, interrupted,
+    /// failed.
+    pub fn overall<I: IntoIterator<Item = Status>>(statuses: I) -> Status {
+        let mut worst: Option<Status> = None;
+        for status in statuses {
+            worst = Some(match worst {
+                None => status,
+                Some(current) if status.rank() > current.rank() => status,
+                Some(current) => current,
+            });
+        }
+        worst.unwrap_or(Status::Failed)
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Self::Erased => 0,
+            Self::ErasedWithErrors => 1,
+            Self::Interrupted => 2,
+            Self::Failed => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One drive: what it is, how it was sanitised, how that was verified, and the outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct DriveRecord {
+    /// Model string as reported by the drive.
+    pub model: String,
+    /// Serial number as reported by the drive.
+    pub serial: String,
+    /// Firmware revision.
+    pub firmware: String,
+    /// Capacity in bytes (the whole user-addressable area after any HPA/DCO was handled).
+    pub size_bytes: u64,
+    /// Media type: `hdd`, `ssd`, `nvme`, `flash`, or another short lower-case word.
+    pub media_type: String,
+    /// Transport: `sata`, `sas`, `nvme`, `usb`, `mmc`, `virtio`, or another short word.
+    pub transport: String,
+    /// The sanitisation method.
+    pub method: Method,
+    /// How the result was verified.
+    pub verification: Verification,
+    /// Byte ranges that could not be written or verified.
+    pub error_ranges: Vec<ErrorRange>,
+    /// Host Protected Area / Device Configuration Overlay state, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_areas: Option<HiddenAreas>,
+    /// One entry per pass, in order.
+    pub passes: Vec<PassRecord>,
+    /// Final status of this drive.
+    pub status: Status,
+}
+
+/// The sanitisation method applied to a drive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Method {
+    /// Tabula's method name (e.g. `zero`, `random`, `bsi-vsitr`, `nvme-sanitize-crypto`).
+    pub name: String,
+    /// Number of overwrite passes (0 for firmware commands such as block erase).
+    pub passes: u32,
+    /// The patterns in pass order (e.g. `0x00`, `random`, `0xff`).
+    pub patterns: Vec<String>,
+    /// The NIST SP 800-88 Rev. 1 category the method achieves for this media.
+    pub nist_category: NistCategory,
+    /// The BSI method name where one applies (e.g. "BSI-VSITR"), else absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bsi_method: Option<String>,
+}
+
+/// NIST SP 800-88 Rev. 1 sanitisation category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NistCategory {
+    /// Logical techniques on all user-addressable locations (e.g. overwrite).
+    #[default]
+    Clear,
+    /// Physical or logical techniques that make recovery infeasible with state-of-the-art
+    /// laboratory techniques (e.g. sanitize block/crypto erase, secure erase).
+    Purge,
+}
+
+impl NistCategory {
+    /// The category's name as NIST writes it ("Clear", "Purge").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Clear => "Clear",
+            Self::Purge => "Purge",
+        }
+    }
+}
+
+/// Verification of a drive after sanitisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Verification {
+    /// How much was read back.
+    pub mode: VerificationMode,
+    /// What the read-back found.
+    pub outcome: VerificationOutcome,
+    /// Bytes read back and compared.
+    pub bytes_checked: u64,
+}
+
+/// How much of a drive was read back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerificationMode {
+    /// Not verified.
+    #[default]
+    None,
+    /// A sample of the drive (NIST's "quick" or sampling verification).
+    Sample,
+    /// Every byte.
+    Full,
+}
+
+impl VerificationMode {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Sample => "sample",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// Result of the verification read-back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerificationOutcome {
+    /// Everything read back matched.
+    Passed,
+    /// Some data did not match or could not be read.
+    Failed,
+    /// Verification did not run.
+    #[default]
+    NotRun,
+}
+
+impl VerificationOutcome {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NotRun => "not-run",
+        }
+    }
+}
+
+/// A byte range that could not be written or verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct ErrorRange {
+    /// Offset of the first byte.
+    pub offset: u64,
+    /// Length in bytes.
+    pub length: u64,
+    /// What went wrong (e.g. "write: EIO", "verify: mismatch").
+    pub error: String,
+}
+
+/// State of the drive's hidden areas.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct HiddenAreas {
+    /// Host Protected Area.
+    pub hpa: HiddenAreaState,
+    /// Device Configuration Overlay.
+    pub dco: HiddenAreaState,
+}
+
+/// State of one hidden area (HPA or DCO).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HiddenAreaState {
+    /// Could not be determined (e.g. not an ATA drive).
+    #[default]
+    Unknown,
+    /// None configured.
+    Absent,
+    /// Was present and was removed before the wipe, so it was wiped too.
+    Removed,
+    /// Is present and was not wiped.
+    Present,
+}
+
+impl HiddenAreaState {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Absent => "absent",
+            Self::Removed => "removed",
+            Self::Present => "present",
+        }
+    }
+}
+
+/// One pass over a drive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct PassRecord {
+    /// The pattern written (same notation as [`Method::patterns`]).
+    pub pattern: String,
+    /// When the pass started (UTC).
+    #[serde(with = "rfc3339")]
+    pub started: DateTime<Utc>,
+    /// When the pass finished (UTC).
+    #[serde(with = "rfc3339")]
+    pub finished: DateTime<Utc>,
+    /// Bytes written in this pass.
+    pub bytes_written: u64,
+}
+
+/// Lower-case hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// RFC 3339 timestamps in UTC with a `Z` and whole seconds when there are no fractions.
+pub(crate) mod rfc3339 {
+    use super::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
