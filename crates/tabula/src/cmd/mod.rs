@@ -1,0 +1,26 @@
+//! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> anyhow::Result<Outcome>`.
+
+pub mod devices;
+pub mod wipe;
+
+use std::process::ExitCode;
+
+/// What a subcommand reports back: success, or a failure already explained to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// The command ran but its result is not a success (e.g. a wipe with errors); exit code 1.
+    Failure,
+}
+
+/// The one place where outcomes and errors become exit codes: 0 success, 1 failed result, 2 error.
+pub fn exit(outcome: anyhow::Result<Outcome>) -> ExitCode {
+    match outcome {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("tabula: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `tabula wipe`: overwrite the named drives with a method, verify, report.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::bail;
+use tabula_wipe::engine::EngineOptions;
+use tabula_wipe::plan::{VerifyMode, WipePlan};
+use tabula_wipe::report::DriveReport;
+
+use super::Outcome;
+use crate::bars::Bars;
+use crate::human::bytes;
+use crate::wiping;
+
+/// The word an operator types to confirm that the listed drives will be destroyed.
+pub const CONFIRM_WORD: &str = "ERASE";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Wipe method (`tabula wipe --list-methods`); nwipe names such as dodshort or ops2 work too.
+    #[arg(long, short, default_value = "nist-800-88-clear")]
+    method: String,
+    /// Read back and compare: none, last (the last pass) or all passes. Default: the method's.
+    #[arg(long)]
+    verify: Option<VerifyMode>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+    /// Print the result records as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Report a drive as stalled after this many seconds without progress.
+    #[arg(long, default_value_t = 60)]
+    stall_timeout: u64,
+    /// I/O request size in KiB (multiple of 4).
+    #[arg(long, default_value_t = 4096, hide = true)]
+    block_kib: usize,
+    /// List the wipe methods and exit.
+    #[arg(long)]
+    list_methods: bool,
+    /// Drives (/dev/sdX, /dev/disk/by-id/...) or regular files to wipe.
+    #[arg(required_unless_present = "list_methods")]
+    targets: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.list_methods {
+        print!("{}", methods_table());
+        return Ok(Outcome::Success);
+    }
+    if args.block_kib == 0 || args.block_kib % 4 != 0 {
+        bail!("--block-kib must be a positive multiple of 4");
+    }
+    let method = wiping::method(&args.method)?;
+    let targets = wiping::check_targets(&args.targets, std::path::Path::new("/"))?;
+    let plan = wiping::plan(method, args.verify, targets)?;
+    eprint!("{}", describe_plan(&plan));
+    if !args.yes {
+        confirm(&plan)?;
+    }
+    let mut opts = EngineOptions::default();
+    opts.block_size = args.block_kib * 1024;
+    opts.stall_after = Duration::from_secs(args.stall_timeout.max(1));
+    opts.cancel = wiping::cancel_on_signals()?;
+    let bars = Bars::new(&plan, std::io::stderr().is_terminal());
+    let reports = wiping::execute(&plan, &opts, |e| bars.handle(e));
+    drop(bars);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    eprint!("{}", summary(&reports));
+    Ok(if reports.iter().all(|r| r.status.is_success()) { Outcome::Success } else { Outcome::Failure })
+}
+
+/// What will be destroyed, shown before confirmation.
+pub fn describe_plan(plan: &WipePlan) -> String {
+    let passes = plan.drives.first().map_or(0, |d| d.passes.len());
+    let mut out = format!(
+        "Method: {} ({}), {passes} pass(es), verify: {}\nTHE FOLLOWING WILL BE DESTROYED:\n",
+        plan.method.name, plan.method.label, plan.verify
+    );
+    for d in &plan.drives {
+        let (model, serial, size) = d.drive.as_ref().map_or(("file", "-", None), |x| {
+            (x.model.as_deref().unwrap_or("-"), x.serial.as_deref().unwrap_or("-"), Some(x.size_bytes))
+        });
+        let size = size.or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len())).unwrap_or(0);
+        out.push_str(&format!("  {}  {}  serial {}  {}\n", d.path.display(), model, serial, bytes(size)));
+    }
+    out
+}
+
+fn confirm(plan: &WipePlan) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)");
+    }
+    eprint!("Type {CONFIRM_WORD} to destroy all data on {} target(s): ", plan.drives.len());
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    if line.trim() != CONFIRM_WORD {
+        bail!("not confirmed; nothing was written");
+    }
+    Ok(())
+}
+
+/// One line per drive, plus every bad range.
+pub fn summary(reports: &[DriveReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&format!(
+            "{}: {} (verification: {})",
+            r.drive.path.display(),
+            r.status,
+            serde_json::to_value(r.verification).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        ));
+        if let Some(e) = &r.error {
+            out.push_str(&format!(" - {e}"));
+        }
+        out.push('\n');
+        for (what, set) in [("write error", &r.write_errors), ("read error", &r.read_errors), ("mismatch", &r.mismatches)] {
+            for range in set.ranges() {
+                out.push_str(&format!("  {what}: {range}\n"));
+            }
+        }
+        for note in &r.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+    }
+    out
+}
+
+fn methods_table() -> String {
+    let mut out = String::new();
+    for m in tabula_wipe::method::METHODS {
+        out.push_str(&format!("{:<20} {:<50} aliases: {}\n", m.name, m.label, m.aliases.join(", ")));
+    }
+    out
+}

@@ -1,0 +1,39 @@
+//! `tabula`: the appliance binary. It parses the command line and hands each subcommand to a
+//! module under `cmd/`; all real work lives in the library crates (`tabula-wipe`, ...).
+#![forbid(unsafe_code)]
+
+mod bars;
+mod cmd;
+mod human;
+mod wiping;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tabula: wipe drives to BSI/NIST standards, audit the machine, and prove it with a signed certificate.
+#[derive(Debug, Parser)]
+#[command(name = "tabula", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List drives with their wipe verdict (wipeable or excluded, and why).
+    Devices(cmd::devices::Args),
+    /// Overwrite drives with a wipe method, verify, and report.
+    Wipe(cmd::wipe::Args),
+    // (other subcommands are added here, one line each)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Devices(args) => cmd::devices::run(args),
+        Command::Wipe(args) => cmd::wipe::run(args),
+        // (one match arm per subcommand)
+    };
+    cmd::exit(outcome)
+}
