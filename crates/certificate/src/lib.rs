@@ -28,6 +28,7 @@
 
 mod bundle;
 pub mod dsse;
+mod export;
 pub mod jcs;
 mod key;
 pub mod sample;
@@ -38,6 +39,7 @@ pub use bundle::{
     BUNDLE_FORMAT, Bundle, BundleError, audit_digest, find_product_key, write_atomic,
 };
 pub use dsse::Envelope;
+pub use export::{ExportError, ExportedFiles, export};
 pub use key::{KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey};
 pub use schema::{
     Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,

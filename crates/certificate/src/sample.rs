@@ -28,10 +28,16 @@ pub fn audit() -> serde_json::Value {
 /// A sample certificate signed-ready for `key` and [`audit()`]: two drives, one erased with
 /// a purge method, one erased with errors; German text in the remark and site.
 pub fn certificate(key: &StationKey) -> Certificate {
+    certificate_with_id(key, uuid::Uuid::now_v7())
+}
+
+/// As [`certificate`], with a given id (so two calls give equal certificates).
+pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
     let start = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
     let t = |minutes: i64| start + Duration::minutes(minutes);
     let audit = audit();
     let mut cert = Certificate::new();
+    cert.id = id;
     cert.organisation = "Stadt Leipzig, Amt für Schule".into();
     cert.site = "Lernmittelwerkstatt Grünau".into();
     cert.operator = "Jürgen Weiß (T-042)".into();
