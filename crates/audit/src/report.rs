@@ -1,0 +1,156 @@
+//! The readable terminal report of an audit (the JSON document is [`Audit::to_json`]).
+
+use std::fmt::Write as _;
+
+use crate::disks::SmartState;
+use crate::document::{Audit, MsdmStatus, SlicStatus};
+use crate::rules::Status;
+
+fn or_dash(v: Option<&str>) -> &str {
+    v.unwrap_or("-")
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
+}
+
+fn gb(bytes: u64) -> String {
+    format!("{:.0} GB", bytes as f64 / 1e9)
+}
+
+/// Renders the audit as text. The product key appears only masked (or in full when the document
+/// was collected with `show_key`).
+pub fn render(a: &Audit) -> String {
+    let mut o = String::new();
+    let s = &a.system;
+    let _ = writeln!(o, "Machine      {} {}", or_dash(s.vendor.as_deref()), or_dash(s.product.as_deref()));
+    let _ = writeln!(o, "  serial     {}   uuid {}", or_dash(s.serial.as_deref()), or_dash(s.uuid.as_deref()));
+    let _ = writeln!(
+        o,
+        "  chassis    {}   source {:?}{}",
+        or_dash(a.chassis_kind()),
+        s.source,
+        s.smbios_version.as_deref().map(|v| format!(" (SMBIOS {v})")).unwrap_or_default()
+    );
+    if let Some(b) = &a.bios {
+        let _ = writeln!(
+            o,
+            "  BIOS       {} {} ({})",
+            or_dash(b.vendor.as_deref()),
+            or_dash(b.version.as_deref()),
+            or_dash(b.release_date.as_deref())
+        );
+    }
+    let c = &a.cpu;
+    let _ = writeln!(
+        o,
+        "CPU          {}   {} cores / {} threads{}{}",
+        or_dash(c.model.as_deref()),
+        c.cores.map_or("-".to_string(), |n| n.to_string()),
+        c.threads,
+        c.max_mhz.map(|m| format!(", max {m} MHz")).unwrap_or_default(),
+        if c.x86_64 { ", 64-bit" } else { "" }
+    );
+    let m = &a.memory;
+    let _ = writeln!(
+        o,
+        "Memory       {} installed, {} usable, {} of {} slots empty",
+        m.installed_bytes.map_or("-".into(), gib),
+        m.kernel_total_bytes.map_or("-".into(), gib),
+        m.empty_slots.map_or("-".into(), |n| n.to_string()),
+        m.slots.map_or("-".into(), |n| n.to_string()),
+    );
+    for d in m.devices.iter().filter(|d| d.is_populated()) {
+        let _ = writeln!(
+            o,
+            "  {:<14} {} {} {} {}",
+            or_dash(d.locator.as_deref()),
+            d.size_bytes.map_or("?".into(), gib),
+            or_dash(d.memory_type.as_deref()),
+            d.speed_mts.map_or("-".into(), |s| format!("{s} MT/s")),
+            or_dash(d.part_number.as_deref())
+        );
+    }
+    let _ = writeln!(o, "Disks");
+    for d in &a.disks {
+        let smart = match (d.smart.state, &d.smart.data) {
+            (SmartState::Ok, Some(data)) => format!(
+                "SMART {:?}, {} h, realloc {}, NVMe used {}",
+                data.health.map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
+                data.power_on_hours.map_or("-".into(), |h| h.to_string()),
+                data.reallocated_sectors.map_or("-".into(), |r| r.to_string()),
+                data.percentage_used.map_or("-".into(), |p| format!("{p} %")),
+            ),
+            (state, _) => format!(
+                "SMART {:?}{}",
+                state,
+                d.smart.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+            ),
+        };
+        let _ = writeln!(
+            o,
+            "  {:<8} {:<7} {:>7} {} {}   {}",
+            d.drive.name,
+            d.drive.transport.to_string(),
+            gb(d.drive.size_bytes),
+            if d.is_ssd() { "SSD" } else { "HDD" },
+            or_dash(d.drive.model.as_deref()),
+            smart
+        );
+    }
+    for b in &a.batteries {
+        let _ = writeln!(
+            o,
+            "Battery      {} health {}, {} cycles",
+            b.name,
+            b.health_pct.map_or("-".into(), |h| format!("{h:.1} %")),
+            b.cycle_count.map_or("-".into(), |n| n.to_string())
+        );
+    }
+    let msdm = match &a.licence.msdm {
+        MsdmStatus::Absent => "no MSDM table".to_string(),
+        MsdmStatus::Present { key_masked, key, oem_id, .. } => {
+            format!("Windows key {} ({oem_id})", key.as_deref().unwrap_or(key_masked))
+        }
+        MsdmStatus::Malformed { error } => format!("MSDM MALFORMED: {error}"),
+    };
+    let slic = match &a.licence.slic {
+        SlicStatus::Absent => "no SLIC".to_string(),
+        SlicStatus::Present { oem_id, oem_table_id } => format!("SLIC {oem_id}/{oem_table_id}"),
+        SlicStatus::Malformed { error } => format!("SLIC MALFORMED: {error}"),
+    };
+    let _ = writeln!(o, "Licence      {msdm}; {slic}");
+    let p = &a.platform;
+    let _ = writeln!(
+        o,
+        "Platform     {:?} boot, Secure Boot {:?}, TPM {}, {} GPU(s), {} NIC(s)",
+        p.boot_mode,
+        p.secure_boot,
+        p.tpm.as_ref().map_or("none".to_string(), |t| t.version.clone().unwrap_or_else(|| "?".into())),
+        p.gpus.len(),
+        p.network_interfaces.len()
+    );
+    for n in &p.network_interfaces {
+        let _ = writeln!(o, "  {:<14} {} {}", n.name, or_dash(n.mac.as_deref()), if n.wireless { "wireless" } else { "" });
+    }
+    let f = &a.fitness;
+    let _ = writeln!(o, "Grade        {}", f.grade);
+    for r in &f.rules {
+        let mark = match r.status {
+            Status::Pass => "ok  ",
+            Status::Fail => "FAIL",
+            Status::Unknown => "??  ",
+            Status::NotApplicable => "n/a ",
+        };
+        let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
+    }
+    let w = &f.windows11;
+    let _ = writeln!(o, "Windows 11   {}", if w.meets_floor { "meets the hardware floor" } else { "no: install Linux" });
+    for c in w.checks.iter().filter(|c| !c.passed) {
+        let _ = writeln!(o, "  missing {:<20} {}", c.name, c.detail);
+    }
+    for p in &a.problems {
+        let _ = writeln!(o, "Problem      {p}");
+    }
+    o
+}

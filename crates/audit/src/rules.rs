@@ -1,0 +1,361 @@
+//! Fitness for school use: rules from TOML (defaults in `rules/default.toml`), each with the grade
+//! it costs when it fails, and the resulting grade `A`/`B`/`C`/`unfit`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::battery::Battery;
+use crate::disks::{Disk, SmartState};
+use crate::smart::Health;
+use crate::win11::Windows11;
+
+/// The default rules, embedded.
+pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+
+/// Problems with a rules file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RulesError {
+    #[error("cannot read rules file {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("rules are not valid")]
+    Toml(#[source] toml::de::Error),
+    #[error("rules schema {0} is not supported (this Tabula knows schema 1)")]
+    Schema(u32),
+    #[error("the rules file defines no rule")]
+    Empty,
+    #[error("rule id {0:?} is used twice")]
+    DuplicateId(String),
+}
+
+/// A grade, best first. Ordering: `A < B < C < Unfit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Grade {
+    A,
+    B,
+    C,
+    #[serde(rename = "unfit")]
+    Unfit,
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::A => "A",
+            Self::B => "B",
+            Self::C => "C",
+            Self::Unfit => "unfit",
+        })
+    }
+}
+
+/// What a rule checks, with its parameters (`check = "..."` in TOML).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Check {
+    MinRamGib { gib: f64 },
+    #[serde(rename = "cpu_64bit")]
+    Cpu64bit,
+    MinCpuThreads { threads: u32 },
+    HealthyStorage {
+        #[serde(default)]
+        max_reallocated: u64,
+        #[serde(default = "hundred")]
+        max_nvme_used_pct: u64,
+    },
+    SsdPresent,
+    BatteryHealth { min_pct: f64 },
+    Windows11,
+}
+
+fn hundred() -> u64 {
+    100
+}
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub check: Check,
+    pub on_fail: Grade,
+    #[serde(default)]
+    pub on_unknown: Option<Grade>,
+}
+
+/// A rule set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    #[serde(default = "one")]
+    pub schema: u32,
+    #[serde(rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Rules {
+    /// Parses and checks a rules document.
+    pub fn from_toml(text: &str) -> Result<Self, RulesError> {
+        let rules: Rules = toml::from_str(text).map_err(RulesError::Toml)?;
+        if rules.schema != 1 {
+            return Err(RulesError::Schema(rules.schema));
+        }
+        if rules.rules.is_empty() {
+            return Err(RulesError::Empty);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in &rules.rules {
+            if !seen.insert(rule.id.as_str()) {
+                return Err(RulesError::DuplicateId(rule.id.clone()));
+            }
+        }
+        Ok(rules)
+    }
+
+    /// Reads a rules file.
+    pub fn from_file(path: &Path) -> Result<Self, RulesError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| RulesError::Read { path: path.to_path_buf(), source })?;
+        Self::from_toml(&text)
+    }
+
+    /// The built-in defaults.
+    pub fn defaults() -> Self {
+        // The embedded file is tested below; an empty rule set is the (unreachable) fallback.
+        Self::from_toml(DEFAULT_RULES).unwrap_or(Self { schema: 1, rules: Vec::new() })
+    }
+}
+
+/// How a rule came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+/// One rule's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleOutcome {
+    pub id: String,
+    pub description: Option<String>,
+    pub status: Status,
+    pub detail: String,
+    /// The grade this outcome imposes (`None` when it does not lower the grade).
+    pub grade: Option<Grade>,
+}
+
+/// The fitness verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fitness {
+    pub grade: Grade,
+    pub rules: Vec<RuleOutcome>,
+    pub windows11: Windows11,
+}
+
+/// The facts rules are evaluated on.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub ram_bytes: Option<u64>,
+    pub x86_64: Option<bool>,
+    pub threads: Option<u32>,
+    pub disks: &'a [Disk],
+    pub batteries: &'a [Battery],
+    pub portable: bool,
+    pub windows11: &'a Windows11,
+}
+
+/// Evaluates every rule and derives the grade.
+pub fn evaluate(rules: &Rules, s: &Subject<'_>, windows11: Windows11) -> Fitness {
+    let outcomes: Vec<RuleOutcome> = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let (status, detail) = check(&rule.check, s);
+            let grade = match status {
+                Status::Fail => Some(rule.on_fail),
+                Status::Unknown => rule.on_unknown,
+                Status::Pass | Status::NotApplicable => None,
+            };
+            RuleOutcome { id: rule.id.clone(), description: rule.description.clone(), status, detail, grade }
+        })
+        .collect();
+    let grade = outcomes.iter().filter_map(|o| o.grade).max().unwrap_or(Grade::A);
+    Fitness { grade, rules: outcomes, windows11 }
+}
+
+fn pass_fail(ok: bool, detail: String) -> (Status, String) {
+    (if ok { Status::Pass } else { Status::Fail }, detail)
+}
+
+fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
+    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+    match check {
+        Check::MinRamGib { gib } => match s.ram_bytes {
+            Some(bytes) => {
+                let have = bytes as f64 / GIB;
+                pass_fail(have >= *gib, format!("{have:.1} GiB (needs {gib} GiB)"))
+            }
+            None => (Status::Unknown, "RAM size unknown".into()),
+        },
+        Check::Cpu64bit => match s.x86_64 {
+            Some(ok) => pass_fail(ok, if ok { "64-bit CPU".into() } else { "32-bit only CPU".into() }),
+            None => (Status::Unknown, "CPU unknown".into()),
+        },
+        Check::MinCpuThreads { threads } => match s.threads {
+            Some(have) => pass_fail(have >= *threads, format!("{have} threads (needs {threads})")),
+            None => (Status::Unknown, "thread count unknown".into()),
+        },
+        Check::HealthyStorage { max_reallocated, max_nvme_used_pct } => {
+            healthy_storage(s.disks, *max_reallocated, *max_nvme_used_pct)
+        }
+        Check::SsdPresent => {
+            let internal: Vec<&Disk> = s.disks.iter().filter(|d| d.is_internal()).collect();
+            match internal.iter().find(|d| d.is_ssd()) {
+                Some(d) => (Status::Pass, format!("{} is solid-state", d.drive.name)),
+                None if internal.is_empty() => (Status::Fail, "no internal drive".into()),
+                None => (Status::Fail, "only rotational drives".into()),
+            }
+        }
+        Check::BatteryHealth { min_pct } => battery_health(s, *min_pct),
+        Check::Windows11 => {
+            let failed: Vec<&str> =
+                s.windows11.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+            pass_fail(s.windows11.meets_floor, if failed.is_empty() { "meets the floor".into() } else {
+                format!("misses: {}", failed.join(", "))
+            })
+        }
+    }
+}
+
+fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, String) {
+    let internal: Vec<&Disk> = disks.iter().filter(|d| d.is_internal()).collect();
+    if internal.is_empty() {
+        return (Status::Fail, "no internal drive".into());
+    }
+    let mut reasons = Vec::new();
+    let mut any_data = false;
+    for disk in &internal {
+        let name = &disk.drive.name;
+        let Some(data) = disk.smart.data.as_ref().filter(|_| disk.smart.state == SmartState::Ok) else {
+            reasons.push(format!("{name}: no SMART data"));
+            continue;
+        };
+        any_data = true;
+        let problem = match data.health {
+            Some(Health::Failed) => Some("SMART overall health FAILED".to_string()),
+            _ if !disk.is_ssd() && data.reallocated_sectors.is_some_and(|r| r > max_realloc) => {
+                Some(format!("{} reallocated sectors", data.reallocated_sectors.unwrap_or(0)))
+            }
+            _ if data.percentage_used.is_some_and(|u| u > max_used) => {
+                Some(format!("{} % of endurance used", data.percentage_used.unwrap_or(0)))
+            }
+            _ if data.media_errors.is_some_and(|e| e > 0) => Some("NVMe media errors".to_string()),
+            _ => None,
+        };
+        match problem {
+            None => {
+                let kind = if disk.is_ssd() { "SSD" } else { "HDD" };
+                return (Status::Pass, format!("{name}: healthy {kind}"));
+            }
+            Some(p) => reasons.push(format!("{name}: {p}")),
+        }
+    }
+    (if any_data { Status::Fail } else { Status::Unknown }, reasons.join("; "))
+}
+
+fn battery_health(s: &Subject<'_>, min_pct: f64) -> (Status, String) {
+    if s.batteries.is_empty() {
+        return if s.portable {
+            (Status::Fail, "portable machine without a battery".into())
+        } else {
+            (Status::NotApplicable, "no battery".into())
+        };
+    }
+    let mut details = Vec::new();
+    let mut status = Status::Pass;
+    for b in s.batteries {
+        match b.health_pct {
+            Some(h) if h >= min_pct => details.push(format!("{}: {h:.1} %", b.name)),
+            Some(h) => {
+                status = Status::Fail;
+                details.push(format!("{}: {h:.1} % (needs {min_pct} %)", b.name));
+            }
+            None => {
+                if status == Status::Pass {
+                    status = Status::Unknown;
+                }
+                details.push(format!("{}: capacity unknown", b.name));
+            }
+        }
+    }
+    (status, details.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse() {
+        let rules = Rules::defaults();
+        assert_eq!(rules.rules.len(), 6);
+        assert_eq!(rules.rules[0].check, Check::MinRamGib { gib: 4.0 });
+        assert_eq!(rules.rules[2].on_unknown, Some(Grade::C));
+    }
+
+    #[test]
+    fn bad_rules_are_clear_errors() {
+        assert!(matches!(Rules::from_toml("rule = 3"), Err(RulesError::Toml(_))));
+        assert!(matches!(Rules::from_toml("rule = []"), Err(RulesError::Empty)));
+        assert!(matches!(Rules::from_toml("schema = 2\nrule = []"), Err(RulesError::Schema(2))));
+        let dup = "[[rule]]\nid='a'\ncheck='cpu_64bit'\non_fail='B'\n[[rule]]\nid='a'\ncheck='ssd_present'\non_fail='C'\n";
+        assert!(matches!(Rules::from_toml(dup), Err(RulesError::DuplicateId(id)) if id == "a"));
+        let unknown = "[[rule]]\nid='a'\ncheck='fly'\non_fail='B'\n";
+        assert!(matches!(Rules::from_toml(unknown), Err(RulesError::Toml(_))));
+        let bad_grade = "[[rule]]\nid='a'\ncheck='cpu_64bit'\non_fail='D'\n";
+        assert!(matches!(Rules::from_toml(bad_grade), Err(RulesError::Toml(_))));
+    }
+
+    #[test]
+    fn grade_is_worst_failed_rule() {
+        let w = crate::win11::judge(&crate::win11::Facts::default());
+        let rules = Rules::from_toml(
+            "[[rule]]\nid='ram'\ncheck='min_ram_gib'\ngib=8\non_fail='B'\n\
+             [[rule]]\nid='bat'\ncheck='battery_health'\nmin_pct=50\non_fail='C'\n\
+             [[rule]]\nid='threads'\ncheck='min_cpu_threads'\nthreads=2\non_fail='unfit'\non_unknown='C'\n",
+        )
+        .unwrap();
+        let subject = |ram: u64, portable: bool| Subject {
+            ram_bytes: Some(ram << 30),
+            x86_64: Some(true),
+            threads: Some(4),
+            disks: &[],
+            batteries: &[],
+            portable,
+            windows11: &w,
+        };
+        let f = evaluate(&rules, &subject(8, false), w.clone());
+        assert_eq!(f.grade, Grade::A);
+        assert_eq!(f.rules[1].status, Status::NotApplicable);
+        assert_eq!(evaluate(&rules, &subject(4, false), w.clone()).grade, Grade::B);
+        let f = evaluate(&rules, &subject(4, true), w.clone());
+        assert_eq!((f.grade, f.rules[1].status), (Grade::C, Status::Fail));
+        let mut s = subject(16, false);
+        s.threads = None;
+        assert_eq!(evaluate(&rules, &s, w.clone()).grade, Grade::C);
+    }
+}

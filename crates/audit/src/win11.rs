@@ -1,0 +1,241 @@
+//! Windows 11's hardware floor: TPM 2.0, UEFI with Secure Boot capability, a supported CPU
+//! generation (Intel 8th generation Core or later, AMD Zen+ or later), 64-bit, 4 GiB RAM, 64 GB storage.
+//!
+//! The CPU generation is judged from the model string; what cannot be judged is reported as such
+//! and counts as not meeting the floor (the machine then gets Linux).
+
+use serde::{Deserialize, Serialize};
+
+/// The operating system the machine should get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Windows11,
+    Linux,
+}
+
+/// One requirement and how the machine fares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+/// The Windows 11 verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Windows11 {
+    pub meets_floor: bool,
+    pub recommendation: Recommendation,
+    pub checks: Vec<Check>,
+}
+
+/// What the CPU model string says about Windows 11 support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CpuVerdict {
+    Supported(String),
+    Unsupported(String),
+    Unknown(String),
+}
+
+/// Judges a CPU model string (`/proc/cpuinfo` "model name").
+pub fn judge_cpu(model: &str) -> CpuVerdict {
+    let lower = model.to_ascii_lowercase();
+    if lower.contains("intel") {
+        judge_intel(&lower)
+    } else if lower.contains("amd") {
+        judge_amd(&lower)
+    } else {
+        CpuVerdict::Unknown(format!("cannot judge the generation of \"{model}\""))
+    }
+}
+
+/// Leading digits of the first word that starts with a digit after `marker`.
+fn number_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    let digits: &str = rest.split(|c: char| !c.is_ascii_digit()).next()?;
+    (!digits.is_empty()).then_some(digits)
+}
+
+fn judge_intel(m: &str) -> CpuVerdict {
+    if m.contains("core(tm) ultra") || m.contains("core ultra") {
+        return CpuVerdict::Supported("Intel Core Ultra".into());
+    }
+    for marker in ["i3-", "i5-", "i7-", "i9-"] {
+        if m.contains(&format!("{marker}n")) {
+            return CpuVerdict::Supported("Intel Core i3-N series (Alder Lake-N)".into());
+        }
+        if let Some(num) = number_after(m, marker) {
+            // i7-920 (1st), i5-2500 (2nd) ... i5-8250U (8th); i5-1035G1, i7-10700, i5-12400 (10th+).
+            let generation: u32 = match num.len() {
+                3 => 1,
+                4 if num.starts_with('1') => num[..2].parse().unwrap_or(0),
+                4 => num[..1].parse().unwrap_or(0),
+                5 => num[..2].parse().unwrap_or(0),
+                _ => 0,
+            };
+            return if generation >= 8 {
+                CpuVerdict::Supported(format!("Intel Core {generation}th generation"))
+            } else if generation > 0 {
+                CpuVerdict::Unsupported(format!("Intel Core generation {generation} (8th or later needed)"))
+            } else {
+                CpuVerdict::Unknown(format!("cannot read the Intel Core generation from \"{m}\""))
+            };
+        }
+    }
+    // Core 3/5/7 (series 1/2, 2023+): "Intel(R) Core(TM) 5 120U".
+    if ["core(tm) 3 ", "core(tm) 5 ", "core(tm) 7 ", "core(tm) 9 "].iter().any(|p| m.contains(p)) {
+        return CpuVerdict::Supported("Intel Core (series 1 or later)".into());
+    }
+    if m.contains("core(tm)2") || m.contains("core 2") || m.contains("pentium(r) 4") || m.contains("atom") {
+        return CpuVerdict::Unsupported("Intel CPU older than 8th generation".into());
+    }
+    CpuVerdict::Unknown("Intel Pentium/Celeron/Xeon: check Microsoft's supported CPU list".into())
+}
+
+fn judge_amd(m: &str) -> CpuVerdict {
+    if m.contains("ryzen ai") {
+        return CpuVerdict::Supported("AMD Ryzen AI".into());
+    }
+    if m.contains("ryzen") {
+        // "AMD Ryzen 5 3600", "AMD Ryzen 7 PRO 4750U", "AMD Ryzen Threadripper 2950X".
+        let series = m
+            .split_whitespace()
+            .skip_while(|w| !w.starts_with("ryzen"))
+            .find(|w| w.len() >= 4 && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .and_then(|w| w[..1].parse::<u32>().ok());
+        return match series {
+            Some(1) => CpuVerdict::Unsupported("AMD Ryzen 1000 series (Zen; Zen+ or later needed)".into()),
+            Some(s) => CpuVerdict::Supported(format!("AMD Ryzen {s}000 series (Zen+ or later)")),
+            None => CpuVerdict::Unknown(format!("cannot read the Ryzen series from \"{m}\"")),
+        };
+    }
+    if m.contains("athlon gold") || m.contains("athlon silver") || number_after(m, "athlon ").is_some_and(|n| n.starts_with('3')) {
+        return CpuVerdict::Supported("AMD Athlon (Zen-based, on Microsoft's list)".into());
+    }
+    if ["phenom", "athlon(tm) ii", "athlon ii", "a4-", "a6-", "a8-", "a10-", "a12-", "e1-", "e2-", "fx("].iter().any(|p| m.contains(p))
+        || m.contains("fx-")
+    {
+        return CpuVerdict::Unsupported("AMD CPU older than Zen+".into());
+    }
+    CpuVerdict::Unknown("AMD CPU of unknown generation: check Microsoft's supported CPU list".into())
+}
+
+/// The facts the floor is judged on.
+#[derive(Debug, Clone, Default)]
+pub struct Facts<'a> {
+    pub tpm_version: Option<&'a str>,
+    pub uefi_booted: bool,
+    pub uefi_supported_by_firmware: Option<bool>,
+    pub secure_boot_capable: bool,
+    pub cpu_model: Option<&'a str>,
+    pub x86_64: bool,
+    pub ram_bytes: Option<u64>,
+    pub largest_internal_disk_bytes: Option<u64>,
+}
+
+/// Judges the floor.
+pub fn judge(f: &Facts<'_>) -> Windows11 {
+    let check = |name: &str, passed: bool, detail: String| Check { name: name.to_string(), passed, detail };
+    let cpu = match f.cpu_model.map(judge_cpu) {
+        Some(CpuVerdict::Supported(d)) => check("cpu", true, d),
+        Some(CpuVerdict::Unsupported(d) | CpuVerdict::Unknown(d)) => check("cpu", false, d),
+        None => check("cpu", false, "CPU model unknown".into()),
+    };
+    let uefi = f.uefi_booted || f.uefi_supported_by_firmware == Some(true);
+    let checks = vec![
+        check("tpm-2.0", f.tpm_version == Some("2.0"), match f.tpm_version {
+            Some(v) => format!("TPM {v}"),
+            None => "no TPM visible (it may be disabled in the firmware setup)".into(),
+        }),
+        check("uefi", uefi, if f.uefi_booted {
+            "booted via UEFI".into()
+        } else if uefi {
+            "firmware supports UEFI (booted legacy)".into()
+        } else {
+            "legacy BIOS only".into()
+        }),
+        check("secure-boot-capable", f.secure_boot_capable, if f.secure_boot_capable {
+            "firmware exposes the SecureBoot variable".into()
+        } else {
+            "no SecureBoot variable (legacy boot or firmware without Secure Boot)".into()
+        }),
+        cpu,
+        check("64-bit", f.x86_64, if f.x86_64 { "x86-64".into() } else { "no 64-bit long mode".into() }),
+        check("ram-4gib", f.ram_bytes.is_some_and(|r| r >= 4 << 30), match f.ram_bytes {
+            Some(r) => format!("{:.1} GiB", r as f64 / f64::from(1u32 << 30)),
+            None => "unknown".into(),
+        }),
+        check("storage-64gb", f.largest_internal_disk_bytes.is_some_and(|b| b >= 64_000_000_000), match f
+            .largest_internal_disk_bytes
+        {
+            Some(b) => format!("largest internal drive {} GB", b / 1_000_000_000),
+            None => "no internal drive".into(),
+        }),
+    ];
+    let meets_floor = checks.iter().all(|c| c.passed);
+    Windows11 {
+        meets_floor,
+        recommendation: if meets_floor { Recommendation::Windows11 } else { Recommendation::Linux },
+        checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn supported(model: &str) -> bool {
+        matches!(judge_cpu(model), CpuVerdict::Supported(_))
+    }
+
+    #[test]
+    fn intel_generations() {
+        assert!(supported("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz"));
+        assert!(supported("Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz"));
+        assert!(supported("Intel(R) Core(TM) i5-1035G1 CPU @ 1.00GHz"));
+        assert!(supported("12th Gen Intel(R) Core(TM) i5-12400"));
+        assert!(supported("13th Gen Intel(R) Core(TM) i7-1355U"));
+        assert!(supported("Intel(R) Core(TM) Ultra 5 125H"));
+        assert!(supported("Intel(R) Core(TM) i3-N305"));
+        assert!(!supported("Intel(R) Core(TM) i5-7200U CPU @ 2.50GHz"));
+        assert!(!supported("Intel(R) Core(TM) i7-4770 CPU @ 3.40GHz"));
+        assert!(!supported("Intel(R) Core(TM) i7 CPU 920 @ 2.67GHz"));
+        assert!(matches!(judge_cpu("Intel(R) Core(TM) i5-2520M CPU"), CpuVerdict::Unsupported(_)));
+        assert!(matches!(judge_cpu("Intel(R) Celeron(R) N4020"), CpuVerdict::Unknown(_)));
+        assert!(matches!(judge_cpu("Intel(R) Core(TM)2 Duo CPU E8400"), CpuVerdict::Unsupported(_)));
+    }
+
+    #[test]
+    fn amd_generations() {
+        assert!(supported("AMD Ryzen 5 3600 6-Core Processor"));
+        assert!(supported("AMD Ryzen 7 PRO 4750U with Radeon Graphics"));
+        assert!(supported("AMD Ryzen 5 2600 Six-Core Processor"));
+        assert!(supported("AMD Ryzen AI 9 HX 370 w/ Radeon 890M"));
+        assert!(supported("AMD Athlon Silver 3050U with Radeon Graphics"));
+        assert!(matches!(judge_cpu("AMD Ryzen 7 1700 Eight-Core Processor"), CpuVerdict::Unsupported(_)));
+        assert!(matches!(judge_cpu("AMD A8-7600 Radeon R7"), CpuVerdict::Unsupported(_)));
+        assert!(matches!(judge_cpu("QEMU Virtual CPU version 2.5+"), CpuVerdict::Unknown(_)));
+    }
+
+    #[test]
+    fn floor_needs_every_check() {
+        let mut f = Facts {
+            tpm_version: Some("2.0"),
+            uefi_booted: true,
+            uefi_supported_by_firmware: None,
+            secure_boot_capable: true,
+            cpu_model: Some("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz"),
+            x86_64: true,
+            ram_bytes: Some(8 << 30),
+            largest_internal_disk_bytes: Some(256_060_514_304),
+        };
+        let w = judge(&f);
+        assert!(w.meets_floor, "{w:?}");
+        assert_eq!(w.recommendation, Recommendation::Windows11);
+        f.tpm_version = Some("1.2");
+        let w = judge(&f);
+        assert_eq!(w.recommendation, Recommendation::Linux);
+        assert_eq!(w.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect::<Vec<_>>(), ["tpm-2.0"]);
+    }
+}
