@@ -1,0 +1,220 @@
+//! Upload (verify, store, append, receipt), search and retrieval of certificates.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use tabula_certificate::{Bundle, BundleError, PublicKey, find_product_key, verify};
+use tabula_tlog::{Receipt, leaf_hash};
+
+use super::read_body;
+use crate::error::ApiError;
+use crate::state::{AppState, Shared};
+use crate::store::{AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, now_text};
+
+fn time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `POST /api/v1/certificates`: 201 with the receipt for a new certificate, 200 with the same
+/// receipt for a replay.
+#[tracing::instrument(skip_all)]
+pub async fn upload(
+    State(state): State<Shared>,
+    body: Body,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let outcome = accept(&state, body).await;
+    let label = match &outcome {
+        Ok((StatusCode::CREATED, _)) => "accepted",
+        Ok(_) => "replay",
+        Err(e) => e.status_and_code().1,
+    };
+    state.metrics.upload(label);
+    match &outcome {
+        Ok((status, receipt)) => tracing::info!(
+            leaf_index = receipt.leaf_index,
+            replay = *status == StatusCode::OK,
+            "certificate accepted"
+        ),
+        Err(e) => tracing::warn!(error = %e, "upload refused"),
+    }
+    outcome.map(|(s, r)| (s, Json(r)))
+}
+
+async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), ApiError> {
+    let bytes = read_body(body, state.max_body_bytes).await?;
+    let mut bundle = Bundle::from_slice(&bytes).map_err(|e| match e {
+        BundleError::Empty | BundleError::Truncated { .. } | BundleError::NotJson { .. } => {
+            ApiError::MalformedBundle(e)
+        }
+        other => ApiError::NotABundle(other),
+    })?;
+    let cert = bundle.certificate().map_err(ApiError::NotABundle)?;
+    let fingerprint = &cert.station.key_fingerprint;
+    let station = state
+        .store
+        .station_by_fingerprint(fingerprint)
+        .await?
+        .ok_or_else(|| ApiError::UnknownStation {
+            fingerprint: fingerprint.clone(),
+        })?;
+    if let Some(at) = &station.revoked_at {
+        return Err(ApiError::StationRevoked {
+            name: station.name,
+            at: at.clone(),
+        });
+    }
+    let pem = station.public_key.as_deref().unwrap_or_default();
+    let key = PublicKey::from_pem(pem).map_err(|_| ApiError::UnknownStation {
+        fingerprint: fingerprint.clone(),
+    })?;
+    verify(&bundle, Some(&key)).map_err(ApiError::SignatureInvalid)?;
+    if let Some(pointer) = find_product_key(&bundle.audit) {
+        return Err(ApiError::ProductKeyInAudit { pointer });
+    }
+    let leaf = bundle
+        .envelope
+        .try_leaf_bytes()
+        .map_err(|e| ApiError::InvalidInput(format!("envelope cannot be canonicalised: {e}")))?;
+    // A re-upload may carry an earlier receipt: the registry stores the bundle without it.
+    bundle.receipt = None;
+    let new = NewCertificate {
+        id: cert.id.to_string(),
+        leaf_hash: leaf_hash(&leaf),
+        station_id: station.id,
+        station_name: cert.station.id.clone(),
+        organisation: cert.organisation.clone(),
+        site: cert.site.clone(),
+        machine_vendor: cert.machine.vendor.clone(),
+        machine_model: cert.machine.model.clone(),
+        machine_serial: cert.machine.serial.clone(),
+        result: cert.result.as_str().to_owned(),
+        started: time_text(&cert.started),
+        finished: time_text(&cert.finished),
+        drives: cert
+            .drives
+            .iter()
+            .map(|d| (d.model.clone(), d.serial.clone()))
+            .collect(),
+        bundle: String::from_utf8(bundle.to_json()).unwrap_or_default(),
+    };
+    match state
+        .store
+        .append_certificate(&new, &state.signer, &now_text())
+        .await?
+    {
+        AppendOutcome::Appended(r) => Ok((StatusCode::CREATED, r)),
+        AppendOutcome::Replay(r) => Ok((StatusCode::OK, r)),
+        AppendOutcome::IdCollision => Err(ApiError::IdCollision { id: new.id }),
+    }
+}
+
+/// Normalise a `from`/`to` bound to the stored text form. A bare date means the start (`from`)
+/// or the end (`to`) of that day, UTC.
+pub fn normalise_bound(value: Option<&str>, end_of_day: bool) -> Result<Option<String>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        let t = if end_of_day { "23:59:59" } else { "00:00:00" };
+        return Ok(Some(format!("{}T{t}Z", d.format("%Y-%m-%d"))));
+    }
+    chrono::DateTime::parse_from_rfc3339(v)
+        .map(|t| Some(time_text(&t.with_timezone(&chrono::Utc))))
+        .map_err(|_| {
+            ApiError::InvalidInput(format!("{v:?} is not a date (YYYY-MM-DD) or RFC 3339 time"))
+        })
+}
+
+/// Run a search for the API and the web pages.
+pub async fn run_search(
+    state: &AppState,
+    filter: &CertificateFilter,
+) -> Result<crate::store::Page, ApiError> {
+    let from = normalise_bound(filter.from.as_deref(), false)?;
+    let to = normalise_bound(filter.to.as_deref(), true)?;
+    Ok(state.store.search(filter, from, to).await?)
+}
+
+/// `GET /api/v1/certificates?drive_serial=&machine_serial=&station=&organisation=&result=&from=&to=&limit=&cursor=`
+pub async fn search(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    query: Result<Query<CertificateFilter>, QueryRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    state.access.require_read(&headers, &state.store).await?;
+    let Query(filter) = query.map_err(|e| ApiError::InvalidInput(e.body_text()))?;
+    Ok(Json(run_search(&state, &filter).await?))
+}
+
+/// A stored certificate with its receipt put back into the bundle.
+pub fn full_bundle(
+    row: &CertificateRow,
+) -> Result<(serde_json::Value, serde_json::Value), ApiError> {
+    let mut bundle: serde_json::Value =
+        serde_json::from_str(&row.bundle).map_err(crate::store::StoreError::from)?;
+    let receipt: serde_json::Value =
+        serde_json::from_str(&row.receipt).map_err(crate::store::StoreError::from)?;
+    if let Some(obj) = bundle.as_object_mut() {
+        obj.insert("receipt".into(), receipt.clone());
+    }
+    Ok((bundle, receipt))
+}
+
+async fn load(state: &AppState, headers: &HeaderMap, id: &str) -> Result<CertificateRow, ApiError> {
+    state.access.require_read(headers, &state.store).await?;
+    let id = id.trim().to_lowercase();
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::InvalidInput(format!(
+            "{id:?} is not a certificate id (UUID)"
+        )));
+    }
+    state
+        .store
+        .certificate(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))
+}
+
+/// `GET /api/v1/certificates/{id}`: summary, station status, bundle (with receipt), receipt.
+pub async fn detail(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = load(&state, &headers, &id).await?;
+    let (bundle, receipt) = full_bundle(&row)?;
+    let station = state.store.station_by_id(row.station_id).await?;
+    Ok(Json(serde_json::json!({
+        "certificate": row,
+        "station": station.map(|s| serde_json::json!({
+            "name": s.name, "fingerprint": s.fingerprint, "revoked_at": s.revoked_at,
+        })),
+        "receipt": receipt,
+        "bundle": bundle,
+    })))
+}
+
+/// `GET /api/v1/certificates/{id}/bundle`: the bundle file with its receipt, for `tabula verify`.
+pub async fn bundle(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = load(&state, &headers, &id).await?;
+    let (bundle, _) = full_bundle(&row)?;
+    let mut body = serde_json::to_vec_pretty(&bundle).map_err(crate::store::StoreError::from)?;
+    body.push(b'\n');
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.tabula.json\"", row.id),
+            ),
+        ],
+        body,
+    ))
+}

@@ -1,0 +1,274 @@
+//! `tabula-registry`: flags and environment in, library calls out. See docs/registry.md.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use tabula_registry::auth::Secret;
+use tabula_registry::{Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, Registry, Store};
+
+/// The Tabula registry: certificate upload, search and verification, with a transparency log.
+#[derive(Debug, Parser)]
+#[command(name = "tabula-registry", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DbArgs {
+    /// Database: sqlite://FILE (created if missing), a plain file path, or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://registry.db")]
+    database: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Manage stations.
+    #[command(subcommand)]
+    Station(StationCommand),
+    /// Manage auditors' read tokens.
+    #[command(subcommand, name = "read-token")]
+    ReadToken(ReadTokenCommand),
+    /// Print the log's verifier key (for pinning in `tabula verify --log-key`).
+    LogKey(LogKeyArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "TABULA_LISTEN", default_value = "127.0.0.1:8440")]
+    listen: SocketAddr,
+    /// File holding the admin token (alternative to TABULA_ADMIN_TOKEN).
+    #[arg(long, env = "TABULA_ADMIN_TOKEN_FILE")]
+    admin_token_file: Option<PathBuf>,
+    /// Let anyone read certificates and pages without a read token.
+    #[arg(long, env = "TABULA_PUBLIC_READ")]
+    public_read: bool,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "TABULA_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY)]
+    max_body_bytes: usize,
+    /// The log's origin (fixed when the database is created).
+    #[arg(long, env = "TABULA_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
+    log_origin: String,
+    /// Database connections in the pool.
+    #[arg(long, env = "TABULA_DB_CONNECTIONS", default_value_t = 8)]
+    db_connections: u32,
+    /// Log format on stderr.
+    #[arg(long, env = "TABULA_LOG_FORMAT", value_parser = ["text", "json"], default_value = "text")]
+    log_format: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum StationCommand {
+    /// Create a station and print its one-time enrolment token.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a station: its future uploads are refused.
+    Revoke {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List stations.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReadTokenCommand {
+    /// Create a read token for an auditor and print it (shown once).
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct LogKeyArgs {
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+fn admin_token(file: Option<&PathBuf>) -> Result<Option<Secret>> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading admin token file {}", path.display()))?;
+        let token = text.trim();
+        if token.len() < 16 {
+            bail!(
+                "admin token in {} is shorter than 16 characters",
+                path.display()
+            );
+        }
+        return Ok(Some(Secret::new(token)));
+    }
+    match std::env::var("TABULA_ADMIN_TOKEN") {
+        Ok(t) if t.trim().len() >= 16 => Ok(Some(Secret::new(t.trim()))),
+        Ok(t) if !t.trim().is_empty() => bail!("TABULA_ADMIN_TOKEN is shorter than 16 characters"),
+        _ => Ok(None),
+    }
+}
+
+fn init_tracing(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = ctrl_c.await;
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    init_tracing(&args.log_format);
+    let mut config = Config::new(args.db.database);
+    config.admin_token = admin_token(args.admin_token_file.as_ref())?;
+    config.public_read = args.public_read;
+    config.max_body_bytes = args.max_body_bytes;
+    config.log_origin = args.log_origin;
+    config.max_connections = args.db_connections;
+    let admin = config.admin_token.is_some();
+    let registry = Registry::open(config)
+        .await
+        .context("opening the registry database")?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    tracing::info!(
+        listen = %listener.local_addr()?,
+        log_key = %registry.log_key(),
+        admin_api = admin,
+        public_read = args.public_read,
+        "tabula-registry listening"
+    );
+    registry.serve(listener, shutdown_signal()).await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+async fn open_store(db: &DbArgs) -> Result<Store> {
+    Store::open(&db.database, 2)
+        .await
+        .context("opening the registry database")
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Station(StationCommand::Add { name, db }) => {
+            let store = open_store(&db).await?;
+            let (row, token) = tabula_registry::add_station(&store, &name).await?;
+            eprintln!(
+                "station {:?} created (id {}); give it this one-time enrolment token:",
+                row.name, row.id
+            );
+            println!("{}", token.expose());
+            Ok(())
+        }
+        Command::Station(StationCommand::Revoke { name, db }) => {
+            let store = open_store(&db).await?;
+            let row = store
+                .revoke_station(&name)
+                .await?
+                .with_context(|| format!("no station named {name:?}"))?;
+            println!(
+                "station {:?} revoked at {}",
+                row.name,
+                row.revoked_at.unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Station(StationCommand::List { db }) => {
+            let store = open_store(&db).await?;
+            for s in store.list_stations().await? {
+                let state = match (&s.revoked_at, &s.enrolled_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) => format!("enrolled {at}"),
+                    (None, None) => "waiting for enrolment".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    s.id,
+                    s.name,
+                    s.fingerprint.unwrap_or_default(),
+                    state
+                );
+            }
+            Ok(())
+        }
+        Command::ReadToken(ReadTokenCommand::Add { name, db }) => {
+            let store = open_store(&db).await?;
+            let token = tabula_registry::add_read_token(&store, &name).await?;
+            eprintln!("read token {name:?} created; it is shown only once:");
+            println!("{}", token.expose());
+            Ok(())
+        }
+        Command::LogKey(LogKeyArgs { db }) => {
+            let store = open_store(&db).await?;
+            let origin = store
+                .stored_origin()
+                .await?
+                .context("the log has no key yet: start `tabula-registry serve` once")?;
+            println!("{}", store.log_signer(&origin).await?.verifier().to_vkey());
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tabula-registry: error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tabula-registry: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Shared server state and its configuration.
+
+use std::sync::Arc;
+
+use tabula_tlog::NoteSigner;
+
+use crate::auth::{Access, Secret};
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// Registry configuration (flags and environment variables are mapped onto this in `main.rs`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// `sqlite://FILE`, a plain path, or `postgres://...`.
+    pub database_url: String,
+    /// The admin token (enables the admin API).
+    pub admin_token: Option<Secret>,
+    /// Whether certificates and pages are readable without a read token.
+    pub public_read: bool,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// The log's origin line and key name, fixed at first start.
+    pub log_origin: String,
+    /// Database connection pool size.
+    pub max_connections: u32,
+}
+
+/// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
+pub const DEFAULT_ORIGIN: &str = "tabula.registry/log";
+/// Default body limit: a bundle with a large audit document stays far below it.
+pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
+
+impl Config {
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            admin_token: None,
+            public_read: false,
+            max_body_bytes: DEFAULT_MAX_BODY,
+            log_origin: DEFAULT_ORIGIN.to_owned(),
+            max_connections: 8,
+        }
+    }
+}
+
+/// What every handler sees.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub signer: NoteSigner,
+    pub access: Access,
+    pub metrics: Arc<Metrics>,
+    pub max_body_bytes: usize,
+}
+
+pub type Shared = Arc<AppState>;

@@ -1,0 +1,328 @@
+//! Certificate rows: insert (inside the log append), lookup by id, and the paged search.
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+use tabula_tlog::{Hash, Receipt};
+
+use super::{Store, StoreError};
+
+/// A verified certificate ready to store: the search columns, the bundle and the leaf hash.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NewCertificate {
+    pub id: String,
+    pub leaf_hash: Hash,
+    pub station_id: i64,
+    pub station_name: String,
+    pub organisation: String,
+    pub site: String,
+    pub machine_vendor: String,
+    pub machine_model: String,
+    pub machine_serial: String,
+    pub result: String,
+    pub started: String,
+    pub finished: String,
+    /// `(model, serial)` per drive, in certificate order.
+    pub drives: Vec<(String, String)>,
+    /// The bundle JSON as uploaded, without any receipt.
+    pub bundle: String,
+}
+
+/// A drive of a stored certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DriveRow {
+    pub model: String,
+    pub serial: String,
+}
+
+/// A stored certificate (summary columns, plus the bundle and receipt).
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct CertificateRow {
+    pub id: String,
+    pub leaf_index: u64,
+    pub leaf_hash: String,
+    pub station_id: i64,
+    pub station: String,
+    pub organisation: String,
+    pub site: String,
+    pub machine_vendor: String,
+    pub machine_model: String,
+    pub machine_serial: String,
+    pub result: String,
+    pub started: String,
+    pub finished: String,
+    pub received_at: String,
+    pub drives: Vec<DriveRow>,
+    #[serde(skip)]
+    pub bundle: String,
+    #[serde(skip)]
+    pub receipt: String,
+}
+
+/// Search criteria; every given field must match. Serials match case-insensitively.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CertificateFilter {
+    pub id: Option<String>,
+    pub drive_serial: Option<String>,
+    pub machine_serial: Option<String>,
+    pub station: Option<String>,
+    pub organisation: Option<String>,
+    pub result: Option<String>,
+    /// Finished at or after (RFC 3339 or `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Finished at or before (RFC 3339, or `YYYY-MM-DD` meaning that whole day).
+    pub to: Option<String>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<u32>,
+    /// Continue after this cursor (the `next` of the previous page).
+    pub cursor: Option<u64>,
+}
+
+/// One page of results, newest first.
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct Page {
+    pub items: Vec<CertificateRow>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<u64>,
+}
+
+/// Serials are compared trimmed and upper-cased.
+pub fn normalise_serial(s: &str) -> String {
+    s.trim().to_uppercase()
+}
+
+const CERT_COLUMNS: &str = "id, leaf_index, leaf_hash, station_id, station_name, organisation, \
+    site, machine_vendor, machine_model, machine_serial, result, started, finished, received_at, \
+    bundle, receipt";
+
+fn certificate(row: &AnyRow) -> Result<CertificateRow, StoreError> {
+    Ok(CertificateRow {
+        id: row.try_get("id")?,
+        leaf_index: u64::try_from(row.try_get::<i64, _>("leaf_index")?)
+            .map_err(|_| StoreError::Corrupt { what: "leaf index" })?,
+        leaf_hash: row.try_get("leaf_hash")?,
+        station_id: row.try_get("station_id")?,
+        station: row.try_get("station_name")?,
+        organisation: row.try_get("organisation")?,
+        site: row.try_get("site")?,
+        machine_vendor: row.try_get("machine_vendor")?,
+        machine_model: row.try_get("machine_model")?,
+        machine_serial: row.try_get("machine_serial")?,
+        result: row.try_get("result")?,
+        started: row.try_get("started")?,
+        finished: row.try_get("finished")?,
+        received_at: row.try_get("received_at")?,
+        drives: Vec::new(),
+        bundle: row.try_get("bundle")?,
+        receipt: row.try_get("receipt")?,
+    })
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Store {
+    pub(super) async fn insert_certificate(
+        &self,
+        c: &NewCertificate,
+        index: u64,
+        receipt: &Receipt,
+        received_at: &str,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ) -> Result<(), StoreError> {
+        let receipt = serde_json::to_string(receipt)?;
+        let index = i64::try_from(index).map_err(|_| StoreError::Corrupt { what: "leaf index" })?;
+        sqlx::query(
+            "INSERT INTO certificates (id, leaf_index, leaf_hash, station_id, station_name, \
+             organisation, site, machine_vendor, machine_model, machine_serial, serial_norm, \
+             result, started, finished, received_at, bundle, receipt) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(&c.id)
+        .bind(index)
+        .bind(c.leaf_hash.to_hex())
+        .bind(c.station_id)
+        .bind(&c.station_name)
+        .bind(&c.organisation)
+        .bind(&c.site)
+        .bind(&c.machine_vendor)
+        .bind(&c.machine_model)
+        .bind(&c.machine_serial)
+        .bind(normalise_serial(&c.machine_serial))
+        .bind(&c.result)
+        .bind(&c.started)
+        .bind(&c.finished)
+        .bind(received_at)
+        .bind(&c.bundle)
+        .bind(receipt)
+        .execute(&mut **tx)
+        .await?;
+        if !c.drives.is_empty() {
+            let values = (0..c.drives.len())
+                .map(|i| {
+                    let b = 5 * i;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO drives (certificate_id, position, model, serial, serial_norm) VALUES {values}"
+            );
+            let mut q = sqlx::query(&sql);
+            for (pos, (model, serial)) in c.drives.iter().enumerate() {
+                q = q
+                    .bind(&c.id)
+                    .bind(pos as i64)
+                    .bind(model)
+                    .bind(serial)
+                    .bind(normalise_serial(serial));
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// A certificate by id, with its drives.
+    pub async fn certificate(&self, id: &str) -> Result<Option<CertificateRow>, StoreError> {
+        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE id = $1");
+        let Some(row) = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut items = vec![certificate(&row)?];
+        self.attach_drives(&mut items).await?;
+        Ok(items.pop())
+    }
+
+    /// The certificate id stored at a leaf index.
+    pub async fn certificate_id_at(&self, leaf_index: u64) -> Result<Option<String>, StoreError> {
+        let index =
+            i64::try_from(leaf_index).map_err(|_| StoreError::Corrupt { what: "leaf index" })?;
+        let row = sqlx::query("SELECT id FROM certificates WHERE leaf_index = $1")
+            .bind(index)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Search, newest first, one page at a time. `from`/`to` must already be normalised.
+    pub async fn search(
+        &self,
+        f: &CertificateFilter,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<Page, StoreError> {
+        let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 500));
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        let mut push = |cond: &str, arg: Arg| {
+            args.push(arg);
+            conds.push(cond.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(v) = &f.id {
+            push("id = ?", Arg::Text(v.trim().to_lowercase()));
+        }
+        if let Some(v) = &f.drive_serial {
+            push(
+                "id IN (SELECT certificate_id FROM drives WHERE serial_norm = ?)",
+                Arg::Text(normalise_serial(v)),
+            );
+        }
+        if let Some(v) = &f.machine_serial {
+            push("serial_norm = ?", Arg::Text(normalise_serial(v)));
+        }
+        if let Some(v) = &f.station {
+            push("station_name = ?", Arg::Text(v.trim().to_owned()));
+        }
+        if let Some(v) = &f.organisation {
+            push("organisation = ?", Arg::Text(v.trim().to_owned()));
+        }
+        if let Some(v) = &f.result {
+            push("result = ?", Arg::Text(v.trim().to_owned()));
+        }
+        if let Some(v) = from {
+            push("finished >= ?", Arg::Text(v));
+        }
+        if let Some(v) = to {
+            push("finished <= ?", Arg::Text(v));
+        }
+        if let Some(c) = f.cursor {
+            let c = i64::try_from(c).unwrap_or(i64::MAX);
+            push("leaf_index < ?", Arg::Int(c));
+        }
+        let where_ = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates {where_} ORDER BY leaf_index DESC LIMIT ${}",
+            args.len() + 1
+        );
+        let mut q = sqlx::query(&sql);
+        for a in args {
+            q = match a {
+                Arg::Text(s) => q.bind(s),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        let rows = q.bind(limit + 1).fetch_all(&self.pool).await?;
+        let mut items = rows
+            .iter()
+            .map(certificate)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|c| c.leaf_index)
+        } else {
+            None
+        };
+        self.attach_drives(&mut items).await?;
+        Ok(Page { items, next })
+    }
+
+    async fn attach_drives(&self, items: &mut [CertificateRow]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT certificate_id, model, serial FROM drives WHERE certificate_id IN ({}) \
+             ORDER BY certificate_id, position",
+            (1..=items.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for c in items.iter() {
+            q = q.bind(c.id.clone());
+        }
+        for row in q.fetch_all(&self.pool).await? {
+            let id: String = row.try_get(0)?;
+            if let Some(c) = items.iter_mut().find(|c| c.id == id) {
+                c.drives.push(DriveRow {
+                    model: row.try_get(1)?,
+                    serial: row.try_get(2)?,
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,325 @@
+//! The transparency log in the database: signing key set-up, appends (leaf index assigned under
+//! the log head's row lock, inside the transaction that stores the certificate), and roots and
+//! proofs computed from stored perfect-subtree hashes.
+
+use std::collections::HashMap;
+
+use sqlx::Row as _;
+use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, Receipt, node_hash, tree};
+
+use super::certs::NewCertificate;
+use super::{Store, StoreError};
+
+/// What an upload did to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AppendOutcome {
+    /// Appended as a new leaf.
+    Appended(Receipt),
+    /// The same envelope was uploaded before: its original receipt.
+    Replay(Receipt),
+    /// A different envelope already holds this certificate id.
+    IdCollision,
+}
+
+fn node_key(id: NodeId) -> i64 {
+    // level < 64 and index < 2^56 for any log that fits in a database: no overflow.
+    (i64::from(id.level) << 56) | (id.index as i64)
+}
+
+fn node_id(key: i64) -> NodeId {
+    NodeId::new((key >> 56) as u8, (key & ((1 << 56) - 1)) as u64)
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// The log's signing key, created on first start and kept in `log_config` (so every
+    /// instance on one database signs with the same key). `origin` is fixed then too.
+    pub async fn log_signer(&self, origin: &str) -> Result<NoteSigner, StoreError> {
+        let fresh = NoteSigner::generate(origin)?;
+        for (name, value) in [
+            ("origin", origin.to_owned()),
+            ("signing_key", fresh.to_skey()),
+        ] {
+            sqlx::query(
+                "INSERT INTO log_config (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        }
+        let rows = sqlx::query("SELECT name, value FROM log_config")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut config = HashMap::new();
+        for row in rows {
+            config.insert(row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?);
+        }
+        let stored_origin = config
+            .get("origin")
+            .ok_or(StoreError::Corrupt { what: "log origin" })?;
+        if stored_origin != origin {
+            return Err(StoreError::OriginMismatch {
+                stored: stored_origin.clone(),
+                requested: origin.to_owned(),
+            });
+        }
+        let skey = config.get("signing_key").ok_or(StoreError::Corrupt {
+            what: "log signing key",
+        })?;
+        Ok(NoteSigner::from_skey(skey)?)
+    }
+
+    /// The stored origin, if the log was initialised (so tools need not repeat it).
+    pub async fn stored_origin(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM log_config WHERE name = $1")
+            .bind("origin")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Number of leaves in the log.
+    pub async fn log_size(&self) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT size FROM log_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        u64::try_from(row.try_get::<i64, _>(0)?)
+            .map_err(|_| StoreError::Corrupt { what: "log size" })
+    }
+
+    /// Fetch node hashes (cache first, then one query).
+    async fn nodes<'e, E>(
+        &self,
+        ids: &[NodeId],
+        exec: E,
+    ) -> Result<HashMap<NodeId, Hash>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        let mut out = HashMap::with_capacity(ids.len());
+        self.cache.get_many(ids, &mut out);
+        let missing: Vec<NodeId> = ids
+            .iter()
+            .filter(|id| !out.contains_key(id))
+            .copied()
+            .collect();
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT node_key, hash FROM log_nodes WHERE node_key IN ({})",
+            placeholders(1, missing.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &missing {
+            q = q.bind(node_key(*id));
+        }
+        let rows = q.fetch_all(exec).await?;
+        let mut fetched = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key: i64 = row.try_get(0)?;
+            let bytes: Vec<u8> = row.try_get(1)?;
+            let hash = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt {
+                what: "log node hash",
+            })?;
+            fetched.push((node_id(key), Hash(hash)));
+        }
+        self.cache.insert_many(fetched.iter().copied());
+        out.extend(fetched);
+        Ok(out)
+    }
+
+    /// The signed checkpoint of the current tree.
+    pub async fn checkpoint(
+        &self,
+        signer: &NoteSigner,
+    ) -> Result<(Checkpoint, String), StoreError> {
+        let size = self.log_size().await?;
+        let nodes = self.nodes(&tree::root_nodes(size), &self.pool).await?;
+        let cp = Checkpoint::new(signer.name(), size, tree::root(size, &nodes)?);
+        let note = cp.sign(signer)?;
+        Ok((cp, note))
+    }
+
+    /// Inclusion proof of leaf `index` in the tree of `size` leaves (`size` <= current size).
+    pub async fn inclusion_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<(Hash, Vec<Hash>), StoreError> {
+        let mut ids = tree::inclusion_nodes(index, size)?;
+        ids.push(NodeId::new(0, index));
+        let nodes = self.nodes(&ids, &self.pool).await?;
+        let leaf = nodes
+            .get(&NodeId::new(0, index))
+            .copied()
+            .ok_or(tabula_tlog::TreeError::MissingNode(NodeId::new(0, index)))?;
+        Ok((leaf, tree::inclusion_proof(index, size, &nodes)?))
+    }
+
+    /// Consistency proof between two sizes (`second` <= current size).
+    pub async fn consistency_proof(
+        &self,
+        first: u64,
+        second: u64,
+    ) -> Result<Vec<Hash>, StoreError> {
+        let ids = tree::consistency_nodes(first, second)?;
+        let nodes = self.nodes(&ids, &self.pool).await?;
+        Ok(tree::consistency_proof(first, second, &nodes)?)
+    }
+
+    /// Root of the tree of `size` leaves (`size` <= current size).
+    pub async fn root(&self, size: u64) -> Result<Hash, StoreError> {
+        let nodes = self.nodes(&tree::root_nodes(size), &self.pool).await?;
+        Ok(tree::root(size, &nodes)?)
+    }
+
+    /// Store a verified certificate and append its envelope to the log, atomically: the leaf,
+    /// the subtree hashes it completes, the certificate rows and the receipt commit together or
+    /// not at all. Replays return the stored receipt; an id held by another envelope is refused.
+    pub async fn append_certificate(
+        &self,
+        cert: &NewCertificate,
+        signer: &NoteSigner,
+        received_at: &str,
+    ) -> Result<AppendOutcome, StoreError> {
+        if let Some(outcome) = self.existing(cert).await? {
+            return Ok(outcome);
+        }
+        let _serial = self.append_lock.lock().await;
+        let mut tx = self.pool.begin().await?;
+        // The first statement takes the write lock (SQLite) / the head's row lock (PostgreSQL):
+        // from here on no other instance can append until we commit or roll back.
+        let size_row =
+            sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
+                .fetch_one(&mut *tx)
+                .await?;
+        let size = u64::try_from(size_row.try_get::<i64, _>(0)?)
+            .map_err(|_| StoreError::Corrupt { what: "log size" })?;
+        let index = size - 1;
+        if let Some(outcome) = self.existing_in(cert, &mut tx).await? {
+            tx.rollback().await?;
+            return Ok(outcome);
+        }
+
+        // Hashes this append needs: children of the nodes it completes, the new root, the path.
+        let completed = tree::completed_by_append(index);
+        let leaf_id = NodeId::new(0, index);
+        let mut wanted: Vec<NodeId> = completed
+            .iter()
+            .flat_map(|id| {
+                let (l, r) = tree::children(*id);
+                [l, r]
+            })
+            .collect();
+        wanted.extend(tree::root_nodes(size));
+        wanted.extend(tree::inclusion_nodes(index, size)?);
+        let fresh_ids: Vec<NodeId> = std::iter::once(leaf_id)
+            .chain(completed.iter().copied())
+            .collect();
+        wanted.retain(|id| !fresh_ids.contains(id));
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut nodes = self.nodes(&wanted, &mut *tx).await?;
+        let mut fresh = vec![(leaf_id, cert.leaf_hash)];
+        nodes.insert(leaf_id, cert.leaf_hash);
+        for id in &completed {
+            let (l, r) = tree::children(*id);
+            let (Some(left), Some(right)) = (nodes.get(&l), nodes.get(&r)) else {
+                return Err(tabula_tlog::TreeError::MissingNode(l).into());
+            };
+            let h = node_hash(left, right);
+            nodes.insert(*id, h);
+            fresh.push((*id, h));
+        }
+        let root = tree::root(size, &nodes)?;
+        let proof = tree::inclusion_proof(index, size, &nodes)?;
+        let checkpoint = Checkpoint::new(signer.name(), size, root).sign(signer)?;
+        let receipt = Receipt::new(
+            signer.name().to_owned(),
+            index,
+            size,
+            cert.leaf_hash,
+            proof,
+            checkpoint,
+            Some(signer.verifier().to_vkey()),
+            received_at.to_owned(),
+        );
+
+        let sql = format!(
+            "INSERT INTO log_nodes (node_key, hash) VALUES {}",
+            (0..fresh.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, h) in &fresh {
+            q = q.bind(node_key(*id)).bind(h.0.to_vec());
+        }
+        q.execute(&mut *tx).await?;
+        self.insert_certificate(cert, index, &receipt, received_at, &mut tx)
+            .await?;
+        tx.commit().await?;
+        self.cache.insert_many(fresh);
+        Ok(AppendOutcome::Appended(receipt))
+    }
+
+    async fn existing(&self, cert: &NewCertificate) -> Result<Option<AppendOutcome>, StoreError> {
+        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
+            .bind(&cert.id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Self::judge_existing(cert, row)
+    }
+
+    async fn existing_in(
+        &self,
+        cert: &NewCertificate,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ) -> Result<Option<AppendOutcome>, StoreError> {
+        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
+            .bind(&cert.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Self::judge_existing(cert, row)
+    }
+
+    fn judge_existing(
+        cert: &NewCertificate,
+        row: Option<sqlx::any::AnyRow>,
+    ) -> Result<Option<AppendOutcome>, StoreError> {
+        let Some(row) = row else { return Ok(None) };
+        let leaf_hash: String = row.try_get(0)?;
+        if leaf_hash != cert.leaf_hash.to_hex() {
+            return Ok(Some(AppendOutcome::IdCollision));
+        }
+        let receipt: String = row.try_get(1)?;
+        Ok(Some(AppendOutcome::Replay(serde_json::from_str(&receipt)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_keys_round_trip() {
+        for id in [
+            NodeId::new(0, 0),
+            NodeId::new(3, 12345),
+            NodeId::new(40, (1 << 20) + 7),
+        ] {
+            assert_eq!(node_id(node_key(id)), id);
+        }
+        assert_eq!(placeholders(3, 2), "$3, $4");
+    }
+}

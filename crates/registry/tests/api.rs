@@ -1,0 +1,485 @@
+//! The API story, run once per backend (SQLite and PostgreSQL):
+//! enrolment and admin auth; upload and receipt; replay; id collision; forged signature;
+//! unknown and revoked stations; malformed JSON; oversized body (each refused with its own code
+//! and no row changed); search with paging and read tokens; the bundle download verifies;
+//! proofs by id and consistency; concurrent uploads through two instances on one database;
+//! metrics.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use common::{
+    ADMIN, Db, Server, client, config, enrolled_station, error_code, signed, test_db, upload,
+    upload_ok,
+};
+use serde_json::Value;
+use tabula_certificate::{Bundle, StationKey, verify};
+use tabula_registry::Counts;
+use tabula_tlog::{
+    Checkpoint, Hash, MemoryTree, Receipt, leaf_hash, verify_consistency, verify_inclusion,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_story_sqlite() {
+    story(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_story_postgres() {
+    story(Db::Postgres).await;
+}
+
+async fn counts(server: &Server) -> Counts {
+    server.registry.store().counts().await.unwrap()
+}
+
+/// Expect a refusal with `code` and an unchanged store.
+async fn refused(server: &Server, resp: reqwest::Response, status: u16, code: &str) {
+    let before = counts(server).await;
+    assert_eq!(error_code(resp).await, (status, code.to_owned()));
+    assert_eq!(counts(server).await, before, "{code} changed the store");
+}
+
+async fn story(db: Db) {
+    let Some(tdb) = test_db(db).await else { return };
+    let server = Server::start(config(&tdb.url)).await;
+    let base = server.url("");
+    let c = client();
+
+    // Health.
+    let h: Value = c
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["status"], "ok");
+
+    // Admin API needs the admin token.
+    let resp = c
+        .post(server.url("/api/v1/stations"))
+        .json(&serde_json::json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
+    let resp = c
+        .post(server.url("/api/v1/stations"))
+        .bearer_auth("wrong-token")
+        .json(&serde_json::json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (403, "forbidden".into()));
+
+    // Enrolment: unknown token refused; one-time token.
+    let resp = c
+        .post(server.url("/api/v1/stations/enroll"))
+        .json(&serde_json::json!({"token": "tbl_nope", "public_key": StationKey::generate().unwrap().public().to_pem().unwrap()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(resp).await,
+        (403, "unknown_enrolment_token".into())
+    );
+    let (key, log_key) = enrolled_station(&base, "station-07").await;
+    assert_eq!(log_key.to_vkey(), server.registry.log_key());
+
+    // Upload: 201 and a receipt that verifies.
+    let first = signed(&key, "station-07", 0);
+    let receipt = upload_ok(&base, &first, &log_key).await;
+    assert_eq!((receipt.leaf_index, receipt.tree_size), (0, 1));
+    let n = counts(&server).await;
+    assert_eq!((n.certificates, n.drives, n.log_size), (1, 2, 1));
+
+    // Replay: 200, the same receipt, nothing stored.
+    let resp = upload(&base, &first).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Receipt>().await.unwrap(), receipt);
+    assert_eq!(counts(&server).await, n);
+    // A bundle that already carries its receipt is the same upload.
+    let mut with_receipt = first.clone();
+    with_receipt.receipt = Some(serde_json::to_value(&receipt).unwrap());
+    assert_eq!(upload(&base, &with_receipt).await.status(), 200);
+
+    // Id collision: same id, different signed content.
+    let mut cert = first.certificate().unwrap();
+    cert.remark = "anders".into();
+    let collision = Bundle::sign(&cert, first.audit.clone(), &key).unwrap();
+    refused(
+        &server,
+        upload(&base, &collision).await,
+        409,
+        "id_collision",
+    )
+    .await;
+
+    // Forged signature: the payload changed after signing.
+    let mut forged = signed(&key, "station-07", 1);
+    let other = signed(&key, "station-07", 2);
+    forged.envelope.payload = other.envelope.payload.clone();
+    refused(
+        &server,
+        upload(&base, &forged).await,
+        422,
+        "signature_invalid",
+    )
+    .await;
+
+    // Unknown station: a key nobody enrolled.
+    let stranger = StationKey::generate().unwrap();
+    refused(
+        &server,
+        upload(&base, &signed(&stranger, "rogue", 1)).await,
+        403,
+        "unknown_station",
+    )
+    .await;
+
+    // Malformed JSON and a JSON that is no bundle.
+    let resp = c
+        .post(server.url("/api/v1/certificates"))
+        .body("{\"format\": ")
+        .send()
+        .await
+        .unwrap();
+    refused(&server, resp, 400, "malformed_json").await;
+    let resp = c
+        .post(server.url("/api/v1/certificates"))
+        .body("{\"hello\": 1}")
+        .send()
+        .await
+        .unwrap();
+    refused(&server, resp, 422, "not_a_bundle").await;
+
+    // Oversized body (limit 256 KiB in the test config).
+    let resp = c
+        .post(server.url("/api/v1/certificates"))
+        .body(vec![b' '; 300 * 1024])
+        .send()
+        .await
+        .unwrap();
+    refused(&server, resp, 413, "body_too_large").await;
+
+    // Revoked station: uploads refused from then on.
+    let (key_b, _) = enrolled_station(&base, "station-b").await;
+    upload_ok(&base, &signed(&key_b, "station-b", 0), &log_key).await;
+    let resp = c
+        .post(server.url("/api/v1/stations/station-b/revoke"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    refused(
+        &server,
+        upload(&base, &signed(&key_b, "station-b", 1)).await,
+        403,
+        "station_revoked",
+    )
+    .await;
+
+    // More certificates; every receipt verifies and old receipts stay consistent.
+    let mut receipts = vec![receipt.clone()];
+    for i in 1..=6 {
+        receipts.push(upload_ok(&base, &signed(&key, "station-07", 10 + i), &log_key).await);
+    }
+    let note = c
+        .get(server.url("/api/v1/log/checkpoint"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let now = Checkpoint::verify(&note, &log_key).unwrap();
+    assert_eq!(now.size, 8);
+    for r in &receipts {
+        let old = Checkpoint::verify(&r.checkpoint, &log_key).unwrap();
+        let p: Value = c
+            .get(server.url(&format!(
+                "/api/v1/log/proof/consistency?first={}&second={}",
+                old.size, now.size
+            )))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
+        r.verify_consistent_with(&old, &now, &proof).unwrap();
+        verify_consistency(old.size, now.size, &old.root, &now.root, &proof).unwrap();
+    }
+    // Inclusion proof by certificate id against the current tree.
+    let id = first.certificate().unwrap().id;
+    let p: Value = c
+        .get(server.url(&format!("/api/v1/log/proof/inclusion?id={id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
+    assert_eq!(p["tree_size"], 8);
+    verify_inclusion(
+        0,
+        8,
+        &leaf_hash(&first.envelope.leaf_bytes()),
+        &proof,
+        &now.root,
+    )
+    .unwrap();
+    let resp = c
+        .get(server.url("/api/v1/log/proof/consistency?first=5&second=99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (400, "invalid_input".into()));
+
+    // Search needs a read token.
+    let resp = c
+        .get(server.url("/api/v1/certificates?drive_serial=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
+    let t: Value = c
+        .post(server.url("/api/v1/read-tokens"))
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({"name": "auditor"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let read = t["token"].as_str().unwrap().to_owned();
+    let get = |q: String| {
+        let c = c.clone();
+        let url = server.url(&format!("/api/v1/certificates?{q}"));
+        let read = read.clone();
+        async move {
+            c.get(url)
+                .bearer_auth(read)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let by_drive = get("drive_serial=wd-station-07-0013".into()).await;
+    assert_eq!(by_drive["items"].as_array().unwrap().len(), 1, "{by_drive}");
+    assert_eq!(by_drive["items"][0]["machine_serial"], "PF-station-07-0013");
+    let by_machine = get("machine_serial=PF-station-07-0000".into()).await;
+    assert_eq!(by_machine["items"][0]["id"], id.to_string());
+    assert_eq!(
+        get("station=station-b".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get(
+            "organisation=Stadt%20Leipzig%2C%20Amt%20f%C3%BCr%20Schule&result=erased-with-errors"
+                .into()
+        )
+        .await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    assert_eq!(
+        get("from=2026-11-18&to=2026-11-18".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    assert_eq!(
+        get("to=2020-01-01".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Paging: 8 certificates, 3 per page, newest first, no overlap.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = get(format!("limit=3{cursor}")).await;
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["leaf_index"].as_u64().unwrap());
+        }
+        match page["next"].as_u64() {
+            Some(n) => cursor = format!("&cursor={n}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![7, 6, 5, 4, 3, 2, 1, 0]);
+    let resp = c
+        .get(server.url("/api/v1/certificates?from=yesterday"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (400, "invalid_input".into()));
+    let resp = c
+        .get(server.url("/api/v1/certificates?colour=red"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (400, "invalid_input".into()));
+
+    // The bundle download carries the receipt and verifies offline.
+    let bytes = c
+        .get(server.url(&format!("/api/v1/certificates/{id}/bundle")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let downloaded = Bundle::from_slice(&bytes).unwrap();
+    verify(&downloaded, Some(&key.public())).unwrap();
+    let r: Receipt = serde_json::from_value(downloaded.receipt.clone().unwrap()).unwrap();
+    assert_eq!(r, receipt);
+    let detail: Value = c
+        .get(server.url(&format!("/api/v1/certificates/{id}")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["certificate"]["drives"].as_array().unwrap().len(), 2);
+    let resp = c
+        .get(server.url("/api/v1/certificates/not-a-uuid"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (400, "invalid_input".into()));
+    let resp = c
+        .get(server.url("/api/v1/certificates/0190f5a4-0000-7000-8000-000000000000"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (404, "not_found".into()));
+
+    // Concurrency: a second instance on the same database; 40 uploads spread over both.
+    let second = Server::start(config(&tdb.url)).await;
+    assert_eq!(
+        second.registry.log_key(),
+        server.registry.log_key(),
+        "instances share the log key"
+    );
+    let bundles: Vec<Bundle> = (0..40)
+        .map(|i| signed(&key, "station-07", 100 + i))
+        .collect();
+    let mut tasks = Vec::new();
+    for (i, b) in bundles.iter().cloned().enumerate() {
+        let base = if i % 2 == 0 {
+            server.url("")
+        } else {
+            second.url("")
+        };
+        let log_key = log_key.clone();
+        tasks.push(tokio::spawn(
+            async move { upload_ok(&base, &b, &log_key).await },
+        ));
+    }
+    let mut indices = Vec::new();
+    for t in futures::future::join_all(tasks).await {
+        indices.push(t.unwrap().leaf_index);
+    }
+    indices.sort_unstable();
+    assert_eq!(indices, (8..48).collect::<Vec<u64>>());
+    let n = counts(&server).await;
+    assert_eq!((n.certificates, n.log_size), (48, 48));
+
+    // The whole log, rebuilt from the stored envelopes in leaf order, has the checkpoint's root.
+    let note = c
+        .get(second.url("/api/v1/log/checkpoint"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let head = Checkpoint::verify(&note, &log_key).unwrap();
+    let mut tree = MemoryTree::new();
+    for i in 0..head.size {
+        let p: Value = c
+            .get(server.url(&format!(
+                "/api/v1/log/proof/inclusion?leaf_index={i}&tree_size={}",
+                head.size
+            )))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = p["id"].as_str().unwrap();
+        let bytes = c
+            .get(server.url(&format!("/api/v1/certificates/{id}/bundle")))
+            .bearer_auth(&read)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let b = Bundle::from_slice(&bytes).unwrap();
+        tree.append(&b.envelope.leaf_bytes());
+        let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
+        verify_inclusion(
+            i,
+            head.size,
+            &leaf_hash(&b.envelope.leaf_bytes()),
+            &proof,
+            &head.root,
+        )
+        .unwrap();
+    }
+    assert_eq!(tree.root(), head.root);
+
+    // Metrics.
+    let m = c
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("tabula_registry_uploads_total{outcome=\"accepted\"}"),
+        "{m}"
+    );
+    assert!(
+        m.contains("tabula_registry_uploads_total{outcome=\"signature_invalid\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("tabula_registry_http_request_duration_seconds_bucket"),
+        "{m}"
+    );
+
+    second.stop().await;
+    server.stop().await;
+}
