@@ -23,5 +23,6 @@ fmt:
 demo: build
 	scripts/demo.sh
 
-bench: build
+bench:
+	$(CARGO) build --release -p tabula
 	scripts/bench.sh

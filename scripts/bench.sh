@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# make bench: tabula's wipe and verify throughput next to dd, in one run, on 1 GiB loop devices with
+# direct I/O over a file on disk and a file on tmpfs. Writes the figures into docs/performance.md.
+# Only loop devices created here are written to.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${TABULA_BIN:-target/release/tabula}
+SIZE_MB=${BENCH_SIZE_MB:-1024}
+OUT=${BENCH_OUT:-docs/performance.md}
+[ "$(id -u)" = 0 ] || { echo "make bench needs root for loop devices" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "missing $BIN (run make build)" >&2; exit 2; }
+
+disk_dir=$(mktemp -d /var/tmp/tabula-bench.XXXXXX)
+shm_dir=$(mktemp -d /dev/shm/tabula-bench.XXXXXX)
+loops=()
+cleanup() {
+    for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+    rm -rf "$disk_dir" "$shm_dir"
+}
+trap cleanup EXIT
+
+# dd's own seconds figure -> MB/s (10^6 bytes, as dd prints).
+dd_rate() {
+    local secs
+    secs=$(dd "$@" bs=4M count=$((SIZE_MB / 4)) 2>&1 | awk '/copied/ { for (i = 1; i <= NF; i++) if ($i ~ /^s,?$/) print $(i-1) }' | tr -d ',')
+    python3 -c "print(f'{$SIZE_MB * 1048576 / float(\"$secs\") / 1e6:.0f}')"
+}
+
+results=$(mktemp)
+for kind in disk tmpfs; do
+    dir=$disk_dir; [ "$kind" = tmpfs ] && dir=$shm_dir
+    dd if=/dev/zero of="$dir/dev.img" bs=4M count=$((SIZE_MB / 4)) status=none
+    dev=$(losetup --direct-io=on -f --show "$dir/dev.img")
+    loops+=("$dev")
+    # Warm-up, then the dd baselines.
+    dd if=/dev/zero of="$dev" oflag=direct bs=4M count=16 status=none
+    dd_w=$(dd_rate if=/dev/zero of="$dev" oflag=direct)
+    dd_r=$(dd_rate if="$dev" of=/dev/null iflag=direct)
+    echo "$kind dd write $dd_w" >> "$results"
+    echo "$kind dd read $dd_r" >> "$results"
+    for method in zero random bsi-vsitr; do
+        json=$("$BIN" wipe --yes --json --method "$method" --verify last "$dev" 2>/dev/null)
+        python3 - "$kind" "$method" >> "$results" <<PY
+import json, sys
+kind, method = sys.argv[1:]
+r = json.loads('''$json''')[0]
+assert r["status"] == "completed", r["status"]
+writes = [p["mb_per_s"] for p in r["passes"] if p["phase"] == "write"]
+verify = [p["mb_per_s"] for p in r["passes"] if p["phase"] == "verify"]
+print(kind, method, "write", f"{min(writes):.0f}", f"{sum(writes)/len(writes):.0f}")
+print(kind, method, "verify", f"{verify[0]:.0f}")
+PY
+    done
+done
+
+python3 - "$results" "$OUT" "$SIZE_MB" <<'PY'
+import re, sys, platform, subprocess, datetime
+results, out, size = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [l.split() for l in open(results)]
+dd = {(r[0], r[2]): float(r[3]) for r in rows if r[1] == "dd"}
+lines = [f"Measured {datetime.date.today()} by `make bench` on {subprocess.getoutput('nproc')} cores "
+         f"({platform.machine()}), {size} MiB loop devices with `--direct-io=on`; MB/s = 10^6 bytes/s.",
+         "Each tabula figure is the slowest pass of the run (mean in brackets); the ratio compares it with dd.", "",
+         "| target | what | MB/s | dd MB/s | ratio |", "|---|---|---:|---:|---:|"]
+for r in rows:
+    kind = r[0]
+    if r[1] == "dd":
+        continue
+    method, phase = r[1], r[2]
+    base = dd[(kind, "write" if phase == "write" else "read")]
+    rate = float(r[3])
+    shown = f"{rate:.0f}" + (f" ({float(r[4]):.0f})" if len(r) > 4 else "")
+    ref = "dd if=/dev/zero bs=4M oflag=direct" if phase == "write" else "dd of=/dev/null bs=4M iflag=direct"
+    lines.append(f"| {kind} | `tabula wipe -m {method}` {phase} | {shown} | {base:.0f} | {rate / base:.2f}x |")
+lines.append("")
+lines.append("dd reference commands: `dd if=/dev/zero of=DEV bs=4M oflag=direct` and `dd if=DEV of=/dev/null bs=4M iflag=direct`.")
+section = "\n".join(lines)
+try:
+    doc = open(out).read()
+except FileNotFoundError:
+    doc = "# Performance\n"
+begin, end = "<!-- bench:wipe:begin -->", "<!-- bench:wipe:end -->"
+block = f"{begin}\n{section}\n{end}"
+if begin in doc:
+    doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
+else:
+    doc = doc.rstrip() + "\n\n## Wipe engine\n\n" + block + "\n"
+open(out, "w").write(doc)
+print(section)
+PY
