@@ -1,6 +1,9 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> anyhow::Result<Outcome>`.
 
+pub mod audit;
 pub mod devices;
+pub mod enroll;
+pub mod upload;
 pub mod wipe;
 
 use std::process::ExitCode;

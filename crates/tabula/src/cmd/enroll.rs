@@ -1,0 +1,66 @@
+//! `tabula enroll --registry URL --token T --key FILE`: register this station's public key with
+//! the registry and pin the log's key next to the station key.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use tabula_certificate::{PublicKey, StationKey};
+
+use super::Outcome;
+use crate::registry_client::RegistryClient;
+
+/// File name of the pinned log key written next to the station key.
+pub const LOG_KEY_FILE: &str = "registry-log.vkey";
+
+/// Enrol this station with a registry using a one-time enrolment token.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Registry base URL, e.g. https://registry.example.
+    #[arg(long, value_name = "URL", env = "TABULA_REGISTRY")]
+    pub registry: String,
+    /// The one-time enrolment token from `tabula-registry station add`.
+    #[arg(long, value_name = "T", env = "TABULA_ENROL_TOKEN")]
+    pub token: String,
+    /// The station key: station.key (private) or station.pem (public).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Where to store the log's verifier key (default: registry-log.vkey beside --key).
+    #[arg(long, value_name = "FILE")]
+    pub log_key_out: Option<PathBuf>,
+}
+
+fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading station key {}", path.display()))?;
+    if text.contains("PRIVATE KEY") {
+        Ok(StationKey::load(path)?.public())
+    } else {
+        Ok(PublicKey::from_pem(&text)
+            .with_context(|| format!("{} is not an Ed25519 key", path.display()))?)
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let key = public_key(&args.key)?;
+    let client = RegistryClient::new(&args.registry)?;
+    let enrolment = client.enroll(args.token.trim(), &key.to_pem()?)?;
+    let out = args.log_key_out.unwrap_or_else(|| {
+        args.key
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(LOG_KEY_FILE)
+    });
+    tabula_certificate::write_atomic(&out, format!("{}\n", enrolment.log_public_key).as_bytes())
+        .with_context(|| format!("writing the log key to {}", out.display()))?;
+    println!(
+        "enrolled as station {:?} (key {})",
+        enrolment.station.name,
+        enrolment.station.fingerprint.unwrap_or_default()
+    );
+    println!(
+        "log {} key pinned in {}",
+        enrolment.log_origin,
+        out.display()
+    );
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,223 @@
+//! The station's registry commands against a real registry (in-process, SQLite, port 0):
+//! `tabula enroll` pins the log key; `tabula upload` writes a verified receipt into the bundle
+//! (and a second upload is recognised as a replay); wrong tokens and unreachable registries are
+//! clear errors with exit code 2.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tabula_certificate::{Bundle, StationKey, sample};
+use tabula_registry::auth::Secret;
+use tabula_registry::{Config, Registry};
+use tabula_tlog::{NoteVerifier, Receipt};
+
+struct Running {
+    url: String,
+    registry: Registry,
+    runtime: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+fn start(dir: &Path) -> Running {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
+    config.admin_token = Some(Secret::new("cli-test-admin-token-000"));
+    let (registry, listener) = runtime.block_on(async {
+        let registry = Registry::open(config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        (registry, listener)
+    });
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let r = registry.clone();
+    runtime.spawn(async move {
+        let _ = r
+            .serve(listener, async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Running {
+        url,
+        registry,
+        runtime,
+        stop: Some(stop),
+    }
+}
+
+fn tabula(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tabula"))
+        .args(args)
+        .env_remove("TABULA_REGISTRY")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn enroll_upload_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = start(dir.path());
+    let key = StationKey::generate().unwrap();
+    let (private, _public) = key.write(&dir.path().join("keys")).unwrap();
+    let (_, token) = reg
+        .runtime
+        .block_on(tabula_registry::add_station(
+            reg.registry.store(),
+            "station-cli",
+        ))
+        .unwrap();
+
+    // A wrong token is refused with the registry's reason.
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        &reg.url,
+        "--token",
+        "tbl_wrong",
+        "--key",
+        private.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown_enrolment_token"),
+        "{}",
+        text(&out)
+    );
+
+    // Enrol with the private key file; the log key is pinned beside it.
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        &reg.url,
+        "--token",
+        token.expose(),
+        "--key",
+        private.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pinned = dir.path().join("keys/registry-log.vkey");
+    let vkey = std::fs::read_to_string(&pinned).unwrap();
+    assert_eq!(vkey.trim(), reg.registry.log_key());
+    let log_key = NoteVerifier::from_vkey(vkey.trim()).unwrap();
+
+    // Upload two bundles; each gets a receipt written into the file.
+    let mut files = Vec::new();
+    for i in 0..2 {
+        let mut cert = sample::certificate(&key);
+        cert.drives[0].serial = format!("CLI-{i}");
+        let bundle = Bundle::sign(&cert, sample::audit(), &key).unwrap();
+        let file = dir.path().join(bundle.file_name().unwrap());
+        bundle.write_atomic(&file).unwrap();
+        files.push(file);
+    }
+    let mut args = vec![
+        "upload",
+        "--registry",
+        &reg.url,
+        "--log-key",
+        pinned.to_str().unwrap(),
+    ];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let out = tabula(&args);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("2 uploaded, 0 failed"),
+        "{}",
+        text(&out)
+    );
+    let mut receipts = Vec::new();
+    for f in &files {
+        let b = Bundle::read(f).unwrap();
+        let r: Receipt = serde_json::from_value(b.receipt.clone().unwrap()).unwrap();
+        r.verify(&b.envelope.leaf_bytes(), &log_key).unwrap();
+        tabula_certificate::verify(&b, Some(&key.public())).unwrap();
+        receipts.push(r);
+    }
+    assert_eq!(
+        receipts.iter().map(|r| r.leaf_index).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+
+    // Uploading again is a replay: same receipt, file unchanged in substance.
+    let out = tabula(&["upload", "--registry", &reg.url, files[0].to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("already registered"), "{}", text(&out));
+    let again: Receipt =
+        serde_json::from_value(Bundle::read(&files[0]).unwrap().receipt.unwrap()).unwrap();
+    assert_eq!(again, receipts[0]);
+
+    // A log key that is not the registry's: the receipt is rejected, the file stays as it was.
+    let other =
+        tabula_tlog::NoteSigner::generate(reg.registry.log_key().split('+').next().unwrap())
+            .unwrap();
+    let before = std::fs::read(&files[1]).unwrap();
+    let out = tabula(&[
+        "upload",
+        "--registry",
+        &reg.url,
+        "--log-key",
+        &other.verifier().to_vkey(),
+        files[1].to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("receipt does not verify"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(std::fs::read(&files[1]).unwrap(), before);
+}
+
+#[test]
+fn unreachable_registry_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = StationKey::generate().unwrap();
+    let (_, public) = key.write(dir.path()).unwrap();
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        "http://127.0.0.1:9",
+        "--token",
+        "t",
+        "--key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("cannot reach the registry"),
+        "{}",
+        text(&out)
+    );
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        "ftp://x",
+        "--token",
+        "t",
+        "--key",
+        public.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out).contains("must start with http"),
+        "{}",
+        text(&out)
+    );
+}
