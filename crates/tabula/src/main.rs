@@ -30,8 +30,6 @@ enum Command {
     Enroll(cmd::enroll::Args),
     /// Upload certificate bundles to the registry and store the receipts in them.
     Upload(cmd::upload::Args),
-    /// Audit the hardware: identity, CPU, RAM, disks with SMART, battery, licence, fitness grade.
-    Audit(cmd::audit::Args),
     // (other subcommands are added here, one line each)
 }
 
@@ -42,7 +40,6 @@ fn main() -> ExitCode {
         Command::Wipe(args) => cmd::wipe::run(args),
         Command::Enroll(args) => cmd::enroll::run(args),
         Command::Upload(args) => cmd::upload::run(args),
-        Command::Audit(args) => cmd::audit::run(args),
         // (one match arm per subcommand)
     };
     cmd::exit(outcome)
