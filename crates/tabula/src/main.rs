@@ -26,6 +26,8 @@ enum Command {
     Devices(cmd::devices::Args),
     /// Overwrite drives with a wipe method, verify, and report.
     Wipe(cmd::wipe::Args),
+    /// Audit the hardware: identity, CPU, RAM, disks with SMART, battery, licence, fitness grade.
+    Audit(cmd::audit::Args),
     /// Enrol this station's key with a registry (one-time token).
     Enroll(cmd::enroll::Args),
     /// Upload certificate bundles to the registry and store the receipts in them.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Devices(args) => cmd::devices::run(args),
         Command::Wipe(args) => cmd::wipe::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
         Command::Enroll(args) => cmd::enroll::run(args),
         Command::Upload(args) => cmd::upload::run(args),
         // (one match arm per subcommand)

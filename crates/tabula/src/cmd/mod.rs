@@ -1,5 +1,6 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> anyhow::Result<Outcome>`.
 
+pub mod audit;
 pub mod devices;
 pub mod enroll;
 pub mod upload;
