@@ -16,6 +16,7 @@
 //! # Ok::<(), tabula_audit::AuditError>(())
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod acpi;
 pub mod battery;

@@ -10,6 +10,11 @@ fn or_dash(v: Option<&str>) -> &str {
     v.unwrap_or("-")
 }
 
+/// The serde name of a unit enum value (`not_captured`, `uefi`...), as in the JSON document.
+fn snake<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "?".into())
+}
+
 fn gib(bytes: u64) -> String {
     format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
 }
@@ -27,9 +32,9 @@ pub fn render(a: &Audit) -> String {
     let _ = writeln!(o, "  serial     {}   uuid {}", or_dash(s.serial.as_deref()), or_dash(s.uuid.as_deref()));
     let _ = writeln!(
         o,
-        "  chassis    {}   source {:?}{}",
+        "  chassis    {}   source {}{}",
         or_dash(a.chassis_kind()),
-        s.source,
+        snake(&s.source),
         s.smbios_version.as_deref().map(|v| format!(" (SMBIOS {v})")).unwrap_or_default()
     );
     if let Some(b) = &a.bios {
@@ -75,15 +80,15 @@ pub fn render(a: &Audit) -> String {
     for d in &a.disks {
         let smart = match (d.smart.state, &d.smart.data) {
             (SmartState::Ok, Some(data)) => format!(
-                "SMART {:?}, {} h, realloc {}, NVMe used {}",
+                "SMART {}, {} h, realloc {}, NVMe used {}",
                 data.health.map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
                 data.power_on_hours.map_or("-".into(), |h| h.to_string()),
                 data.reallocated_sectors.map_or("-".into(), |r| r.to_string()),
                 data.percentage_used.map_or("-".into(), |p| format!("{p} %")),
             ),
             (state, _) => format!(
-                "SMART {:?}{}",
-                state,
+                "SMART {}{}",
+                snake(&state),
                 d.smart.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
             ),
         };
@@ -123,9 +128,9 @@ pub fn render(a: &Audit) -> String {
     let p = &a.platform;
     let _ = writeln!(
         o,
-        "Platform     {:?} boot, Secure Boot {:?}, TPM {}, {} GPU(s), {} NIC(s)",
-        p.boot_mode,
-        p.secure_boot,
+        "Platform     {} boot, Secure Boot {}, TPM {}, {} GPU(s), {} NIC(s)",
+        snake(&p.boot_mode),
+        snake(&p.secure_boot),
         p.tpm.as_ref().map_or("none".to_string(), |t| t.version.clone().unwrap_or_else(|| "?".into())),
         p.gpus.len(),
         p.network_interfaces.len()

@@ -6,6 +6,8 @@
 //! - `slic`: SMBIOS 2.6, SLIC table, legacy BIOS, TPM 1.2, HDD only: grade B, Linux.
 //! - `vm`: no DMI at all, 2 GiB, virtio disk without SMART: unfit.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use tabula_audit::disks::SmartState;
