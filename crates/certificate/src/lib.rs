@@ -31,8 +31,10 @@ pub mod dsse;
 mod export;
 pub mod jcs;
 mod key;
+mod pdf;
 pub mod sample;
 mod schema;
+mod text;
 mod verify;
 
 pub use bundle::{
@@ -41,9 +43,11 @@ pub use bundle::{
 pub use dsse::Envelope;
 pub use export::{ExportError, ExportedFiles, export};
 pub use key::{KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey};
+pub use pdf::{PdfError, PdfOptions, render_pdf};
 pub use schema::{
     Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
     NistCategory, PAYLOAD_TYPE, PassRecord, ProductKeyNote, SCHEMA_VERSION, Station, Status,
     Verification, VerificationMode, VerificationOutcome, now_seconds,
 };
+pub use text::{human_bytes, render_text};
 pub use verify::{KeySource, Verified, VerifyError, verify};

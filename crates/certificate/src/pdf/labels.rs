@@ -1,0 +1,68 @@
+//! German / English wording of the PDF.
+
+use crate::schema::{HiddenAreaState, Status, VerificationMode, VerificationOutcome};
+
+/// `"<de> / <en>"`.
+pub(crate) fn both(de: &str, en: &str) -> String {
+    if de == en {
+        de.to_owned()
+    } else {
+        format!("{de} / {en}")
+    }
+}
+
+/// The result in large type: German line and English line.
+pub(crate) fn status(status: Status) -> (&'static str, &'static str) {
+    match status {
+        Status::Erased => ("GELÖSCHT", "ERASED"),
+        Status::ErasedWithErrors => ("GELÖSCHT MIT FEHLERN", "ERASED WITH ERRORS"),
+        Status::Failed => ("FEHLGESCHLAGEN", "FAILED"),
+        Status::Interrupted => ("ABGEBROCHEN", "INTERRUPTED"),
+    }
+}
+
+/// RGB colour for a status.
+pub(crate) fn status_rgb(status: Status) -> (f32, f32, f32) {
+    match status {
+        Status::Erased => (0.0, 0.45, 0.2),
+        Status::ErasedWithErrors => (0.8, 0.42, 0.0),
+        Status::Failed | Status::Interrupted => (0.75, 0.08, 0.08),
+    }
+}
+
+pub(crate) fn verification_mode(mode: VerificationMode) -> String {
+    match mode {
+        VerificationMode::None => both("keine", "none"),
+        VerificationMode::Sample => both("Stichprobe", "sample"),
+        VerificationMode::Full => both("vollständig", "full"),
+    }
+}
+
+pub(crate) fn verification_outcome(outcome: VerificationOutcome) -> String {
+    match outcome {
+        VerificationOutcome::Passed => both("bestanden", "passed"),
+        VerificationOutcome::Failed => both("fehlgeschlagen", "failed"),
+        VerificationOutcome::NotRun => both("nicht durchgeführt", "not run"),
+    }
+}
+
+pub(crate) fn hidden(state: HiddenAreaState) -> String {
+    match state {
+        HiddenAreaState::Unknown => both("unbekannt", "unknown"),
+        HiddenAreaState::Absent => both("keiner", "none"),
+        HiddenAreaState::Removed => both("entfernt und gelöscht", "removed and wiped"),
+        HiddenAreaState::Present => both("vorhanden, nicht gelöscht", "present, not wiped"),
+    }
+}
+
+/// A duration as `1 h 05 min` / `12 min 30 s` / `45 s`.
+pub(crate) fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s >= 3600 {
+        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}

@@ -1,0 +1,76 @@
+//! The human-readable certificate: an A4 PDF in German and English.
+//!
+//! One page normally; more only when many drives do not fit. The result is set in large type,
+//! the station's key fingerprint is printed, and a QR code links to the certificate in the
+//! registry. Fonts are embedded (DejaVu Sans, subset) with a ToUnicode map, so umlauts render
+//! and text extraction (`pdftotext`) gives back the fields. The PDF is a rendering: the signed
+//! bundle stays authoritative, and the PDF says so.
+
+mod font;
+mod labels;
+mod page;
+mod qr;
+mod sheet;
+
+use crate::bundle::Bundle;
+use crate::schema::Certificate;
+
+/// Errors rendering a PDF.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PdfError {
+    /// The embedded font could not be parsed.
+    #[error("embedded font is unusable: {0}")]
+    Font(#[source] ttf_parser::FaceParsingError),
+    /// The embedded font could not be subset.
+    #[error("cannot subset the embedded font: {0}")]
+    Subset(#[source] subsetter::Error),
+    /// The QR code could not be built (the link is too long).
+    #[error("cannot build the QR code: {0}")]
+    Qr(#[source] qrcode::types::QrError),
+}
+
+/// Options for [`render_pdf`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PdfOptions {
+    /// Base URL of the registry (e.g. `https://registry.example/`); the QR code links to
+    /// `<url>/certificates/<id>`. Without it, the QR code holds the certificate id alone.
+    pub registry_url: Option<String>,
+}
+
+impl PdfOptions {
+    /// Options with a registry URL.
+    pub fn with_registry_url(url: impl Into<String>) -> Self {
+        Self {
+            registry_url: Some(url.into()),
+        }
+    }
+
+    /// Options for a bundle: the registry URL from its receipt (`receipt.registry_url`) if
+    /// present, else `fallback` (e.g. a `--registry-url` flag), else none.
+    pub fn for_bundle(bundle: &Bundle, fallback: Option<&str>) -> Self {
+        let from_receipt = bundle
+            .receipt
+            .as_ref()
+            .and_then(|r| r.get("registry_url"))
+            .and_then(|u| u.as_str())
+            .filter(|u| !u.is_empty());
+        Self {
+            registry_url: from_receipt.or(fallback).map(str::to_owned),
+        }
+    }
+
+    /// What the QR code encodes for `cert`.
+    pub fn link(&self, cert: &Certificate) -> String {
+        match &self.registry_url {
+            Some(url) => format!("{}/certificates/{}", url.trim_end_matches('/'), cert.id),
+            None => cert.id.to_string(),
+        }
+    }
+}
+
+/// Render `cert` as a PDF (A4, German and English).
+pub fn render_pdf(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    sheet::render(cert, options)
+}

@@ -1,0 +1,252 @@
+//! What goes on the certificate, in order: title and QR code, the result in large type,
+//! general facts, the machine, one block per drive, the remark, and how to verify.
+
+use pdf_writer::Rect;
+
+use super::font::Weight;
+use super::labels::{self, both};
+use super::page::{Doc, LEFT, RIGHT, TOP};
+use super::{PdfError, PdfOptions, qr};
+use crate::schema::{Certificate, DriveRecord};
+use crate::text::{human_bytes, timestamp};
+
+const QR_SIZE: f32 = 112.0;
+
+pub(crate) fn render(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    let mut doc = Doc::new()?;
+    header(&mut doc, cert, options)?;
+    general(&mut doc, cert);
+    machine(&mut doc, cert);
+    for (i, drive) in cert.drives.iter().enumerate() {
+        drive_block(&mut doc, i + 1, drive);
+    }
+    if cert.drives.is_empty() {
+        doc.heading(&both("Datenträger", "Drives"));
+        doc.row(&both("Datenträger", "Drives"), &both("keine", "none"));
+    }
+    signature(&mut doc, cert, options);
+    let footer = format!("{} {}", both("Zertifikat", "Certificate"), cert.id);
+    doc.finish(
+        &footer,
+        &format!("Löschzertifikat / Certificate of Sanitization {}", cert.id),
+    )
+}
+
+fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(), PdfError> {
+    let black = (0.0, 0.0, 0.0);
+    let grey = (0.35, 0.35, 0.35);
+    // QR code in the top right corner, its link below it.
+    let link = options.link(cert);
+    let qr_x = RIGHT - QR_SIZE;
+    let qr_y = TOP - QR_SIZE + 10.0;
+    qr::draw(doc.content(), &link, qr_x, qr_y, QR_SIZE)?;
+    doc.link(Rect::new(qr_x, qr_y, qr_x + QR_SIZE, qr_y + QR_SIZE), &link);
+    let mut link_y = qr_y - 2.0;
+    for line in doc.wrap(Weight::Regular, &link, 6.0, QR_SIZE) {
+        doc.text_at(Weight::Regular, 6.0, grey, qr_x, link_y, &line);
+        link_y -= 7.5;
+    }
+
+    let mut y = TOP - 8.0;
+    doc.text_at(Weight::Bold, 20.0, black, LEFT, y, "Löschzertifikat");
+    y -= 19.0;
+    doc.text_at(
+        Weight::Bold,
+        14.0,
+        grey,
+        LEFT,
+        y,
+        "Certificate of Sanitization",
+    );
+    y -= 14.0;
+    doc.text_at(
+        Weight::Regular,
+        8.0,
+        grey,
+        LEFT,
+        y,
+        "nach / per NIST SP 800-88 Rev. 1, Anhang / Appendix G",
+    );
+
+    // The result in large type, German above English.
+    let (de, en) = labels::status(cert.result);
+    let rgb = labels::status_rgb(cert.result);
+    let room = qr_x - LEFT - 12.0;
+    let mut size = 28.0;
+    while size > 14.0 && doc.width(Weight::Bold, de, size) > room {
+        size -= 1.0;
+    }
+    y -= 12.0 + size;
+    doc.text_at(Weight::Bold, size, rgb, LEFT, y, de);
+    y -= size * 0.8;
+    doc.text_at(Weight::Bold, size * 0.62, rgb, LEFT, y, en);
+    doc.y = y.min(link_y) - 6.0;
+    Ok(())
+}
+
+fn general(doc: &mut Doc, cert: &Certificate) {
+    doc.heading(&both("Allgemein", "General"));
+    doc.row(
+        &both("Zertifikat-Nr.", "Certificate ID"),
+        &cert.id.to_string(),
+    );
+    doc.row(&both("Organisation", "Organisation"), &cert.organisation);
+    doc.row(&both("Standort", "Site"), &cert.site);
+    doc.row(&both("Bearbeiter", "Operator"), &cert.operator);
+    doc.row(&both("Beginn", "Started"), &timestamp(&cert.started));
+    doc.row(&both("Ende", "Finished"), &timestamp(&cert.finished));
+    doc.row(
+        &both("Station", "Station"),
+        &format!(
+            "{} · Tabula {} · {} {}",
+            cert.station.id,
+            cert.station.tabula_version,
+            both("Abbild", "image"),
+            cert.station.image_id
+        ),
+    );
+    if !cert.remark.is_empty() {
+        doc.row(&both("Bemerkung", "Remark"), &cert.remark);
+    }
+}
+
+fn machine(doc: &mut Doc, cert: &Certificate) {
+    let m = &cert.machine;
+    doc.heading(&both("Gerät", "Machine"));
+    doc.row(
+        &both("Hersteller, Modell", "Vendor, model"),
+        &format!("{} · {}", m.vendor, m.model),
+    );
+    doc.row(&both("Seriennummer", "Serial number"), &m.serial);
+    doc.row("UUID", &m.uuid);
+    doc.row(&both("Bauform", "Chassis"), &m.chassis);
+    doc.row(&both("Audit-Prüfsumme", "Audit digest"), &m.audit_digest);
+    if let Some(key) = &m.windows_product_key {
+        doc.row(
+            &both("Windows-Produktschlüssel", "Windows product key"),
+            &format!(
+                "{}; {}",
+                both("vorhanden (nur Prüfsumme)", "present (digest only)"),
+                key.digest
+            ),
+        );
+    }
+}
+
+fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
+    doc.ensure(120.0);
+    doc.heading(&format!(
+        "{} {n}: {}",
+        both("Datenträger", "Drive"),
+        d.model
+    ));
+    let (de, en) = labels::status(d.status);
+    doc.row_styled(
+        "Status",
+        &format!("{} ({})", both(de, en), d.status),
+        Weight::Bold,
+        labels::status_rgb(d.status),
+    );
+    doc.row(
+        &both("Seriennummer, Firmware", "Serial number, firmware"),
+        &format!("{} · {}", d.serial, d.firmware),
+    );
+    doc.row(
+        &both("Kapazität, Medium", "Capacity, media"),
+        &format!(
+            "{} · {} · {}",
+            human_bytes(d.size_bytes),
+            d.media_type,
+            d.transport
+        ),
+    );
+    let method = &d.method;
+    let mut text = format!(
+        "{} · {} {}",
+        method.name,
+        method.passes,
+        both("Durchgänge", "passes")
+    );
+    if !method.patterns.is_empty() {
+        text.push_str(&format!(" · {}", method.patterns.join(" ")));
+    }
+    doc.row(&both("Verfahren", "Method"), &text);
+    let mut category = format!("{} (NIST SP 800-88 Rev. 1)", method.nist_category.label());
+    if let Some(bsi) = &method.bsi_method {
+        category.push_str(&format!(" · BSI: {bsi}"));
+    }
+    doc.row(&both("Kategorie", "Category"), &category);
+    let v = &d.verification;
+    doc.row(
+        &both("Verifikation", "Verification"),
+        &format!(
+            "{} · {} · {} {}",
+            labels::verification_mode(v.mode),
+            labels::verification_outcome(v.outcome),
+            human_bytes(v.bytes_checked),
+            both("geprüft", "checked")
+        ),
+    );
+    if let Some(h) = &d.hidden_areas {
+        doc.row(
+            &both("Versteckte Bereiche", "Hidden areas"),
+            &format!(
+                "HPA: {} · DCO: {}",
+                labels::hidden(h.hpa),
+                labels::hidden(h.dco)
+            ),
+        );
+    }
+    let errors = if d.error_ranges.is_empty() {
+        both("keine", "none")
+    } else {
+        d.error_ranges
+            .iter()
+            .map(|r| format!("{} +{}: {}", r.offset, r.length, r.error))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    doc.row(&both("Fehlerbereiche", "Error ranges"), &errors);
+    if !d.passes.is_empty() {
+        let passes = d
+            .passes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    "{}. {} {}",
+                    i + 1,
+                    p.pattern,
+                    labels::duration((p.finished - p.started).num_seconds())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        doc.row(&both("Durchgänge", "Passes"), &passes);
+    }
+}
+
+fn signature(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) {
+    doc.heading(&both("Signatur", "Signature"));
+    doc.row(
+        &both("Verfahren", "Scheme"),
+        "Ed25519 · DSSE · RFC 8785 (JCS)",
+    );
+    doc.row(
+        &both("Schlüssel-Fingerabdruck", "Key fingerprint"),
+        &cert.station.key_fingerprint,
+    );
+    if options.registry_url.is_some() {
+        doc.row(&both("Register", "Registry"), &options.link(cert));
+    }
+    doc.paragraph(
+        &format!(
+            "Dieses Dokument ist eine Darstellung; maßgeblich ist die signierte Datei {id}.tabula.json. \
+             Prüfung: tabula verify {id}.tabula.json oder mit OpenSSL (docs/verify.md). \
+             This document is a rendering; the signed file {id}.tabula.json is authoritative. \
+             Verify with tabula verify or OpenSSL (docs/verify.md).",
+            id = cert.id
+        ),
+        7.0,
+    );
+}

@@ -1,0 +1,165 @@
+//! A plain-text rendering of a certificate for terminals (`tabula cert show`).
+
+use std::fmt::Write;
+
+use crate::schema::{Certificate, DriveRecord};
+
+/// Decimal size with unit and the exact byte count, e.g. `250.1 GB (250059350016 bytes)`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {} ({bytes} bytes)", UNITS[unit])
+    }
+}
+
+/// The certificate as readable text, one fact per line, drives as indented blocks.
+pub fn render_text(cert: &Certificate) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: &str| {
+        let _ = writeln!(out, "{label:<16} {value}");
+    };
+    line("Certificate", &cert.id.to_string());
+    line("Result", &cert.result.as_str().to_uppercase());
+    line("Schema", &cert.schema_version.to_string());
+    line("Organisation", &cert.organisation);
+    line("Site", &cert.site);
+    line("Operator", &cert.operator);
+    line("Started", &timestamp(&cert.started));
+    line("Finished", &timestamp(&cert.finished));
+    line(
+        "Station",
+        &format!(
+            "{} (Tabula {}, image {})",
+            cert.station.id, cert.station.tabula_version, cert.station.image_id
+        ),
+    );
+    line("Station key", &cert.station.key_fingerprint);
+    let m = &cert.machine;
+    line(
+        "Machine",
+        &format!("{} {} ({})", m.vendor, m.model, m.chassis),
+    );
+    line("Serial", &m.serial);
+    line("System UUID", &m.uuid);
+    line("Audit digest", &m.audit_digest);
+    if let Some(key) = &m.windows_product_key {
+        line("Windows key", &format!("present, {}", key.digest));
+    }
+    if !cert.remark.is_empty() {
+        line("Remark", &cert.remark);
+    }
+    let _ = writeln!(out, "Drives           {}", cert.drives.len());
+    for (i, drive) in cert.drives.iter().enumerate() {
+        render_drive(&mut out, i + 1, drive);
+    }
+    out
+}
+
+fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
+    let _ = writeln!(
+        out,
+        "  #{n} {} {}",
+        d.model,
+        d.status.as_str().to_uppercase()
+    );
+    let mut line = |label: &str, value: &str| {
+        let _ = writeln!(out, "    {label:<20} {value}");
+    };
+    line("Serial", &d.serial);
+    line("Firmware", &d.firmware);
+    line("Size", &human_bytes(d.size_bytes));
+    line("Type", &format!("{} via {}", d.media_type, d.transport));
+    let method = &d.method;
+    let mut m = format!("{}, {} pass(es)", method.name, method.passes);
+    if !method.patterns.is_empty() {
+        let _ = write!(m, ": {}", method.patterns.join(" "));
+    }
+    line("Method", &m);
+    line("NIST SP 800-88", method.nist_category.label());
+    if let Some(bsi) = &method.bsi_method {
+        line("BSI method", bsi);
+    }
+    let v = &d.verification;
+    line(
+        "Verification",
+        &format!(
+            "{}, {} ({} checked)",
+            v.mode.as_str(),
+            v.outcome.as_str(),
+            human_bytes(v.bytes_checked)
+        ),
+    );
+    if let Some(h) = &d.hidden_areas {
+        line(
+            "Hidden areas",
+            &format!("HPA {}, DCO {}", h.hpa.as_str(), h.dco.as_str()),
+        );
+    }
+    for r in &d.error_ranges {
+        line(
+            "Error range",
+            &format!("offset {} length {}: {}", r.offset, r.length, r.error),
+        );
+    }
+    for (i, p) in d.passes.iter().enumerate() {
+        let secs = (p.finished - p.started).num_seconds();
+        line(
+            &format!("Pass {}", i + 1),
+            &format!(
+                "{} {} .. {} ({secs} s, {})",
+                p.pattern,
+                timestamp(&p.started),
+                timestamp(&p.finished),
+                human_bytes(p.bytes_written)
+            ),
+        );
+    }
+}
+
+/// RFC 3339 UTC with a `Z`, as in the JSON.
+pub(crate) fn timestamp(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(
+            human_bytes(250_059_350_016),
+            "250.1 GB (250059350016 bytes)"
+        );
+    }
+
+    #[test]
+    fn text_names_the_facts() {
+        let key = crate::StationKey::from_seed(&[1; 32]);
+        let cert = crate::sample::certificate(&key);
+        let text = render_text(&cert);
+        for needle in [
+            "ERASED-WITH-ERRORS",
+            "Jürgen Weiß (T-042)",
+            "S3YJNX0K123456",
+            "NIST SP 800-88       Purge",
+            "BSI-VSITR",
+            "HPA removed, DCO unknown",
+            "offset 1048576 length 4096: write: EIO",
+            "Pass 7",
+            &key.public().fingerprint(),
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+    }
+}
