@@ -26,12 +26,18 @@ enum Command {
     Devices(cmd::devices::Args),
     /// Overwrite drives with a wipe method, verify, and report.
     Wipe(cmd::wipe::Args),
-    /// Audit the hardware: identity, CPU, RAM, disks with SMART, battery, licence, fitness grade.
-    Audit(cmd::audit::Args),
     /// Enrol this station's key with a registry (one-time token).
     Enroll(cmd::enroll::Args),
     /// Upload certificate bundles to the registry and store the receipts in them.
     Upload(cmd::upload::Args),
+    /// Audit the hardware: identity, CPU, RAM, disks with SMART, battery, licence, fitness grade.
+    Audit(cmd::audit::Args),
+    /// Create a station signing key (station.key, 0600, and station.pem).
+    Keygen(cmd::keygen::Args),
+    /// Verify certificate bundles: signature, canonical form, schema version, audit digest.
+    Verify(cmd::verify::Args),
+    /// Show a certificate, render its PDF, or export its parts for OpenSSL.
+    Cert(cmd::cert::Args),
     // (other subcommands are added here, one line each)
 }
 
@@ -40,9 +46,12 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Devices(args) => cmd::devices::run(args),
         Command::Wipe(args) => cmd::wipe::run(args),
-        Command::Audit(args) => cmd::audit::run(args),
         Command::Enroll(args) => cmd::enroll::run(args),
         Command::Upload(args) => cmd::upload::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
+        Command::Keygen(args) => cmd::keygen::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Cert(args) => cmd::cert::run(args),
         // (one match arm per subcommand)
     };
     cmd::exit(outcome)

@@ -1,9 +1,12 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> anyhow::Result<Outcome>`.
 
 pub mod audit;
+pub mod cert;
 pub mod devices;
 pub mod enroll;
+pub mod keygen;
 pub mod upload;
+pub mod verify;
 pub mod wipe;
 
 use std::process::ExitCode;
