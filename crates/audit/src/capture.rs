@@ -94,6 +94,8 @@ pub fn capture(options: &Options, dir: &Path) -> Result<Manifest, CaptureError> 
                 manifest.files.push(rel);
                 manifest.smartctl.push(name.clone());
             }
+            // Re-capturing a capture that holds no smartctl output for this drive.
+            Err(err) if err.kind() == io::ErrorKind::NotFound && !root.is_live() => {}
             Err(err) => manifest.skipped.push(format!("smartctl for {name}: {err}")),
         }
     }
