@@ -1,0 +1,339 @@
+//! The HTML templates (maud). Every label is German first, then English.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde_json::Value;
+
+use super::verdict::{Check, Verdict};
+use crate::store::{CertificateFilter, CertificateRow, Page, StationRow};
+
+const CSS: &str = r#"
+body { font-family: system-ui, sans-serif; margin: 0; color: #1d2327; background: #f6f7f7; }
+header { background: #143d59; color: #fff; padding: .8rem 1.5rem; }
+header a { color: #fff; text-decoration: none; font-weight: 600; }
+main { max-width: 72rem; margin: 1.5rem auto; padding: 0 1rem; }
+section { background: #fff; border: 1px solid #dcdcde; border-radius: 6px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 0; }
+form.search { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .6rem 1rem; }
+label { display: flex; flex-direction: column; font-size: .85rem; gap: .2rem; }
+input, select { padding: .35rem; font-size: .95rem; }
+button { padding: .45rem 1rem; font-size: .95rem; background: #143d59; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
+th { background: #f0f0f1; }
+.verdict { font-size: 1.05rem; border-left: 6px solid; }
+.verdict.ok { border-color: #1a7f37; } .verdict.bad { border-color: #cf222e; }
+.ok-mark { color: #1a7f37; font-weight: 700; } .bad-mark { color: #cf222e; font-weight: 700; }
+.muted { color: #646970; font-size: .85rem; }
+code { font-size: .85rem; word-break: break-all; }
+"#;
+
+fn layout(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="de" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Tabula-Register" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header { a href="/" { "Tabula-Register · Tabula Registry" } }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn error(status: u16, message: &str) -> Markup {
+    layout(
+        "Fehler / Error",
+        html! {
+            section {
+                h1 { "Fehler / Error " (status) }
+                p id="error" { (message) }
+                p { a href="/" { "Zur Suche / back to search" } }
+            }
+        },
+    )
+}
+
+pub fn login(problem: Option<&str>) -> Markup {
+    layout(
+        "Anmeldung / Sign in",
+        html! {
+            section {
+                h1 { "Lesezugang / Read access" }
+                p { "Bitte Lese-Token eingeben. / Please enter your read token." }
+                @if let Some(p) = problem { p.bad-mark id="login-error" { (p) } }
+                form method="post" action="/login" {
+                    label { "Token" input type="password" name="token" autocomplete="off" required; }
+                    p { button type="submit" { "Anmelden / Sign in" } }
+                }
+            }
+        },
+    )
+}
+
+fn field(name: &str, de: &str, en: &str, value: Option<&str>, kind: &str) -> Markup {
+    html! {
+        label { (de) " / " (en)
+            input type=(kind) name=(name) id=(name) value=[value];
+        }
+    }
+}
+
+pub fn search(filter: &CertificateFilter, results: Option<&Page>) -> Markup {
+    let result_options = [
+        ("", "alle / any"),
+        ("erased", "gelöscht / erased"),
+        (
+            "erased-with-errors",
+            "gelöscht mit Fehlern / erased with errors",
+        ),
+        ("failed", "fehlgeschlagen / failed"),
+        ("interrupted", "abgebrochen / interrupted"),
+    ];
+    layout(
+        "Suche / Search",
+        html! {
+            section {
+                h1 { "Löschzertifikate suchen / Search wipe certificates" }
+                form.search method="get" action="/" {
+                    (field("drive_serial", "Seriennummer Laufwerk", "drive serial", filter.drive_serial.as_deref(), "text"))
+                    (field("machine_serial", "Seriennummer Gerät", "machine serial", filter.machine_serial.as_deref(), "text"))
+                    (field("id", "Zertifikats-ID", "certificate id", filter.id.as_deref(), "text"))
+                    (field("station", "Station", "station", filter.station.as_deref(), "text"))
+                    (field("organisation", "Organisation", "organisation", filter.organisation.as_deref(), "text"))
+                    label { "Ergebnis / result"
+                        select name="result" id="result" {
+                            @for (value, text) in result_options {
+                                option value=(value) selected[filter.result.as_deref() == Some(value)] { (text) }
+                            }
+                        }
+                    }
+                    (field("from", "Beendet ab", "finished from", filter.from.as_deref(), "date"))
+                    (field("to", "Beendet bis", "finished to", filter.to.as_deref(), "date"))
+                    div { button type="submit" id="search" { "Suchen / Search" } }
+                }
+            }
+            @if let Some(page) = results {
+                section id="results" {
+                    h2 { "Ergebnisse / Results (" (page.items.len()) @if page.next.is_some() { "+" } ")" }
+                    @if page.items.is_empty() {
+                        p id="no-results" { "Keine Zertifikate gefunden. / No certificates found." }
+                    } @else {
+                        table {
+                            thead { tr {
+                                th { "Zertifikat / Certificate" } th { "Gerät / Machine" }
+                                th { "Laufwerke / Drives" } th { "Ergebnis / Result" }
+                                th { "Beendet / Finished" } th { "Station" }
+                            } }
+                            tbody {
+                                @for c in &page.items {
+                                    tr {
+                                        td { a.cert-link href={ "/certificates/" (c.id) } { code { (c.id) } } }
+                                        td { (c.machine_vendor) " " (c.machine_model) br; span.muted { (c.machine_serial) } }
+                                        td { @for d in &c.drives { (d.model) " " span.muted { (d.serial) } br; } }
+                                        td { (c.result) }
+                                        td { (c.finished) }
+                                        td { (c.station) }
+                                    }
+                                }
+                            }
+                        }
+                        @if let Some(next) = page.next {
+                            p { a href={ "?" (next_query(filter, next)) } { "Weitere / More" } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn next_query(f: &CertificateFilter, cursor: u64) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("id", &f.id),
+        ("drive_serial", &f.drive_serial),
+        ("machine_serial", &f.machine_serial),
+        ("station", &f.station),
+        ("organisation", &f.organisation),
+        ("result", &f.result),
+        ("from", &f.from),
+        ("to", &f.to),
+    ] {
+        if let Some(v) = v {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            parts.push(format!("{k}={enc}"));
+        }
+    }
+    parts.push(format!("cursor={cursor}"));
+    parts.join("&")
+}
+
+fn check_row(label: &str, check: &Check, id: &str) -> Markup {
+    html! {
+        tr id=(id) {
+            th { (label) }
+            td {
+                @if check.ok { span.ok-mark { "✔ " } } @else { span.bad-mark { "✘ " } }
+                (check.text)
+            }
+        }
+    }
+}
+
+fn pointer<'a>(v: &'a Value, ptrs: &[&str]) -> Option<&'a Value> {
+    ptrs.iter()
+        .find_map(|p| v.pointer(p).filter(|x| !x.is_null()))
+}
+
+fn text_of(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "—".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn audit_summary(audit: &Value) -> Vec<(&'static str, String)> {
+    let memory = pointer(
+        audit,
+        &["/memory/installed_bytes", "/memory/kernel_total_bytes"],
+    )
+    .and_then(Value::as_u64)
+    .or_else(|| {
+        audit.get("memory")?.as_array().map(|mods| {
+            mods.iter()
+                .filter_map(|m| m.get("size_bytes").and_then(Value::as_u64))
+                .sum()
+        })
+    });
+    vec![
+        (
+            "Hersteller / vendor",
+            text_of(pointer(audit, &["/system/vendor"])),
+        ),
+        (
+            "Modell / model",
+            text_of(pointer(audit, &["/system/product", "/system/model"])),
+        ),
+        (
+            "Seriennummer / serial",
+            text_of(pointer(audit, &["/system/serial"])),
+        ),
+        ("Prozessor / CPU", text_of(pointer(audit, &["/cpu/model"]))),
+        (
+            "Arbeitsspeicher / memory",
+            memory.map_or_else(|| "—".into(), gib),
+        ),
+        (
+            "Laufwerke im Audit / drives in audit",
+            audit
+                .get("disks")
+                .and_then(Value::as_array)
+                .map_or_else(|| "—".into(), |d| d.len().to_string()),
+        ),
+        (
+            "Eignung / fitness grade",
+            text_of(pointer(audit, &["/fitness/grade"])),
+        ),
+        (
+            "Audit erstellt / collected",
+            text_of(pointer(audit, &["/collected_at"])),
+        ),
+    ]
+}
+
+pub fn certificate(
+    row: &CertificateRow,
+    bundle: &Value,
+    station: Option<&StationRow>,
+    verdict: &Verdict,
+) -> Markup {
+    let cert = verdict.certificate.as_ref();
+    let audit = bundle.get("audit").cloned().unwrap_or(Value::Null);
+    layout(
+        &format!("Zertifikat {}", row.id),
+        html! {
+            section.verdict.ok[verdict.ok()].bad[!verdict.ok()] id="verdict" {
+                h1 {
+                    @if verdict.ok() { span.ok-mark { "Zertifikat bestätigt / Certificate verified" } }
+                    @else { span.bad-mark { "Zertifikat NICHT bestätigt / Certificate NOT verified" } }
+                }
+                table {
+                    (check_row("Signatur / Signature", &verdict.signature, "verdict-signature"))
+                    (check_row("Transparenzlog / Transparency log", &verdict.log, "verdict-log"))
+                    @if let Some(at) = station.and_then(|s| s.revoked_at.as_deref()) {
+                        tr { th { "Station" } td.bad-mark { "Station am " (at) " gesperrt (nach der Annahme) / station revoked at " (at) " (after acceptance)" } }
+                    }
+                }
+                p.muted {
+                    "Downloads: "
+                    a href={ "/api/v1/certificates/" (row.id) } { "JSON" } " · "
+                    a href={ "/api/v1/certificates/" (row.id) "/bundle" } { "Bündel / bundle (.tabula.json)" }
+                }
+            }
+            section {
+                h2 { "Zertifikat / Certificate" }
+                table id="facts" {
+                    tr { th { "ID" } td { code { (row.id) } } }
+                    tr { th { "Organisation" } td { (row.organisation) } }
+                    tr { th { "Standort / site" } td { (row.site) } }
+                    @if let Some(c) = cert { tr { th { "Bediener / operator" } td { (c.operator) } } }
+                    tr { th { "Station" } td { (row.station) } }
+                    tr { th { "Beginn / started" } td { (row.started) } }
+                    tr { th { "Ende / finished" } td { (row.finished) } }
+                    tr { th { "Ergebnis / result" } td id="result" { (row.result) } }
+                    tr { th { "Gerät / machine" } td { (row.machine_vendor) " " (row.machine_model) ", SN " (row.machine_serial) } }
+                    tr { th { "Registriert / registered" } td { (row.received_at) ", Logeintrag / log entry #" (row.leaf_index) } }
+                    @if let Some(c) = cert { @if !c.remark.is_empty() { tr { th { "Bemerkung / remark" } td { (c.remark) } } } }
+                }
+            }
+            section {
+                h2 { "Laufwerke / Drives" }
+                table id="drives" {
+                    thead { tr {
+                        th { "Modell / model" } th { "Seriennummer / serial" } th { "Größe / size" }
+                        th { "Verfahren / method" } th { "NIST" } th { "Prüfung / verification" } th { "Status" }
+                    } }
+                    tbody {
+                        @if let Some(c) = cert {
+                            @for d in &c.drives {
+                                tr {
+                                    td { (d.model) } td { code { (d.serial) } } td { (gib(d.size_bytes)) }
+                                    td { (d.method.name) @if let Some(b) = &d.method.bsi_method { " (" (b) ")" } }
+                                    td { (d.method.nist_category.label()) }
+                                    td { (d.verification.mode.as_str()) ": " (d.verification.outcome.as_str()) }
+                                    td { (d.status.as_str()) }
+                                }
+                            }
+                        } @else {
+                            @for d in &row.drives { tr { td { (d.model) } td { code { (d.serial) } } td colspan="5" { "—" } } }
+                        }
+                    }
+                }
+            }
+            section {
+                h2 { "Audit (Zusammenfassung / summary)" }
+                table id="audit" {
+                    @for (label, value) in audit_summary(&audit) { tr { th { (label) } td { (value) } } }
+                }
+            }
+        },
+    )
+}

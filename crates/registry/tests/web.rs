@@ -1,0 +1,186 @@
+//! The auditors' pages in real headless Chromium (Debian `chromium` + `chromium-driver`, driven
+//! over WebDriver by fantoccini): sign in with a read token, search a drive serial, open the
+//! certificate, see the verdict and the drives; a serial with no certificate says so. A
+//! screenshot of the certificate page is kept at `target/test-artifacts/registry.png`.
+//! Outside CI the test is skipped (with a message) when chromedriver is not installed.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ADMIN, Db, Server, client, config, enrolled_station, signed, test_db, upload_ok};
+use fantoccini::{ClientBuilder, Locator};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_driver() -> Option<(Driver, u16)> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "{CHROMEDRIVER} is required in CI (.ci/apt-packages lists chromium-driver)"
+        );
+        eprintln!(
+            "SKIPPED: {CHROMEDRIVER} not installed (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let driver = Driver(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some((driver, port))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_drive_serial_open_certificate_see_verdict() {
+    let Some((_driver, port)) = start_driver() else {
+        return;
+    };
+    let tdb = test_db(Db::Sqlite).await.unwrap();
+    let server = Server::start(config(&tdb.url)).await;
+    let base = server.url("");
+    let (key, log_key) = enrolled_station(&base, "station-07").await;
+    for i in 0..3 {
+        upload_ok(&base, &signed(&key, "station-07", i), &log_key).await;
+    }
+    let token: serde_json::Value = client()
+        .post(server.url("/api/v1/read-tokens"))
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({"name": "browser"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1400",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let browser = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+
+    let result = async {
+        // Without a token the search page asks for one.
+        browser.goto(&base).await?;
+        browser
+            .wait()
+            .for_element(Locator::Css("input[name=token]"))
+            .await?;
+        let wrong = browser.find(Locator::Css("input[name=token]")).await?;
+        wrong.send_keys("tbl_wrong").await?;
+        browser
+            .find(Locator::Css("form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let err = browser
+            .wait()
+            .for_element(Locator::Id("login-error"))
+            .await?;
+        assert!(err.text().await?.contains("invalid token"));
+        let field = browser.find(Locator::Css("input[name=token]")).await?;
+        field.send_keys(&token).await?;
+        browser
+            .find(Locator::Css("form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+
+        // Search a drive serial (lower case: serials match case-insensitively).
+        let serial = browser
+            .wait()
+            .for_element(Locator::Id("drive_serial"))
+            .await?;
+        serial.send_keys("wd-station-07-0001").await?;
+        browser.find(Locator::Id("search")).await?.click().await?;
+        browser.wait().for_element(Locator::Id("results")).await?;
+        let links = browser.find_all(Locator::Css("a.cert-link")).await?;
+        assert_eq!(links.len(), 1, "exactly one certificate has that drive");
+        links[0].click().await?;
+
+        // The certificate page: verdict, drives, audit summary.
+        let verdict = browser.wait().for_element(Locator::Id("verdict")).await?;
+        let text = verdict.text().await?;
+        assert!(text.contains("Certificate verified"), "{text}");
+        assert!(text.contains("signature valid"), "{text}");
+        assert!(
+            text.contains("included in the transparency log: entry #1 of 3"),
+            "{text}"
+        );
+        let drives = browser.find(Locator::Id("drives")).await?.text().await?;
+        assert!(drives.contains("WD-station-07-0001"), "{drives}");
+        assert!(drives.contains("bsi-vsitr"), "{drives}");
+        let audit = browser.find(Locator::Id("audit")).await?.text().await?;
+        assert!(audit.contains("ThinkPad T480"), "{audit}");
+
+        let png = browser.screenshot().await?;
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../test-artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("registry.png"), &png).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+
+        // A serial nobody wiped.
+        browser
+            .goto(&format!("{base}/?drive_serial=NOPE-123"))
+            .await?;
+        let none = browser
+            .wait()
+            .for_element(Locator::Id("no-results"))
+            .await?;
+        assert!(none.text().await?.contains("No certificates found"));
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = browser.close().await;
+    server.stop().await;
+    result.unwrap();
+}
