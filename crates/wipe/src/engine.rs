@@ -335,19 +335,37 @@ impl PassIo<'_> {
             let _ = free_tx.send(Chunk { buf: AlignedBuf::new(block), filled_for: None, offset: 0, len: 0 });
         }
         let pattern = &self.pass.pattern;
-        let mut read_buf = (phase == Phase::Verify).then(|| AlignedBuf::new(block));
+        // Verify reads run on their own thread, so the next read overlaps this chunk's compare.
+        let (rfree_tx, rfree_rx) = bounded::<ReadChunk>(PIPELINE_DEPTH + 1);
+        let (rfull_tx, rfull_rx) = bounded::<ReadChunk>(PIPELINE_DEPTH);
+        if phase == Phase::Verify {
+            for _ in 0..PIPELINE_DEPTH {
+                let _ = rfree_tx.send(ReadChunk { buf: AlignedBuf::new(block), offset: 0, ok: false });
+            }
+        }
         let mut last_event = Instant::now();
+        let target = self.target;
         thread::scope(|scope| {
             scope.spawn(move || generate(pattern, from, size, block, &free_rx, &fill_tx));
+            if phase == Phase::Verify {
+                scope.spawn(move || read_ahead(target, from, size, block, &rfree_rx, &rfull_tx));
+            } else {
+                drop((rfree_rx, rfull_tx));
+            }
             for mut chunk in fill_rx.iter() {
                 if w.cancelled() {
                     out.interrupted = true;
                     break;
                 }
                 let data = &chunk.buf[..chunk.len];
-                match &mut read_buf {
-                    None => self.write_chunk(data, chunk.offset, &mut out),
-                    Some(rb) => self.verify_chunk(data, &mut rb[..chunk.len], chunk.offset, &mut out),
+                if phase == Phase::Write {
+                    self.write_chunk(data, chunk.offset, &mut out);
+                } else {
+                    let Ok(mut read) = rfull_rx.recv() else { break };
+                    debug_assert_eq!(read.offset, chunk.offset);
+                    self.verify_chunk(data, &read.buf[..chunk.len], read.ok, chunk.offset, &mut out);
+                    read.ok = false;
+                    let _ = rfree_tx.send(read);
                 }
                 out.bytes += chunk.len as u64;
                 let bad = out.failed.blocks() + out.mismatched.blocks();
@@ -374,9 +392,8 @@ impl PassIo<'_> {
                 chunk.offset = 0;
                 let _ = free_tx.send(chunk);
             }
-            // Closing our ends stops the generator if we left early.
-            drop(free_tx);
-            drop(fill_rx);
+            // Closing our ends stops the generator and reader if we left early.
+            drop((free_tx, fill_rx, rfree_tx, rfull_rx));
         });
         out.elapsed = clock.elapsed();
         out
@@ -397,8 +414,10 @@ impl PassIo<'_> {
         out.failed.extend(&bad);
     }
 
-    fn verify_chunk(&self, expected: &[u8], read: &mut [u8], offset: u64, out: &mut PassOutcome) {
-        if self.target.read_exact_at(read, offset).is_ok() {
+    /// Compares what was read (when the read succeeded) with what was written; on a failed read,
+    /// retries sector by sector to separate unreadable sectors from mismatching ones.
+    fn verify_chunk(&self, expected: &[u8], read: &[u8], read_ok: bool, offset: u64, out: &mut PassOutcome) {
+        if read_ok {
             if read == expected {
                 return;
             }
@@ -448,6 +467,29 @@ impl PassIo<'_> {
         for range in set.ranges() {
             w.send(Event::BadRange { drive: w.index, pass: self.pass.number, phase, range: *range, mismatch });
         }
+    }
+}
+
+/// A buffer read from the device by the read-ahead thread.
+struct ReadChunk {
+    buf: AlignedBuf,
+    offset: u64,
+    /// False if the whole-chunk read failed (the verifier then retries sector by sector).
+    ok: bool,
+}
+
+/// The read-ahead thread of a verify pass: reads successive chunks into free buffers.
+fn read_ahead(target: &Target, from: u64, size: u64, block: usize, free: &Receiver<ReadChunk>, full: &Sender<ReadChunk>) {
+    let mut offset = from;
+    while offset < size {
+        let Ok(mut chunk) = free.recv() else { return };
+        let len = usize::try_from((size - offset).min(block as u64)).unwrap_or(block);
+        chunk.ok = target.read_exact_at(&mut chunk.buf[..len], offset).is_ok();
+        chunk.offset = offset;
+        if full.send(chunk).is_err() {
+            return;
+        }
+        offset += len as u64;
     }
 }
 
