@@ -45,7 +45,9 @@ pub struct Header {
 }
 
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).trim_end_matches(['\0', ' ']).to_string()
+    String::from_utf8_lossy(bytes)
+        .trim_end_matches(['\0', ' '])
+        .to_string()
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -59,11 +61,17 @@ pub fn parse_header(bytes: &[u8], signature: &str) -> Result<Header, AcpiError> 
     }
     let found = text(&bytes[0..4]);
     if found != signature {
-        return Err(AcpiError::Signature { expected: signature.to_string(), found });
+        return Err(AcpiError::Signature {
+            expected: signature.to_string(),
+            found,
+        });
     }
     let length = u32_at(bytes, 4);
     if usize::try_from(length).ok() != Some(bytes.len()) {
-        return Err(AcpiError::Length { declared: length, actual: bytes.len() });
+        return Err(AcpiError::Length {
+            declared: length,
+            actual: bytes.len(),
+        });
     }
     let sum = bytes.iter().fold(0u8, |s, b| s.wrapping_add(*b));
     if sum != 0 {
@@ -91,14 +99,23 @@ impl ProductKey {
     pub fn new(key: &str) -> Result<Self, AcpiError> {
         let groups: Vec<&str> = key.split('-').collect();
         let ok = groups.len() == 5
-            && groups.iter().all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_alphanumeric()));
-        if ok { Ok(Self(key.to_string())) } else { Err(AcpiError::KeyFormat) }
+            && groups
+                .iter()
+                .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if ok {
+            Ok(Self(key.to_string()))
+        } else {
+            Err(AcpiError::KeyFormat)
+        }
     }
 
     /// The key with every character but the last five replaced by `X`: `XXXXX-XXXXX-XXXXX-XXXXX-3V66T`.
     pub fn masked(&self) -> String {
         let keep_from = self.0.len().saturating_sub(5);
-        self.0.char_indices().map(|(i, c)| if i >= keep_from || c == '-' { c } else { 'X' }).collect()
+        self.0
+            .char_indices()
+            .map(|(i, c)| if i >= keep_from || c == '-' { c } else { 'X' })
+            .collect()
     }
 
     /// BLAKE3 of the key's 29 ASCII bytes, as lower-case hex: lets the registry match keys without storing them.
@@ -138,15 +155,24 @@ pub fn parse_msdm(bytes: &[u8]) -> Result<Msdm, AcpiError> {
     let header = parse_header(bytes, "MSDM")?;
     let available = bytes.len().saturating_sub(MSDM_DATA_OFFSET);
     if bytes.len() < MSDM_DATA_OFFSET {
-        return Err(AcpiError::MsdmData { declared: 0, available });
+        return Err(AcpiError::MsdmData {
+            declared: 0,
+            available,
+        });
     }
     let declared = u32_at(bytes, HEADER_LEN + 16);
     let data_len = usize::try_from(declared)
         .ok()
         .filter(|len| *len <= available)
-        .ok_or(AcpiError::MsdmData { declared, available })?;
+        .ok_or(AcpiError::MsdmData {
+            declared,
+            available,
+        })?;
     let data = &bytes[MSDM_DATA_OFFSET..MSDM_DATA_OFFSET + data_len];
-    let key = std::str::from_utf8(data).map_err(|_| AcpiError::KeyFormat)?.trim_end_matches('\0').trim();
+    let key = std::str::from_utf8(data)
+        .map_err(|_| AcpiError::KeyFormat)?
+        .trim_end_matches('\0')
+        .trim();
     Ok(Msdm {
         header,
         version: u32_at(bytes, HEADER_LEN),
@@ -164,11 +190,18 @@ pub struct Slic {
 
 /// Parses a SLIC table (header validation; the public key and marker structures are not decoded).
 pub fn parse_slic(bytes: &[u8]) -> Result<Slic, AcpiError> {
-    Ok(Slic { header: parse_header(bytes, "SLIC")? })
+    Ok(Slic {
+        header: parse_header(bytes, "SLIC")?,
+    })
 }
 
 /// Builds a table with a valid checksum around `body` (used by tests and the fixture generator's checks).
-pub fn build_table(signature: &[u8; 4], oem_id: &[u8; 6], oem_table_id: &[u8; 8], body: &[u8]) -> Vec<u8> {
+pub fn build_table(
+    signature: &[u8; 4],
+    oem_id: &[u8; 6],
+    oem_table_id: &[u8; 8],
+    body: &[u8],
+) -> Vec<u8> {
     let len = HEADER_LEN + body.len();
     let mut t = Vec::with_capacity(len);
     t.extend_from_slice(signature);
@@ -214,8 +247,14 @@ mod tests {
         assert_eq!(t.header.oem_table_id, "CB-01");
         assert_eq!(t.key.reveal(), KEY);
         assert_eq!(t.key.masked(), "XXXXX-XXXXX-XXXXX-XXXXX-3V66T");
-        assert_eq!(format!("{:?}", t.key), "ProductKey(XXXXX-XXXXX-XXXXX-XXXXX-3V66T)");
-        assert_eq!(t.key.blake3_hex(), blake3::hash(KEY.as_bytes()).to_hex().to_string());
+        assert_eq!(
+            format!("{:?}", t.key),
+            "ProductKey(XXXXX-XXXXX-XXXXX-XXXXX-3V66T)"
+        );
+        assert_eq!(
+            t.key.blake3_hex(),
+            blake3::hash(KEY.as_bytes()).to_hex().to_string()
+        );
     }
 
     #[test]
@@ -223,25 +262,56 @@ mod tests {
         let good = msdm();
         let mut bad_sum = good.clone();
         bad_sum[60] ^= 0x01;
-        assert!(matches!(parse_msdm(&bad_sum), Err(AcpiError::Checksum { .. })));
+        assert!(matches!(
+            parse_msdm(&bad_sum),
+            Err(AcpiError::Checksum { .. })
+        ));
         let mut bad_len = good.clone();
         bad_len[4] = 200;
-        assert!(matches!(parse_msdm(&bad_len), Err(AcpiError::Length { declared: 200, actual: 85 })));
-        assert!(matches!(parse_msdm(&good[..20]), Err(AcpiError::Truncated { len: 20 })));
-        assert!(matches!(parse_msdm(&good[..70]), Err(AcpiError::Length { .. })));
+        assert!(matches!(
+            parse_msdm(&bad_len),
+            Err(AcpiError::Length {
+                declared: 200,
+                actual: 85
+            })
+        ));
+        assert!(matches!(
+            parse_msdm(&good[..20]),
+            Err(AcpiError::Truncated { len: 20 })
+        ));
+        assert!(matches!(
+            parse_msdm(&good[..70]),
+            Err(AcpiError::Length { .. })
+        ));
         let mut huge_data = msdm_body(KEY);
         huge_data[16] = 0xFF;
         let t = build_table(b"MSDM", b"OEMOEM", b"TABLE   ", &huge_data);
-        assert!(matches!(parse_msdm(&t), Err(AcpiError::MsdmData { declared: 0xFF, available: 29 })));
+        assert!(matches!(
+            parse_msdm(&t),
+            Err(AcpiError::MsdmData {
+                declared: 0xFF,
+                available: 29
+            })
+        ));
         let t = build_table(b"MSDM", b"OEMOEM", b"TABLE   ", &msdm_body("not-a-key"));
         assert!(matches!(parse_msdm(&t), Err(AcpiError::KeyFormat)));
-        assert!(matches!(parse_msdm(&build_table(b"SLIC", b"A     ", b"B       ", &[])), Err(AcpiError::Signature { .. })));
+        assert!(matches!(
+            parse_msdm(&build_table(b"SLIC", b"A     ", b"B       ", &[])),
+            Err(AcpiError::Signature { .. })
+        ));
     }
 
     #[test]
     fn slic_header() {
         let t = build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", &[0u8; 338]);
         let s = parse_slic(&t).unwrap();
-        assert_eq!((s.header.oem_id.as_str(), s.header.oem_table_id.as_str(), s.header.length), ("DELL", "PE_SC3", 374));
+        assert_eq!(
+            (
+                s.header.oem_id.as_str(),
+                s.header.oem_table_id.as_str(),
+                s.header.length
+            ),
+            ("DELL", "PE_SC3", 374)
+        );
     }
 }

@@ -33,7 +33,9 @@ pub fn collect(root: &Root) -> Vec<Battery> {
         .filter_map(|name| {
             let attr = |a: &str| root.attr(format!("{base}/{name}/{a}"));
             let num = |a: &str| root.attr_u64(format!("{base}/{name}/{a}"));
-            if attr("type").as_deref() != Some("Battery") || attr("scope").as_deref() == Some("Device") {
+            if attr("type").as_deref() != Some("Battery")
+                || attr("scope").as_deref() == Some("Device")
+            {
                 return None;
             }
             let energy = (num("energy_full_design"), num("energy_full"));
@@ -44,7 +46,9 @@ pub fn collect(root: &Root) -> Vec<Battery> {
                 _ => (None, (None, None)),
             };
             let health_pct = match (design, full) {
-                (Some(d), Some(f)) if d > 0 => Some(((f as f64 / d as f64) * 1000.0).round() / 10.0),
+                (Some(d), Some(f)) if d > 0 => {
+                    Some(((f as f64 / d as f64) * 1000.0).round() / 10.0)
+                }
                 _ => None,
             };
             Some(Battery {
@@ -81,13 +85,37 @@ mod tests {
             }
         };
         put("AC", &[("type", "Mains"), ("online", "1")]);
-        put("BAT0", &[("type", "Battery"), ("energy_full_design", "57000000"), ("energy_full", "41040000"), ("cycle_count", "312")]);
-        put("BAT1", &[("type", "Battery"), ("charge_full_design", "4000000"), ("charge_full", "3000000")]);
-        put("hidpp_battery_0", &[("type", "Battery"), ("scope", "Device")]);
+        put(
+            "BAT0",
+            &[
+                ("type", "Battery"),
+                ("energy_full_design", "57000000"),
+                ("energy_full", "41040000"),
+                ("cycle_count", "312"),
+            ],
+        );
+        put(
+            "BAT1",
+            &[
+                ("type", "Battery"),
+                ("charge_full_design", "4000000"),
+                ("charge_full", "3000000"),
+            ],
+        );
+        put(
+            "hidpp_battery_0",
+            &[("type", "Battery"), ("scope", "Device")],
+        );
         let b = collect(&Root::new(dir.path()));
         assert_eq!(b.len(), 2);
-        assert_eq!((b[0].name.as_str(), b[0].health_pct, b[0].cycle_count), ("BAT0", Some(72.0), Some(312)));
+        assert_eq!(
+            (b[0].name.as_str(), b[0].health_pct, b[0].cycle_count),
+            ("BAT0", Some(72.0), Some(312))
+        );
         assert_eq!(b[0].basis.as_deref(), Some("energy"));
-        assert_eq!((b[1].basis.as_deref(), b[1].health_pct), (Some("charge"), Some(75.0)));
+        assert_eq!(
+            (b[1].basis.as_deref(), b[1].health_pct),
+            (Some("charge"), Some(75.0))
+        );
     }
 }

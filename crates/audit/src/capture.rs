@@ -50,7 +50,10 @@ pub struct Manifest {
 
 /// Captures what an audit of `options.root` reads into `dir`.
 pub fn capture(options: &Options, dir: &Path) -> Result<Manifest, CaptureError> {
-    fs::read_dir(&options.root).map_err(|source| AuditError::Root { path: options.root.clone(), source })?;
+    fs::read_dir(&options.root).map_err(|source| AuditError::Root {
+        path: options.root.clone(),
+        source,
+    })?;
     let root = Root::new(&options.root);
     let mut quiet = options.clone();
     quiet.smartctl = SmartctlSource::Off;
@@ -82,7 +85,9 @@ pub fn capture(options: &Options, dir: &Path) -> Result<Manifest, CaptureError> 
         let name = &disk.drive.name;
         let output = match &options.smartctl {
             SmartctlSource::Off => continue,
-            SmartctlSource::Auto if root.is_live() => disks::run_smartctl(Path::new("smartctl"), &disk.drive.path),
+            SmartctlSource::Auto if root.is_live() => {
+                disks::run_smartctl(Path::new("smartctl"), &disk.drive.path)
+            }
             SmartctlSource::Auto => fs::read(root.path("smartctl").join(format!("{name}.json"))),
             SmartctlSource::Captured(src) => fs::read(src.join(format!("{name}.json"))),
             SmartctlSource::Program(program) => disks::run_smartctl(program, &disk.drive.path),
@@ -105,14 +110,20 @@ pub fn capture(options: &Options, dir: &Path) -> Result<Manifest, CaptureError> 
 }
 
 fn mkdir(path: &Path) -> Result<(), CaptureError> {
-    fs::create_dir_all(path).map_err(|source| CaptureError::Write { path: path.to_path_buf(), source })
+    fs::create_dir_all(path).map_err(|source| CaptureError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CaptureError> {
     if let Some(parent) = path.parent() {
         mkdir(parent)?;
     }
-    fs::write(path, bytes).map_err(|source| CaptureError::Write { path: path.to_path_buf(), source })
+    fs::write(path, bytes).map_err(|source| CaptureError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// `a/b/../c` -> `a/c`; `None` if the path climbs above its start or is absolute.
@@ -133,7 +144,12 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-fn copy_one(src_root: &Path, dst_root: &Path, rel: &Path, manifest: &mut Manifest) -> Result<(), CaptureError> {
+fn copy_one(
+    src_root: &Path,
+    dst_root: &Path,
+    rel: &Path,
+    manifest: &mut Manifest,
+) -> Result<(), CaptureError> {
     let src = src_root.join(rel);
     let dst = dst_root.join(rel);
     let Ok(meta) = fs::symlink_metadata(&src) else {
@@ -150,8 +166,10 @@ fn copy_one(src_root: &Path, dst_root: &Path, rel: &Path, manifest: &mut Manifes
             mkdir(parent)?;
         }
         if fs::symlink_metadata(&dst).is_err() {
-            std::os::unix::fs::symlink(&target, &dst)
-                .map_err(|source| CaptureError::Write { path: dst.clone(), source })?;
+            std::os::unix::fs::symlink(&target, &dst).map_err(|source| CaptureError::Write {
+                path: dst.clone(),
+                source,
+            })?;
         }
         manifest.files.push(rel.to_path_buf());
         return Ok(());
@@ -196,7 +214,10 @@ mod tests {
 
     #[test]
     fn normalize_stays_inside() {
-        assert_eq!(normalize(Path::new("sys/block/../devices/x")), Some(PathBuf::from("sys/devices/x")));
+        assert_eq!(
+            normalize(Path::new("sys/block/../devices/x")),
+            Some(PathBuf::from("sys/devices/x"))
+        );
         assert_eq!(normalize(Path::new("sys/../../etc")), None);
         assert_eq!(normalize(Path::new("/etc")), None);
     }

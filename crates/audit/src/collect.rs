@@ -30,14 +30,22 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { root: PathBuf::from("/"), smartctl: SmartctlSource::Auto, show_key: false, rules: None }
+        Self {
+            root: PathBuf::from("/"),
+            smartctl: SmartctlSource::Auto,
+            show_key: false,
+            rules: None,
+        }
     }
 }
 
 impl Options {
     /// Options reading from `root`, everything else default.
     pub fn with_root(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into(), ..Self::default() }
+        Self {
+            root: root.into(),
+            ..Self::default()
+        }
     }
 }
 
@@ -55,7 +63,10 @@ pub enum AuditError {
 
 /// Collects an audit as `options` say.
 pub fn collect(options: &Options) -> Result<Audit, AuditError> {
-    std::fs::read_dir(&options.root).map_err(|source| AuditError::Root { path: options.root.clone(), source })?;
+    std::fs::read_dir(&options.root).map_err(|source| AuditError::Root {
+        path: options.root.clone(),
+        source,
+    })?;
     let root = Root::new(&options.root);
     Ok(collect_from(&root, options))
 }
@@ -81,7 +92,11 @@ pub fn collect_from(root: &Root, options: &Options) -> Audit {
         cpu_model: cpu.model.as_deref(),
         x86_64: cpu.x86_64,
         ram_bytes: memory.effective_bytes(),
-        largest_internal_disk_bytes: disks.iter().filter(|d| d.is_internal()).map(|d| d.drive.size_bytes).max(),
+        largest_internal_disk_bytes: disks
+            .iter()
+            .filter(|d| d.is_internal())
+            .map(|d| d.drive.size_bytes)
+            .max(),
     });
     let rule_set = options.rules.clone().unwrap_or_else(Rules::defaults);
     let subject = Subject {
@@ -159,7 +174,11 @@ fn identity(root: &Root, smbios: Option<&Smbios>) -> Identity {
     let id = |name: &str| root.attr(format!("sys/class/dmi/id/{name}"));
     let vendor = id("sys_vendor");
     let product = id("product_name");
-    let source = if vendor.is_some() || product.is_some() { IdentitySource::Sysfs } else { IdentitySource::None };
+    let source = if vendor.is_some() || product.is_some() {
+        IdentitySource::Sysfs
+    } else {
+        IdentitySource::None
+    };
     let system = SystemIdentity {
         source,
         smbios_version: None,
@@ -177,14 +196,16 @@ fn identity(root: &Root, smbios: Option<&Smbios>) -> Identity {
         version: id("board_version"),
         serial: id("board_serial"),
     });
-    let chassis = id("chassis_type").and_then(|t| t.parse::<u8>().ok()).map(|code| Chassis {
-        manufacturer: id("chassis_vendor"),
-        type_code: code,
-        kind: chassis_kind(code).to_string(),
-        version: id("chassis_version"),
-        serial: id("chassis_serial"),
-        asset_tag: id("chassis_asset_tag"),
-    });
+    let chassis = id("chassis_type")
+        .and_then(|t| t.parse::<u8>().ok())
+        .map(|code| Chassis {
+            manufacturer: id("chassis_vendor"),
+            type_code: code,
+            kind: chassis_kind(code).to_string(),
+            version: id("chassis_version"),
+            serial: id("chassis_serial"),
+            asset_tag: id("chassis_asset_tag"),
+        });
     let bios = id("bios_vendor").or(id("bios_version")).map(|_| Bios {
         vendor: id("bios_vendor"),
         version: id("bios_version"),
@@ -208,7 +229,13 @@ fn memory(root: &Root, smbios: Option<&Smbios>) -> Memory {
                 devices: s.memory_devices.clone(),
             }
         }
-        None => Memory { kernel_total_bytes, installed_bytes: None, slots: None, empty_slots: None, devices: Vec::new() },
+        None => Memory {
+            kernel_total_bytes,
+            installed_bytes: None,
+            slots: None,
+            empty_slots: None,
+            devices: Vec::new(),
+        },
     }
 }
 
@@ -247,15 +274,22 @@ fn licence(root: &Root, show_key: bool, problems: &mut Vec<String>) -> Licence {
                 key_blake3: t.key.blake3_hex(),
                 key: show_key.then(|| t.key.reveal().to_string()),
             },
-            Err(err) => MsdmStatus::Malformed { error: err.to_string() },
+            Err(err) => MsdmStatus::Malformed {
+                error: err.to_string(),
+            },
         },
     };
     let slic = match read("SLIC") {
         None => SlicStatus::Absent,
         Some(Err(error)) => SlicStatus::Malformed { error },
         Some(Ok(bytes)) => match acpi::parse_slic(&bytes) {
-            Ok(t) => SlicStatus::Present { oem_id: t.header.oem_id, oem_table_id: t.header.oem_table_id },
-            Err(err) => SlicStatus::Malformed { error: err.to_string() },
+            Ok(t) => SlicStatus::Present {
+                oem_id: t.header.oem_id,
+                oem_table_id: t.header.oem_table_id,
+            },
+            Err(err) => SlicStatus::Malformed {
+                error: err.to_string(),
+            },
         },
     };
     for (name, status) in [("MSDM", &msdm_error(&msdm)), ("SLIC", &slic_error(&slic))] {

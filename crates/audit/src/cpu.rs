@@ -6,7 +6,19 @@ use serde::{Deserialize, Serialize};
 use crate::root::Root;
 
 /// CPU flags that matter when choosing an operating system.
-pub const NOTABLE_FLAGS: &[&str] = &["lm", "nx", "pae", "sse4_2", "popcnt", "avx", "avx2", "aes", "vmx", "svm", "hypervisor"];
+pub const NOTABLE_FLAGS: &[&str] = &[
+    "lm",
+    "nx",
+    "pae",
+    "sse4_2",
+    "popcnt",
+    "avx",
+    "avx2",
+    "aes",
+    "vmx",
+    "svm",
+    "hypervisor",
+];
 
 /// What the audit reports about the processor(s).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,7 +67,11 @@ pub fn parse_cpuinfo(text: &str) -> Cpu {
             "flags" if cpu.flags.is_empty() => {
                 let have: Vec<&str> = value.split_whitespace().collect();
                 cpu.x86_64 = have.contains(&"lm");
-                cpu.flags = NOTABLE_FLAGS.iter().filter(|f| have.contains(f)).map(|f| f.to_string()).collect();
+                cpu.flags = NOTABLE_FLAGS
+                    .iter()
+                    .filter(|f| have.contains(f))
+                    .map(|f| f.to_string())
+                    .collect();
             }
             _ => {}
         }
@@ -73,7 +89,13 @@ fn squash(s: &str) -> String {
 /// `MemTotal` from `/proc/meminfo`, in bytes.
 pub fn parse_meminfo_total(text: &str) -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: u64 = line.trim_start_matches("MemTotal:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kib: u64 = line
+        .trim_start_matches("MemTotal:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     kib.checked_mul(1024)
 }
 
@@ -95,9 +117,13 @@ pub fn collect(root: &Root) -> Cpu {
 fn fill_from_sysinfo(cpu: &mut Cpu) {
     use sysinfo::{CpuRefreshKind, RefreshKind, System};
     if cpu.cores.is_none() {
-        cpu.cores = System::physical_core_count().ok().and_then(|c| u32::try_from(c).ok());
+        cpu.cores = System::physical_core_count()
+            .ok()
+            .and_then(|c| u32::try_from(c).ok());
     }
-    let Ok(sys) = System::new_with_specifics(RefreshKind::nothing().with_cpu(CpuRefreshKind::everything())) else {
+    let Ok(sys) =
+        System::new_with_specifics(RefreshKind::nothing().with_cpu(CpuRefreshKind::everything()))
+    else {
         return;
     };
     if cpu.threads == 0 {
@@ -115,13 +141,19 @@ fn fill_from_sysinfo(cpu: &mut Cpu) {
 
 /// Total RAM the kernel sees (`MemTotal`), through the root; `sysinfo` on the live system as fallback.
 pub fn total_ram_bytes(root: &Root) -> Option<u64> {
-    let from_file = root.read("proc/meminfo").ok().and_then(|b| parse_meminfo_total(&String::from_utf8_lossy(&b)));
+    let from_file = root
+        .read("proc/meminfo")
+        .ok()
+        .and_then(|b| parse_meminfo_total(&String::from_utf8_lossy(&b)));
     if from_file.is_some() || !root.is_live() {
         return from_file;
     }
     use sysinfo::{MemoryRefreshKind, RefreshKind, System};
     let refresh = RefreshKind::nothing().with_memory(MemoryRefreshKind::nothing().with_ram());
-    System::new_with_specifics(refresh).ok().map(|sys| sys.total_memory()).filter(|t| *t > 0)
+    System::new_with_specifics(refresh)
+        .ok()
+        .map(|sys| sys.total_memory())
+        .filter(|t| *t > 0)
 }
 
 #[cfg(test)]
@@ -136,16 +168,25 @@ flags\t\t: fpu\n\nprocessor\t: 2\nphysical id\t: 0\ncore id\t\t: 0\n";
     #[test]
     fn cpuinfo_counts_and_flags() {
         let cpu = parse_cpuinfo(CPUINFO);
-        assert_eq!(cpu.model.as_deref(), Some("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz"));
+        assert_eq!(
+            cpu.model.as_deref(),
+            Some("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz")
+        );
         assert_eq!((cpu.threads, cpu.cores, cpu.sockets), (3, Some(2), 1));
         assert_eq!((cpu.family, cpu.model_number), (Some(6), Some(142)));
         assert!(cpu.x86_64);
-        assert_eq!(cpu.flags, vec!["lm", "nx", "sse4_2", "popcnt", "avx", "avx2", "aes"]);
+        assert_eq!(
+            cpu.flags,
+            vec!["lm", "nx", "sse4_2", "popcnt", "avx", "avx2", "aes"]
+        );
     }
 
     #[test]
     fn meminfo_total() {
-        assert_eq!(parse_meminfo_total("MemTotal:        8048572 kB\nMemFree: 1 kB\n"), Some(8048572 * 1024));
+        assert_eq!(
+            parse_meminfo_total("MemTotal:        8048572 kB\nMemFree: 1 kB\n"),
+            Some(8048572 * 1024)
+        );
         assert_eq!(parse_meminfo_total("garbage"), None);
     }
 }

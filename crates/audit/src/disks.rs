@@ -56,7 +56,11 @@ pub struct Smart {
 
 impl Smart {
     fn without(state: SmartState, detail: Option<String>) -> Self {
-        Self { state, detail, data: None }
+        Self {
+            state,
+            detail,
+            data: None,
+        }
     }
 }
 
@@ -81,7 +85,9 @@ impl Disk {
 
 /// Drives that can carry SMART data at all.
 pub fn has_smart(drive: &Drive) -> bool {
-    let virtual_name = ["loop", "zram", "ram", "dm-", "md", "sr", "nbd"].iter().any(|p| drive.name.starts_with(p));
+    let virtual_name = ["loop", "zram", "ram", "dm-", "md", "sr", "nbd"]
+        .iter()
+        .any(|p| drive.name.starts_with(p));
     drive.transport != Transport::Loop && !virtual_name
 }
 
@@ -93,7 +99,9 @@ pub fn smart_for(drive: &Drive, root: &Root, source: &SmartctlSource) -> Smart {
     match source {
         SmartctlSource::Off => Smart::without(SmartState::Skipped, None),
         SmartctlSource::Auto if root.is_live() => run(Path::new("smartctl"), &drive.path),
-        SmartctlSource::Auto => from_file(&root.path("smartctl").join(format!("{}.json", drive.name))),
+        SmartctlSource::Auto => {
+            from_file(&root.path("smartctl").join(format!("{}.json", drive.name)))
+        }
         SmartctlSource::Captured(dir) => from_file(&dir.join(format!("{}.json", drive.name))),
         SmartctlSource::Program(program) => run(program, &drive.path),
     }
@@ -102,24 +110,38 @@ pub fn smart_for(drive: &Drive, root: &Root, source: &SmartctlSource) -> Smart {
 /// Runs `smartctl --json=c -a DEVICE` and returns its stdout (smartctl's exit status is a bit mask
 /// that is non-zero for many readable drives, so it is not treated as failure here).
 pub fn run_smartctl(program: &Path, device: &Path) -> std::io::Result<Vec<u8>> {
-    Command::new(program).arg("--json=c").arg("-a").arg(device).output().map(|o| o.stdout)
+    Command::new(program)
+        .arg("--json=c")
+        .arg("-a")
+        .arg(device)
+        .output()
+        .map(|o| o.stdout)
 }
 
 fn run(program: &Path, device: &Path) -> Smart {
     match run_smartctl(program, device) {
         Ok(stdout) => from_bytes(&stdout),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            Smart::without(SmartState::SmartctlMissing, Some(format!("{} not found", program.display())))
-        }
-        Err(err) => Smart::without(SmartState::Error, Some(format!("cannot run {}: {err}", program.display()))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Smart::without(
+            SmartState::SmartctlMissing,
+            Some(format!("{} not found", program.display())),
+        ),
+        Err(err) => Smart::without(
+            SmartState::Error,
+            Some(format!("cannot run {}: {err}", program.display())),
+        ),
     }
 }
 
 fn from_file(path: &Path) -> Smart {
     match std::fs::read(path) {
         Ok(bytes) => from_bytes(&bytes),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Smart::without(SmartState::NotCaptured, None),
-        Err(err) => Smart::without(SmartState::Error, Some(format!("cannot read {}: {err}", path.display()))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Smart::without(SmartState::NotCaptured, None)
+        }
+        Err(err) => Smart::without(
+            SmartState::Error,
+            Some(format!("cannot read {}: {err}", path.display())),
+        ),
     }
 }
 
@@ -136,14 +158,22 @@ pub fn from_bytes(bytes: &[u8]) -> Smart {
         Ok(json) => {
             let summary = SmartSummary::from(&json);
             if summary.has_data() {
-                Smart { state: SmartState::Ok, detail: None, data: Some(summary) }
+                Smart {
+                    state: SmartState::Ok,
+                    detail: None,
+                    data: Some(summary),
+                }
             } else {
                 let detail = if summary.messages.is_empty() {
                     "smartctl returned no SMART data".to_string()
                 } else {
                     summary.messages.join("; ")
                 };
-                Smart { state: SmartState::NoData, detail: Some(detail), data: Some(summary) }
+                Smart {
+                    state: SmartState::NoData,
+                    detail: Some(detail),
+                    data: Some(summary),
+                }
             }
         }
     }

@@ -84,7 +84,9 @@ impl Memory {
     /// The RAM size rules judge: installed modules if known, else the kernel total rounded up to whole GiB.
     pub fn effective_bytes(&self) -> Option<u64> {
         const GIB: u64 = 1 << 30;
-        self.installed_bytes.filter(|b| *b > 0).or(self.kernel_total_bytes.map(|t| t.div_ceil(GIB) * GIB))
+        self.installed_bytes
+            .filter(|b| *b > 0)
+            .or(self.kernel_total_bytes.map(|t| t.div_ceil(GIB) * GIB))
     }
 }
 
@@ -112,7 +114,9 @@ pub enum MsdmStatus {
         key: Option<String>,
     },
     /// The table exists but failed validation; nothing in it is trusted.
-    Malformed { error: String },
+    Malformed {
+        error: String,
+    },
 }
 
 /// The SLIC table (Windows Vista/7 OEM activation).
@@ -120,8 +124,13 @@ pub enum MsdmStatus {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SlicStatus {
     Absent,
-    Present { oem_id: String, oem_table_id: String },
-    Malformed { error: String },
+    Present {
+        oem_id: String,
+        oem_table_id: String,
+    },
+    Malformed {
+        error: String,
+    },
 }
 
 impl Audit {
@@ -157,7 +166,10 @@ impl Audit {
 
     /// Lowest battery health in percent, if the machine has batteries.
     pub fn battery_health_pct(&self) -> Option<f64> {
-        self.batteries.iter().filter_map(|b| b.health_pct).reduce(f64::min)
+        self.batteries
+            .iter()
+            .filter_map(|b| b.health_pct)
+            .reduce(f64::min)
     }
 
     /// A valid MSDM table with a product key is present.

@@ -76,22 +76,40 @@ pub struct Platform {
 /// Reads the platform through the root.
 pub fn collect(root: &Root) -> Platform {
     let uefi = root.exists("sys/firmware/efi");
-    let (secure_boot, capable) = if uefi { secure_boot(root) } else { (SecureBoot::NotApplicable, false) };
+    let (secure_boot, capable) = if uefi {
+        secure_boot(root)
+    } else {
+        (SecureBoot::NotApplicable, false)
+    };
     let pci = pci_devices(root);
     Platform {
-        boot_mode: if uefi { BootMode::Uefi } else { BootMode::Legacy },
+        boot_mode: if uefi {
+            BootMode::Uefi
+        } else {
+            BootMode::Legacy
+        },
         secure_boot,
         secure_boot_capable: capable,
         tpm: tpm(root),
-        gpus: pci.iter().filter(|d| d.class.starts_with("03")).cloned().collect(),
-        network_controllers: pci.iter().filter(|d| d.class.starts_with("02")).cloned().collect(),
+        gpus: pci
+            .iter()
+            .filter(|d| d.class.starts_with("03"))
+            .cloned()
+            .collect(),
+        network_controllers: pci
+            .iter()
+            .filter(|d| d.class.starts_with("02"))
+            .cloned()
+            .collect(),
         network_interfaces: net_interfaces(root),
     }
 }
 
 /// Value byte of an efivarfs file (4 attribute bytes, then the data).
 fn efivar_byte(root: &Root, name: &str) -> Option<u8> {
-    let bytes = root.read(format!("sys/firmware/efi/efivars/{name}-{EFI_GLOBAL}")).ok()?;
+    let bytes = root
+        .read(format!("sys/firmware/efi/efivars/{name}-{EFI_GLOBAL}"))
+        .ok()?;
     bytes.get(4).copied()
 }
 
@@ -104,22 +122,38 @@ fn secure_boot(root: &Root) -> (SecureBoot, bool) {
 }
 
 fn tpm(root: &Root) -> Option<Tpm> {
-    let name = root.list("sys/class/tpm").into_iter().find(|n| n.starts_with("tpm"))?;
+    let name = root
+        .list("sys/class/tpm")
+        .into_iter()
+        .find(|n| n.starts_with("tpm"))?;
     let base = format!("sys/class/tpm/{name}");
     let version = match root.attr(format!("{base}/tpm_version_major")).as_deref() {
         Some("2") => Some("2.0".to_string()),
         Some("1") => Some("1.2".to_string()),
-        _ if root.exists(format!("sys/class/tpmrm/{}", name.replacen("tpm", "tpmrm", 1))) => Some("2.0".to_string()),
-        _ if root.attr(format!("{base}/caps")).is_some_and(|c| c.contains("1.2")) => Some("1.2".to_string()),
-        _ => root.attr(format!("{base}/device/description")).and_then(|d| {
-            if d.contains("2.0") {
-                Some("2.0".to_string())
-            } else if d.contains("1.2") {
-                Some("1.2".to_string())
-            } else {
-                None
-            }
-        }),
+        _ if root.exists(format!(
+            "sys/class/tpmrm/{}",
+            name.replacen("tpm", "tpmrm", 1)
+        )) =>
+        {
+            Some("2.0".to_string())
+        }
+        _ if root
+            .attr(format!("{base}/caps"))
+            .is_some_and(|c| c.contains("1.2")) =>
+        {
+            Some("1.2".to_string())
+        }
+        _ => root
+            .attr(format!("{base}/device/description"))
+            .and_then(|d| {
+                if d.contains("2.0") {
+                    Some("2.0".to_string())
+                } else if d.contains("1.2") {
+                    Some("1.2".to_string())
+                } else {
+                    None
+                }
+            }),
     };
     Some(Tpm { name, version })
 }
@@ -158,7 +192,10 @@ fn net_interfaces(root: &Root) -> Vec<NetInterface> {
             // Interfaces without a `device` are virtual (lo, bridges, tunnels).
             let uevent = root.attr(format!("{base}/{name}/device/uevent"))?;
             let field = |key: &str| {
-                uevent.lines().find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('='))).map(str::to_string)
+                uevent
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+                    .map(str::to_string)
             };
             Some(NetInterface {
                 mac: root.attr(format!("{base}/{name}/address")),
@@ -181,7 +218,10 @@ mod tests {
     fn legacy_machine_without_anything() {
         let dir = tempfile::tempdir().unwrap();
         let p = collect(&Root::new(dir.path()));
-        assert_eq!((p.boot_mode, p.secure_boot, p.secure_boot_capable), (BootMode::Legacy, SecureBoot::NotApplicable, false));
+        assert_eq!(
+            (p.boot_mode, p.secure_boot, p.secure_boot_capable),
+            (BootMode::Legacy, SecureBoot::NotApplicable, false)
+        );
         assert!(p.tpm.is_none() && p.gpus.is_empty() && p.network_interfaces.is_empty());
     }
 
@@ -190,11 +230,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vars = dir.path().join("sys/firmware/efi/efivars");
         fs::create_dir_all(&vars).unwrap();
-        fs::write(vars.join(format!("SecureBoot-{EFI_GLOBAL}")), [6, 0, 0, 0, 1]).unwrap();
+        fs::write(
+            vars.join(format!("SecureBoot-{EFI_GLOBAL}")),
+            [6, 0, 0, 0, 1],
+        )
+        .unwrap();
         let root = Root::new(dir.path());
         assert_eq!(collect(&root).secure_boot, SecureBoot::Enabled);
-        fs::write(vars.join(format!("SetupMode-{EFI_GLOBAL}")), [6, 0, 0, 0, 1]).unwrap();
+        fs::write(
+            vars.join(format!("SetupMode-{EFI_GLOBAL}")),
+            [6, 0, 0, 0, 1],
+        )
+        .unwrap();
         let p = collect(&root);
-        assert_eq!((p.boot_mode, p.secure_boot, p.secure_boot_capable), (BootMode::Uefi, SecureBoot::Disabled, true));
+        assert_eq!(
+            (p.boot_mode, p.secure_boot, p.secure_boot_capable),
+            (BootMode::Uefi, SecureBoot::Disabled, true)
+        );
     }
 }

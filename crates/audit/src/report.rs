@@ -12,7 +12,10 @@ fn or_dash(v: Option<&str>) -> &str {
 
 /// The serde name of a unit enum value (`not_captured`, `uefi`...), as in the JSON document.
 fn snake<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "?".into())
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn gib(bytes: u64) -> String {
@@ -28,14 +31,27 @@ fn gb(bytes: u64) -> String {
 pub fn render(a: &Audit) -> String {
     let mut o = String::new();
     let s = &a.system;
-    let _ = writeln!(o, "Machine      {} {}", or_dash(s.vendor.as_deref()), or_dash(s.product.as_deref()));
-    let _ = writeln!(o, "  serial     {}   uuid {}", or_dash(s.serial.as_deref()), or_dash(s.uuid.as_deref()));
+    let _ = writeln!(
+        o,
+        "Machine      {} {}",
+        or_dash(s.vendor.as_deref()),
+        or_dash(s.product.as_deref())
+    );
+    let _ = writeln!(
+        o,
+        "  serial     {}   uuid {}",
+        or_dash(s.serial.as_deref()),
+        or_dash(s.uuid.as_deref())
+    );
     let _ = writeln!(
         o,
         "  chassis    {}   source {}{}",
         or_dash(a.chassis_kind()),
         snake(&s.source),
-        s.smbios_version.as_deref().map(|v| format!(" (SMBIOS {v})")).unwrap_or_default()
+        s.smbios_version
+            .as_deref()
+            .map(|v| format!(" (SMBIOS {v})"))
+            .unwrap_or_default()
     );
     if let Some(b) = &a.bios {
         let _ = writeln!(
@@ -53,7 +69,9 @@ pub fn render(a: &Audit) -> String {
         or_dash(c.model.as_deref()),
         c.cores.map_or("-".to_string(), |n| n.to_string()),
         c.threads,
-        c.max_mhz.map(|m| format!(", max {m} MHz")).unwrap_or_default(),
+        c.max_mhz
+            .map(|m| format!(", max {m} MHz"))
+            .unwrap_or_default(),
         if c.x86_64 { ", 64-bit" } else { "" }
     );
     let m = &a.memory;
@@ -81,15 +99,22 @@ pub fn render(a: &Audit) -> String {
         let smart = match (d.smart.state, &d.smart.data) {
             (SmartState::Ok, Some(data)) => format!(
                 "SMART {}, {} h, realloc {}, NVMe used {}",
-                data.health.map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
+                data.health
+                    .map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
                 data.power_on_hours.map_or("-".into(), |h| h.to_string()),
-                data.reallocated_sectors.map_or("-".into(), |r| r.to_string()),
-                data.percentage_used.map_or("-".into(), |p| format!("{p} %")),
+                data.reallocated_sectors
+                    .map_or("-".into(), |r| r.to_string()),
+                data.percentage_used
+                    .map_or("-".into(), |p| format!("{p} %")),
             ),
             (state, _) => format!(
                 "SMART {}{}",
                 snake(&state),
-                d.smart.detail.as_deref().map(|x| format!(": {x}")).unwrap_or_default()
+                d.smart
+                    .detail
+                    .as_deref()
+                    .map(|x| format!(": {x}"))
+                    .unwrap_or_default()
             ),
         };
         let _ = writeln!(
@@ -114,14 +139,25 @@ pub fn render(a: &Audit) -> String {
     }
     let msdm = match &a.licence.msdm {
         MsdmStatus::Absent => "no MSDM table".to_string(),
-        MsdmStatus::Present { key_masked, key, oem_id, .. } => {
-            format!("Windows key {} ({oem_id})", key.as_deref().unwrap_or(key_masked))
+        MsdmStatus::Present {
+            key_masked,
+            key,
+            oem_id,
+            ..
+        } => {
+            format!(
+                "Windows key {} ({oem_id})",
+                key.as_deref().unwrap_or(key_masked)
+            )
         }
         MsdmStatus::Malformed { error } => format!("MSDM MALFORMED: {error}"),
     };
     let slic = match &a.licence.slic {
         SlicStatus::Absent => "no SLIC".to_string(),
-        SlicStatus::Present { oem_id, oem_table_id } => format!("SLIC {oem_id}/{oem_table_id}"),
+        SlicStatus::Present {
+            oem_id,
+            oem_table_id,
+        } => format!("SLIC {oem_id}/{oem_table_id}"),
         SlicStatus::Malformed { error } => format!("SLIC MALFORMED: {error}"),
     };
     let _ = writeln!(o, "Licence      {msdm}; {slic}");
@@ -131,12 +167,21 @@ pub fn render(a: &Audit) -> String {
         "Platform     {} boot, Secure Boot {}, TPM {}, {} GPU(s), {} NIC(s)",
         snake(&p.boot_mode),
         snake(&p.secure_boot),
-        p.tpm.as_ref().map_or("none".to_string(), |t| t.version.clone().unwrap_or_else(|| "?".into())),
+        p.tpm.as_ref().map_or("none".to_string(), |t| t
+            .version
+            .clone()
+            .unwrap_or_else(|| "?".into())),
         p.gpus.len(),
         p.network_interfaces.len()
     );
     for n in &p.network_interfaces {
-        let _ = writeln!(o, "  {:<14} {} {}", n.name, or_dash(n.mac.as_deref()), if n.wireless { "wireless" } else { "" });
+        let _ = writeln!(
+            o,
+            "  {:<14} {} {}",
+            n.name,
+            or_dash(n.mac.as_deref()),
+            if n.wireless { "wireless" } else { "" }
+        );
     }
     let f = &a.fitness;
     let _ = writeln!(o, "Grade        {}", f.grade);
@@ -150,7 +195,15 @@ pub fn render(a: &Audit) -> String {
         let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
     }
     let w = &f.windows11;
-    let _ = writeln!(o, "Windows 11   {}", if w.meets_floor { "meets the hardware floor" } else { "no: install Linux" });
+    let _ = writeln!(
+        o,
+        "Windows 11   {}",
+        if w.meets_floor {
+            "meets the hardware floor"
+        } else {
+            "no: install Linux"
+        }
+    );
     for c in w.checks.iter().filter(|c| !c.passed) {
         let _ = writeln!(o, "  missing {:<20} {}", c.name, c.detail);
     }

@@ -19,7 +19,10 @@ pub struct Root {
 impl Root {
     /// A root at `dir` (`/` for the running machine).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into(), touched: RefCell::new(BTreeSet::new()) }
+        Self {
+            dir: dir.into(),
+            touched: RefCell::new(BTreeSet::new()),
+        }
     }
 
     /// The directory this root reads from.
@@ -38,7 +41,9 @@ impl Root {
     }
 
     fn touch(&self, rel: &Path) {
-        self.touched.borrow_mut().insert(strip_root(rel).to_path_buf());
+        self.touched
+            .borrow_mut()
+            .insert(strip_root(rel).to_path_buf());
     }
 
     /// Reads a whole file; records it when it could be read.
@@ -89,8 +94,10 @@ impl Root {
         let Ok(entries) = fs::read_dir(self.path(rel)) else {
             return Vec::new();
         };
-        let mut names: Vec<String> =
-            entries.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()).collect();
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
         names.sort();
         names
     }
@@ -134,7 +141,11 @@ mod tests {
         assert_eq!(root.list("sys/class/x"), vec!["a", "n"]);
         assert_eq!(
             root.touched(),
-            vec![PathBuf::from("sys/class"), PathBuf::from("sys/class/x/a"), PathBuf::from("sys/class/x/n")]
+            vec![
+                PathBuf::from("sys/class"),
+                PathBuf::from("sys/class/x/a"),
+                PathBuf::from("sys/class/x/n")
+            ]
         );
         assert!(!root.is_live());
     }

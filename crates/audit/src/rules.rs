@@ -59,10 +59,14 @@ impl std::fmt::Display for Grade {
 #[serde(tag = "check", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Check {
-    MinRamGib { gib: f64 },
+    MinRamGib {
+        gib: f64,
+    },
     #[serde(rename = "cpu_64bit")]
     Cpu64bit,
-    MinCpuThreads { threads: u32 },
+    MinCpuThreads {
+        threads: u32,
+    },
     HealthyStorage {
         #[serde(default)]
         max_reallocated: u64,
@@ -70,7 +74,9 @@ pub enum Check {
         max_nvme_used_pct: u64,
     },
     SsdPresent,
-    BatteryHealth { min_pct: f64 },
+    BatteryHealth {
+        min_pct: f64,
+    },
     Windows11,
 }
 
@@ -125,15 +131,20 @@ impl Rules {
 
     /// Reads a rules file.
     pub fn from_file(path: &Path) -> Result<Self, RulesError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| RulesError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::from_toml(&text)
     }
 
     /// The built-in defaults.
     pub fn defaults() -> Self {
         // The embedded file is tested below; an empty rule set is the (unreachable) fallback.
-        Self::from_toml(DEFAULT_RULES).unwrap_or(Self { schema: 1, rules: Vec::new() })
+        Self::from_toml(DEFAULT_RULES).unwrap_or(Self {
+            schema: 1,
+            rules: Vec::new(),
+        })
     }
 }
 
@@ -190,11 +201,25 @@ pub fn evaluate(rules: &Rules, s: &Subject<'_>, windows11: Windows11) -> Fitness
                 Status::Unknown => rule.on_unknown,
                 Status::Pass | Status::NotApplicable => None,
             };
-            RuleOutcome { id: rule.id.clone(), description: rule.description.clone(), status, detail, grade }
+            RuleOutcome {
+                id: rule.id.clone(),
+                description: rule.description.clone(),
+                status,
+                detail,
+                grade,
+            }
         })
         .collect();
-    let grade = outcomes.iter().filter_map(|o| o.grade).max().unwrap_or(Grade::A);
-    Fitness { grade, rules: outcomes, windows11 }
+    let grade = outcomes
+        .iter()
+        .filter_map(|o| o.grade)
+        .max()
+        .unwrap_or(Grade::A);
+    Fitness {
+        grade,
+        rules: outcomes,
+        windows11,
+    }
 }
 
 fn pass_fail(ok: bool, detail: String) -> (Status, String) {
@@ -212,16 +237,27 @@ fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
             None => (Status::Unknown, "RAM size unknown".into()),
         },
         Check::Cpu64bit => match s.x86_64 {
-            Some(ok) => pass_fail(ok, if ok { "64-bit CPU".into() } else { "32-bit only CPU".into() }),
+            Some(ok) => pass_fail(
+                ok,
+                if ok {
+                    "64-bit CPU".into()
+                } else {
+                    "32-bit only CPU".into()
+                },
+            ),
             None => (Status::Unknown, "CPU unknown".into()),
         },
         Check::MinCpuThreads { threads } => match s.threads {
-            Some(have) => pass_fail(have >= *threads, format!("{have} threads (needs {threads})")),
+            Some(have) => pass_fail(
+                have >= *threads,
+                format!("{have} threads (needs {threads})"),
+            ),
             None => (Status::Unknown, "thread count unknown".into()),
         },
-        Check::HealthyStorage { max_reallocated, max_nvme_used_pct } => {
-            healthy_storage(s.disks, *max_reallocated, *max_nvme_used_pct)
-        }
+        Check::HealthyStorage {
+            max_reallocated,
+            max_nvme_used_pct,
+        } => healthy_storage(s.disks, *max_reallocated, *max_nvme_used_pct),
         Check::SsdPresent => {
             let internal: Vec<&Disk> = s.disks.iter().filter(|d| d.is_internal()).collect();
             match internal.iter().find(|d| d.is_ssd()) {
@@ -232,11 +268,21 @@ fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
         }
         Check::BatteryHealth { min_pct } => battery_health(s, *min_pct),
         Check::Windows11 => {
-            let failed: Vec<&str> =
-                s.windows11.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
-            pass_fail(s.windows11.meets_floor, if failed.is_empty() { "meets the floor".into() } else {
-                format!("misses: {}", failed.join(", "))
-            })
+            let failed: Vec<&str> = s
+                .windows11
+                .checks
+                .iter()
+                .filter(|c| !c.passed)
+                .map(|c| c.name.as_str())
+                .collect();
+            pass_fail(
+                s.windows11.meets_floor,
+                if failed.is_empty() {
+                    "meets the floor".into()
+                } else {
+                    format!("misses: {}", failed.join(", "))
+                },
+            )
         }
     }
 }
@@ -250,7 +296,12 @@ fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, 
     let mut any_data = false;
     for disk in &internal {
         let name = &disk.drive.name;
-        let Some(data) = disk.smart.data.as_ref().filter(|_| disk.smart.state == SmartState::Ok) else {
+        let Some(data) = disk
+            .smart
+            .data
+            .as_ref()
+            .filter(|_| disk.smart.state == SmartState::Ok)
+        else {
             reasons.push(format!("{name}: no SMART data"));
             continue;
         };
@@ -258,11 +309,15 @@ fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, 
         let problem = match data.health {
             Some(Health::Failed) => Some("SMART overall health FAILED".to_string()),
             _ if !disk.is_ssd() && data.reallocated_sectors.is_some_and(|r| r > max_realloc) => {
-                Some(format!("{} reallocated sectors", data.reallocated_sectors.unwrap_or(0)))
+                Some(format!(
+                    "{} reallocated sectors",
+                    data.reallocated_sectors.unwrap_or(0)
+                ))
             }
-            _ if data.percentage_used.is_some_and(|u| u > max_used) => {
-                Some(format!("{} % of endurance used", data.percentage_used.unwrap_or(0)))
-            }
+            _ if data.percentage_used.is_some_and(|u| u > max_used) => Some(format!(
+                "{} % of endurance used",
+                data.percentage_used.unwrap_or(0)
+            )),
             _ if data.media_errors.is_some_and(|e| e > 0) => Some("NVMe media errors".to_string()),
             _ => None,
         };
@@ -274,7 +329,14 @@ fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, 
             Some(p) => reasons.push(format!("{name}: {p}")),
         }
     }
-    (if any_data { Status::Fail } else { Status::Unknown }, reasons.join("; "))
+    (
+        if any_data {
+            Status::Fail
+        } else {
+            Status::Unknown
+        },
+        reasons.join("; "),
+    )
 }
 
 fn battery_health(s: &Subject<'_>, min_pct: f64) -> (Status, String) {
@@ -319,15 +381,30 @@ mod tests {
 
     #[test]
     fn bad_rules_are_clear_errors() {
-        assert!(matches!(Rules::from_toml("rule = 3"), Err(RulesError::Toml(_))));
-        assert!(matches!(Rules::from_toml("rule = []"), Err(RulesError::Empty)));
-        assert!(matches!(Rules::from_toml("schema = 2\nrule = []"), Err(RulesError::Schema(2))));
+        assert!(matches!(
+            Rules::from_toml("rule = 3"),
+            Err(RulesError::Toml(_))
+        ));
+        assert!(matches!(
+            Rules::from_toml("rule = []"),
+            Err(RulesError::Empty)
+        ));
+        assert!(matches!(
+            Rules::from_toml("schema = 2\nrule = []"),
+            Err(RulesError::Schema(2))
+        ));
         let dup = "[[rule]]\nid='a'\ncheck='cpu_64bit'\non_fail='B'\n[[rule]]\nid='a'\ncheck='ssd_present'\non_fail='C'\n";
         assert!(matches!(Rules::from_toml(dup), Err(RulesError::DuplicateId(id)) if id == "a"));
         let unknown = "[[rule]]\nid='a'\ncheck='fly'\non_fail='B'\n";
-        assert!(matches!(Rules::from_toml(unknown), Err(RulesError::Toml(_))));
+        assert!(matches!(
+            Rules::from_toml(unknown),
+            Err(RulesError::Toml(_))
+        ));
         let bad_grade = "[[rule]]\nid='a'\ncheck='cpu_64bit'\non_fail='D'\n";
-        assert!(matches!(Rules::from_toml(bad_grade), Err(RulesError::Toml(_))));
+        assert!(matches!(
+            Rules::from_toml(bad_grade),
+            Err(RulesError::Toml(_))
+        ));
     }
 
     #[test]
@@ -351,7 +428,10 @@ mod tests {
         let f = evaluate(&rules, &subject(8, false), w.clone());
         assert_eq!(f.grade, Grade::A);
         assert_eq!(f.rules[1].status, Status::NotApplicable);
-        assert_eq!(evaluate(&rules, &subject(4, false), w.clone()).grade, Grade::B);
+        assert_eq!(
+            evaluate(&rules, &subject(4, false), w.clone()).grade,
+            Grade::B
+        );
         let f = evaluate(&rules, &subject(4, true), w.clone());
         assert_eq!((f.grade, f.rules[1].status), (Grade::C, Status::Fail));
         let mut s = subject(16, false);

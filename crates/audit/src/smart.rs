@@ -168,19 +168,39 @@ impl From<&SmartctlJson> for SmartSummary {
                 .and_then(|r| r.value)
         };
         let nvme = j.nvme_smart_health_information_log.as_ref();
-        let health = j.smart_status.as_ref().and_then(|s| s.passed).map(|passed| {
-            if passed { Health::Passed } else { Health::Failed }
-        });
+        let health = j
+            .smart_status
+            .as_ref()
+            .and_then(|s| s.passed)
+            .map(|passed| {
+                if passed {
+                    Health::Passed
+                } else {
+                    Health::Failed
+                }
+            });
         let info = j.smartctl.as_ref();
         Self {
-            protocol: j.device.as_ref().and_then(|d| d.protocol.as_ref()).map(|p| p.to_ascii_lowercase()),
+            protocol: j
+                .device
+                .as_ref()
+                .and_then(|d| d.protocol.as_ref())
+                .map(|p| p.to_ascii_lowercase()),
             health,
             model: j.model_name.clone(),
             serial: j.serial_number.clone(),
             rotation_rate_rpm: j.rotation_rate,
-            power_on_hours: j.power_on_time.as_ref().and_then(|p| p.hours).or(nvme.and_then(|n| n.power_on_hours)),
+            power_on_hours: j
+                .power_on_time
+                .as_ref()
+                .and_then(|p| p.hours)
+                .or(nvme.and_then(|n| n.power_on_hours)),
             power_cycles: j.power_cycle_count.or(nvme.and_then(|n| n.power_cycles)),
-            temperature_c: j.temperature.as_ref().and_then(|t| t.current).or(nvme.and_then(|n| n.temperature)),
+            temperature_c: j
+                .temperature
+                .as_ref()
+                .and_then(|t| t.current)
+                .or(nvme.and_then(|n| n.temperature)),
             reallocated_sectors: attr(5),
             reported_uncorrectable: attr(187),
             command_timeouts: attr(188),
@@ -218,7 +238,10 @@ mod tests {
         assert!(matches!(parse(b""), Err(SmartError::Empty)));
         assert!(matches!(parse(b" \n"), Err(SmartError::Empty)));
         let err = parse(br#"{"smartctl":{"version":[7,3]"#).unwrap_err();
-        assert!(matches!(err, SmartError::Json(ref e) if e.is_eof()), "{err:?}");
+        assert!(
+            matches!(err, SmartError::Json(ref e) if e.is_eof()),
+            "{err:?}"
+        );
         let err = parse(b"\x00\xffgarbage").unwrap_err();
         assert!(matches!(err, SmartError::Json(ref e) if e.is_syntax()));
         assert_eq!(err.to_string(), "smartctl output is not valid JSON");

@@ -77,17 +77,28 @@ fn judge_intel(m: &str) -> CpuVerdict {
             return if generation >= 8 {
                 CpuVerdict::Supported(format!("Intel Core {generation}th generation"))
             } else if generation > 0 {
-                CpuVerdict::Unsupported(format!("Intel Core generation {generation} (8th or later needed)"))
+                CpuVerdict::Unsupported(format!(
+                    "Intel Core generation {generation} (8th or later needed)"
+                ))
             } else {
-                CpuVerdict::Unknown(format!("cannot read the Intel Core generation from \"{m}\""))
+                CpuVerdict::Unknown(format!(
+                    "cannot read the Intel Core generation from \"{m}\""
+                ))
             };
         }
     }
     // Core 3/5/7 (series 1/2, 2023+): "Intel(R) Core(TM) 5 120U".
-    if ["core(tm) 3 ", "core(tm) 5 ", "core(tm) 7 ", "core(tm) 9 "].iter().any(|p| m.contains(p)) {
+    if ["core(tm) 3 ", "core(tm) 5 ", "core(tm) 7 ", "core(tm) 9 "]
+        .iter()
+        .any(|p| m.contains(p))
+    {
         return CpuVerdict::Supported("Intel Core (series 1 or later)".into());
     }
-    if m.contains("core(tm)2") || m.contains("core 2") || m.contains("pentium(r) 4") || m.contains("atom") {
+    if m.contains("core(tm)2")
+        || m.contains("core 2")
+        || m.contains("pentium(r) 4")
+        || m.contains("atom")
+    {
         return CpuVerdict::Unsupported("Intel CPU older than 8th generation".into());
     }
     CpuVerdict::Unknown("Intel Pentium/Celeron/Xeon: check Microsoft's supported CPU list".into())
@@ -105,20 +116,41 @@ fn judge_amd(m: &str) -> CpuVerdict {
             .find(|w| w.len() >= 4 && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
             .and_then(|w| w[..1].parse::<u32>().ok());
         return match series {
-            Some(1) => CpuVerdict::Unsupported("AMD Ryzen 1000 series (Zen; Zen+ or later needed)".into()),
+            Some(1) => {
+                CpuVerdict::Unsupported("AMD Ryzen 1000 series (Zen; Zen+ or later needed)".into())
+            }
             Some(s) => CpuVerdict::Supported(format!("AMD Ryzen {s}000 series (Zen+ or later)")),
             None => CpuVerdict::Unknown(format!("cannot read the Ryzen series from \"{m}\"")),
         };
     }
-    if m.contains("athlon gold") || m.contains("athlon silver") || number_after(m, "athlon ").is_some_and(|n| n.starts_with('3')) {
+    if m.contains("athlon gold")
+        || m.contains("athlon silver")
+        || number_after(m, "athlon ").is_some_and(|n| n.starts_with('3'))
+    {
         return CpuVerdict::Supported("AMD Athlon (Zen-based, on Microsoft's list)".into());
     }
-    if ["phenom", "athlon(tm) ii", "athlon ii", "a4-", "a6-", "a8-", "a10-", "a12-", "e1-", "e2-", "fx("].iter().any(|p| m.contains(p))
+    if [
+        "phenom",
+        "athlon(tm) ii",
+        "athlon ii",
+        "a4-",
+        "a6-",
+        "a8-",
+        "a10-",
+        "a12-",
+        "e1-",
+        "e2-",
+        "fx(",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
         || m.contains("fx-")
     {
         return CpuVerdict::Unsupported("AMD CPU older than Zen+".into());
     }
-    CpuVerdict::Unknown("AMD CPU of unknown generation: check Microsoft's supported CPU list".into())
+    CpuVerdict::Unknown(
+        "AMD CPU of unknown generation: check Microsoft's supported CPU list".into(),
+    )
 }
 
 /// The facts the floor is judged on.
@@ -136,7 +168,11 @@ pub struct Facts<'a> {
 
 /// Judges the floor.
 pub fn judge(f: &Facts<'_>) -> Windows11 {
-    let check = |name: &str, passed: bool, detail: String| Check { name: name.to_string(), passed, detail };
+    let check = |name: &str, passed: bool, detail: String| Check {
+        name: name.to_string(),
+        passed,
+        detail,
+    };
     let cpu = match f.cpu_model.map(judge_cpu) {
         Some(CpuVerdict::Supported(d)) => check("cpu", true, d),
         Some(CpuVerdict::Unsupported(d) | CpuVerdict::Unknown(d)) => check("cpu", false, d),
@@ -144,39 +180,70 @@ pub fn judge(f: &Facts<'_>) -> Windows11 {
     };
     let uefi = f.uefi_booted || f.uefi_supported_by_firmware == Some(true);
     let checks = vec![
-        check("tpm-2.0", f.tpm_version == Some("2.0"), match f.tpm_version {
-            Some(v) => format!("TPM {v}"),
-            None => "no TPM visible (it may be disabled in the firmware setup)".into(),
-        }),
-        check("uefi", uefi, if f.uefi_booted {
-            "booted via UEFI".into()
-        } else if uefi {
-            "firmware supports UEFI (booted legacy)".into()
-        } else {
-            "legacy BIOS only".into()
-        }),
-        check("secure-boot-capable", f.secure_boot_capable, if f.secure_boot_capable {
-            "firmware exposes the SecureBoot variable".into()
-        } else {
-            "no SecureBoot variable (legacy boot or firmware without Secure Boot)".into()
-        }),
+        check(
+            "tpm-2.0",
+            f.tpm_version == Some("2.0"),
+            match f.tpm_version {
+                Some(v) => format!("TPM {v}"),
+                None => "no TPM visible (it may be disabled in the firmware setup)".into(),
+            },
+        ),
+        check(
+            "uefi",
+            uefi,
+            if f.uefi_booted {
+                "booted via UEFI".into()
+            } else if uefi {
+                "firmware supports UEFI (booted legacy)".into()
+            } else {
+                "legacy BIOS only".into()
+            },
+        ),
+        check(
+            "secure-boot-capable",
+            f.secure_boot_capable,
+            if f.secure_boot_capable {
+                "firmware exposes the SecureBoot variable".into()
+            } else {
+                "no SecureBoot variable (legacy boot or firmware without Secure Boot)".into()
+            },
+        ),
         cpu,
-        check("64-bit", f.x86_64, if f.x86_64 { "x86-64".into() } else { "no 64-bit long mode".into() }),
-        check("ram-4gib", f.ram_bytes.is_some_and(|r| r >= 4 << 30), match f.ram_bytes {
-            Some(r) => format!("{:.1} GiB", r as f64 / f64::from(1u32 << 30)),
-            None => "unknown".into(),
-        }),
-        check("storage-64gb", f.largest_internal_disk_bytes.is_some_and(|b| b >= 64_000_000_000), match f
-            .largest_internal_disk_bytes
-        {
-            Some(b) => format!("largest internal drive {} GB", b / 1_000_000_000),
-            None => "no internal drive".into(),
-        }),
+        check(
+            "64-bit",
+            f.x86_64,
+            if f.x86_64 {
+                "x86-64".into()
+            } else {
+                "no 64-bit long mode".into()
+            },
+        ),
+        check(
+            "ram-4gib",
+            f.ram_bytes.is_some_and(|r| r >= 4 << 30),
+            match f.ram_bytes {
+                Some(r) => format!("{:.1} GiB", r as f64 / f64::from(1u32 << 30)),
+                None => "unknown".into(),
+            },
+        ),
+        check(
+            "storage-64gb",
+            f.largest_internal_disk_bytes
+                .is_some_and(|b| b >= 64_000_000_000),
+            match f.largest_internal_disk_bytes {
+                Some(b) => format!("largest internal drive {} GB", b / 1_000_000_000),
+                None => "no internal drive".into(),
+            },
+        ),
     ];
     let meets_floor = checks.iter().all(|c| c.passed);
     Windows11 {
         meets_floor,
-        recommendation: if meets_floor { Recommendation::Windows11 } else { Recommendation::Linux },
+        recommendation: if meets_floor {
+            Recommendation::Windows11
+        } else {
+            Recommendation::Linux
+        },
         checks,
     }
 }
@@ -201,9 +268,18 @@ mod tests {
         assert!(!supported("Intel(R) Core(TM) i5-7200U CPU @ 2.50GHz"));
         assert!(!supported("Intel(R) Core(TM) i7-4770 CPU @ 3.40GHz"));
         assert!(!supported("Intel(R) Core(TM) i7 CPU 920 @ 2.67GHz"));
-        assert!(matches!(judge_cpu("Intel(R) Core(TM) i5-2520M CPU"), CpuVerdict::Unsupported(_)));
-        assert!(matches!(judge_cpu("Intel(R) Celeron(R) N4020"), CpuVerdict::Unknown(_)));
-        assert!(matches!(judge_cpu("Intel(R) Core(TM)2 Duo CPU E8400"), CpuVerdict::Unsupported(_)));
+        assert!(matches!(
+            judge_cpu("Intel(R) Core(TM) i5-2520M CPU"),
+            CpuVerdict::Unsupported(_)
+        ));
+        assert!(matches!(
+            judge_cpu("Intel(R) Celeron(R) N4020"),
+            CpuVerdict::Unknown(_)
+        ));
+        assert!(matches!(
+            judge_cpu("Intel(R) Core(TM)2 Duo CPU E8400"),
+            CpuVerdict::Unsupported(_)
+        ));
     }
 
     #[test]
@@ -213,9 +289,18 @@ mod tests {
         assert!(supported("AMD Ryzen 5 2600 Six-Core Processor"));
         assert!(supported("AMD Ryzen AI 9 HX 370 w/ Radeon 890M"));
         assert!(supported("AMD Athlon Silver 3050U with Radeon Graphics"));
-        assert!(matches!(judge_cpu("AMD Ryzen 7 1700 Eight-Core Processor"), CpuVerdict::Unsupported(_)));
-        assert!(matches!(judge_cpu("AMD A8-7600 Radeon R7"), CpuVerdict::Unsupported(_)));
-        assert!(matches!(judge_cpu("QEMU Virtual CPU version 2.5+"), CpuVerdict::Unknown(_)));
+        assert!(matches!(
+            judge_cpu("AMD Ryzen 7 1700 Eight-Core Processor"),
+            CpuVerdict::Unsupported(_)
+        ));
+        assert!(matches!(
+            judge_cpu("AMD A8-7600 Radeon R7"),
+            CpuVerdict::Unsupported(_)
+        ));
+        assert!(matches!(
+            judge_cpu("QEMU Virtual CPU version 2.5+"),
+            CpuVerdict::Unknown(_)
+        ));
     }
 
     #[test]
@@ -236,6 +321,13 @@ mod tests {
         f.tpm_version = Some("1.2");
         let w = judge(&f);
         assert_eq!(w.recommendation, Recommendation::Linux);
-        assert_eq!(w.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect::<Vec<_>>(), ["tpm-2.0"]);
+        assert_eq!(
+            w.checks
+                .iter()
+                .filter(|c| !c.passed)
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["tpm-2.0"]
+        );
     }
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use tabula_audit::{Audit, MsdmStatus, Options, capture, collect};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/audit")
+        .join(name)
 }
 
 /// The audit without the fields that legitimately differ between runs.
@@ -22,7 +24,11 @@ fn capture_replays_to_the_same_audit() {
         let original = collect(&Options::with_root(fixture(name))).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let manifest = capture(&Options::with_root(fixture(name)), dir.path()).unwrap();
-        assert!(manifest.skipped.is_empty(), "{name}: {:?}", manifest.skipped);
+        assert!(
+            manifest.skipped.is_empty(),
+            "{name}: {:?}",
+            manifest.skipped
+        );
         assert!(dir.path().join("CAPTURE.json").exists());
         let replay = collect(&Options::with_root(dir.path())).unwrap();
         assert_eq!(comparable(replay), comparable(original), "{name}");
@@ -36,10 +42,24 @@ fn capture_keeps_block_device_links_and_smartctl_output() {
     let link = std::fs::read_link(dir.path().join("sys/block/sdb")).unwrap();
     assert!(link.to_string_lossy().contains("/usb2/"), "{link:?}");
     assert_eq!(manifest.smartctl, ["nvme0n1", "sdb"]);
-    for rel in ["sys/firmware/dmi/tables/DMI", "sys/firmware/acpi/tables/MSDM", "proc/cpuinfo", "proc/self/mountinfo"] {
-        assert!(manifest.files.contains(&PathBuf::from(rel)), "{rel} missing from {:?}", manifest.files);
+    for rel in [
+        "sys/firmware/dmi/tables/DMI",
+        "sys/firmware/acpi/tables/MSDM",
+        "proc/cpuinfo",
+        "proc/self/mountinfo",
+    ] {
+        assert!(
+            manifest.files.contains(&PathBuf::from(rel)),
+            "{rel} missing from {:?}",
+            manifest.files
+        );
     }
-    assert!(!manifest.files.iter().any(|f| f.starts_with("sys/class/net/lo/device")));
+    assert!(
+        !manifest
+            .files
+            .iter()
+            .any(|f| f.starts_with("sys/class/net/lo/device"))
+    );
     let replay = collect(&Options::with_root(dir.path())).unwrap();
     let original = collect(&Options::with_root(fixture("laptop"))).unwrap();
     assert_eq!(replay.disks, original.disks);
@@ -56,7 +76,9 @@ fn capture_redacts_the_product_key() {
     assert!(!contains(&table, b"TABUL-AAAAA"));
     let replay = collect(&Options::with_root(dir.path())).unwrap();
     match replay.licence.msdm {
-        MsdmStatus::Present { key_masked, .. } => assert_eq!(key_masked, "XXXXX-XXXXX-XXXXX-XXXXX-3V66T"),
+        MsdmStatus::Present { key_masked, .. } => {
+            assert_eq!(key_masked, "XXXXX-XXXXX-XXXXX-XXXXX-3V66T")
+        }
         other => panic!("redacted table must stay valid: {other:?}"),
     }
 }
@@ -67,6 +89,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn capture_into_an_unwritable_place_is_an_error() {
-    let err = capture(&Options::with_root(fixture("vm")), Path::new("/proc/tabula-cannot-write-here")).unwrap_err();
-    assert!(err.to_string().contains("/proc/tabula-cannot-write-here"), "{err}");
+    let err = capture(
+        &Options::with_root(fixture("vm")),
+        Path::new("/proc/tabula-cannot-write-here"),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("/proc/tabula-cannot-write-here"),
+        "{err}"
+    );
 }

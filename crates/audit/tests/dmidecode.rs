@@ -13,7 +13,10 @@ fn tables(name: &str) -> (Vec<u8>, Vec<u8>) {
         .join("../../tests/fixtures/audit")
         .join(name)
         .join("sys/firmware/dmi/tables");
-    (std::fs::read(dir.join("smbios_entry_point")).unwrap(), std::fs::read(dir.join("DMI")).unwrap())
+    (
+        std::fs::read(dir.join("smbios_entry_point")).unwrap(),
+        std::fs::read(dir.join("DMI")).unwrap(),
+    )
 }
 
 fn fix(bytes: &mut [u8], range: std::ops::Range<usize>, at: usize) {
@@ -43,7 +46,11 @@ fn dump(entry: &[u8], table: &[u8]) -> Vec<u8> {
 fn field(out: &str, section: &str, key: &str) -> Option<String> {
     let start = out.find(&format!("\n{section}\n"))?;
     let block = out[start + 1..].split("\n\n").next()?;
-    block.lines().find_map(|l| l.trim().strip_prefix(&format!("{key}: ")).map(str::to_string))
+    block.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(&format!("{key}: "))
+            .map(str::to_string)
+    })
 }
 
 /// Sizes of all memory devices in bytes (`None` for "No Module Installed").
@@ -51,7 +58,10 @@ fn memory_sizes(out: &str) -> Vec<Option<u64>> {
     out.split("\n\n")
         .filter(|b| b.contains("\nMemory Device\n"))
         .map(|b| {
-            let size = b.lines().find_map(|l| l.trim().strip_prefix("Size: ")).unwrap();
+            let size = b
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Size: "))
+                .unwrap();
             let mut parts = size.split_whitespace();
             let n: u64 = parts.next().unwrap().parse().ok()?;
             match parts.next()? {
@@ -70,8 +80,14 @@ fn dmidecode(dump_file: &Path) -> String {
         .arg("--from-dump")
         .arg(dump_file)
         .output()
-        .expect("dmidecode must be installed (Debian package dmidecode, listed in .ci/apt-packages)");
-    assert!(out.status.success(), "dmidecode failed: {}", String::from_utf8_lossy(&out.stderr));
+        .expect(
+            "dmidecode must be installed (Debian package dmidecode, listed in .ci/apt-packages)",
+        );
+    assert!(
+        out.status.success(),
+        "dmidecode failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -86,18 +102,32 @@ fn parser_agrees_with_dmidecode() {
         let text = dmidecode(&file);
 
         let ours = tabula_audit::smbios::parse_dump(&bytes).unwrap();
-        assert_eq!(ours, tabula_audit::smbios::parse(&entry, &table).unwrap(), "{name}: dump and sysfs agree");
+        assert_eq!(
+            ours,
+            tabula_audit::smbios::parse(&entry, &table).unwrap(),
+            "{name}: dump and sysfs agree"
+        );
         let sys = ours.system.as_ref().unwrap();
         let theirs = |key| field(&text, "System Information", key);
         assert_eq!(sys.manufacturer, theirs("Manufacturer"), "{name}");
         assert_eq!(sys.product, theirs("Product Name"), "{name}");
         assert_eq!(sys.serial, theirs("Serial Number"), "{name}");
         assert_eq!(sys.uuid, theirs("UUID"), "{name}");
-        assert_eq!(ours.board.as_ref().unwrap().product, field(&text, "Base Board Information", "Product Name"));
-        assert_eq!(ours.bios.as_ref().unwrap().version, field(&text, "BIOS Information", "Version"));
+        assert_eq!(
+            ours.board.as_ref().unwrap().product,
+            field(&text, "Base Board Information", "Product Name")
+        );
+        assert_eq!(
+            ours.bios.as_ref().unwrap().version,
+            field(&text, "BIOS Information", "Version")
+        );
         let sizes: Vec<Option<u64>> = ours.memory_devices.iter().map(|d| d.size_bytes).collect();
         assert_eq!(sizes, memory_sizes(&text), "{name}");
         assert!(!sizes.is_empty());
-        assert!(text.contains(&format!("SMBIOS {}", ours.version)), "{name}: version {}", ours.version);
+        assert!(
+            text.contains(&format!("SMBIOS {}", ours.version)),
+            "{name}: version {}",
+            ours.version
+        );
     }
 }

@@ -13,7 +13,9 @@ use tabula_audit::{IdentitySource, MsdmStatus, Options, SlicStatus, collect};
 const KEY: &str = "TABUL-AAAAA-BBBBB-CCCCC-3V66T";
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/audit")
+        .join(name)
 }
 
 /// A root holding only the given firmware files.
@@ -43,19 +45,39 @@ fn good_msdm() -> Vec<u8> {
 fn msdm_with_bad_checksum_is_malformed() {
     let mut t = good_msdm();
     t[60] ^= 0x20; // flips one key character's case: a different key, same length
-    assert!(matches!(acpi::parse_msdm(&t), Err(AcpiError::Checksum { .. })));
+    assert!(matches!(
+        acpi::parse_msdm(&t),
+        Err(AcpiError::Checksum { .. })
+    ));
     let (status, problems) = msdm_status(t);
-    assert!(matches!(status, MsdmStatus::Malformed { ref error } if error.contains("checksum")), "{status:?}");
-    assert!(problems.iter().any(|p| p.contains("MSDM") && p.contains("checksum")), "{problems:?}");
+    assert!(
+        matches!(status, MsdmStatus::Malformed { ref error } if error.contains("checksum")),
+        "{status:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("MSDM") && p.contains("checksum")),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn msdm_with_bad_length_is_malformed() {
     let mut t = good_msdm();
     t[4..8].copy_from_slice(&200u32.to_le_bytes());
-    assert!(matches!(acpi::parse_msdm(&t), Err(AcpiError::Length { declared: 200, actual: 85 })));
+    assert!(matches!(
+        acpi::parse_msdm(&t),
+        Err(AcpiError::Length {
+            declared: 200,
+            actual: 85
+        })
+    ));
     let (status, _) = msdm_status(t);
-    assert!(matches!(status, MsdmStatus::Malformed { ref error } if error.contains("declares 200 bytes")), "{status:?}");
+    assert!(
+        matches!(status, MsdmStatus::Malformed { ref error } if error.contains("declares 200 bytes")),
+        "{status:?}"
+    );
 }
 
 #[test]
@@ -63,20 +85,32 @@ fn truncated_msdm_is_malformed() {
     let t = good_msdm();
     for len in [0, 3, 35, 36, 56, 84] {
         let (status, _) = msdm_status(t[..len].to_vec());
-        assert!(matches!(status, MsdmStatus::Malformed { .. }), "{len}: {status:?}");
+        assert!(
+            matches!(status, MsdmStatus::Malformed { .. }),
+            "{len}: {status:?}"
+        );
     }
     // Truncated but with header length and checksum made consistent: the key data no longer fits.
     let mut short = t[..70].to_vec();
     short[4..8].copy_from_slice(&70u32.to_le_bytes());
     short[9] = 0;
     short[9] = 0u8.wrapping_sub(short.iter().fold(0u8, |s, b| s.wrapping_add(*b)));
-    assert!(matches!(acpi::parse_msdm(&short), Err(AcpiError::MsdmData { declared: 29, available: 14 })));
+    assert!(matches!(
+        acpi::parse_msdm(&short),
+        Err(AcpiError::MsdmData {
+            declared: 29,
+            available: 14
+        })
+    ));
 }
 
 #[test]
 fn valid_msdm_built_here_matches_the_fixture() {
     let built = acpi::build_table(b"MSDM", b"LENOVO", b"TP-N24  ", &acpi::msdm_body(KEY));
-    let (ours, fixture) = (acpi::parse_msdm(&built).unwrap(), acpi::parse_msdm(&good_msdm()).unwrap());
+    let (ours, fixture) = (
+        acpi::parse_msdm(&built).unwrap(),
+        acpi::parse_msdm(&good_msdm()).unwrap(),
+    );
     assert_eq!(ours.key, fixture.key);
     assert_eq!(ours.header.oem_table_id, fixture.header.oem_table_id);
 }
@@ -87,16 +121,26 @@ fn slic_with_bad_checksum_is_malformed() {
     t[100] = t[100].wrapping_add(1);
     let dir = root_with(&[("sys/firmware/acpi/tables/SLIC", t)]);
     let a = collect(&Options::with_root(dir.path())).unwrap();
-    assert!(matches!(a.licence.slic, SlicStatus::Malformed { .. }), "{:?}", a.licence.slic);
+    assert!(
+        matches!(a.licence.slic, SlicStatus::Malformed { .. }),
+        "{:?}",
+        a.licence.slic
+    );
 }
 
 fn smbios_files(entry: Vec<u8>, table: Vec<u8>) -> tempfile::TempDir {
-    root_with(&[("sys/firmware/dmi/tables/smbios_entry_point", entry), ("sys/firmware/dmi/tables/DMI", table)])
+    root_with(&[
+        ("sys/firmware/dmi/tables/smbios_entry_point", entry),
+        ("sys/firmware/dmi/tables/DMI", table),
+    ])
 }
 
 fn tables(name: &str) -> (Vec<u8>, Vec<u8>) {
     let dir = fixture(name).join("sys/firmware/dmi/tables");
-    (fs::read(dir.join("smbios_entry_point")).unwrap(), fs::read(dir.join("DMI")).unwrap())
+    (
+        fs::read(dir.join("smbios_entry_point")).unwrap(),
+        fs::read(dir.join("DMI")).unwrap(),
+    )
 }
 
 #[test]
@@ -106,36 +150,61 @@ fn smbios_structure_running_past_the_end_is_reported() {
     // chassis are still read, the cut structure is reported.
     let cut = table.windows(2).position(|w| w == [4, 0x2A]).unwrap() + 10;
     let parsed = smbios::parse(&entry, &table[..cut]).unwrap();
-    assert_eq!(parsed.system.as_ref().unwrap().product.as_deref(), Some("OptiPlex 7060"));
+    assert_eq!(
+        parsed.system.as_ref().unwrap().product.as_deref(),
+        Some("OptiPlex 7060")
+    );
     assert!(parsed.processors.is_empty());
     assert_eq!(parsed.problems.len(), 1);
-    assert!(parsed.problems[0].contains("runs past the end"), "{:?}", parsed.problems);
+    assert!(
+        parsed.problems[0].contains("runs past the end"),
+        "{:?}",
+        parsed.problems
+    );
 
     let dir = smbios_files(entry.clone(), table[..cut].to_vec());
     let a = collect(&Options::with_root(dir.path())).unwrap();
     assert_eq!(a.system.source, IdentitySource::Smbios);
-    assert!(a.problems.iter().any(|p| p.contains("runs past the end")), "{:?}", a.problems);
+    assert!(
+        a.problems.iter().any(|p| p.contains("runs past the end")),
+        "{:?}",
+        a.problems
+    );
 
     // A structure whose length byte points beyond the table.
     let mut long = table.clone();
     long[1] = 0xFF;
     let parsed = smbios::parse(&entry, &long[..200]).unwrap();
     assert!(parsed.bios.is_none());
-    assert!(parsed.problems[0].contains("offset 0"), "{:?}", parsed.problems);
+    assert!(
+        parsed.problems[0].contains("offset 0"),
+        "{:?}",
+        parsed.problems
+    );
 }
 
 #[test]
 fn smbios_2x_table_shorter_than_announced_is_reported() {
     let (entry, table) = tables("laptop");
     let parsed = smbios::parse(&entry, &table[..table.len() - 30]).unwrap();
-    assert!(parsed.problems.iter().any(|p| p.contains("the entry point says")), "{:?}", parsed.problems);
+    assert!(
+        parsed
+            .problems
+            .iter()
+            .any(|p| p.contains("the entry point says")),
+        "{:?}",
+        parsed.problems
+    );
 }
 
 #[test]
 fn broken_entry_point_falls_back_to_sysfs() {
     let (mut entry, table) = tables("laptop");
     entry[0x16] ^= 0xFF;
-    assert_eq!(smbios::parse(&entry, &table), Err(SmbiosError::EntryPointChecksum));
+    assert_eq!(
+        smbios::parse(&entry, &table),
+        Err(SmbiosError::EntryPointChecksum)
+    );
     let dir = smbios_files(entry, table);
     let id = dir.path().join("sys/class/dmi/id");
     fs::create_dir_all(&id).unwrap();
@@ -144,8 +213,17 @@ fn broken_entry_point_falls_back_to_sysfs() {
     fs::write(id.join("chassis_type"), "10\n").unwrap();
     let a = collect(&Options::with_root(dir.path())).unwrap();
     assert_eq!(a.system.source, IdentitySource::Sysfs);
-    assert_eq!((a.vendor(), a.product(), a.chassis_kind()), (Some("LENOVO"), Some("20L5CTO1WW"), Some("notebook")));
-    assert!(a.problems.iter().any(|p| p.contains("SMBIOS tables ignored")), "{:?}", a.problems);
+    assert_eq!(
+        (a.vendor(), a.product(), a.chassis_kind()),
+        (Some("LENOVO"), Some("20L5CTO1WW"), Some("notebook"))
+    );
+    assert!(
+        a.problems
+            .iter()
+            .any(|p| p.contains("SMBIOS tables ignored")),
+        "{:?}",
+        a.problems
+    );
 }
 
 #[test]
@@ -168,6 +246,9 @@ fn every_truncation_and_bit_flip_of_real_tables_is_handled() {
     for i in 0..t.len() {
         let mut m = t.clone();
         m[i] ^= 0x55;
-        assert!(acpi::parse_msdm(&m).is_err(), "flip at {i} must break the checksum");
+        assert!(
+            acpi::parse_msdm(&m).is_err(),
+            "flip at {i} must break the checksum"
+        );
     }
 }

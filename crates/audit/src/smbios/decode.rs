@@ -18,7 +18,11 @@ pub struct Bios {
 }
 
 pub(super) fn bios(s: &RawStructure<'_>) -> Bios {
-    let ext2 = if s.u8(0x01).is_some_and(|len| len >= 0x14) { s.u8(0x13) } else { None };
+    let ext2 = if s.u8(0x01).is_some_and(|len| len >= 0x14) {
+        s.u8(0x13)
+    } else {
+        None
+    };
     Bios {
         vendor: s.string(0x04),
         version: s.string(0x05),
@@ -65,8 +69,16 @@ fn uuid(b: &[u8], little_endian: bool) -> Option<String> {
         o[4..6].reverse();
         o[6..8].reverse();
     }
-    let hex = |r: std::ops::Range<usize>| o[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    Some(format!("{}-{}-{}-{}-{}", hex(0..4), hex(4..6), hex(6..8), hex(8..10), hex(10..16)))
+    let hex =
+        |r: std::ops::Range<usize>| o[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        hex(0..4),
+        hex(4..6),
+        hex(6..8),
+        hex(8..10),
+        hex(10..16)
+    ))
 }
 
 /// Type 2: baseboard (mainboard).
@@ -142,7 +154,10 @@ const CHASSIS_TYPES: [&str; 37] = [
 
 /// The kebab-case name of a chassis type code (`"unknown"` for codes not in the specification).
 pub fn chassis_kind(code: u8) -> &'static str {
-    CHASSIS_TYPES.get(usize::from(code & 0x7F)).copied().unwrap_or("unknown")
+    CHASSIS_TYPES
+        .get(usize::from(code & 0x7F))
+        .copied()
+        .unwrap_or("unknown")
 }
 
 /// Whether a chassis kind is a portable machine that usually carries a battery.
@@ -221,7 +236,12 @@ pub(super) fn memory_array(s: &RawStructure<'_>) -> MemoryArray {
         Some(kib) => Some(u64::from(kib) * 1024),
         None => None,
     };
-    MemoryArray { handle: s.handle, usage: s.u8(0x05).unwrap_or(0), max_capacity_bytes, slots: s.u16(0x0D).unwrap_or(0) }
+    MemoryArray {
+        handle: s.handle,
+        usage: s.u8(0x05).unwrap_or(0),
+        max_capacity_bytes,
+        slots: s.u16(0x0D).unwrap_or(0),
+    }
 }
 
 /// Type 17: memory device (one slot, populated or empty).
@@ -305,7 +325,16 @@ fn form_factor(code: u8) -> Option<&'static str> {
 fn real(value: Option<String>) -> Option<String> {
     value.filter(|v| {
         let lower = v.to_ascii_lowercase();
-        !matches!(lower.as_str(), "not specified" | "unknown" | "none" | "empty" | "[empty]" | "no dimm" | "not installed")
+        !matches!(
+            lower.as_str(),
+            "not specified"
+                | "unknown"
+                | "none"
+                | "empty"
+                | "[empty]"
+                | "no dimm"
+                | "not installed"
+        )
     })
 }
 
@@ -349,8 +378,14 @@ mod tests {
     #[test]
     fn uuid_byte_order_follows_the_version() {
         let b: Vec<u8> = (1..=16).collect();
-        assert_eq!(uuid(&b, true).unwrap(), "04030201-0605-0807-090a-0b0c0d0e0f10");
-        assert_eq!(uuid(&b, false).unwrap(), "01020304-0506-0708-090a-0b0c0d0e0f10");
+        assert_eq!(
+            uuid(&b, true).unwrap(),
+            "04030201-0605-0807-090a-0b0c0d0e0f10"
+        );
+        assert_eq!(
+            uuid(&b, false).unwrap(),
+            "01020304-0506-0708-090a-0b0c0d0e0f10"
+        );
         assert_eq!(uuid(&[0xFF; 16], true), None);
         assert_eq!(uuid(&[0; 16], true), None);
     }

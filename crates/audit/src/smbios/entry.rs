@@ -61,10 +61,16 @@ impl EntryPoint {
             needed: min,
         })?);
         if declared < min {
-            return Err(SmbiosError::EntryPointLength { declared, minimum: min });
+            return Err(SmbiosError::EntryPointLength {
+                declared,
+                minimum: min,
+            });
         }
         if bytes.len() < declared {
-            return Err(SmbiosError::EntryPointTruncated { len: bytes.len(), needed: declared });
+            return Err(SmbiosError::EntryPointTruncated {
+                len: bytes.len(),
+                needed: declared,
+            });
         }
         Ok(declared)
     }
@@ -130,14 +136,29 @@ mod tests {
     fn v3_entry_point_parses_and_checksum_is_enforced() {
         let ep = v3(0x1234);
         let parsed = EntryPoint::parse(&ep).unwrap();
-        assert_eq!((parsed.kind, parsed.major, parsed.minor, parsed.table_len), (EntryKind::V3, 3, 2, 0x1234));
+        assert_eq!(
+            (parsed.kind, parsed.major, parsed.minor, parsed.table_len),
+            (EntryKind::V3, 3, 2, 0x1234)
+        );
         assert!(parsed.at_least(3, 0) && !parsed.at_least(3, 3));
         let mut bad = ep.clone();
         bad[0x0C] ^= 1;
-        assert!(matches!(EntryPoint::parse(&bad), Err(SmbiosError::EntryPointChecksum)));
-        assert!(matches!(EntryPoint::parse(&ep[..10]), Err(SmbiosError::EntryPointTruncated { .. })));
-        assert!(matches!(EntryPoint::parse(b"_SM3_"), Err(SmbiosError::EntryPointTruncated { .. })));
-        assert!(matches!(EntryPoint::parse(b"garbage"), Err(SmbiosError::NoAnchor)));
+        assert!(matches!(
+            EntryPoint::parse(&bad),
+            Err(SmbiosError::EntryPointChecksum)
+        ));
+        assert!(matches!(
+            EntryPoint::parse(&ep[..10]),
+            Err(SmbiosError::EntryPointTruncated { .. })
+        ));
+        assert!(matches!(
+            EntryPoint::parse(b"_SM3_"),
+            Err(SmbiosError::EntryPointTruncated { .. })
+        ));
+        assert!(matches!(
+            EntryPoint::parse(b"garbage"),
+            Err(SmbiosError::NoAnchor)
+        ));
     }
 
     #[test]
@@ -145,6 +166,9 @@ mod tests {
         let mut ep = vec![0u8; V2_LEN];
         ep[..4].copy_from_slice(b"_SM_");
         ep[5] = 4;
-        assert!(matches!(EntryPoint::parse(&ep), Err(SmbiosError::EntryPointLength { declared: 4, .. })));
+        assert!(matches!(
+            EntryPoint::parse(&ep),
+            Err(SmbiosError::EntryPointLength { declared: 4, .. })
+        ));
     }
 }

@@ -12,7 +12,9 @@ mod table;
 
 use serde::{Deserialize, Serialize};
 
-pub use decode::{Bios, Board, Chassis, MemoryArray, MemoryDevice, Processor, System, chassis_kind, is_portable};
+pub use decode::{
+    Bios, Board, Chassis, MemoryArray, MemoryDevice, Processor, System, chassis_kind, is_portable,
+};
 pub use entry::{EntryKind, EntryPoint};
 
 /// What can be wrong with SMBIOS data.
@@ -33,8 +35,14 @@ pub enum SmbiosError {
     TableShort { declared: u32, actual: usize },
     #[error("SMBIOS dump: table offset {offset} is outside the {len}-byte file")]
     DumpTableOffset { offset: u64, len: usize },
-    #[error("SMBIOS structure at offset {offset} runs past the end of the table ({needed} bytes needed, {available} left)")]
-    StructureOverrun { offset: usize, needed: usize, available: usize },
+    #[error(
+        "SMBIOS structure at offset {offset} runs past the end of the table ({needed} bytes needed, {available} left)"
+    )]
+    StructureOverrun {
+        offset: usize,
+        needed: usize,
+        available: usize,
+    },
     #[error("SMBIOS structure at offset {offset} declares length {length} (< 4)")]
     StructureLength { offset: usize, length: usize },
     #[error("SMBIOS structure at offset {offset} has no string-set terminator")]
@@ -61,18 +69,26 @@ pub struct Smbios {
 impl Smbios {
     /// Installed memory according to the type 17 devices, in bytes.
     pub fn installed_memory_bytes(&self) -> u64 {
-        self.memory_devices.iter().filter_map(|d| d.size_bytes).sum()
+        self.memory_devices
+            .iter()
+            .filter_map(|d| d.size_bytes)
+            .sum()
     }
 
     /// Type 17 devices with no module, belonging to system-memory arrays.
     pub fn empty_slots(&self) -> usize {
-        self.system_memory_devices().filter(|d| !d.is_populated()).count()
+        self.system_memory_devices()
+            .filter(|d| !d.is_populated())
+            .count()
     }
 
     /// Memory devices of arrays used as system memory (or of unknown arrays).
     pub fn system_memory_devices(&self) -> impl Iterator<Item = &MemoryDevice> {
         self.memory_devices.iter().filter(|d| {
-            self.memory_arrays.iter().find(|a| a.handle == d.array_handle).is_none_or(|a| a.usage == 3)
+            self.memory_arrays
+                .iter()
+                .find(|a| a.handle == d.array_handle)
+                .is_none_or(|a| a.usage == 3)
         })
     }
 }
@@ -87,7 +103,13 @@ pub fn parse(entry_point: &[u8], table: &[u8]) -> Result<Smbios, SmbiosError> {
     let declared = usize::try_from(ep.table_len).unwrap_or(usize::MAX);
     let table = match ep.kind {
         EntryKind::V2 if table.len() < declared => {
-            problems.push(SmbiosError::TableShort { declared: ep.table_len, actual: table.len() }.to_string());
+            problems.push(
+                SmbiosError::TableShort {
+                    declared: ep.table_len,
+                    actual: table.len(),
+                }
+                .to_string(),
+            );
             table
         }
         _ => &table[..declared.min(table.len())],
@@ -129,7 +151,10 @@ pub fn parse_dump(dump: &[u8]) -> Result<Smbios, SmbiosError> {
     let offset = usize::try_from(ep.table_address)
         .ok()
         .filter(|o| *o <= dump.len())
-        .ok_or(SmbiosError::DumpTableOffset { offset: ep.table_address, len: dump.len() })?;
+        .ok_or(SmbiosError::DumpTableOffset {
+            offset: ep.table_address,
+            len: dump.len(),
+        })?;
     parse(dump, &dump[offset..])
 }
 

@@ -80,13 +80,20 @@ pub fn walk(table: &[u8], max_count: Option<u16>) -> Walk<'_> {
             Err(err) => break Some(err),
         }
     };
-    Walk { structures, stopped_by }
+    Walk {
+        structures,
+        stopped_by,
+    }
 }
 
 fn read_one(table: &[u8], offset: usize) -> Result<(RawStructure<'_>, usize), SmbiosError> {
     let rest = &table[offset..];
     if rest.len() < 4 {
-        return Err(SmbiosError::StructureOverrun { offset, needed: 4, available: rest.len() });
+        return Err(SmbiosError::StructureOverrun {
+            offset,
+            needed: 4,
+            available: rest.len(),
+        });
     }
     let kind = rest[0];
     let length = usize::from(rest[1]);
@@ -95,7 +102,11 @@ fn read_one(table: &[u8], offset: usize) -> Result<(RawStructure<'_>, usize), Sm
         return Err(SmbiosError::StructureLength { offset, length });
     }
     if rest.len() < length {
-        return Err(SmbiosError::StructureOverrun { offset, needed: length, available: rest.len() });
+        return Err(SmbiosError::StructureOverrun {
+            offset,
+            needed: length,
+            available: rest.len(),
+        });
     }
     let formatted = &rest[..length];
     let string_area = &rest[length..];
@@ -109,7 +120,15 @@ fn read_one(table: &[u8], offset: usize) -> Result<(RawStructure<'_>, usize), Sm
         string_area[..terminator].split(|b| *b == 0).collect()
     };
     let next = offset + length + terminator + 2;
-    Ok((RawStructure { kind, handle, formatted, strings }, next))
+    Ok((
+        RawStructure {
+            kind,
+            handle,
+            formatted,
+            strings,
+        },
+        next,
+    ))
 }
 
 #[cfg(test)]
@@ -145,19 +164,32 @@ mod tests {
         assert!(walk.structures.is_empty());
         assert!(matches!(
             walk.stopped_by,
-            Some(SmbiosError::StructureOverrun { offset: 0, needed: 0x40, available: 7 })
+            Some(SmbiosError::StructureOverrun {
+                offset: 0,
+                needed: 0x40,
+                available: 7
+            })
         ));
     }
 
     #[test]
     fn unterminated_strings_and_short_headers_are_reported() {
         let table = [1u8, 4, 0, 0, b'a', 0];
-        assert!(matches!(walk(&table, None).stopped_by, Some(SmbiosError::UnterminatedStrings { offset: 0 })));
+        assert!(matches!(
+            walk(&table, None).stopped_by,
+            Some(SmbiosError::UnterminatedStrings { offset: 0 })
+        ));
         let table = [1u8, 2, 0, 0, 0, 0];
-        assert!(matches!(walk(&table, None).stopped_by, Some(SmbiosError::StructureLength { length: 2, .. })));
+        assert!(matches!(
+            walk(&table, None).stopped_by,
+            Some(SmbiosError::StructureLength { length: 2, .. })
+        ));
         let table = [127u8, 4, 0, 0, 0, 0, 1, 2];
         assert!(walk(&table, None).stopped_by.is_none());
         let table = [1u8, 4, 0, 0, 0, 0, 1, 2];
-        assert!(matches!(walk(&table, None).stopped_by, Some(SmbiosError::StructureOverrun { offset: 6, .. })));
+        assert!(matches!(
+            walk(&table, None).stopped_by,
+            Some(SmbiosError::StructureOverrun { offset: 6, .. })
+        ));
     }
 }

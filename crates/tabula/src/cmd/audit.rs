@@ -36,7 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut options = Options::with_root(&args.root);
     options.show_key = args.show_key;
     if let Some(path) = &args.rules {
-        options.rules = Some(Rules::from_file(path).with_context(|| format!("loading rules {}", path.display()))?);
+        options.rules = Some(
+            Rules::from_file(path).with_context(|| format!("loading rules {}", path.display()))?,
+        );
     }
     options.smartctl = match (&args.smartctl, args.no_smart) {
         (_, true) => SmartctlSource::Off,
@@ -53,7 +55,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             dir.display()
         );
         if manifest.msdm_key_redacted {
-            println!("the Windows product key in MSDM was redacted (all but its last five characters)");
+            println!(
+                "the Windows product key in MSDM was redacted (all but its last five characters)"
+            );
         }
         println!("replay with: tabula audit --root {}", dir.display());
         return Ok(Outcome::Success);
