@@ -260,6 +260,16 @@ impl Bundle {
         write_atomic(path, &self.to_json())
     }
 
+    /// Write the bundle atomically as `dir/<id>.tabula.json` and return that path.
+    pub fn write_into(&self, dir: &Path) -> Result<PathBuf, BundleError> {
+        let path = dir.join(self.file_name()?);
+        self.write_atomic(&path).map_err(|source| BundleError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+
     /// The certificate in the payload (decoded, not verified: use [`crate::verify`]).
     pub fn certificate(&self) -> Result<Certificate, BundleError> {
         let payload = self.envelope.payload_bytes()?;
