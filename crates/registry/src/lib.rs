@@ -65,6 +65,10 @@ impl Registry {
                 access,
                 metrics: Arc::new(Metrics::new()),
                 max_body_bytes: config.max_body_bytes,
+                public_url: config
+                    .public_url
+                    .map(|u| u.trim().trim_end_matches('/').to_owned())
+                    .filter(|u| !u.is_empty()),
             }),
         })
     }

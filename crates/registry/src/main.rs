@@ -58,6 +58,10 @@ struct ServeArgs {
     /// The log's origin (fixed when the database is created).
     #[arg(long, env = "TABULA_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
     log_origin: String,
+    /// Public base URL of this registry, e.g. https://registry.example (goes into receipts;
+    /// certificate PDFs link to <URL>/certificates/<id>).
+    #[arg(long, env = "TABULA_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Database connections in the pool.
     #[arg(long, env = "TABULA_DB_CONNECTIONS", default_value_t = 8)]
     db_connections: u32,
@@ -164,6 +168,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     config.max_body_bytes = args.max_body_bytes;
     config.log_origin = args.log_origin;
     config.max_connections = args.db_connections;
+    config.public_url = args.public_url;
     let admin = config.admin_token.is_some();
     let registry = Registry::open(config)
         .await

@@ -24,6 +24,8 @@ pub struct Config {
     pub log_origin: String,
     /// Database connection pool size.
     pub max_connections: u32,
+    /// Public base URL of the registry (put into receipts; the PDF's QR code links there).
+    pub public_url: Option<String>,
 }
 
 /// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
@@ -40,6 +42,7 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY,
             log_origin: DEFAULT_ORIGIN.to_owned(),
             max_connections: 8,
+            public_url: None,
         }
     }
 }
@@ -52,6 +55,7 @@ pub struct AppState {
     pub access: Access,
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,
+    pub public_url: Option<String>,
 }
 
 pub type Shared = Arc<AppState>;

@@ -47,6 +47,10 @@ pub struct Receipt {
     pub log_public_key: Option<String>,
     /// When the registry accepted the upload (RFC 3339, UTC).
     pub received_at: String,
+    /// The registry's public base URL, if it is configured with one (the PDF's QR code links to
+    /// `<registry_url>/certificates/<id>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_url: Option<String>,
 }
 
 impl Receipt {
@@ -70,7 +74,14 @@ impl Receipt {
             checkpoint,
             log_public_key,
             received_at,
+            registry_url: None,
         }
+    }
+
+    /// Set the registry's public base URL.
+    pub fn with_registry_url(mut self, url: Option<String>) -> Self {
+        self.registry_url = url;
+        self
     }
 
     /// Verify that `leaf_bytes` (the JCS envelope) is in the log signed by `log_key`: leaf hash,

@@ -102,7 +102,12 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
     };
     match state
         .store
-        .append_certificate(&new, &state.signer, &now_text())
+        .append_certificate(
+            &new,
+            &state.signer,
+            &now_text(),
+            state.public_url.as_deref(),
+        )
         .await?
     {
         AppendOutcome::Appended(r) => Ok((StatusCode::CREATED, r)),

@@ -190,6 +190,7 @@ impl Store {
         cert: &NewCertificate,
         signer: &NoteSigner,
         received_at: &str,
+        registry_url: Option<&str>,
     ) -> Result<AppendOutcome, StoreError> {
         if let Some(outcome) = self.existing(cert).await? {
             return Ok(outcome);
@@ -252,7 +253,8 @@ impl Store {
             checkpoint,
             Some(signer.verifier().to_vkey()),
             received_at.to_owned(),
-        );
+        )
+        .with_registry_url(registry_url.map(str::to_owned));
 
         let sql = format!(
             "INSERT INTO log_nodes (node_key, hash) VALUES {}",

@@ -82,6 +82,7 @@ pub fn config(url: &str) -> Config {
     let mut c = Config::new(url);
     c.admin_token = Some(Secret::new(ADMIN));
     c.max_body_bytes = 256 * 1024;
+    c.public_url = Some("https://registry.example/".into());
     c
 }
 
