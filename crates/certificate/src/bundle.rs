@@ -90,6 +90,14 @@ pub enum BundleError {
         /// JSON pointer to the offending string.
         pointer: String,
     },
+    /// A certificate field (e.g. the remark) contains what looks like a Windows product key.
+    #[error(
+        "the certificate contains a Windows product key at {pointer}; record only its presence and digest"
+    )]
+    ProductKeyInCertificate {
+        /// JSON pointer to the offending string.
+        pointer: String,
+    },
     /// The certificate claims another audit document than the one given.
     #[error(
         "the certificate's audit digest {claimed} does not match the audit document ({actual})"
@@ -201,6 +209,11 @@ impl Bundle {
         }
         if let Some(pointer) = find_product_key(&audit) {
             return Err(BundleError::ProductKeyInAudit { pointer });
+        }
+        let value =
+            serde_json::to_value(cert).map_err(|e| BundleError::Jcs(JcsError::Serialize(e)))?;
+        if let Some(pointer) = find_product_key(&value) {
+            return Err(BundleError::ProductKeyInCertificate { pointer });
         }
         let payload = jcs::to_vec(cert)?;
         Ok(Bundle {

@@ -91,7 +91,7 @@ fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
     line(
         "Verification",
         &format!(
-            "{}, {} ({} checked)",
+            "{}, {}, {} checked",
             v.mode.as_str(),
             v.outcome.as_str(),
             human_bytes(v.bytes_checked)

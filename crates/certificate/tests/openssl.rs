@@ -4,6 +4,8 @@
 //! - `we_verify_an_openssl_signature`: an envelope signed by an OpenSSL-generated key verifies here.
 //! - `fingerprint_matches_openssl_der`: our fingerprint is SHA-256 of the DER OpenSSL writes.
 //! - `docs_one_liner_rebuilds_pae`: the shell one-liner in docs/verify.md rebuilds pae.bin.
+//! - `docs_jq_recipe_extracts_the_parts`: the jq lines of docs/verify.md plus the one-liner
+//!   give files OpenSSL verifies (needs Debian package jq).
 
 #![allow(clippy::unwrap_used)]
 
@@ -176,6 +178,51 @@ fn docs_one_liner_rebuilds_pae() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(fs::read(d.join("pae.bin")).unwrap(), expected);
+    let out = openssl(d, VERIFY);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn docs_jq_recipe_extracts_the_parts() {
+    let doc = fs::read_to_string(docs_verify_md()).unwrap();
+    let jq_lines: Vec<&str> = doc.lines().filter(|l| l.starts_with("jq -j")).collect();
+    assert_eq!(jq_lines.len(), 3, "docs/verify.md has three jq lines");
+    let one_liner = doc
+        .lines()
+        .find(|l| l.starts_with("T=application/vnd.tabula.wipe-certificate.v1+json;"))
+        .unwrap();
+    let key = StationKey::generate().unwrap();
+    let bundle = Bundle::sign(&sample::certificate(&key), sample::audit(), &key).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = bundle.file_name().unwrap();
+    bundle.write_atomic(&d.join(&name)).unwrap();
+    // The docs write a placeholder file name; use ours.
+    let script = jq_lines
+        .iter()
+        .map(|l| l.replace("0193....tabula.json", &name))
+        .chain(std::iter::once(one_liner.to_owned()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let out = Command::new("sh")
+        .arg("-ec")
+        .arg(&script)
+        .current_dir(d)
+        .output()
+        .expect("sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read(d.join("cert.json")).unwrap(),
+        bundle.envelope.payload_bytes().unwrap()
+    );
     let out = openssl(d, VERIFY);
     assert!(
         out.status.success(),

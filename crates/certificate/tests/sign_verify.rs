@@ -254,6 +254,12 @@ fn signing_refuses_inconsistent_input() {
         Err(BundleError::ProductKeyInAudit { pointer }) => assert_eq!(pointer, "/os/product_key"),
         other => panic!("expected ProductKeyInAudit, got {other:?}"),
     }
+    let mut cert = sample::certificate(&key);
+    cert.remark = "Lizenz: VK7JG-NPHTM-C97JM-9MPGT-3V66T".into();
+    match Bundle::sign(&cert, sample::audit(), &key) {
+        Err(BundleError::ProductKeyInCertificate { pointer }) => assert_eq!(pointer, "/remark"),
+        other => panic!("expected ProductKeyInCertificate, got {other:?}"),
+    }
 }
 
 #[test]

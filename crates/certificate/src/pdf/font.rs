@@ -84,7 +84,11 @@ impl Font {
     pub(crate) fn encode(&mut self, text: &str) -> Vec<u8> {
         let mut out = Vec::with_capacity(text.len() * 2);
         for c in text.chars() {
-            let old = self.glyph(c);
+            // A character the font lacks is drawn (and extracted) as '?'.
+            let (old, c) = match self.face.glyph_index(c) {
+                Some(g) => (g.0, c),
+                None => (self.fallback, '?'),
+            };
             let new = self.remapper.remap(old);
             self.original.entry(new).or_insert(old);
             self.unicode.entry(new).or_insert(c);
