@@ -26,3 +26,14 @@ demo: build
 bench:
 	$(CARGO) build --release -p tabula
 	scripts/bench.sh
+
+# Fuzz the audit parsers (SMBIOS, ACPI, smartctl JSON) for FUZZ_SECONDS each. Not part of `make test`.
+# cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
+FUZZ_SECONDS ?= 30
+.PHONY: fuzz
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd crates/audit/fuzz && for t in smbios acpi smartctl; do \
+		mkdir -p target/corpus/$$t && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t target/corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
