@@ -4,6 +4,7 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 use crate::dsse::{DecodeError, Envelope};
 use crate::jcs::{self, JcsError};
 use crate::key::StationKey;
-use crate::schema::{Certificate, PAYLOAD_TYPE, hex};
+use crate::schema::{Certificate, PAYLOAD_TYPE, SCHEMA_VERSION, hex};
 
 /// The value of [`Bundle::format`].
 pub const BUNDLE_FORMAT: &str = "tabula-bundle/1";
@@ -97,6 +98,14 @@ pub enum BundleError {
     ProductKeyInCertificate {
         /// JSON pointer to the offending string.
         pointer: String,
+    },
+    /// The certificate to sign is not of the schema version this crate writes.
+    #[error(
+        "cannot sign schema version {found}: this Tabula writes schema version {SCHEMA_VERSION}"
+    )]
+    SchemaVersion {
+        /// The certificate's `schema_version`.
+        found: u32,
     },
     /// The certificate claims another audit document than the one given.
     #[error(
@@ -193,6 +202,11 @@ impl Bundle {
         audit: serde_json::Value,
         key: &StationKey,
     ) -> Result<Bundle, BundleError> {
+        if cert.schema_version != SCHEMA_VERSION {
+            return Err(BundleError::SchemaVersion {
+                found: cert.schema_version,
+            });
+        }
         let actual = audit_digest(&audit);
         if cert.machine.audit_digest != actual {
             return Err(BundleError::AuditDigest {
@@ -315,9 +329,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
+    tmp_name.push(format!(
+        ".tmp{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let tmp = dir.join(tmp_name);
     let result = (|| {
         let mut file = File::create(&tmp)?;

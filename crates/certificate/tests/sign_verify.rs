@@ -241,6 +241,12 @@ fn signing_refuses_inconsistent_input() {
         Bundle::sign(&cert, audit, &key),
         Err(BundleError::AuditDigest { .. })
     ));
+    let mut wrong_version = cert.clone();
+    wrong_version.schema_version = 2;
+    assert!(matches!(
+        Bundle::sign(&wrong_version, sample::audit(), &key),
+        Err(BundleError::SchemaVersion { found: 2 })
+    ));
     let other = StationKey::from_seed(&[1; 32]);
     assert!(matches!(
         Bundle::sign(&cert, sample::audit(), &other),
