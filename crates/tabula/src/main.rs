@@ -4,8 +4,9 @@
 
 mod bars;
 mod cmd;
-mod registry_client;
 mod human;
+mod registry_client;
+mod station;
 mod wiping;
 
 use std::process::ExitCode;
@@ -26,6 +27,10 @@ enum Command {
     Devices(cmd::devices::Args),
     /// Overwrite drives with a wipe method, verify, and report.
     Wipe(cmd::wipe::Args),
+    /// The whole job: audit, wipe, sign the certificate, store it, upload it.
+    Run(cmd::run::Args),
+    /// Continue wipes interrupted by a power loss, from the journal.
+    Resume(cmd::resume::Args),
     /// Enrol this station's key with a registry (one-time token).
     Enroll(cmd::enroll::Args),
     /// Upload certificate bundles to the registry and store the receipts in them.
@@ -46,6 +51,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Devices(args) => cmd::devices::run(args),
         Command::Wipe(args) => cmd::wipe::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Resume(args) => cmd::resume::run(args),
         Command::Enroll(args) => cmd::enroll::run(args),
         Command::Upload(args) => cmd::upload::run(args),
         Command::Audit(args) => cmd::audit::run(args),

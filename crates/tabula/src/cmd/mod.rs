@@ -5,6 +5,8 @@ pub mod cert;
 pub mod devices;
 pub mod enroll;
 pub mod keygen;
+pub mod resume;
+pub mod run;
 pub mod upload;
 pub mod verify;
 pub mod wipe;

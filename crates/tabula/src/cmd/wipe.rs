@@ -71,7 +71,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     eprint!("{}", summary(&reports));
-    Ok(if reports.iter().all(|r| r.status.is_success()) { Outcome::Success } else { Outcome::Failure })
+    Ok(if reports.iter().all(|r| r.status.is_success()) {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
 }
 
 /// What will be destroyed, shown before confirmation.
@@ -83,20 +87,37 @@ pub fn describe_plan(plan: &WipePlan) -> String {
     );
     for d in &plan.drives {
         let (model, serial, size) = d.drive.as_ref().map_or(("file", "-", None), |x| {
-            (x.model.as_deref().unwrap_or("-"), x.serial.as_deref().unwrap_or("-"), Some(x.size_bytes))
+            (
+                x.model.as_deref().unwrap_or("-"),
+                x.serial.as_deref().unwrap_or("-"),
+                Some(x.size_bytes),
+            )
         });
-        let size = size.or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len())).unwrap_or(0);
-        out.push_str(&format!("  {}  {}  serial {}  {}\n", d.path.display(), model, serial, bytes(size)));
+        let size = size
+            .or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len()))
+            .unwrap_or(0);
+        out.push_str(&format!(
+            "  {}  {}  serial {}  {}\n",
+            d.path.display(),
+            model,
+            serial,
+            bytes(size)
+        ));
     }
     out
 }
 
-fn confirm(plan: &WipePlan) -> anyhow::Result<()> {
+pub fn confirm(plan: &WipePlan) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        bail!("refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)");
+        bail!(
+            "refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)"
+        );
     }
-    eprint!("Type {CONFIRM_WORD} to destroy all data on {} target(s): ", plan.drives.len());
+    eprint!(
+        "Type {CONFIRM_WORD} to destroy all data on {} target(s): ",
+        plan.drives.len()
+    );
     std::io::stderr().flush()?;
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
@@ -114,13 +135,20 @@ pub fn summary(reports: &[DriveReport]) -> String {
             "{}: {} (verification: {})",
             r.drive.path.display(),
             r.status,
-            serde_json::to_value(r.verification).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            serde_json::to_value(r.verification)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
         ));
         if let Some(e) = &r.error {
             out.push_str(&format!(" - {e}"));
         }
         out.push('\n');
-        for (what, set) in [("write error", &r.write_errors), ("read error", &r.read_errors), ("mismatch", &r.mismatches)] {
+        for (what, set) in [
+            ("write error", &r.write_errors),
+            ("read error", &r.read_errors),
+            ("mismatch", &r.mismatches),
+        ] {
             for range in set.ranges() {
                 out.push_str(&format!("  {what}: {range}\n"));
             }
@@ -135,7 +163,12 @@ pub fn summary(reports: &[DriveReport]) -> String {
 fn methods_table() -> String {
     let mut out = String::new();
     for m in tabula_wipe::method::METHODS {
-        out.push_str(&format!("{:<20} {:<50} aliases: {}\n", m.name, m.label, m.aliases.join(", ")));
+        out.push_str(&format!(
+            "{:<20} {:<50} aliases: {}\n",
+            m.name,
+            m.label,
+            m.aliases.join(", ")
+        ));
     }
     out
 }

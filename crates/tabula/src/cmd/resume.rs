@@ -1,0 +1,81 @@
+//! `tabula resume`: continue wipes interrupted by a power loss or crash, from the journal.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::Outcome;
+use crate::bars::Bars;
+use crate::station::{Station, default_data_dir};
+use crate::{cmd, wiping};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Configuration file (default: DATA/tabula.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Station data directory.
+    #[arg(long, env = "TABULA_DATA", default_value_os_t = default_data_dir())]
+    pub data: PathBuf,
+    /// Resume without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let station = Station::open(&args.data, args.config.as_deref())?;
+    let pending = station.pending_journals()?;
+    if pending.is_empty() {
+        eprintln!("nothing to resume");
+        return Ok(Outcome::Success);
+    }
+    for j in &pending {
+        eprintln!(
+            "interrupted wipe {} started {}:",
+            j.id,
+            j.started.to_rfc3339()
+        );
+        eprint!("{}", cmd::wipe::describe_plan(&j.plan));
+        for (d, pos) in j.plan.drives.iter().zip(&j.positions) {
+            if let Some(p) = pos {
+                eprintln!("  {}: was at pass {}", d.path.display(), p.pass);
+            }
+        }
+    }
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to resume without confirmation: no terminal to ask on (use --yes)");
+        }
+        if let Some(j) = pending.first() {
+            cmd::wipe::confirm(&j.plan)?;
+        }
+    }
+    let cancel = wiping::cancel_on_signals()?;
+    let bars = pending
+        .first()
+        .map(|j| Bars::new(&j.plan, std::io::stderr().is_terminal()));
+    let finished = station.resume(cancel, |e| {
+        if let Some(b) = &bars {
+            b.handle(e);
+        }
+    })?;
+    drop(bars);
+    let mut ok = true;
+    for f in &finished {
+        eprint!("{}", cmd::wipe::summary(&f.reports));
+        eprintln!(
+            "certificate {}\n  bundle: {}\n  PDF:    {}",
+            f.stored.id,
+            f.stored.bundle.display(),
+            f.stored.pdf.display()
+        );
+        ok &= f.success();
+    }
+    cmd::run::flush_outbox(&station);
+    Ok(if ok {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}

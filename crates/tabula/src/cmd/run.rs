@@ -1,0 +1,127 @@
+//! `tabula run`: the whole job on this machine (audit, wipe, certificate, upload), attended or
+//! unattended (Lecos batches).
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use super::Outcome;
+use crate::bars::Bars;
+use crate::station::config::AfterRun;
+use crate::station::outbox::Retry;
+use crate::station::{Station, default_data_dir};
+use crate::{cmd, wiping};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Wipe every wipeable drive (or the [unattended] allow-list) without asking; must be enabled in tabula.toml.
+    #[arg(long)]
+    pub unattended: bool,
+    /// Configuration file (default: DATA/tabula.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Station data directory (keys, certificates, outbox, journal, logs).
+    #[arg(long, env = "TABULA_DATA", default_value_os_t = default_data_dir())]
+    pub data: PathBuf,
+    /// Technician name or id (default from tabula.toml).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Wipe method (default from tabula.toml).
+    #[arg(long, short)]
+    pub method: Option<String>,
+    /// Do not ask for confirmation (attended runs).
+    #[arg(long)]
+    pub yes: bool,
+    /// Drives to wipe (default with --unattended: all wipeable ones).
+    pub targets: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let station = Station::open(&args.data, args.config.as_deref())?;
+    flush_outbox(&station);
+    let (audit, audit_json) = station.audit()?;
+    eprintln!("{}", audit_line(&audit));
+    let targets = station.select_targets(&args.targets, args.unattended)?;
+    if targets.is_empty() {
+        eprintln!("nothing to wipe: no drive is wipeable under this configuration");
+        return Ok(Outcome::Failure);
+    }
+    let plan = station.plan(targets, args.method.as_deref())?;
+    eprint!("{}", cmd::wipe::describe_plan(&plan));
+    if !args.unattended && !args.yes {
+        cmd::wipe::confirm(&plan)?;
+    }
+    let cancel = wiping::cancel_on_signals()?;
+    let bars = Bars::new(&plan, std::io::stderr().is_terminal());
+    let issuer = station.issuer(args.operator.as_deref());
+    let finished = station.wipe(&plan, issuer, (&audit, audit_json), cancel, |e| {
+        bars.handle(e)
+    })?;
+    drop(bars);
+    eprint!("{}", cmd::wipe::summary(&finished.reports));
+    eprintln!(
+        "certificate {}\n  bundle: {}\n  PDF:    {}",
+        finished.stored.id,
+        finished.stored.bundle.display(),
+        finished.stored.pdf.display()
+    );
+    if let Some(j) = &finished.journal_kept {
+        eprintln!(
+            "interrupted: continue with `tabula resume --data {}` (journal {})",
+            args.data.display(),
+            j.display()
+        );
+    }
+    flush_outbox(&station);
+    if args.unattended {
+        after_run(station.config.unattended.after)?;
+    }
+    Ok(if finished.success() {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// Uploads what is waiting; an unreachable registry only leaves bundles in the outbox.
+pub fn flush_outbox(station: &Station) {
+    match station.upload(Retry::default()) {
+        Ok(None) => {}
+        Ok(Some(report)) => {
+            for line in report.lines() {
+                eprintln!("upload: {line}");
+            }
+        }
+        Err(e) => eprintln!("upload: not attempted: {e:#}"),
+    }
+}
+
+fn audit_line(a: &tabula_audit::Audit) -> String {
+    let s = &a.system;
+    format!(
+        "machine: {} {} (serial {}), grade {:?}",
+        s.vendor.as_deref().unwrap_or("unknown vendor"),
+        s.product.as_deref().unwrap_or("unknown model"),
+        s.serial.as_deref().unwrap_or("-"),
+        a.fitness.grade
+    )
+}
+
+fn after_run(after: AfterRun) -> anyhow::Result<()> {
+    match after {
+        AfterRun::Exit => Ok(()),
+        AfterRun::Wait => {
+            eprintln!("all results are written; press Enter to finish");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            Ok(())
+        }
+        AfterRun::Poweroff => {
+            eprintln!("all results are written; powering off");
+            let status = std::process::Command::new("systemctl")
+                .arg("poweroff")
+                .status()?;
+            anyhow::ensure!(status.success(), "systemctl poweroff failed");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Maps a wipe's result records and the machine's audit into the certificate schema, signs it,
+//! and stores bundle and PDF in the data directory (certificates/ and outbox/).
+//!
+//! The certificate crate owns the schema; this module is the only place that knows both the
+//! engine's records and the schema, so either can change without the other.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use tabula_audit::{Audit, MsdmStatus};
+use tabula_certificate as cert;
+use tabula_certificate::{Bundle, Certificate, PdfOptions, StationKey};
+use tabula_wipe::plan::WipePlan;
+use tabula_wipe::ranges::RangeSet;
+use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
+
+use super::datadir::{DataDir, write_atomic};
+
+/// Who issues the certificate.
+#[derive(Debug, Clone, Default)]
+pub struct Issuer {
+    pub organisation: String,
+    pub site: String,
+    pub operator: String,
+    /// Station id; default derived from the key fingerprint.
+    pub station_id: Option<String>,
+    pub remark: String,
+}
+
+/// Builds the certificate for one machine: every wiped drive, the audit's digest and identity.
+pub fn certificate(
+    issuer: &Issuer,
+    key: &StationKey,
+    plan: &WipePlan,
+    reports: &[DriveReport],
+    audit: &serde_json::Value,
+    machine: Option<&Audit>,
+    started: DateTime<Utc>,
+) -> Certificate {
+    let fingerprint = key.public().fingerprint();
+    let mut c = Certificate::new();
+    c.organisation = issuer.organisation.clone();
+    c.site = issuer.site.clone();
+    c.operator = issuer.operator.clone();
+    c.station = cert::Station {
+        id: issuer
+            .station_id
+            .clone()
+            .unwrap_or_else(|| default_station_id(&fingerprint)),
+        key_fingerprint: fingerprint,
+        tabula_version: env!("CARGO_PKG_VERSION").to_owned(),
+        image_id: image_id(),
+    };
+    c.started = seconds(started);
+    c.finished = seconds(
+        reports
+            .iter()
+            .map(|r| r.finished)
+            .max()
+            .unwrap_or_else(Utc::now),
+    );
+    c.machine = machine_record(machine, audit);
+    c.drives = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| drive_record(plan, i, r))
+        .collect();
+    c.result = cert::Status::overall(c.drives.iter().map(|d| d.status));
+    let notes: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.notes
+                .iter()
+                .map(move |n| format!("{}: {n}", r.drive.path.display()))
+        })
+        .collect();
+    c.remark = [issuer.remark.clone(), notes.join("; ")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    c
+}
+
+fn default_station_id(fingerprint: &str) -> String {
+    let hex = fingerprint.trim_start_matches("sha256:");
+    format!("station-{}", &hex[..hex.len().min(12)])
+}
+
+/// The live image's id (`/etc/tabula-image-id`, written by the image build), else `dev`.
+fn image_id() -> String {
+    std::fs::read_to_string("/etc/tabula-image-id")
+        .map(|s| s.trim().to_owned())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "dev".to_owned())
+}
+
+fn seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
+fn machine_record(audit: Option<&Audit>, doc: &serde_json::Value) -> cert::Machine {
+    let text = |v: Option<&String>| v.cloned().unwrap_or_default();
+    let Some(a) = audit else {
+        return cert::Machine {
+            audit_digest: cert::audit_digest(doc),
+            ..Default::default()
+        };
+    };
+    cert::Machine {
+        vendor: text(a.system.vendor.as_ref()),
+        model: text(a.system.product.as_ref()),
+        serial: text(a.system.serial.as_ref()),
+        uuid: text(a.system.uuid.as_ref()),
+        chassis: a
+            .chassis
+            .as_ref()
+            .map(|c| c.kind.clone())
+            .unwrap_or_default(),
+        audit_digest: cert::audit_digest(doc),
+        // Presence and a digest only: the key itself never enters a certificate.
+        windows_product_key: match &a.licence.msdm {
+            MsdmStatus::Present { key_blake3, .. } => Some(cert::ProductKeyNote {
+                digest: key_blake3.clone(),
+            }),
+            _ => None,
+        },
+    }
+}
+
+fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRecord {
+    let passes = plan
+        .drives
+        .get(index)
+        .map_or(&[][..], |d| d.passes.as_slice());
+    let sector = u64::from(r.drive.logical_sector_size);
+    let mut error_ranges = Vec::new();
+    for (set, what) in [
+        (&r.write_errors, "write error"),
+        (&r.read_errors, "read error"),
+        (&r.mismatches, "verify mismatch"),
+    ] {
+        error_ranges.extend(ranges(set, sector, what));
+    }
+    let media = match (r.drive.transport, r.drive.rotational) {
+        (None, _) => "file",
+        (Some(tabula_wipe::Transport::Loop), _) => "virtual",
+        (_, Some(true)) => "hdd",
+        (_, _) => "ssd",
+    };
+    let verified: u64 = r
+        .passes
+        .iter()
+        .filter(|p| p.phase == tabula_wipe::progress::Phase::Verify)
+        .map(|p| p.bytes)
+        .sum();
+    cert::DriveRecord {
+        model: r.drive.model.clone().unwrap_or_default(),
+        serial: r.drive.serial.clone().unwrap_or_default(),
+        firmware: r.drive.firmware.clone().unwrap_or_default(),
+        size_bytes: r.drive.size_bytes,
+        media_type: media.to_owned(),
+        transport: r
+            .drive
+            .transport
+            .map_or_else(|| "file".to_owned(), |t| t.to_string()),
+        method: cert::Method {
+            name: r.method.name.clone(),
+            passes: u32::try_from(passes.len()).unwrap_or(u32::MAX),
+            patterns: passes.iter().map(|p| p.pattern.describe()).collect(),
+            nist_category: cert::NistCategory::Clear,
+            bsi_method: r.method.bsi_name.clone(),
+        },
+        verification: cert::Verification {
+            mode: if passes.iter().any(|p| p.verify) {
+                cert::VerificationMode::Full
+            } else {
+                cert::VerificationMode::None
+            },
+            outcome: match r.verification {
+                VerifyOutcome::Passed => cert::VerificationOutcome::Passed,
+                VerifyOutcome::Failed => cert::VerificationOutcome::Failed,
+                VerifyOutcome::NotRequested | VerifyOutcome::Incomplete => {
+                    cert::VerificationOutcome::NotRun
+                }
+            },
+            bytes_checked: verified,
+        },
+        error_ranges,
+        hidden_areas: None,
+        passes: r
+            .passes
+            .iter()
+            .filter(|p| p.phase == tabula_wipe::progress::Phase::Write)
+            .map(|p| cert::PassRecord {
+                pattern: p.pattern.clone(),
+                started: seconds(p.started),
+                finished: seconds(p.finished),
+                bytes_written: p.bytes,
+            })
+            .collect(),
+        status: match r.status {
+            WipeStatus::Completed => cert::Status::Erased,
+            WipeStatus::CompletedWithErrors => cert::Status::ErasedWithErrors,
+            WipeStatus::Failed => cert::Status::Failed,
+            WipeStatus::Interrupted => cert::Status::Interrupted,
+        },
+    }
+}
+
+fn ranges(set: &RangeSet, sector: u64, what: &str) -> Vec<cert::ErrorRange> {
+    set.ranges()
+        .iter()
+        .map(|r| cert::ErrorRange {
+            offset: r.first * sector,
+            length: r.count * sector,
+            error: format!("{what} ({r})"),
+        })
+        .collect()
+}
+
+/// Where a signed certificate was stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: String,
+    pub bundle: PathBuf,
+    pub pdf: PathBuf,
+    pub outbox: Option<PathBuf>,
+}
+
+/// Signs `cert` with the audit attached and writes `<id>.tabula.json` and `<id>.pdf` into `dir`
+/// (and a copy of the bundle into `outbox`, if given).
+pub fn sign_and_store(
+    cert: &Certificate,
+    audit: serde_json::Value,
+    key: &StationKey,
+    dir: &std::path::Path,
+    outbox: Option<&std::path::Path>,
+    registry_url: Option<&str>,
+) -> anyhow::Result<Stored> {
+    let bundle = Bundle::sign(cert, audit, key).context("signing the certificate")?;
+    let bundle_path = bundle.write_into(dir).context("storing the certificate")?;
+    let options = registry_url.map_or_else(PdfOptions::default, PdfOptions::with_registry_url);
+    let pdf = cert::render_pdf(cert, &options).context("rendering the PDF")?;
+    let pdf_path = dir.join(format!("{}.pdf", cert.id));
+    write_atomic(&pdf_path, &pdf)?;
+    let outbox = match outbox {
+        Some(dir) => Some(
+            bundle
+                .write_into(dir)
+                .context("queueing the certificate for upload")?,
+        ),
+        None => None,
+    };
+    Ok(Stored {
+        id: cert.id.to_string(),
+        bundle: bundle_path,
+        pdf: pdf_path,
+        outbox,
+    })
+}
+
+/// `sign_and_store` into a data directory.
+pub fn store(
+    data: &DataDir,
+    cert: &Certificate,
+    audit: serde_json::Value,
+    key: &StationKey,
+    registry_url: Option<&str>,
+) -> anyhow::Result<Stored> {
+    sign_and_store(
+        cert,
+        audit,
+        key,
+        &data.certificates(),
+        Some(&data.outbox()),
+        registry_url,
+    )
+}

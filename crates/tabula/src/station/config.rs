@@ -1,0 +1,229 @@
+//! `tabula.toml`: the station's configuration. Unknown keys and bad values are errors that name
+//! the line, so a typo never silently changes what gets wiped.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tabula_wipe::plan::VerifyMode;
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub station: StationSection,
+    #[serde(default)]
+    pub registry: RegistrySection,
+    #[serde(default)]
+    pub wipe: WipeSection,
+    #[serde(default)]
+    pub unattended: UnattendedSection,
+    #[serde(default)]
+    pub keep: KeepSection,
+    /// Fitness rules for the audit grade (`[[fitness.rule]]`, see docs/audit.md); built-in defaults if absent.
+    #[serde(default)]
+    pub fitness: Option<tabula_audit::Rules>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationSection {
+    pub organisation: Option<String>,
+    pub site: Option<String>,
+    /// Default operator (technician name or id); the TUI asks and `--operator` overrides.
+    pub operator: Option<String>,
+    /// Station id shown in certificates; default: derived from the key fingerprint.
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrySection {
+    /// Base URL of the registry; without it certificates stay in the outbox.
+    pub url: Option<String>,
+    /// PEM file with the CA that signed the registry's TLS certificate (private CAs).
+    pub ca_file: Option<PathBuf>,
+    /// The log's verifier key (signed-note format) pinned at enrolment.
+    pub log_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WipeSection {
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// none, last or all; default: the method's own.
+    pub verify: Option<VerifyMode>,
+    /// Seconds without progress before a drive is reported as stalled.
+    #[serde(default = "default_stall")]
+    pub stall_timeout: u64,
+}
+
+impl Default for WipeSection {
+    fn default() -> Self {
+        Self {
+            method: default_method(),
+            verify: None,
+            stall_timeout: default_stall(),
+        }
+    }
+}
+
+fn default_method() -> String {
+    "nist-800-88-clear".to_owned()
+}
+
+fn default_stall() -> u64 {
+    60
+}
+
+/// What to do once an unattended run has written everything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AfterRun {
+    /// Return (scripts, tests).
+    #[default]
+    Exit,
+    /// Wait for a key press, then return.
+    Wait,
+    /// Power the machine off.
+    Poweroff,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnattendedSection {
+    /// Unattended wiping happens only when this is explicitly true.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Allow-list of device paths or serial numbers; when present, nothing else is wiped.
+    pub targets: Option<Vec<String>>,
+    #[serde(default)]
+    pub after: AfterRun,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepSection {
+    /// Serial numbers of drives that are never wiped (e.g. the station's own disks).
+    #[serde(default)]
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}, line {line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: unknown wipe method '{method}'")]
+    Method { path: PathBuf, method: String },
+}
+
+impl Config {
+    /// Reads and checks a config file; a missing file is an error (use `Config::default()` for none).
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].lines().count().max(1)
+            });
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                message: e.message().to_owned(),
+            }
+        })?;
+        if tabula_wipe::method::Method::by_name(&config.wipe.method).is_none() {
+            return Err(ConfigError::Method {
+                path: path.to_owned(),
+                method: config.wipe.method.clone(),
+            });
+        }
+        Ok(config)
+    }
+}
+
+/// The example shipped in docs and written by `tabula run` into a new data directory.
+pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md)
+
+[station]
+organisation = "Stadt Leipzig"
+site = "Refurbishing bench 1"
+operator = "technician"
+# id = "bench-1"            # default: derived from the station key
+
+[registry]
+# url = "https://registry.example"   # without it, certificates wait in outbox/
+# ca_file = "/path/to/ca.pem"
+# log_key = "registry+abcd1234+AQ..."  # pinned at enrolment
+
+[wipe]
+method = "nist-800-88-clear"   # any name from `tabula wipe --list-methods`
+# verify = "last"              # none | last | all (default: the method's)
+stall_timeout = 60
+
+[unattended]
+enabled = false                # must be true for `tabula run --unattended`
+# targets = ["/dev/sdb", "WD-WCC4N0123456"]   # allow-list: paths or serials
+after = "exit"                 # exit | wait | poweroff
+
+[keep]
+serials = []                   # drives never wiped
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_parses() {
+        let c = Config::parse(EXAMPLE, Path::new("tabula.toml")).unwrap();
+        assert_eq!(c.wipe.method, "nist-800-88-clear");
+        assert!(!c.unattended.enabled);
+        assert_eq!(c.station.organisation.as_deref(), Some("Stadt Leipzig"));
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let text = "[station]\norganisation = \"x\"\n\n[wipe]\nmethdo = \"zero\"\n";
+        let err = Config::parse(text, Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("t.toml, line 5: unknown field `methdo`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let err = Config::parse("[wipe]\nverify = \"sometimes\"\n", Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = Config::parse("[wipe]\nmethod = \"shred-it\"\n", Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown wipe method 'shred-it'"), "{err}");
+        let err = Config::parse("[unattended]\nenabled = \"yes\"\n", Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}

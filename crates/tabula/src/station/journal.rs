@@ -1,0 +1,217 @@
+//! The wipe journal: what a running wipe is doing, written atomically every few seconds, so that
+//! after a power loss `tabula resume` can continue each drive where it was and the certificate can
+//! record the interruption.
+//!
+//! The journal holds the plan including the random passes' keys (a resumed or verified pass must
+//! regenerate the same stream); it lives in the station's data directory only while the wipe
+//! is unfinished and is deleted once the certificate is stored.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tabula_wipe::plan::{ResumePoint, WipePlan};
+use tabula_wipe::progress::{Event, Phase};
+use tabula_wipe::{Drive, discover};
+
+use super::datadir::{list_with_suffix, write_atomic};
+
+/// Data written to a drive in its last moments before a power loss may sit in the drive's volatile
+/// cache and be lost; a resumed write pass starts this far before the journalled position.
+pub const RESUME_MARGIN: u64 = 256 << 20;
+const SAVE_EVERY: Duration = Duration::from_secs(3);
+
+/// Who the wipe is for, kept for the certificate made after a resume.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IssuerRecord {
+    pub organisation: String,
+    pub site: String,
+    pub operator: String,
+    pub station_id: Option<String>,
+    pub remark: String,
+}
+
+/// One unfinished wipe.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Journal {
+    pub id: String,
+    pub started: DateTime<Utc>,
+    pub issuer: IssuerRecord,
+    pub plan: WipePlan,
+    /// Per drive: the last pass and offset known to be written.
+    pub positions: Vec<Option<ResumePoint>>,
+    /// The audit document the certificate will carry.
+    pub audit: serde_json::Value,
+    /// Earlier interruptions and resumes, for the certificate.
+    #[serde(default)]
+    pub history: Vec<String>,
+    #[serde(skip)]
+    path: PathBuf,
+    #[serde(skip)]
+    last_saved: Option<Instant>,
+}
+
+impl Journal {
+    pub fn create(
+        dir: &Path,
+        plan: &WipePlan,
+        issuer: IssuerRecord,
+        audit: serde_json::Value,
+    ) -> anyhow::Result<Self> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut journal = Self {
+            path: dir.join(format!("{id}.journal.json")),
+            id,
+            started: Utc::now(),
+            issuer,
+            positions: vec![None; plan.drives.len()],
+            plan: plan.clone(),
+            audit,
+            history: Vec::new(),
+            last_saved: None,
+        };
+        journal.save()?;
+        Ok(journal)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn save(&mut self) -> anyhow::Result<()> {
+        let json = serde_json::to_vec_pretty(self)?;
+        write_atomic(&self.path, &json)?;
+        self.last_saved = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Records progress; saves at most every few seconds (and at pass boundaries).
+    pub fn observe(&mut self, event: &Event) -> anyhow::Result<()> {
+        let (drive, point, boundary) = match event {
+            Event::Progress {
+                drive,
+                pass,
+                phase: Phase::Write,
+                position,
+                ..
+            } => (
+                *drive,
+                ResumePoint {
+                    pass: *pass,
+                    offset: *position,
+                },
+                false,
+            ),
+            Event::PassStarted {
+                drive,
+                pass,
+                phase: Phase::Verify,
+                ..
+            } => (
+                *drive,
+                ResumePoint {
+                    pass: *pass,
+                    offset: u64::MAX,
+                },
+                true,
+            ),
+            Event::PassStarted {
+                drive,
+                pass,
+                phase: Phase::Write,
+                ..
+            } => (
+                *drive,
+                ResumePoint {
+                    pass: *pass,
+                    offset: 0,
+                },
+                true,
+            ),
+            _ => return Ok(()),
+        };
+        if let Some(slot) = self.positions.get_mut(drive) {
+            *slot = Some(point);
+        }
+        if boundary || self.last_saved.is_none_or(|t| t.elapsed() >= SAVE_EVERY) {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// The wipe is finished and certified: the journal (and its keys) goes.
+    pub fn remove(self) -> anyhow::Result<()> {
+        std::fs::remove_file(&self.path)
+            .with_context(|| format!("removing {}", self.path.display()))
+    }
+
+    /// Unfinished wipes in a journal directory.
+    pub fn list(dir: &Path) -> anyhow::Result<Vec<Journal>> {
+        list_with_suffix(dir, ".journal.json")?
+            .into_iter()
+            .map(|path| {
+                let text =
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let mut j: Journal = serde_json::from_slice(&text)
+                    .with_context(|| format!("{} is not a valid journal", path.display()))?;
+                j.path = path;
+                Ok(j)
+            })
+            .collect()
+    }
+
+    /// Turns the journal into a plan that continues where each drive was, after checking that
+    /// every drive is still the same one (device names can change across reboots: a drive with a
+    /// serial is found by its serial, and its size must match).
+    pub fn resume_plan(&mut self, root: &Path) -> anyhow::Result<WipePlan> {
+        let drives = discover(root).context("discovering drives")?;
+        let mut plan = self.plan.clone();
+        for (i, drive_plan) in plan.drives.iter_mut().enumerate() {
+            if let Some(known) = &drive_plan.drive {
+                let found = locate(known, &drives).with_context(|| {
+                    format!(
+                        "drive {} (serial {}) from the journal is not present with the same size; not resuming",
+                        known.path.display(),
+                        known.serial.as_deref().unwrap_or("unknown")
+                    )
+                })?;
+                if let Some(reason) = found
+                    .verdict
+                    .reason()
+                    .filter(|_| !found.verdict.allows_explicit())
+                {
+                    bail!("{}: refused: {reason}", found.path.display());
+                }
+                drive_plan.path = found.path.clone();
+            }
+            let size = drive_plan.drive.as_ref().map(|d| d.size_bytes);
+            drive_plan.resume = Some(match self.positions.get(i).copied().flatten() {
+                None => ResumePoint { pass: 1, offset: 0 },
+                // Verification had started: the pass is fully written, verify it again.
+                Some(p) if p.offset == u64::MAX => ResumePoint {
+                    pass: p.pass,
+                    offset: size.unwrap_or(u64::MAX),
+                },
+                Some(p) => ResumePoint {
+                    pass: p.pass,
+                    offset: p.offset.saturating_sub(RESUME_MARGIN) / 4096 * 4096,
+                },
+            });
+        }
+        self.history.push(format!(
+            "interrupted during the wipe started {}; resumed {}",
+            self.started.to_rfc3339(),
+            Utc::now().to_rfc3339()
+        ));
+        Ok(plan)
+    }
+}
+
+fn locate<'a>(known: &Drive, drives: &'a [Drive]) -> Option<&'a Drive> {
+    drives.iter().find(|d| match &known.serial {
+        Some(serial) => d.serial.as_ref() == Some(serial) && d.size_bytes == known.size_bytes,
+        None => d.path == known.path && d.size_bytes == known.size_bytes,
+    })
+}

@@ -1,0 +1,183 @@
+//! The outbox: certificates waiting for the registry. A bundle leaves the outbox only when the
+//! registry's receipt has been verified against the log key and stored in the kept copy under
+//! certificates/. A bundle that no longer verifies (tampered on the stick) is reported, moved to
+//! outbox/rejected/ and never uploaded.
+
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tabula_certificate::{Bundle, PublicKey, verify};
+
+use super::datadir::DataDir;
+use crate::registry_client::{RegistryClient, load_log_key};
+
+/// What happened to one bundle.
+#[derive(Debug)]
+pub enum Delivery {
+    /// Uploaded; receipt verified and stored.
+    Registered { leaf_index: u64, replay: bool },
+    /// Still in the outbox (registry unreachable or refusing); will be retried.
+    Pending(String),
+    /// Does not verify any more: moved aside, not uploaded.
+    Rejected(String),
+}
+
+/// The outcome for each bundle that was in the outbox.
+#[derive(Debug, Default)]
+pub struct FlushReport {
+    pub items: Vec<(PathBuf, Delivery)>,
+}
+
+impl FlushReport {
+    pub fn pending(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|(_, d)| matches!(d, Delivery::Pending(_)))
+            .count()
+    }
+    pub fn rejected(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|(_, d)| matches!(d, Delivery::Rejected(_)))
+            .count()
+    }
+    pub fn lines(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|(path, d)| {
+                let name = path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                match d {
+                    Delivery::Registered { leaf_index, replay } => format!(
+                        "{name}: {} (log entry #{leaf_index}), receipt stored",
+                        if *replay {
+                            "already registered"
+                        } else {
+                            "uploaded"
+                        }
+                    ),
+                    Delivery::Pending(why) => format!("{name}: kept in outbox, will retry: {why}"),
+                    Delivery::Rejected(why) => {
+                        format!("{name}: NOT UPLOADED, moved to outbox/rejected: {why}")
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Upload retry policy: attempts per bundle and the first back-off (doubled each time).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub attempts: u32,
+    pub first_backoff: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            first_backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Tries to deliver every bundle in the outbox to `registry`.
+pub fn flush(
+    data: &DataDir,
+    station: &PublicKey,
+    registry: &str,
+    log_key: Option<&str>,
+    retry: Retry,
+) -> anyhow::Result<FlushReport> {
+    let mut report = FlushReport::default();
+    let bundles = data.outbox_bundles()?;
+    if bundles.is_empty() {
+        return Ok(report);
+    }
+    let client = RegistryClient::new(registry)?;
+    for path in bundles {
+        let delivery = match check_local(&path, station) {
+            Err(why) => {
+                reject(data, &path)?;
+                Delivery::Rejected(format!("{why:#}"))
+            }
+            Ok(bundle) => match deliver(&client, log_key, data, &path, bundle, retry) {
+                Ok(d) => d,
+                Err(e) => Delivery::Pending(format!("{e:#}")),
+            },
+        };
+        report.items.push((path, delivery));
+    }
+    Ok(report)
+}
+
+/// The bundle must parse and verify against this station's own key before it leaves the stick.
+fn check_local(path: &Path, station: &PublicKey) -> anyhow::Result<Bundle> {
+    let bundle = Bundle::read(path)?;
+    verify(&bundle, Some(station)).context("signature check failed")?;
+    Ok(bundle)
+}
+
+fn reject(data: &DataDir, path: &Path) -> anyhow::Result<()> {
+    let dir = data.outbox().join("rejected");
+    std::fs::create_dir_all(&dir)?;
+    let name = path.file_name().context("bundle path has no name")?;
+    std::fs::rename(path, dir.join(name))
+        .with_context(|| format!("moving {} aside", path.display()))
+}
+
+fn deliver(
+    client: &RegistryClient,
+    log_key: Option<&str>,
+    data: &DataDir,
+    path: &Path,
+    mut bundle: Bundle,
+    retry: Retry,
+) -> anyhow::Result<Delivery> {
+    let leaf = bundle.envelope.try_leaf_bytes()?;
+    let mut upload = bundle.clone();
+    upload.receipt = None;
+    let body = upload.to_json();
+    let mut backoff = retry.first_backoff;
+    let mut attempt = 1;
+    let answer = loop {
+        match client.upload(body.clone()) {
+            Ok(answer) => break answer,
+            Err(e) if attempt >= retry.attempts => return Err(e),
+            Err(_) => {
+                thread::sleep(backoff);
+                backoff *= 2;
+                attempt += 1;
+            }
+        }
+    };
+    let key = match log_key {
+        Some(k) => load_log_key(k)?,
+        None => client.log_key()?,
+    };
+    answer
+        .receipt
+        .verify(&leaf, &key)
+        .context("the registry's receipt does not verify; kept in outbox")?;
+    bundle.receipt = Some(serde_json::to_value(&answer.receipt)?);
+    // The kept copy gets the receipt first; only then does the outbox copy go.
+    let kept = data
+        .certificates()
+        .join(path.file_name().context("bundle path has no name")?);
+    bundle
+        .write_atomic(&kept)
+        .with_context(|| format!("storing the receipt in {}", kept.display()))?;
+    if Bundle::read(&kept)?.receipt.is_none() {
+        bail!("receipt did not reach {}", kept.display());
+    }
+    std::fs::remove_file(path)
+        .with_context(|| format!("removing {} from the outbox", path.display()))?;
+    Ok(Delivery::Registered {
+        leaf_index: answer.receipt.leaf_index,
+        replay: answer.replay,
+    })
+}
