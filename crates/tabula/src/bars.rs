@@ -13,7 +13,11 @@ pub struct Bars {
 
 impl Bars {
     pub fn new(plan: &WipePlan, visible: bool) -> Self {
-        let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+        let target = if visible {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
         let multi = MultiProgress::with_draw_target(target);
         let style = ProgressStyle::with_template(
             "{prefix:<14} [{bar:28}] {percent:>3}% {binary_bytes_per_sec:>11} ETA {eta:>4} {msg}",
@@ -24,30 +28,51 @@ impl Bars {
             .drives
             .iter()
             .map(|d| {
-                let bar = multi.add(ProgressBar::new(d.drive.as_ref().map_or(0, |x| x.size_bytes)));
+                let bar = multi.add(ProgressBar::new(
+                    d.drive.as_ref().map_or(0, |x| x.size_bytes),
+                ));
                 bar.set_style(style.clone());
                 bar.set_prefix(d.path.display().to_string());
                 bar
             })
             .collect();
-        Self { bars, _multi: multi }
+        Self {
+            bars,
+            _multi: multi,
+        }
     }
 
     pub fn handle(&self, event: &Event) {
-        let Some(bar) = self.bars.get(event.drive()) else { return };
+        let Some(bar) = self.bars.get(event.drive()) else {
+            return;
+        };
         match event {
             Event::DriveStarted { size, .. } => bar.set_length(*size),
-            Event::PassStarted { pass, passes, phase, pattern, .. } => {
+            Event::PassStarted {
+                pass,
+                passes,
+                phase,
+                pattern,
+                ..
+            } => {
                 bar.reset();
-                let verb = if *phase == Phase::Write { "write" } else { "verify" };
+                let verb = if *phase == Phase::Write {
+                    "write"
+                } else {
+                    "verify"
+                };
                 bar.set_message(format!("pass {pass}/{passes} {verb} {pattern}"));
             }
             Event::Progress { position, .. } => bar.set_position(*position),
-            Event::BadRange { range, mismatch, .. } => {
+            Event::BadRange {
+                range, mismatch, ..
+            } => {
                 let what = if *mismatch { "mismatch" } else { "I/O error" };
                 bar.println(format!("{}: {what} at {range}", bar.prefix()));
             }
-            Event::Stalled { seconds, .. } => bar.set_message(format!("STALLED ({seconds} s without progress)")),
+            Event::Stalled { seconds, .. } => {
+                bar.set_message(format!("STALLED ({seconds} s without progress)"))
+            }
             Event::Recovered { .. } => bar.set_message("moving again"),
             Event::DriveFinished { status, .. } => bar.finish_with_message(status.to_string()),
             _ => {}

@@ -18,20 +18,29 @@ use tabula_wipe::{Drive, discover};
 /// Looks up a method or explains which ones exist.
 pub fn method(name: &str) -> anyhow::Result<&'static Method> {
     Method::by_name(name).with_context(|| {
-        format!("unknown wipe method '{name}'; known methods: {}", Method::names().join(", "))
+        format!(
+            "unknown wipe method '{name}'; known methods: {}",
+            Method::names().join(", ")
+        )
     })
 }
 
 /// Checks every target against the discovered drives and opens it once (exclusively, O_DIRECT)
 /// so refusals surface before anything is confirmed or written. All targets must pass.
-pub fn check_targets(targets: &[PathBuf], root: &Path) -> anyhow::Result<Vec<(PathBuf, Option<Drive>)>> {
+pub fn check_targets(
+    targets: &[PathBuf],
+    root: &Path,
+) -> anyhow::Result<Vec<(PathBuf, Option<Drive>)>> {
     if targets.is_empty() {
         bail!("no targets given: name the drives to wipe (see `tabula devices`)");
     }
     let drives = discover(root).context("discovering drives")?;
     let mut checked = Vec::with_capacity(targets.len());
     for path in targets {
-        if checked.iter().any(|(p, _): &(PathBuf, _)| same_file(p, path)) {
+        if checked
+            .iter()
+            .any(|(p, _): &(PathBuf, _)| same_file(p, path))
+        {
             bail!("{} is named twice", path.display());
         }
         let drive = check_allowed(path, &drives)?;
@@ -54,7 +63,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Builds the plan for checked targets.
-pub fn plan(method: &Method, verify: Option<VerifyMode>, targets: Vec<(PathBuf, Option<Drive>)>) -> anyhow::Result<WipePlan> {
+pub fn plan(
+    method: &Method,
+    verify: Option<VerifyMode>,
+    targets: Vec<(PathBuf, Option<Drive>)>,
+) -> anyhow::Result<WipePlan> {
     Ok(WipePlan::new(method, verify, targets)?)
 }
 
@@ -62,13 +75,18 @@ pub fn plan(method: &Method, verify: Option<VerifyMode>, targets: Vec<(PathBuf, 
 pub fn cancel_on_signals() -> anyhow::Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&flag)).context("installing signal handler")?;
+        signal_hook::flag::register(signal, Arc::clone(&flag))
+            .context("installing signal handler")?;
     }
     Ok(flag)
 }
 
 /// Runs the plan, feeding every event to `on_event` on the calling thread.
-pub fn execute(plan: &WipePlan, opts: &EngineOptions, mut on_event: impl FnMut(&Event)) -> Vec<DriveReport> {
+pub fn execute(
+    plan: &WipePlan,
+    opts: &EngineOptions,
+    mut on_event: impl FnMut(&Event),
+) -> Vec<DriveReport> {
     let (tx, rx) = crossbeam_channel::unbounded();
     thread::scope(|scope| {
         let runner = scope.spawn(move || engine::run(plan, opts, &tx));

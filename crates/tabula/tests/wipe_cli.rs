@@ -12,8 +12,16 @@ impl LoopDev {
     fn new(dir: &Path, name: &str, size: usize) -> Self {
         let file = dir.join(name);
         std::fs::write(&file, vec![0x5Au8; size]).unwrap();
-        let out = Command::new("losetup").args(["-f", "--show"]).arg(&file).output().unwrap();
-        assert!(out.status.success(), "losetup: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("losetup")
+            .args(["-f", "--show"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "losetup: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Self(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
     }
 }
@@ -25,7 +33,11 @@ impl Drop for LoopDev {
 }
 
 fn tabula(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -37,7 +49,15 @@ fn wipe_with_yes_and_json_reports_completed_and_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let a = LoopDev::new(dir.path(), "a.img", 3 << 20);
     let b = LoopDev::new(dir.path(), "b.img", (2 << 20) + 512);
-    let out = tabula(&["wipe", "--method", "dodshort", "--yes", "--json", a.0.to_str().unwrap(), b.0.to_str().unwrap()]);
+    let out = tabula(&[
+        "wipe",
+        "--method",
+        "dodshort",
+        "--yes",
+        "--json",
+        a.0.to_str().unwrap(),
+        b.0.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let reports = reports.as_array().unwrap();
@@ -46,7 +66,11 @@ fn wipe_with_yes_and_json_reports_completed_and_exits_zero() {
         assert_eq!(r["status"], "completed");
         assert_eq!(r["method"]["name"], "dod-3pass");
         assert_eq!(r["verification"], "passed");
-        assert_eq!(r["passes"].as_array().unwrap().len(), 4, "3 writes + verify of the last");
+        assert_eq!(
+            r["passes"].as_array().unwrap().len(),
+            4,
+            "3 writes + verify of the last"
+        );
     }
     assert!(stderr(&out).contains("THE FOLLOWING WILL BE DESTROYED"));
     // The final pass of dod-3pass is random: the device no longer holds the 0x5A fill.
@@ -60,7 +84,11 @@ fn without_a_terminal_and_without_yes_nothing_is_written() {
     let a = LoopDev::new(dir.path(), "a.img", 1 << 20);
     let out = tabula(&["wipe", "--method", "zero", a.0.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("refusing to wipe without confirmation"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to wipe without confirmation"),
+        "{}",
+        stderr(&out)
+    );
     assert!(std::fs::read(&a.0).unwrap().iter().all(|&b| b == 0x5A));
 }
 
@@ -70,9 +98,18 @@ fn bad_input_gets_one_clear_line() {
     let a = LoopDev::new(dir.path(), "a.img", 1 << 20);
     let dev = a.0.to_str().unwrap();
     let cases: &[(&[&str], &str)] = &[
-        (&["wipe", "--method", "shredder", "--yes", dev], "unknown wipe method 'shredder'; known methods: zero, one"),
-        (&["wipe", "--yes", "/dev/does-not-exist"], "/dev/does-not-exist: no such device or file"),
-        (&["wipe", "--yes", "/dev/null"], "not a block device or regular file"),
+        (
+            &["wipe", "--method", "shredder", "--yes", dev],
+            "unknown wipe method 'shredder'; known methods: zero, one",
+        ),
+        (
+            &["wipe", "--yes", "/dev/does-not-exist"],
+            "/dev/does-not-exist: no such device or file",
+        ),
+        (
+            &["wipe", "--yes", "/dev/null"],
+            "not a block device or regular file",
+        ),
         (&["wipe", "--yes", dev, dev], "is named twice"),
     ];
     for (args, want) in cases {
@@ -80,13 +117,23 @@ fn bad_input_gets_one_clear_line() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = stderr(&out);
         assert!(err.contains(want), "{args:?}: {err}");
-        assert_eq!(err.lines().filter(|l| l.starts_with("tabula: error")).count(), 1, "{err}");
+        assert_eq!(
+            err.lines()
+                .filter(|l| l.starts_with("tabula: error"))
+                .count(),
+            1,
+            "{err}"
+        );
     }
     assert!(std::fs::read(&a.0).unwrap().iter().all(|&b| b == 0x5A));
     let tiny = dir.path().join("tiny.img");
     std::fs::write(&tiny, b"short").unwrap();
     let out = tabula(&["wipe", "--yes", tiny.to_str().unwrap()]);
-    assert!(stderr(&out).contains("too small to wipe"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("too small to wipe"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -99,12 +146,20 @@ fn the_boot_medium_is_refused_with_its_reason() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["verdict"]["reason"].as_str().is_some_and(|r| r.contains("boot medium")))
+        .find(|d| {
+            d["verdict"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("boot medium"))
+        })
         .expect("the machine's root device is listed as the boot medium");
     let path = boot["path"].as_str().unwrap();
     let out = tabula(&["wipe", "--yes", "--method", "zero", path]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("refused: boot medium"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refused: boot medium"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -114,7 +169,10 @@ fn devices_table_lists_loop_devices_as_explicit_only() {
     let out = tabula(&["devices"]);
     assert!(out.status.success());
     let table = String::from_utf8_lossy(&out.stdout);
-    let line = table.lines().find(|l| l.starts_with(a.0.to_str().unwrap())).expect("loop device listed");
+    let line = table
+        .lines()
+        .find(|l| l.starts_with(a.0.to_str().unwrap()))
+        .expect("loop device listed");
     assert!(line.contains("explicit only"), "{line}");
     assert!(line.contains("1.0 MiB"), "{line}");
 }
@@ -124,7 +182,15 @@ fn list_methods_names_nwipe_aliases() {
     let out = tabula(&["wipe", "--list-methods"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for name in ["bsi-vsitr", "gutmann", "dodshort", "ops2", "is5enh", "bruce7", "nist-800-88-clear"] {
+    for name in [
+        "bsi-vsitr",
+        "gutmann",
+        "dodshort",
+        "ops2",
+        "is5enh",
+        "bruce7",
+        "nist-800-88-clear",
+    ] {
         assert!(text.contains(name), "{name} missing");
     }
 }
