@@ -179,6 +179,8 @@ pub fn find_product_key(value: &serde_json::Value) -> Option<String> {
     walk(value, &mut pointer).then_some(pointer)
 }
 
+/// Five dash-separated groups of five letters/digits with at least one digit, none of them a
+/// mask such as `XXXXX` (the audit's `key_masked` form `XXXXX-XXXXX-XXXXX-XXXXX-3V66T` is fine).
 fn looks_like_product_key(s: &str) -> bool {
     s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .any(|word| {
@@ -188,6 +190,7 @@ fn looks_like_product_key(s: &str) -> bool {
                     .iter()
                     .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_alphanumeric()))
                 && groups.iter().any(|g| g.bytes().any(|b| b.is_ascii_digit()))
+                && !groups.iter().any(|g| g.eq_ignore_ascii_case("XXXXX"))
         })
 }
 
@@ -364,6 +367,8 @@ mod tests {
         assert_eq!(find_product_key(&audit).as_deref(), Some("/os/notes/1"));
         let clean = json!({"uuid": "4c4c4544-0042-3510-8052-b4c04f4a4e32", "serial": "ABCDE"});
         assert_eq!(find_product_key(&clean), None);
+        let masked = json!({"licence": {"key_masked": "XXXXX-XXXXX-XXXXX-XXXXX-3V66T"}});
+        assert_eq!(find_product_key(&masked), None);
     }
 
     #[test]

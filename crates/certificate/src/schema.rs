@@ -11,7 +11,6 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// The DSSE `payloadType` of a signed certificate.
@@ -131,16 +130,28 @@ pub struct Machine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub struct ProductKeyNote {
-    /// `sha256:<hex>` of the key as found (upper-case, with dashes).
+    /// `blake3:<hex>` of the key's ASCII bytes (as the audit's `key_blake3` records it), so
+    /// a known key can be matched without storing it.
     pub digest: String,
 }
 
 impl ProductKeyNote {
-    /// Record a product key by its digest. The key itself is not kept.
+    /// Record a product key by its BLAKE3 digest (of the trimmed, upper-case key). The key
+    /// itself is not kept.
     pub fn from_key(key: &str) -> Self {
         let normalised = key.trim().to_ascii_uppercase();
+        Self::from_blake3_hex(blake3::hash(normalised.as_bytes()).to_hex().as_str())
+    }
+
+    /// Record a key by a BLAKE3 digest computed elsewhere (the audit's `key_blake3`, bare
+    /// lower-case hex); adds the `blake3:` prefix unless it is there already.
+    pub fn from_blake3_hex(hex: &str) -> Self {
+        let hex = hex
+            .trim()
+            .trim_start_matches("blake3:")
+            .to_ascii_lowercase();
         Self {
-            digest: format!("sha256:{}", hex(&Sha256::digest(normalised.as_bytes()))),
+            digest: format!("blake3:{hex}"),
         }
     }
 }
@@ -421,5 +432,52 @@ pub(crate) mod rfc3339 {
         DateTime::parse_from_rfc3339(&text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_key_note_matches_the_audit_digest() {
+        let key = "VK7JG-NPHTM-C97JM-9MPGT-3V66T";
+        let audit_hex = blake3::hash(key.as_bytes()).to_hex().to_string();
+        let note = ProductKeyNote::from_key(" vk7jg-nphtm-c97jm-9mpgt-3v66t\n");
+        assert_eq!(note, ProductKeyNote::from_blake3_hex(&audit_hex));
+        assert_eq!(
+            note,
+            ProductKeyNote::from_blake3_hex(&format!("blake3:{audit_hex}"))
+        );
+        assert!(!note.digest.contains("VK7JG"));
+    }
+
+    #[test]
+    fn overall_status_is_the_worst() {
+        use Status::*;
+        assert_eq!(Status::overall([]), Failed);
+        assert_eq!(Status::overall([Erased, Erased]), Erased);
+        assert_eq!(
+            Status::overall([Erased, ErasedWithErrors]),
+            ErasedWithErrors
+        );
+        assert_eq!(
+            Status::overall([Interrupted, ErasedWithErrors]),
+            Interrupted
+        );
+        assert_eq!(Status::overall([Failed, Interrupted, Erased]), Failed);
+    }
+
+    #[test]
+    fn statuses_use_kebab_case() {
+        assert_eq!(
+            serde_json::to_string(&Status::ErasedWithErrors).unwrap(),
+            "\"erased-with-errors\""
+        );
+        assert_eq!(
+            serde_json::to_string(&VerificationOutcome::NotRun).unwrap(),
+            "\"not-run\""
+        );
     }
 }
