@@ -1,8 +1,10 @@
 //! Disks: the wipe crate's drive discovery, each drive with its SMART data from smartctl (live) or
 //! from a captured `smartctl/<name>.json` (replay).
 
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tabula_wipe::device::{Drive, Transport};
@@ -107,15 +109,53 @@ pub fn smart_for(drive: &Drive, root: &Root, source: &SmartctlSource) -> Smart {
     }
 }
 
+/// How long smartctl may take for one drive before it is killed (some USB bridges hang).
+pub const SMARTCTL_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Runs `smartctl --json=c -a DEVICE` and returns its stdout (smartctl's exit status is a bit mask
-/// that is non-zero for many readable drives, so it is not treated as failure here).
-pub fn run_smartctl(program: &Path, device: &Path) -> std::io::Result<Vec<u8>> {
-    Command::new(program)
-        .arg("--json=c")
-        .arg("-a")
-        .arg(device)
-        .output()
-        .map(|o| o.stdout)
+/// that is non-zero for many readable drives, so it is not treated as failure here). A smartctl
+/// that runs longer than [`SMARTCTL_TIMEOUT`] is killed and reported as `TimedOut`.
+pub fn run_smartctl(program: &Path, device: &Path) -> io::Result<Vec<u8>> {
+    run_with_timeout(
+        Command::new(program).arg("--json=c").arg("-a").arg(device),
+        SMARTCTL_TIMEOUT,
+    )
+}
+
+/// Runs a command, collecting stdout on a thread (so a full pipe never blocks it), killing it
+/// after `timeout`.
+pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> io::Result<Vec<u8>> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| io::Error::other("no stdout pipe"))?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
+    let deadline = Instant::now() + timeout;
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("no answer within {} s", timeout.as_secs()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    reader
+        .join()
+        .map_err(|_| io::Error::other("stdout reader panicked"))?
 }
 
 fn run(program: &Path, device: &Path) -> Smart {
@@ -176,5 +216,56 @@ pub fn from_bytes(bytes: &[u8]) -> Smart {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_programs_are_killed_and_output_is_collected() {
+        let started = Instant::now();
+        let err = run_with_timeout(Command::new("sleep").arg("30"), Duration::from_millis(300))
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // More than a pipe buffer of output must not block the child.
+        let out = run_with_timeout(
+            Command::new("head").args(["-c", "200000", "/dev/zero"]),
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert_eq!(out.len(), 200_000);
+    }
+
+    #[test]
+    fn missing_smartctl_is_reported_as_such() {
+        let smart = run(Path::new("/nonexistent/smartctl"), Path::new("/dev/null"));
+        assert_eq!(smart.state, SmartState::SmartctlMissing);
+    }
+
+    #[test]
+    fn fake_smartctl_output_is_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("smartctl");
+        std::fs::write(&script, "#!/bin/sh\necho '{\"smart_status\":{\"passed\":false},\"device\":{\"protocol\":\"ATA\"}}'\nexit 8\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        // Another test thread forking while the script was open for writing makes exec fail with
+        // ETXTBSY for a moment; retry a few times.
+        let mut smart = run(&script, Path::new("/dev/sdz"));
+        for _ in 0..20 {
+            if smart.state != SmartState::Error {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            smart = run(&script, Path::new("/dev/sdz"));
+        }
+        assert_eq!(smart.state, SmartState::Ok);
+        assert_eq!(
+            smart.data.unwrap().health,
+            Some(crate::smart::Health::Failed)
+        );
     }
 }
