@@ -16,5 +16,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &PdfOptions::with_registry_url("https://registry.example"),
     )?;
     std::fs::write(dir.join("sample.pdf"), pdf)?;
+    // A failed certificate with many drives, to see page breaks.
+    let mut many = cert.clone();
+    let drive = many.drives[1].clone();
+    many.drives = (0..9).map(|_| drive.clone()).collect();
+    many.result = tabula_certificate::Status::Failed;
+    let pdf = render_pdf(&many, &PdfOptions::default())?;
+    std::fs::write(dir.join("many.pdf"), pdf)?;
     Ok(())
 }
