@@ -116,15 +116,23 @@ pub fn verify(bundle: &Bundle, trusted: Option<&PublicKey>) -> Result<Verified, 
     let payload = envelope.payload_bytes()?;
     let signatures = envelope.signature_bytes()?;
     let pae = crate::dsse::pae(&envelope.payload_type, &payload);
-    let embedded = PublicKey::from_pem(&bundle.station_key).map_err(VerifyError::EmbeddedKey)?;
     let signed_by = |key: &PublicKey| signatures.iter().any(|(_, sig)| key.verify(&pae, sig));
-
-    let (key, key_source) = match trusted {
-        Some(given) => (given.clone(), KeySource::Given),
-        None => (embedded.clone(), KeySource::Embedded),
+    // With a given key, the embedded one is only consulted to explain a failure, so a broken
+    // embedded key does not stop verification against a trusted one.
+    let (key, key_source, embedded) = match trusted {
+        Some(given) => (
+            given.clone(),
+            KeySource::Given,
+            PublicKey::from_pem(&bundle.station_key).ok(),
+        ),
+        None => (
+            PublicKey::from_pem(&bundle.station_key).map_err(VerifyError::EmbeddedKey)?,
+            KeySource::Embedded,
+            None,
+        ),
     };
     if !signed_by(&key) {
-        if key_source == KeySource::Given && signed_by(&embedded) {
+        if let Some(embedded) = embedded.filter(|e| signed_by(e)) {
             return Err(VerifyError::WrongKey {
                 signed_by: embedded.fingerprint(),
                 given: key.fingerprint(),

@@ -4,6 +4,7 @@
 //! - `every_flipped_byte_fails`: any single-byte change of payload, payload type or signature.
 //! - one test per failure kind: tampered field, wrong key, not canonical, unknown schema
 //!   version, wrong payload type, audit digest, station key mismatch, malformed envelope.
+//! - `reformatting_the_bundle_file_keeps_it_valid`: layout of the file does not matter.
 
 #![allow(clippy::unwrap_used)]
 
@@ -229,6 +230,9 @@ fn malformed_envelopes() {
     let mut b = bundle.clone();
     b.station_key = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".into();
     assert!(matches!(verify(&b, None), Err(VerifyError::EmbeddedKey(_))));
+    // A trusted key still verifies a bundle whose embedded key is broken.
+    let key = StationKey::from_seed(&[42; 32]);
+    assert!(verify(&b, Some(&key.public())).is_ok());
 }
 
 #[test]
@@ -291,4 +295,20 @@ fn bundle_file_errors() {
         Bundle::read(std::path::Path::new("/nonexistent/x.tabula.json")),
         Err(BundleError::Io { .. })
     ));
+}
+
+#[test]
+fn reformatting_the_bundle_file_keeps_it_valid() {
+    // Auditors may pretty-print or minify the transport file; the signature covers the
+    // payload bytes inside the base64, not the file's layout.
+    let (key, bundle) = signed();
+    let value: serde_json::Value = serde_json::from_slice(&bundle.to_json()).unwrap();
+    for bytes in [
+        serde_json::to_vec(&value).unwrap(),
+        serde_json::to_vec_pretty(&value).unwrap(),
+        jcs::canonicalize(&value).unwrap(),
+    ] {
+        let again = Bundle::from_slice(&bytes).unwrap();
+        assert!(verify(&again, Some(&key.public())).is_ok());
+    }
 }
