@@ -6,6 +6,8 @@
 //! - `stored_bundle_still_verifies`: `fixtures/v1/sample.tabula.json` verifies and re-signing
 //!   the same certificate gives the same envelope.
 //!
+//! - `failure_messages_are_stable`: every verification failure message, in `messages.txt`.
+//!
 //! To regenerate after an intended schema change (which needs a new schema version!):
 //! `TABULA_BLESS=1 cargo test -p tabula-certificate --test golden`.
 
@@ -62,4 +64,78 @@ fn stored_bundle_still_verifies() {
         stored.to_json(),
         fs::read(fixture("sample.tabula.json")).unwrap()
     );
+}
+
+/// Every failure message a user can meet, for fixed inputs, in `fixtures/v1/messages.txt`:
+/// reviewing a change to this file is reviewing what auditors will read.
+#[test]
+fn failure_messages_are_stable() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use tabula_certificate::PAYLOAD_TYPE;
+    use tabula_certificate::dsse::Envelope;
+
+    let key = key();
+    let good = Bundle::read(&fixture("sample.tabula.json")).unwrap();
+    let payload = good.envelope.payload_bytes().unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    let resign = |bytes: &[u8], ty: &str| {
+        let mut b = good.clone();
+        b.envelope = Envelope::sign(ty, bytes, &key);
+        b
+    };
+    let other = StationKey::from_seed(&[6; 32]).public();
+    let mut lines = Vec::new();
+    let mut check =
+        |name: &str, bundle: &Bundle, trusted: Option<&tabula_certificate::PublicKey>| {
+            let err = verify(bundle, trusted).unwrap_err();
+            lines.push(format!("{name}: {err}"));
+        };
+
+    let mut tampered = good.clone();
+    let text = String::from_utf8(payload.clone()).unwrap();
+    tampered.envelope.payload = STANDARD.encode(text.replace("PF1ABCDE", "PF9ZZZZZ"));
+    check("tampered", &tampered, None);
+    check("wrong key", &good, Some(&other));
+    check(
+        "not canonical",
+        &resign(&serde_json::to_vec_pretty(&value).unwrap(), PAYLOAD_TYPE),
+        None,
+    );
+    let mut v2 = value.clone();
+    v2["schema_version"] = 2.into();
+    check(
+        "unknown schema",
+        &resign(&jcs::canonicalize(&v2).unwrap(), PAYLOAD_TYPE),
+        None,
+    );
+    check(
+        "payload type",
+        &resign(&payload, "application/vnd.in-toto+json"),
+        None,
+    );
+    let mut audit = good.clone();
+    audit.audit["system"]["serial"] = "X".into();
+    check("audit digest", &audit, None);
+    let mut nosig = good.clone();
+    nosig.envelope.signatures.clear();
+    check("no signatures", &nosig, None);
+
+    let json = good.to_json();
+    for (name, bytes) in [
+        ("empty", &b""[..]),
+        ("truncated", &json[..json.len() / 2]),
+        ("not json", &b"%PDF-1.7"[..]),
+        ("not a bundle", &br#"{"hello": 1}"#[..]),
+    ] {
+        lines.push(format!(
+            "{name}: {}",
+            Bundle::from_slice(bytes).unwrap_err()
+        ));
+    }
+    let text = lines.join("\n") + "\n";
+    if bless() {
+        fs::write(fixture("messages.txt"), &text).unwrap();
+    }
+    assert_eq!(text, fs::read_to_string(fixture("messages.txt")).unwrap());
 }
