@@ -44,15 +44,28 @@ struct ProofAnswer {
 
 impl RegistryClient {
     pub fn new(base: &str) -> Result<Self> {
+        Self::with_ca(base, None)
+    }
+
+    /// A client that also trusts the CA certificate(s) in the PEM file `ca_file` (a registry
+    /// behind a private CA, `[registry] ca_file` in tabula.toml).
+    pub fn with_ca(base: &str, ca_file: Option<&std::path::Path>) -> Result<Self> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             bail!("registry URL {base:?} must start with http:// or https://");
         }
-        let http = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("tabula/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .context("building the HTTP client")?;
+            .user_agent(concat!("tabula/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path).with_context(|| format!("reading CA file {}", path.display()))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)
+                .with_context(|| format!("{} holds no PEM certificate", path.display()))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().context("building the HTTP client")?;
         Ok(Self { base, http })
     }
 

@@ -64,6 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         finished.stored.bundle.display(),
         finished.stored.pdf.display()
     );
+    if let Some(queued) = &finished.stored.outbox {
+        eprintln!("  queued for upload: {}", queued.display());
+    }
     if let Some(j) = &finished.journal_kept {
         eprintln!(
             "interrupted: continue with `tabula resume --data {}` (journal {})",

@@ -12,20 +12,30 @@ use crate::registry_client::{RegistryClient, load_log_key};
 /// Upload certificate bundles to the registry and store the receipts in them.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Registry base URL.
+    /// Registry base URL (default with --data: `[registry] url` from tabula.toml).
     #[arg(long, value_name = "URL", env = "TABULA_REGISTRY")]
-    pub registry: String,
+    pub registry: Option<String>,
     /// The log's verifier key (text or file, e.g. registry-log.vkey from `tabula enroll`).
     /// Without it the key the registry announces is used.
     #[arg(long, value_name = "KEY")]
     pub log_key: Option<String>,
-    /// Certificate bundles (`<id>.tabula.json`).
-    #[arg(required = true, value_name = "FILE")]
+    /// Certificate bundles (`<id>.tabula.json`). Without files, the station's outbox is delivered.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Station data directory whose outbox is delivered when no files are named.
+    #[arg(long, env = "TABULA_DATA", default_value_os_t = crate::station::default_data_dir())]
+    pub data: PathBuf,
+    /// Station configuration (default: DATA/tabula.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let client = RegistryClient::new(&args.registry)?;
+    if args.files.is_empty() {
+        return crate::station::outbox::deliver_command(&args.data, args.config.as_deref(), args.registry, args.log_key);
+    }
+    let registry = args.registry.as_deref().context("--registry URL is needed to upload named files")?;
+    let client = RegistryClient::new(registry)?;
     let log_key = match &args.log_key {
         Some(k) => load_log_key(k)?,
         None => client.log_key()?,

@@ -6,7 +6,6 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use tabula_audit::Audit;
 use tabula_certificate::StationKey;
 use tabula_wipe::engine::EngineOptions;
@@ -292,17 +291,10 @@ impl Station {
 
     /// Delivers the outbox to the configured registry; `None` when no registry is configured.
     pub fn upload(&self, retry: Retry) -> anyhow::Result<Option<FlushReport>> {
-        let Some(url) = self.config.registry.url.as_deref() else {
+        if self.config.registry.url.is_none() {
             return Ok(None);
-        };
-        outbox::flush(
-            &self.data,
-            &self.key.public(),
-            url,
-            self.config.registry.log_key.as_deref(),
-            retry,
-        )
-        .map(Some)
+        }
+        outbox::flush(&self.data, &self.key.public(), &self.config.registry, retry).map(Some)
     }
 
     /// Unfinished wipes waiting for `tabula resume`.
@@ -323,9 +315,4 @@ fn same_device(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     }
-}
-
-/// Timestamp for messages.
-pub fn now() -> String {
-    Utc::now().format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }

@@ -11,7 +11,7 @@ pub mod job;
 pub mod journal;
 pub mod outbox;
 
-pub use job::{Finished, Station};
+pub use job::Station;
 
 use std::path::PathBuf;
 

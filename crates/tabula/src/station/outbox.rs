@@ -89,16 +89,19 @@ impl Default for Retry {
 pub fn flush(
     data: &DataDir,
     station: &PublicKey,
-    registry: &str,
-    log_key: Option<&str>,
+    registry: &super::config::RegistrySection,
     retry: Retry,
 ) -> anyhow::Result<FlushReport> {
     let mut report = FlushReport::default();
+    let Some(url) = registry.url.as_deref() else {
+        return Ok(report);
+    };
+    let log_key = registry.log_key.as_deref();
     let bundles = data.outbox_bundles()?;
     if bundles.is_empty() {
         return Ok(report);
     }
-    let client = RegistryClient::new(registry)?;
+    let client = RegistryClient::with_ca(url, registry.ca_file.as_deref())?;
     for path in bundles {
         let delivery = match check_local(&path, station) {
             Err(why) => {
@@ -180,4 +183,31 @@ fn deliver(
         leaf_index: answer.receipt.leaf_index,
         replay: answer.replay,
     })
+}
+
+/// `tabula upload [--data DIR]`: deliver the outbox, retrying with back-off; exit 1 while bundles
+/// remain (registry down) or were rejected.
+pub fn deliver_command(
+    data: &Path,
+    config: Option<&Path>,
+    registry: Option<String>,
+    log_key: Option<String>,
+) -> anyhow::Result<crate::cmd::Outcome> {
+    let mut station = super::Station::open(data, config)?;
+    if let Some(url) = registry {
+        station.config.registry.url = Some(url);
+    }
+    if let Some(key) = log_key {
+        station.config.registry.log_key = Some(key);
+    }
+    let Some(report) = station.upload(Retry { attempts: 5, ..Retry::default() })? else {
+        bail!("no registry: give --registry URL or set [registry] url in tabula.toml");
+    };
+    if report.items.is_empty() {
+        println!("outbox is empty");
+    }
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(if report.pending() + report.rejected() == 0 { crate::cmd::Outcome::Success } else { crate::cmd::Outcome::Failure })
 }

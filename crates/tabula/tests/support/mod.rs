@@ -1,0 +1,129 @@
+//! Shared test support for the binary's end-to-end tests: loop devices over the test's own files,
+//! an in-process registry on loopback, and running the built `tabula` binary.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tabula_registry::auth::Secret;
+use tabula_registry::{Config, Registry};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_tabula");
+
+/// Runs `tabula` with `args`, no stdin, without inherited station settings.
+pub fn tabula(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("TABULA_REGISTRY")
+        .env_remove("TABULA_DATA")
+        .output()
+        .unwrap()
+}
+
+/// stdout and stderr together, for assertions and failure messages.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A loop device over a file of this test's; detached on drop.
+pub struct LoopDev {
+    pub dev: PathBuf,
+    pub file: PathBuf,
+}
+
+impl LoopDev {
+    /// `size` bytes of 0x5A, attached with `losetup -f --show`.
+    pub fn new(dir: &Path, name: &str, size: u64) -> Self {
+        let file = dir.join(name);
+        let f = std::fs::File::create(&file).unwrap();
+        f.set_len(size).unwrap();
+        // Fill with 0x5A in 1 MiB blocks (sparse files read back as zeros, which would hide a missing wipe).
+        let block = vec![0x5Au8; 1 << 20];
+        let mut left = size;
+        let mut off = 0u64;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            std::os::unix::fs::FileExt::write_all_at(&f, &block[..n], off).unwrap();
+            off += n as u64;
+            left -= n as u64;
+        }
+        f.sync_all().unwrap();
+        let out = Command::new("losetup").args(["-f", "--show"]).arg(&file).output().unwrap();
+        assert!(out.status.success(), "losetup: {}", String::from_utf8_lossy(&out.stderr));
+        let dev = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(dev.to_string_lossy().starts_with("/dev/loop"));
+        Self { dev, file }
+    }
+
+    pub fn path(&self) -> &str {
+        self.dev.to_str().unwrap()
+    }
+
+    /// True if every byte of the device equals `byte`.
+    pub fn all(&self, byte: u8) -> bool {
+        std::fs::read(&self.dev).unwrap().iter().all(|&b| b == byte)
+    }
+}
+
+impl Drop for LoopDev {
+    fn drop(&mut self) {
+        let _ = Command::new("losetup").arg("-d").arg(&self.dev).status();
+    }
+}
+
+/// A free loopback port (bound and released; good enough for a test).
+pub fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A registry serving a SQLite file in `dir` on `127.0.0.1:port`; stopped on drop.
+pub struct RunningRegistry {
+    pub url: String,
+    pub registry: Registry,
+    pub runtime: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl RunningRegistry {
+    pub fn start(dir: &Path, port: u16) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
+        config.admin_token = Some(Secret::new("station-test-admin-token"));
+        config.public_read = true;
+        let (registry, listener) = runtime.block_on(async {
+            let registry = Registry::open(config).await.unwrap();
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+            (registry, listener)
+        });
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+        let r = registry.clone();
+        runtime.spawn(async move {
+            let _ = r.serve(listener, async { let _ = rx.await; }).await;
+        });
+        Self { url, registry, runtime, stop: Some(stop) }
+    }
+
+    /// Creates a station and returns its one-time enrolment token.
+    pub fn station_token(&self, name: &str) -> String {
+        let (_, token) = self.runtime.block_on(tabula_registry::add_station(self.registry.store(), name)).unwrap();
+        token.expose().to_owned()
+    }
+
+    /// GET a JSON API path.
+    pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let resp = reqwest::blocking::get(format!("{}{path}", self.url)).unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().unwrap_or(serde_json::Value::Null))
+    }
+}
+
+impl Drop for RunningRegistry {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
