@@ -3,6 +3,7 @@
 //! - `openssl_verifies_our_export`: OpenSSL verifies our signature over PAE; a changed byte fails.
 //! - `we_verify_an_openssl_signature`: an envelope signed by an OpenSSL-generated key verifies here.
 //! - `fingerprint_matches_openssl_der`: our fingerprint is SHA-256 of the DER OpenSSL writes.
+//! - `openssl_reads_the_station_key_files`: station.key/station.pem as OpenSSL reads them.
 //! - `docs_one_liner_rebuilds_pae`: the shell one-liner in docs/verify.md rebuilds pae.bin.
 //! - `docs_jq_recipe_extracts_the_parts`: the jq lines of docs/verify.md plus the one-liner
 //!   give files OpenSSL verifies (needs Debian package jq).
@@ -228,5 +229,48 @@ fn docs_jq_recipe_extracts_the_parts() {
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn openssl_reads_the_station_key_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = StationKey::generate().unwrap();
+    key.write(dir.path()).unwrap();
+    // The private key is PKCS#8 that OpenSSL parses; its public half is our station.pem.
+    let out = openssl(dir.path(), &["pkey", "-in", "station.key", "-pubout"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        fs::read_to_string(dir.path().join("station.pem")).unwrap()
+    );
+    // And OpenSSL's signature with station.key is the one we make (Ed25519 is deterministic).
+    fs::write(dir.path().join("m.bin"), b"message").unwrap();
+    let out = openssl(
+        dir.path(),
+        &[
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            "station.key",
+            "-rawin",
+            "-in",
+            "m.bin",
+            "-out",
+            "s.bin",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read(dir.path().join("s.bin")).unwrap(),
+        key.sign(b"message").to_vec()
     );
 }
