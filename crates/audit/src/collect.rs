@@ -77,7 +77,20 @@ pub fn collect_from(root: &Root, options: &Options) -> Audit {
     let smbios = read_smbios(root, &mut problems);
     let (system, board, chassis, bios) = identity(root, smbios.as_ref());
     let memory = memory(root, smbios.as_ref());
-    let cpu = cpu::collect(root);
+    let mut cpu = cpu::collect(root);
+    if cpu.cores.is_none()
+        && let Some(s) = &smbios
+    {
+        // /proc/cpuinfo without "core id" (some hypervisors): the firmware's core counts.
+        let cores: u32 = s
+            .processors
+            .iter()
+            .filter(|p| p.populated)
+            .filter_map(|p| p.core_count)
+            .map(u32::from)
+            .sum();
+        cpu.cores = (cores > 0).then_some(cores);
+    }
     let disks = read_disks(root, &options.smartctl, &mut problems);
     let batteries = battery::collect(root);
     let licence = licence(root, options.show_key, &mut problems);

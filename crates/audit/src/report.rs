@@ -174,6 +174,13 @@ pub fn render(a: &Audit) -> String {
         p.gpus.len(),
         p.network_interfaces.len()
     );
+    for g in &p.gpus {
+        let _ = writeln!(
+            o,
+            "  GPU {}     {}:{} (class {})",
+            g.address, g.vendor_id, g.device_id, g.class
+        );
+    }
     for n in &p.network_interfaces {
         let _ = writeln!(
             o,
