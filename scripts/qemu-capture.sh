@@ -16,6 +16,8 @@ for tool in qemu-system-x86_64 busybox depmod cpio smartctl python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 
+cargo build -p tabula   # the guest runs this build (debug, stripped of debug info)
+
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
