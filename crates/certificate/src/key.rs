@@ -9,8 +9,10 @@ use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -113,13 +115,24 @@ impl StationKey {
         Self::from_pem(&pem)
     }
 
-    /// The PKCS#8 PEM of the private key.
-    pub fn to_pem(&self) -> Result<String, KeyError> {
-        let pem = self
-            .signing
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(KeyError::PrivatePem)?;
-        Ok(pem.as_str().to_owned())
+    /// The PKCS#8 PEM of the private key, in the RFC 8410 form (PKCS#8 v1, seed only) that
+    /// every OpenSSL 3 reads; the v2 form with the public key embedded is not read by
+    /// OpenSSL 3.0 (Debian 12).
+    pub fn to_pem(&self) -> String {
+        // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING seed } }
+        const PREFIX: [u8; 16] = [
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+            0x04, 0x20,
+        ];
+        let mut der = [0u8; 48];
+        der[..16].copy_from_slice(&PREFIX);
+        der[16..].copy_from_slice(&self.signing.to_bytes());
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            STANDARD.encode(der)
+        );
+        der.fill(0);
+        pem
     }
 
     /// Write `DIR/station.key` (PKCS#8 PEM, 0600) and `DIR/station.pem` (SPKI PEM, 0644).
@@ -136,7 +149,7 @@ impl StationKey {
                 return Err(KeyError::Exists { path: path.clone() });
             }
         }
-        write_new(&private, self.to_pem()?.as_bytes(), 0o600)?;
+        write_new(&private, self.to_pem().as_bytes(), 0o600)?;
         write_new(&public, self.public().to_pem()?.as_bytes(), 0o644)?;
         Ok((private, public))
     }
@@ -253,9 +266,22 @@ mod tests {
     }
 
     #[test]
+    fn private_pem_is_the_rfc8410_v1_form() {
+        let key = StationKey::from_seed(&[7; 32]);
+        let pem = key.to_pem();
+        // What ed25519-dalek's own (v2) encoder would hold apart from the version and the
+        // appended public key: same algorithm and seed.
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = STANDARD.decode(body).unwrap();
+        assert_eq!(der.len(), 48);
+        assert_eq!(&der[16..], &[7; 32]);
+        assert_eq!(StationKey::from_pem(&pem).unwrap().public(), key.public());
+    }
+
+    #[test]
     fn pem_round_trip_and_signature() {
         let key = StationKey::generate().unwrap();
-        let again = StationKey::from_pem(&key.to_pem().unwrap()).unwrap();
+        let again = StationKey::from_pem(&key.to_pem()).unwrap();
         assert_eq!(key.public(), again.public());
         let public = PublicKey::from_pem(&key.public().to_pem().unwrap()).unwrap();
         let sig = again.sign(b"hello");
