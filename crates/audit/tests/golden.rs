@@ -1,5 +1,5 @@
-//! The whole JSON document of each fixture, against a golden file
-//! (`tests/fixtures/audit/<name>.audit.json`), so any change of the documented schema or of a
+//! The whole JSON document and the readable report of each fixture, against golden files
+//! (`tests/fixtures/audit/<name>.audit.json`, `<name>.report.txt`), so any change of the documented schema or of a
 //! collected value shows up in review. `collected_at`, `root` and `tabula_version` are normalised,
 //! and each `disks[].drive` is cut to its name: that record belongs to the wipe crate and is tested there.
 //! After an intended change: `TABULA_BLESS=1 cargo test -p tabula-audit --test golden`, then review the diff.
@@ -35,5 +35,19 @@ fn documents_match_their_golden_files() {
             "{name}: document differs from {}:\n{json}",
             golden.display()
         );
+    }
+}
+
+#[test]
+fn reports_match_their_golden_files() {
+    for name in ["desktop", "laptop", "slic", "vm", "qemu"] {
+        let audit = collect(&Options::with_root(dir().join(name))).unwrap();
+        let text = tabula_audit::render(&audit);
+        let golden = dir().join(format!("{name}.report.txt"));
+        if std::env::var_os("TABULA_BLESS").is_some() {
+            std::fs::write(&golden, &text).unwrap();
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap();
+        assert!(text == expected, "{name}: report differs from {}:\n{text}", golden.display());
     }
 }
