@@ -7,6 +7,7 @@ mod cmd;
 mod human;
 mod registry_client;
 mod station;
+mod tui;
 mod wiping;
 
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use clap::{Parser, Subcommand};
 #[command(name = "tabula", version, about)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,12 +44,17 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Show a certificate, render its PDF, or export its parts for OpenSSL.
     Cert(cmd::cert::Args),
+    /// The technician's screens (also `tabula` with no arguments on a terminal).
+    Tui(cmd::tui::Args),
     // (other subcommands are added here, one line each)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    let Some(command) = cli.command else {
+        return cmd::tui::without_subcommand::<Cli>();
+    };
+    let outcome = match command {
         Command::Devices(args) => cmd::devices::run(args),
         Command::Wipe(args) => cmd::wipe::run(args),
         Command::Run(args) => cmd::run::run(args),
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Command::Keygen(args) => cmd::keygen::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Cert(args) => cmd::cert::run(args),
+        Command::Tui(args) => cmd::tui::run(args),
         // (one match arm per subcommand)
     };
     cmd::exit(outcome)

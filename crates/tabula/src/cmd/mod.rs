@@ -7,6 +7,7 @@ pub mod enroll;
 pub mod keygen;
 pub mod resume;
 pub mod run;
+pub mod tui;
 pub mod upload;
 pub mod verify;
 pub mod wipe;

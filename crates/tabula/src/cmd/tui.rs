@@ -1,0 +1,44 @@
+//! `tabula tui` (and `tabula` with no arguments on a terminal): the technician's screens.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::{CommandFactory, Parser};
+
+use super::Outcome;
+use crate::station::{Station, default_data_dir};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Configuration file (default: DATA/tabula.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Station data directory (keys, certificates, outbox, journal, logs).
+    #[arg(long, env = "TABULA_DATA", default_value_os_t = default_data_dir())]
+    pub data: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!("the TUI needs a terminal; use `tabula run` in scripts");
+    }
+    let station = Station::open(&args.data, args.config.as_deref())?;
+    crate::tui::run(station)
+}
+
+/// `tabula` without a subcommand: the TUI on a terminal (with the defaults `tabula tui` has),
+/// else the help on stderr and exit code 2.
+pub fn without_subcommand<C: CommandFactory>() -> std::process::ExitCode {
+    #[derive(Debug, Parser)]
+    struct Defaults {
+        #[command(flatten)]
+        args: Args,
+    }
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let args = Defaults::parse_from(["tabula"]).args;
+        return super::exit(run(args));
+    }
+    eprintln!("{}", C::command().render_help());
+    std::process::ExitCode::from(2)
+}

@@ -1,0 +1,363 @@
+//! The TUI's state machine: which screen is up, what each key does, and what the background
+//! workers report. It owns no terminal and no station, so tests drive it with plain key events
+//! and render it on ratatui's `TestBackend`; `tui::run` performs the [`Action`]s it returns.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use tabula_audit::Audit;
+use tabula_audit::disks::Disk;
+use tabula_wipe::Drive;
+use tabula_wipe::progress::Event;
+
+use super::confirm::{ConfirmAction, ConfirmForm};
+use super::machine::{DriveTable, MachineAction, Summary};
+use super::method::{MethodAction, MethodForm};
+use super::progress::{ProgressAction, ProgressView};
+use super::result::{CertView, ResultView};
+use super::resume::{Pending, ResumeAction, ResumeOffer};
+use super::theme;
+use crate::cmd::Outcome;
+use crate::station::config::Config;
+use crate::station::outbox::FlushReport;
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Loading,
+    Resume,
+    Machine,
+    Method,
+    Confirm,
+    Progress,
+    Result,
+}
+
+/// What the background workers report.
+#[derive(Debug)]
+pub enum Msg {
+    /// The audit, the drives and the interrupted wipes are known.
+    Ready(Box<Ready>),
+    /// The start-up failed (no audit possible); the TUI can only quit.
+    Failed(String),
+    /// Outcome of flushing certificates left in the outbox by earlier runs.
+    Outbox(String),
+    Event(Event),
+    /// The wipe (or resume) ended: its certificates, or why there are none.
+    Done(Result<Vec<CertView>, String>),
+    /// The upload after the wipe: the flush report (`None`: no registry) or an error.
+    Uploaded {
+        report: Option<FlushReport>,
+        error: Option<String>,
+    },
+}
+
+/// What the start-up worker found.
+#[derive(Debug)]
+pub struct Ready {
+    pub audit: Audit,
+    pub audit_json: serde_json::Value,
+    pub drives: Vec<Drive>,
+    pub pending: Vec<Pending>,
+}
+
+/// Work the front end asks of the station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit(Outcome),
+    Rescan,
+    /// Check the chosen drives and build the plan for the confirmation screen.
+    Prepare {
+        paths: Vec<PathBuf>,
+        method: &'static str,
+        operator: String,
+    },
+    Wipe,
+    Resume,
+    Stop,
+}
+
+/// Everything the screens show.
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub loading: String,
+    pub fatal: Option<String>,
+    pub notice: Option<String>,
+    pub station: String,
+    pub summary: Summary,
+    pub drives: DriveTable,
+    pub method: MethodForm,
+    pub confirm: ConfirmForm,
+    pub progress: ProgressView,
+    pub result: ResultView,
+    pub resume: ResumeOffer,
+    pub audit: Option<(Audit, serde_json::Value)>,
+    keep: Vec<String>,
+    disks: Vec<Disk>,
+}
+
+impl App {
+    pub fn new(config: &Config) -> Self {
+        let s = &config.station;
+        let station = [s.organisation.as_deref(), s.site.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self {
+            screen: Screen::Loading,
+            loading: "Auditing this machine (SMART data can take a minute)...".to_owned(),
+            fatal: None,
+            notice: None,
+            station: theme::printable(&station),
+            summary: Summary::default(),
+            drives: DriveTable::default(),
+            method: MethodForm::new(
+                &config.wipe.method,
+                s.operator.as_deref(),
+                config.wipe.verify,
+            ),
+            confirm: ConfirmForm::default(),
+            progress: ProgressView::default(),
+            result: ResultView::default(),
+            resume: ResumeOffer::default(),
+            audit: None,
+            keep: config.keep.serials.clone(),
+            disks: Vec::new(),
+        }
+    }
+
+    /// A worker's report.
+    pub fn message(&mut self, msg: Msg) {
+        match msg {
+            Msg::Ready(ready) => {
+                let Ready {
+                    audit,
+                    audit_json,
+                    drives,
+                    pending,
+                } = *ready;
+                self.summary = Summary::from_audit(&audit);
+                self.disks = audit.disks.clone();
+                self.drives = DriveTable::new(drives, &self.disks, &self.keep);
+                self.audit = Some((audit, audit_json));
+                self.resume = ResumeOffer { pending };
+                self.screen = if self.resume.pending.is_empty() {
+                    Screen::Machine
+                } else {
+                    Screen::Resume
+                };
+            }
+            Msg::Failed(e) => self.fatal = Some(e),
+            Msg::Outbox(line) => self.notice = Some(line),
+            Msg::Event(e) => self.progress.event(&e),
+            Msg::Done(Ok(certs)) => {
+                self.result = ResultView { certs, error: None };
+                self.screen = Screen::Result;
+            }
+            Msg::Done(Err(e)) => {
+                self.result = ResultView {
+                    certs: Vec::new(),
+                    error: Some(e),
+                };
+                self.screen = Screen::Result;
+            }
+            Msg::Uploaded { report, error } => {
+                self.result.uploaded(report.as_ref(), error.as_deref());
+            }
+        }
+    }
+
+    /// Replaces the drive table after a rescan, keeping what was selected.
+    pub fn rescanned(&mut self, drives: Vec<Drive>) {
+        let mut table = DriveTable::new(drives, &self.disks, &self.keep);
+        table.keep_selection_from(&self.drives);
+        table.cursor = self.drives.cursor.min(table.rows.len().saturating_sub(1));
+        self.drives = table;
+    }
+
+    /// A key press.
+    pub fn key(&mut self, key: KeyEvent) -> Option<Action> {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.fatal.is_some() {
+            return (ctrl_c
+                || matches!(key.code, KeyCode::Char('q') | KeyCode::Esc | KeyCode::Enter))
+            .then_some(Action::Quit(Outcome::Failure));
+        }
+        if ctrl_c && !matches!(self.screen, Screen::Progress | Screen::Result) {
+            return Some(Action::Quit(Outcome::Failure));
+        }
+        match self.screen {
+            Screen::Loading => None,
+            Screen::Resume => match self.resume.key(key)? {
+                ResumeAction::Resume => {
+                    let plans = self.resume.pending.iter().map(|p| p.plan.clone()).collect();
+                    let operator = self
+                        .resume
+                        .pending
+                        .first()
+                        .map(|p| p.operator.clone())
+                        .unwrap_or_default();
+                    self.confirm = ConfirmForm::new(plans, operator, true);
+                    self.screen = Screen::Confirm;
+                    None
+                }
+                ResumeAction::Skip => {
+                    self.screen = Screen::Machine;
+                    None
+                }
+            },
+            Screen::Machine => match self.drives.key(key)? {
+                MachineAction::Continue => {
+                    self.screen = Screen::Method;
+                    None
+                }
+                MachineAction::Rescan => Some(Action::Rescan),
+                MachineAction::Quit => Some(Action::Quit(Outcome::Success)),
+            },
+            Screen::Method => match self.method.key(key)? {
+                MethodAction::Back => {
+                    self.screen = Screen::Machine;
+                    None
+                }
+                MethodAction::Continue => Some(Action::Prepare {
+                    paths: self.drives.selected_paths(),
+                    method: self.method.method().name,
+                    operator: self.method.operator.trim().to_owned(),
+                }),
+            },
+            Screen::Confirm => match self.confirm.key(key)? {
+                ConfirmAction::Back => {
+                    self.screen = if self.confirm.resume {
+                        Screen::Resume
+                    } else {
+                        Screen::Method
+                    };
+                    None
+                }
+                ConfirmAction::Confirmed => {
+                    self.progress = ProgressView::new(&self.confirm.plans);
+                    self.screen = Screen::Progress;
+                    Some(if self.confirm.resume {
+                        Action::Resume
+                    } else {
+                        Action::Wipe
+                    })
+                }
+            },
+            Screen::Progress => match self.progress.key(key)? {
+                ProgressAction::Stop => Some(Action::Stop),
+            },
+            Screen::Result => self.result.key(key).then(|| {
+                Action::Quit(if self.result.success() {
+                    Outcome::Success
+                } else {
+                    Outcome::Failure
+                })
+            }),
+        }
+    }
+
+    /// Draws the current screen: title bar, body, key hints.
+    pub fn draw(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < 40 || area.height < 12 {
+            frame.render_widget(
+                Paragraph::new("Tabula: the terminal is too small (need 80x25).")
+                    .wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let [title, body, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let (step, name) = match self.screen {
+            Screen::Loading => ("", "Starting"),
+            Screen::Resume => ("", "Interrupted wipe"),
+            Screen::Machine => ("1/5", "Machine and drives"),
+            Screen::Method => ("2/5", "Method and operator"),
+            Screen::Confirm => ("3/5", "Confirm"),
+            Screen::Progress => ("4/5", "Wiping"),
+            Screen::Result => ("5/5", "Result"),
+        };
+        let left = format!(" Tabula  {step} {name}");
+        let width = usize::from(title.width);
+        let right = format!("{} ", self.station);
+        let pad = width.saturating_sub(left.chars().count() + right.chars().count());
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!("{left}{}{right}", " ".repeat(pad)),
+                theme::title(),
+            )),
+            title,
+        );
+        if let Some(e) = &self.fatal {
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled("Tabula cannot continue:", theme::bad()),
+                    Line::raw(e.clone()),
+                ])
+                .wrap(Wrap { trim: true }),
+                body,
+            );
+        } else {
+            self.draw_body(frame, body);
+        }
+        let hints = if self.fatal.is_some() {
+            "q quit"
+        } else {
+            match self.screen {
+                Screen::Loading => "Ctrl-C quit",
+                Screen::Resume => "r resume   s skip (resume later)   Ctrl-C quit",
+                Screen::Machine => {
+                    "Up/Down move  Space select  a all  n none  r rescan  Enter next  q quit"
+                }
+                Screen::Method => "Up/Down method  type operator  Enter next  Esc back",
+                Screen::Confirm => "type the word, Enter  Esc back",
+                Screen::Progress => "q stop the wipe (asks first)",
+                Screen::Result if self.result.settled() => "Enter finish (next machine)",
+                Screen::Result => "please wait",
+            }
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {hints}"), theme::keys())),
+            keys,
+        );
+    }
+
+    fn draw_body(&self, frame: &mut Frame, area: Rect) {
+        match self.screen {
+            Screen::Loading => frame.render_widget(Paragraph::new(self.loading.clone()), area),
+            Screen::Resume => frame.render_widget(&self.resume, area),
+            Screen::Machine => {
+                let notice = u16::from(self.notice.is_some());
+                let [summary, table, note] = Layout::vertical([
+                    Constraint::Length(7),
+                    Constraint::Min(0),
+                    Constraint::Length(notice),
+                ])
+                .areas(area);
+                frame.render_widget(&self.summary, summary);
+                frame.render_widget(&self.drives, table);
+                if let Some(n) = &self.notice {
+                    frame
+                        .render_widget(Paragraph::new(Line::styled(n.clone(), theme::dim())), note);
+                }
+            }
+            Screen::Method => frame.render_widget(&self.method, area),
+            Screen::Confirm => frame.render_widget(&self.confirm, area),
+            Screen::Progress => frame.render_widget(&self.progress, area),
+            Screen::Result => frame.render_widget(&self.result, area),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Screen 3: names every drive that will be destroyed and waits for the operator to type the
+//! confirmation word (`ERASE`, the same word `tabula wipe` asks for).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use tabula_wipe::plan::WipePlan;
+
+use super::theme::{self, fit, fit_right, printable};
+use crate::cmd::wipe::CONFIRM_WORD;
+use crate::human::bytes;
+
+/// What a key on this screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmAction {
+    Confirmed,
+    Back,
+}
+
+/// The plan(s) about to run and what the operator typed so far.
+#[derive(Debug, Clone, Default)]
+pub struct ConfirmForm {
+    /// One plan for a new wipe; one per journal when resuming.
+    pub plans: Vec<WipePlan>,
+    pub operator: String,
+    pub resume: bool,
+    pub typed: String,
+    pub message: Option<String>,
+}
+
+impl ConfirmForm {
+    pub fn new(plans: Vec<WipePlan>, operator: String, resume: bool) -> Self {
+        Self {
+            plans,
+            operator,
+            resume,
+            typed: String::new(),
+            message: None,
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Option<ConfirmAction> {
+        match key.code {
+            KeyCode::Esc => return Some(ConfirmAction::Back),
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL) && self.typed.len() < 16 =>
+            {
+                self.typed.push(c);
+            }
+            KeyCode::Enter => {
+                if self.typed.trim() == CONFIRM_WORD {
+                    return Some(ConfirmAction::Confirmed);
+                }
+                self.message = Some(format!(
+                    "not confirmed: type {CONFIRM_WORD} exactly (capital letters), or Esc to go back"
+                ));
+                self.typed.clear();
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn drive_count(&self) -> usize {
+        self.plans.iter().map(|p| p.drives.len()).sum()
+    }
+}
+
+impl Widget for &ConfirmForm {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let n = u16::try_from(self.drive_count()).unwrap_or(u16::MAX);
+        let [list, about, input, foot] = Layout::vertical([
+            Constraint::Max(n.saturating_add(3)),
+            Constraint::Min(3),
+            Constraint::Length(3),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let title = if self.resume {
+            " RESUMING: THE FOLLOWING DRIVES WILL BE DESTROYED "
+        } else {
+            " THE FOLLOWING DRIVES WILL BE DESTROYED "
+        };
+        let block = Block::bordered()
+            .title(Span::styled(title, theme::bad()))
+            .border_style(theme::bad());
+        let inner = block.inner(list);
+        block.render(list, buf);
+        let w = usize::from(inner.width);
+        let (model_w, serial_w) = (
+            (w.saturating_sub(28)) / 2,
+            (w.saturating_sub(28)) - (w.saturating_sub(28)) / 2,
+        );
+        let mut lines = vec![Line::styled(
+            format!(
+                "{} {} {} {}",
+                fit("DEVICE", 14),
+                fit("MODEL", model_w),
+                fit("SERIAL", serial_w),
+                fit_right("SIZE", 10)
+            ),
+            theme::heading(),
+        )];
+        for plan in &self.plans {
+            for d in &plan.drives {
+                let (model, serial, size) = d.drive.as_ref().map_or(("file", "-", None), |x| {
+                    (
+                        x.model.as_deref().unwrap_or("-"),
+                        x.serial.as_deref().unwrap_or("-"),
+                        Some(x.size_bytes),
+                    )
+                });
+                let size = size
+                    .or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len()))
+                    .unwrap_or(0);
+                lines.push(Line::from(format!(
+                    "{} {} {} {}",
+                    fit(&d.path.display().to_string(), 14),
+                    fit(&printable(model), model_w),
+                    fit(&printable(serial), serial_w),
+                    fit_right(&bytes(size), 10)
+                )));
+            }
+        }
+        Paragraph::new(lines).render(inner, buf);
+        let mut text = Vec::new();
+        if let Some(plan) = self.plans.first() {
+            let passes = plan.drives.first().map_or(0, |d| d.passes.len());
+            text.push(Line::from(vec![
+                Span::styled("Method:   ", theme::heading()),
+                Span::raw(format!(
+                    "{} ({}), {passes} pass(es), verify {}",
+                    plan.method.name, plan.method.label, plan.verify
+                )),
+            ]));
+        }
+        text.push(Line::from(vec![
+            Span::styled("Operator: ", theme::heading()),
+            Span::raw(self.operator.clone()),
+        ]));
+        text.push(Line::from(format!(
+            "All data on these {} drive(s) will be overwritten and cannot be recovered.",
+            self.drive_count()
+        )));
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .render(about, buf);
+        let block = Block::bordered().title(format!(" Type {CONFIRM_WORD} and press Enter "));
+        let inner = block.inner(input);
+        block.render(input, buf);
+        Paragraph::new(Line::from(vec![
+            Span::styled(self.typed.clone(), theme::bad()),
+            Span::styled("_", theme::cursor()),
+        ]))
+        .render(inner, buf);
+        if let Some(m) = &self.message {
+            Paragraph::new(Line::styled(m.clone(), theme::warn()))
+                .wrap(Wrap { trim: true })
+                .render(foot, buf);
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Screen 1: the machine's audit summary and the drive table with the selection.
+//!
+//! Excluded drives (boot medium, mounted, [keep] serials, ...) can never be selected; wipeable
+//! drives start selected; drives wiped only when named (loop devices) can be selected by hand,
+//! which is how a technician names them. Devices without a medium are counted, not listed.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+use tabula_audit::disks::{Disk, SmartState};
+use tabula_audit::smart::Health;
+use tabula_audit::{Audit, MsdmStatus};
+use tabula_wipe::{Drive, Verdict};
+
+use super::theme::{self, fit, fit_right, printable};
+use crate::human::bytes;
+
+/// The audit, boiled down to what a technician checks at a glance.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub vendor: String,
+    pub model: String,
+    pub serial: String,
+    pub cpu: String,
+    pub ram: String,
+    pub battery: String,
+    pub licence: String,
+    pub grade: String,
+}
+
+impl Summary {
+    pub fn from_audit(a: &Audit) -> Self {
+        let or_dash = |s: &Option<String>| printable(s.as_deref().unwrap_or("-"));
+        let cpu = {
+            let c = &a.cpu;
+            let cores = c
+                .cores
+                .map_or_else(String::new, |n| format!("{n} cores / "));
+            format!(
+                "{} ({cores}{} threads)",
+                printable(c.model.as_deref().unwrap_or("unknown CPU")),
+                c.threads
+            )
+        };
+        let m = &a.memory;
+        let mut ram = m
+            .effective_bytes()
+            .map_or_else(|| "unknown".to_owned(), bytes);
+        if let (Some(slots), Some(empty)) = (m.slots, m.empty_slots) {
+            ram.push_str(&format!(
+                ", {} of {slots} slots used",
+                slots - empty.min(slots)
+            ));
+        }
+        let battery = match a.batteries.first() {
+            None => "none".to_owned(),
+            Some(b) => match b.health_pct {
+                Some(h) => format!("{h:.0} % of design capacity"),
+                None => format!("{} (health unknown)", printable(&b.name)),
+            },
+        };
+        let licence = match &a.licence.msdm {
+            MsdmStatus::Present { key_masked, .. } => {
+                format!("Windows key in firmware ({})", printable(key_masked))
+            }
+            MsdmStatus::Absent => "no Windows key in firmware".to_owned(),
+            MsdmStatus::Malformed { .. } => "MSDM table malformed (not trusted)".to_owned(),
+        };
+        let failed: Vec<&str> = a
+            .fitness
+            .rules
+            .iter()
+            .filter(|r| r.grade.is_some())
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut grade = a.fitness.grade.to_string();
+        if !failed.is_empty() {
+            grade.push_str(&format!(" ({})", printable(&failed.join(", "))));
+        }
+        Self {
+            vendor: or_dash(&a.system.vendor),
+            model: or_dash(&a.system.product),
+            serial: or_dash(&a.system.serial),
+            cpu,
+            ram,
+            battery,
+            licence,
+            grade,
+        }
+    }
+}
+
+impl Widget for &Summary {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = Block::bordered().title(" Machine ");
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let label = |s: &'static str| Span::styled(s, theme::heading());
+        let half = usize::from(inner.width / 2).saturating_sub(10);
+        let lines = vec![
+            Line::from(vec![
+                label("Vendor  "),
+                Span::raw(fit(&self.vendor, half)),
+                label("  Model "),
+                Span::raw(self.model.clone()),
+            ]),
+            Line::from(vec![
+                label("Serial  "),
+                Span::raw(fit(&self.serial, half)),
+                label("  Grade "),
+                Span::styled(self.grade.clone(), theme::heading()),
+            ]),
+            Line::from(vec![label("CPU     "), Span::raw(self.cpu.clone())]),
+            Line::from(vec![
+                label("RAM     "),
+                Span::raw(fit(&self.ram, half)),
+                label("  Battery "),
+                Span::raw(self.battery.clone()),
+            ]),
+            Line::from(vec![label("Licence "), Span::raw(self.licence.clone())]),
+        ];
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+/// One drive in the table.
+#[derive(Debug, Clone)]
+pub struct DriveRow {
+    pub drive: Drive,
+    /// `PASSED`, `FAILED`, `n/a` ...
+    pub smart: String,
+    pub hours: String,
+    /// Why the drive cannot be selected, if it cannot.
+    pub refusal: Option<String>,
+    pub selected: bool,
+}
+
+impl DriveRow {
+    fn verdict(&self) -> (String, ratatui::style::Style) {
+        if let Some(why) = &self.refusal {
+            return (format!("EXCLUDED: {why}"), theme::bad());
+        }
+        match &self.drive.verdict {
+            Verdict::Wipeable => ("wipeable".to_owned(), theme::good()),
+            Verdict::ExplicitOnly { reason } => (
+                format!("select by hand to wipe ({})", printable(reason)),
+                theme::warn(),
+            ),
+            Verdict::Excluded { reason } => {
+                (format!("EXCLUDED: {}", printable(reason)), theme::bad())
+            }
+        }
+    }
+
+    fn kind(&self) -> String {
+        let d = &self.drive;
+        match d.transport {
+            tabula_wipe::Transport::Loop => "loop".to_owned(),
+            t => format!("{t} {}", if d.rotational { "HDD" } else { "SSD" }),
+        }
+    }
+}
+
+/// What a key on this screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MachineAction {
+    Continue,
+    Rescan,
+    Quit,
+}
+
+/// The drive table with cursor and selection.
+#[derive(Debug, Clone, Default)]
+pub struct DriveTable {
+    pub rows: Vec<DriveRow>,
+    pub cursor: usize,
+    /// Devices without a medium (empty loop devices, card readers), not listed.
+    pub hidden: usize,
+    /// Why the last Enter did nothing.
+    pub message: Option<String>,
+}
+
+impl DriveTable {
+    /// Builds the table from discovered drives, joining SMART data from the audit by kernel name.
+    pub fn new(drives: Vec<Drive>, disks: &[Disk], keep: &[String]) -> Self {
+        let mut hidden = 0;
+        let mut rows = Vec::new();
+        for drive in drives {
+            if drive.size_bytes == 0 {
+                hidden += 1;
+                continue;
+            }
+            let disk = disks.iter().find(|d| d.drive.name == drive.name);
+            let (smart, hours) = smart_cells(disk);
+            let kept = drive.serial.as_ref().is_some_and(|s| keep.contains(s));
+            let refusal = kept.then(|| "serial listed under [keep] serials".to_owned());
+            let selected = refusal.is_none() && drive.verdict == Verdict::Wipeable;
+            rows.push(DriveRow {
+                drive,
+                smart,
+                hours,
+                refusal,
+                selected,
+            });
+        }
+        Self {
+            rows,
+            cursor: 0,
+            hidden,
+            message: None,
+        }
+    }
+
+    /// Keeps the selection of drives that are still there (after a rescan).
+    pub fn keep_selection_from(&mut self, old: &DriveTable) {
+        for row in &mut self.rows {
+            if let Some(o) = old.rows.iter().find(|o| o.drive.path == row.drive.path) {
+                row.selected = o.selected && row.selectable();
+            }
+        }
+    }
+
+    pub fn selected_paths(&self) -> Vec<PathBuf> {
+        self.rows
+            .iter()
+            .filter(|r| r.selected)
+            .map(|r| r.drive.path.clone())
+            .collect()
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Option<MachineAction> {
+        self.message = None;
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+            }
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.rows.len().saturating_sub(1),
+            KeyCode::Char(' ') | KeyCode::Char('x') => self.toggle(),
+            KeyCode::Char('a') => {
+                for r in &mut self.rows {
+                    r.selected = r.refusal.is_none() && r.drive.verdict == Verdict::Wipeable;
+                }
+            }
+            KeyCode::Char('n') => self.rows.iter_mut().for_each(|r| r.selected = false),
+            KeyCode::Char('r') => return Some(MachineAction::Rescan),
+            KeyCode::Char('q') | KeyCode::Esc => return Some(MachineAction::Quit),
+            KeyCode::Enter => {
+                if self.rows.iter().any(|r| r.selected) {
+                    return Some(MachineAction::Continue);
+                }
+                self.message = Some("select at least one drive (Space)".to_owned());
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn toggle(&mut self) {
+        let Some(row) = self.rows.get_mut(self.cursor) else {
+            return;
+        };
+        if row.selectable() {
+            row.selected = !row.selected;
+        } else {
+            let (why, _) = row.verdict();
+            self.message = Some(format!(
+                "{} cannot be selected: {why}",
+                row.drive.path.display()
+            ));
+        }
+    }
+}
+
+impl DriveRow {
+    pub fn selectable(&self) -> bool {
+        self.refusal.is_none() && self.drive.verdict.allows_explicit()
+    }
+}
+
+fn smart_cells(disk: Option<&Disk>) -> (String, String) {
+    let Some(disk) = disk else {
+        return ("-".to_owned(), "-".to_owned());
+    };
+    let s = &disk.smart;
+    let health = match s.state {
+        SmartState::Ok => match s.data.as_ref().and_then(|d| d.health) {
+            Some(Health::Passed) => "PASSED",
+            Some(Health::Failed) => "FAILED",
+            _ => "?",
+        },
+        SmartState::NotApplicable => "n/a",
+        SmartState::NoData => "no data",
+        SmartState::SmartctlMissing => "no tool",
+        SmartState::Skipped | SmartState::NotCaptured => "-",
+        SmartState::Error => "error",
+    };
+    let hours = s
+        .data
+        .as_ref()
+        .and_then(|d| d.power_on_hours)
+        .map_or_else(|| "-".to_owned(), |h| format!("{h} h"));
+    (health.to_owned(), hours)
+}
+
+/// Column widths for a table `width` columns wide: model and serial take what is left.
+fn columns(width: usize) -> [usize; 8] {
+    let extra = width.saturating_sub(78);
+    [3, 12, 13 + extra / 2, 11 + extra - extra / 2, 9, 10, 7, 6]
+}
+
+impl Widget for &DriveTable {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let selected = self.rows.iter().filter(|r| r.selected).count();
+        let mut title = format!(" Drives: {selected} selected ");
+        if self.hidden > 0 {
+            title.push_str(&format!("({} without medium not shown) ", self.hidden));
+        }
+        let block = Block::bordered().title(title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(u16::from(self.message.is_some())),
+        ])
+        .areas(inner);
+        let w = columns(usize::from(inner.width));
+        let cells = |c: [&str; 8]| -> String {
+            let mut s = String::new();
+            for (i, (text, width)) in c.iter().zip(w).enumerate() {
+                if i > 0 {
+                    s.push(' ');
+                }
+                if i == 4 || i == 7 {
+                    s.push_str(&fit_right(text, width));
+                } else {
+                    s.push_str(&fit(text, width));
+                }
+            }
+            s
+        };
+        Paragraph::new(Line::styled(
+            cells([
+                "", "DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE", "SMART", "HOURS",
+            ]),
+            theme::heading(),
+        ))
+        .render(head, buf);
+        if self.rows.is_empty() {
+            Paragraph::new("No drives found. Connect a drive and press r to rescan.")
+                .render(body, buf);
+        }
+        let visible = usize::from(body.height / 2).max(1);
+        let first = (self.cursor + 1).saturating_sub(visible);
+        let mut lines = Vec::new();
+        for (i, row) in self.rows.iter().enumerate().skip(first).take(visible) {
+            let mark = if row.selected {
+                "[x]"
+            } else if row.selectable() {
+                "[ ]"
+            } else {
+                " - "
+            };
+            let d = &row.drive;
+            let text = cells([
+                mark,
+                &d.path.display().to_string(),
+                &printable(d.model.as_deref().unwrap_or("-")),
+                &printable(d.serial.as_deref().unwrap_or("-")),
+                &bytes(d.size_bytes),
+                &row.kind(),
+                &row.smart,
+                &row.hours,
+            ]);
+            let style = if i == self.cursor {
+                theme::cursor()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::styled(text, style));
+            let (verdict, vstyle) = row.verdict();
+            let width = usize::from(body.width).saturating_sub(4);
+            lines.push(Line::from(vec![
+                Span::raw("    "),
+                Span::styled(fit(&verdict, width).trim_end().to_owned(), vstyle),
+            ]));
+        }
+        Paragraph::new(lines).render(body, buf);
+        if let Some(m) = &self.message {
+            Paragraph::new(Line::styled(m.clone(), theme::warn())).render(foot, buf);
+        }
+    }
+}

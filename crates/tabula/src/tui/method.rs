@@ -1,0 +1,145 @@
+//! Screen 2: the wipe method (from `tabula_wipe::method::METHODS`, default from `tabula.toml`)
+//! and the operator's name, which goes into the certificate.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+use tabula_wipe::method::{METHODS, Method};
+use tabula_wipe::plan::VerifyMode;
+
+use super::theme::{self, fit};
+
+/// Longest operator name accepted (it is printed on the certificate).
+const OPERATOR_MAX: usize = 60;
+
+/// What a key on this screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MethodAction {
+    Continue,
+    Back,
+}
+
+/// Method list and operator field.
+#[derive(Debug, Clone)]
+pub struct MethodForm {
+    pub cursor: usize,
+    pub operator: String,
+    /// `[wipe] verify` from the configuration, overriding the methods' own.
+    pub verify: Option<VerifyMode>,
+    pub message: Option<String>,
+}
+
+impl MethodForm {
+    /// Starts on `default` (a method name or alias; the first method if unknown).
+    pub fn new(default: &str, operator: Option<&str>, verify: Option<VerifyMode>) -> Self {
+        let cursor = Method::by_name(default)
+            .and_then(|m| METHODS.iter().position(|x| x.name == m.name))
+            .unwrap_or(0);
+        Self {
+            cursor,
+            operator: operator.unwrap_or_default().to_owned(),
+            verify,
+            message: None,
+        }
+    }
+
+    pub fn method(&self) -> &'static Method {
+        &METHODS[self.cursor.min(METHODS.len() - 1)]
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Option<MethodAction> {
+        self.message = None;
+        let last = METHODS.len() - 1;
+        match key.code {
+            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down => self.cursor = (self.cursor + 1).min(last),
+            KeyCode::Home | KeyCode::PageUp => self.cursor = 0,
+            KeyCode::End | KeyCode::PageDown => self.cursor = last,
+            KeyCode::Backspace => {
+                self.operator.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.operator.clear();
+            }
+            KeyCode::Char(c)
+                if !c.is_control()
+                    && !key.modifiers.contains(KeyModifiers::CONTROL)
+                    && self.operator.chars().count() < OPERATOR_MAX =>
+            {
+                self.operator.push(c);
+            }
+            KeyCode::Esc => return Some(MethodAction::Back),
+            KeyCode::Enter => {
+                if self.operator.trim().is_empty() {
+                    self.message =
+                        Some("type the operator's name (it goes into the certificate)".to_owned());
+                } else {
+                    return Some(MethodAction::Continue);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn verify_for(&self, m: &Method) -> VerifyMode {
+        self.verify.unwrap_or(m.default_verify)
+    }
+}
+
+impl Widget for &MethodForm {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let rows = u16::try_from(METHODS.len()).unwrap_or(u16::MAX);
+        let [list, detail, operator, foot] = Layout::vertical([
+            Constraint::Length(rows + 2),
+            Constraint::Min(1),
+            Constraint::Length(3),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let block = Block::bordered().title(" Wipe method (Up/Down) ");
+        let inner = block.inner(list);
+        block.render(list, buf);
+        let name_w = 18;
+        let label_w = usize::from(inner.width).saturating_sub(name_w + 3 + 13);
+        let lines: Vec<Line> = METHODS
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mark = if i == self.cursor { ">" } else { " " };
+                let text = format!(
+                    "{mark} {} {} verify: {}",
+                    fit(m.name, name_w),
+                    fit(m.label, label_w),
+                    self.verify_for(m)
+                );
+                let style = if i == self.cursor {
+                    theme::cursor()
+                } else {
+                    ratatui::style::Style::new()
+                };
+                Line::styled(text, style)
+            })
+            .collect();
+        Paragraph::new(lines).render(inner, buf);
+        let m = self.method();
+        let mut about = format!("NIST SP 800-88 category: {}", m.nist_category);
+        if let Some(bsi) = m.bsi_name {
+            about.push_str(&format!("; BSI: {bsi}"));
+        }
+        Paragraph::new(Line::styled(about, theme::dim())).render(detail, buf);
+        let block = Block::bordered().title(" Operator (type your name) ");
+        let inner = block.inner(operator);
+        block.render(operator, buf);
+        Paragraph::new(Line::from(vec![
+            Span::raw(self.operator.clone()),
+            Span::styled("_", theme::cursor()),
+        ]))
+        .render(inner, buf);
+        if let Some(m) = &self.message {
+            Paragraph::new(Line::styled(m.clone(), theme::warn())).render(foot, buf);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The technician's TUI (`tabula` on a terminal, `tabula tui`): the same job as `tabula run` -
+//! audit, choose drives and method, confirm, wipe, certificate, upload - as five keyboard-only
+//! screens readable on an 80x25 Linux console.
+//!
+//! It owns the screens (one widget per file: [`machine`], [`method`], [`confirm`], [`progress`],
+//! [`result`], [`resume`]), the state machine that connects them ([`app`]), the background
+//! workers ([`worker`]) and the terminal guard ([`terminal`]). It does not own the job itself:
+//! targets, plans, journal, certificates and uploads are the station's (`crate::station`), so
+//! the CLI and the TUI cannot drift apart. It never powers the machine off.
+
+pub mod app;
+pub mod confirm;
+pub mod machine;
+pub mod method;
+pub mod progress;
+pub mod result;
+pub mod resume;
+pub mod terminal;
+pub mod theme;
+pub mod worker;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::Context;
+use crossbeam_channel::{Receiver, Sender};
+use crossterm::event::{self, Event as TermEvent, KeyEventKind};
+
+use self::app::{Action, App, Msg, Screen};
+use self::confirm::ConfirmForm;
+use self::terminal::TerminalGuard;
+use crate::cmd::Outcome;
+use crate::station::Station;
+
+/// How often the screen is redrawn when nothing is typed (progress, clocks).
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the TUI on the controlling terminal until the technician finishes or quits.
+pub fn run(station: Station) -> anyhow::Result<Outcome> {
+    let station = Arc::new(station);
+    // SIGTERM / SIGHUP (terminal gone): stop a running wipe cleanly, or quit.
+    let signalled = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&signalled))
+            .context("installing signal handler")?;
+    }
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut app = App::new(&station.config);
+    let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
+    let _start = worker::start(Arc::clone(&station), tx.clone());
+    let mut ui = Ui {
+        station,
+        tx,
+        rx,
+        cancel: Arc::new(AtomicBool::new(false)),
+        signalled,
+        job: None,
+    };
+    let outcome = ui.event_loop(&mut guard, &mut app);
+    drop(guard);
+    match (&outcome, &app.fatal) {
+        (Ok(_), Some(fatal)) => anyhow::bail!("{fatal}"),
+        _ => outcome,
+    }
+}
+
+struct Ui {
+    station: Arc<Station>,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+    /// Tells the engine to stop every drive.
+    cancel: Arc<AtomicBool>,
+    signalled: Arc<AtomicBool>,
+    /// The wipe or resume thread, while one runs.
+    job: Option<JoinHandle<()>>,
+}
+
+impl Ui {
+    fn event_loop(&mut self, guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<Outcome> {
+        loop {
+            guard.terminal.draw(|f| app.draw(f))?;
+            if event::poll(TICK)? {
+                // Resizes need nothing: the next draw lays the screen out for the new size.
+                if let TermEvent::Key(key) = event::read()? {
+                    if key.kind != KeyEventKind::Release {
+                        if let Some(action) = app.key(key) {
+                            if let Some(outcome) = self.perform(action, app) {
+                                return Ok(outcome);
+                            }
+                        }
+                    }
+                }
+            }
+            for msg in self.rx.try_iter() {
+                app.message(msg);
+            }
+            if app.screen == Screen::Progress {
+                if self.signalled.load(Ordering::Relaxed) && !app.progress.stopping {
+                    app.progress.stopping = true;
+                    self.cancel.store(true, Ordering::Relaxed);
+                }
+                if self.job.as_ref().is_some_and(|j| j.is_finished()) && self.rx.is_empty() {
+                    // The thread ended without reporting: it panicked.
+                    self.job = None;
+                    app.fatal = Some("the wipe stopped unexpectedly; see the log in DATA/logs and resume with `tabula resume`".to_owned());
+                }
+            } else if self.signalled.load(Ordering::Relaxed) {
+                return Ok(Outcome::Failure);
+            }
+        }
+    }
+
+    /// Carries out an action; `Some` ends the TUI with that outcome.
+    fn perform(&mut self, action: Action, app: &mut App) -> Option<Outcome> {
+        match action {
+            Action::Quit(outcome) => return Some(outcome),
+            Action::Rescan => match tabula_wipe::discover(&self.station.root) {
+                Ok(drives) => app.rescanned(drives),
+                Err(e) => app.drives.message = Some(format!("rescan failed: {e}")),
+            },
+            Action::Prepare {
+                paths,
+                method,
+                operator,
+            } => {
+                let planned = self
+                    .station
+                    .select_targets(&paths, false)
+                    .and_then(|targets| self.station.plan(targets, Some(method)));
+                match planned {
+                    Ok(plan) => {
+                        app.confirm = ConfirmForm::new(vec![plan], operator, false);
+                        app.screen = Screen::Confirm;
+                    }
+                    Err(e) => app.method.message = Some(format!("{e:#}")),
+                }
+            }
+            Action::Wipe => {
+                let (Some(plan), Some(audit)) = (app.confirm.plans.first(), app.audit.clone())
+                else {
+                    app.fatal = Some("internal error: no plan or audit to wipe with".to_owned());
+                    return None;
+                };
+                let issuer = self.station.issuer(Some(&app.confirm.operator));
+                self.job = Some(worker::wipe(
+                    Arc::clone(&self.station),
+                    plan.clone(),
+                    issuer,
+                    audit,
+                    Arc::clone(&self.cancel),
+                    self.tx.clone(),
+                ));
+            }
+            Action::Resume => {
+                self.job = Some(worker::resume(
+                    Arc::clone(&self.station),
+                    Arc::clone(&self.cancel),
+                    self.tx.clone(),
+                ));
+            }
+            Action::Stop => self.cancel.store(true, Ordering::Relaxed),
+        }
+        None
+    }
+}

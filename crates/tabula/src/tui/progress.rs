@@ -1,0 +1,380 @@
+//! Screen 4: one bar per drive with pass k/n, phase, pattern, MB/s and ETA; stalls and bad
+//! sectors are shown as they happen. `q` asks before it stops the wipe.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+use tabula_wipe::plan::WipePlan;
+use tabula_wipe::progress::{Event, Phase};
+use tabula_wipe::report::WipeStatus;
+
+use super::theme::{self, fit, printable};
+use crate::human::bytes;
+
+/// What a key on this screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgressAction {
+    /// The operator confirmed: stop every drive (the certificate will say interrupted).
+    Stop,
+}
+
+/// One drive's bar.
+#[derive(Debug, Clone)]
+pub struct DriveBar {
+    pub path: PathBuf,
+    pub label: String,
+    pub size: u64,
+    /// Per pass: whether it is read back afterwards (for the ETA).
+    pub verify_after: Vec<bool>,
+    pub pass: usize,
+    pub passes: usize,
+    pub phase: Option<Phase>,
+    pub pattern: String,
+    pub position: u64,
+    pub bytes_per_sec: f64,
+    pub stalled: Option<u64>,
+    pub bad_ranges: usize,
+    pub status: Option<WipeStatus>,
+}
+
+impl DriveBar {
+    fn fraction(&self) -> f64 {
+        if self.status.is_some_and(|s| s != WipeStatus::Interrupted) {
+            return 1.0;
+        }
+        if self.size == 0 {
+            return 0.0;
+        }
+        (self.position as f64 / self.size as f64).clamp(0.0, 1.0)
+    }
+
+    /// Seconds until this drive is done at the current rate: the rest of this phase, the verify
+    /// of this pass if one follows, and every later pass with its verify.
+    pub fn eta(&self) -> Option<u64> {
+        if self.bytes_per_sec <= 0.0 || self.status.is_some() || self.phase.is_none() {
+            return None;
+        }
+        let size = self.size as f64;
+        let mut left = size - self.position as f64;
+        let verifies = |pass: usize| self.verify_after.get(pass.wrapping_sub(1)).copied();
+        if self.phase == Some(Phase::Write) && verifies(self.pass) == Some(true) {
+            left += size;
+        }
+        for later in self.pass + 1..=self.passes {
+            left += size
+                * if verifies(later) == Some(true) {
+                    2.0
+                } else {
+                    1.0
+                };
+        }
+        Some((left.max(0.0) / self.bytes_per_sec).round() as u64)
+    }
+}
+
+/// Every drive of the running plan(s).
+#[derive(Debug, Clone, Default)]
+pub struct ProgressView {
+    pub bars: Vec<DriveBar>,
+    /// Engine drive index -> bar (re-bound on `DriveStarted`, so several plans can share it).
+    index: Vec<(usize, usize)>,
+    pub method: String,
+    pub started: Option<Instant>,
+    pub asking_stop: bool,
+    pub stopping: bool,
+}
+
+impl ProgressView {
+    pub fn new(plans: &[WipePlan]) -> Self {
+        let mut bars = Vec::new();
+        for plan in plans {
+            for d in &plan.drives {
+                let (label, size) = d.drive.as_ref().map_or_else(
+                    || {
+                        let len = std::fs::metadata(&d.path).map_or(0, |m| m.len());
+                        ("file".to_owned(), len)
+                    },
+                    |x| {
+                        let label = match (&x.model, &x.serial, &x.backing_file) {
+                            (None, None, Some(file)) => format!("file {}", file.display()),
+                            (model, serial, _) => format!(
+                                "{} {}",
+                                model.as_deref().unwrap_or("-"),
+                                serial.as_deref().unwrap_or("-")
+                            ),
+                        };
+                        (printable(&label), x.size_bytes)
+                    },
+                );
+                bars.push(DriveBar {
+                    path: d.path.clone(),
+                    label,
+                    size,
+                    verify_after: d.passes.iter().map(|p| p.verify).collect(),
+                    pass: 0,
+                    passes: d.passes.len(),
+                    phase: None,
+                    pattern: String::new(),
+                    position: 0,
+                    bytes_per_sec: 0.0,
+                    stalled: None,
+                    bad_ranges: 0,
+                    status: None,
+                });
+            }
+        }
+        let method = plans
+            .first()
+            .map(|p| {
+                format!(
+                    "{} ({}), verify {}",
+                    p.method.name, p.method.label, p.verify
+                )
+            })
+            .unwrap_or_default();
+        let index = (0..plans.first().map_or(0, |p| p.drives.len()))
+            .map(|i| (i, i))
+            .collect();
+        Self {
+            bars,
+            index,
+            method,
+            started: Some(Instant::now()),
+            asking_stop: false,
+            stopping: false,
+        }
+    }
+
+    fn bar(&mut self, drive: usize) -> Option<&mut DriveBar> {
+        let i = self
+            .index
+            .iter()
+            .find(|(d, _)| *d == drive)
+            .map(|(_, b)| *b)?;
+        self.bars.get_mut(i)
+    }
+
+    pub fn event(&mut self, event: &Event) {
+        if let Event::DriveStarted {
+            drive,
+            path,
+            size,
+            passes,
+            ..
+        } = event
+        {
+            if let Some(b) = self.bars.iter().position(|b| &b.path == path) {
+                self.index.retain(|(d, _)| d != drive);
+                self.index.push((*drive, b));
+                let bar = &mut self.bars[b];
+                bar.size = *size;
+                bar.passes = *passes;
+                bar.status = None;
+            }
+            return;
+        }
+        let Some(bar) = self.bar(event.drive()) else {
+            return;
+        };
+        match event {
+            Event::PassStarted {
+                pass,
+                passes,
+                phase,
+                pattern,
+                ..
+            } => {
+                bar.pass = *pass;
+                bar.passes = *passes;
+                bar.phase = Some(*phase);
+                bar.pattern = printable(pattern);
+                bar.position = 0;
+            }
+            Event::Progress {
+                pass,
+                passes,
+                phase,
+                position,
+                size,
+                bytes_per_sec,
+                ..
+            } => {
+                bar.pass = *pass;
+                bar.passes = *passes;
+                bar.phase = Some(*phase);
+                bar.position = *position;
+                bar.size = *size;
+                bar.bytes_per_sec = *bytes_per_sec;
+            }
+            Event::BadRange { .. } => bar.bad_ranges += 1,
+            Event::Stalled { seconds, .. } => bar.stalled = Some(*seconds),
+            Event::Recovered { .. } => bar.stalled = None,
+            Event::DriveFinished { status, .. } => {
+                bar.status = Some(*status);
+                bar.stalled = None;
+            }
+            _ => {}
+        }
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> Option<ProgressAction> {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.stopping {
+            return None;
+        }
+        if self.asking_stop {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.asking_stop = false;
+                    self.stopping = true;
+                    return Some(ProgressAction::Stop);
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => self.asking_stop = false,
+                _ => {}
+            }
+        } else if key.code == KeyCode::Char('q') || ctrl_c {
+            self.asking_stop = true;
+        }
+        None
+    }
+}
+
+impl Widget for &ProgressView {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let elapsed = self.started.map_or(0, |s| s.elapsed().as_secs());
+        Paragraph::new(Line::from(vec![
+            Span::styled("Method: ", theme::heading()),
+            Span::raw(format!(
+                "{}   elapsed {}",
+                self.method,
+                theme::duration(elapsed)
+            )),
+        ]))
+        .render(head, buf);
+        let block = Block::bordered().title(format!(" Wiping {} drive(s) ", self.bars.len()));
+        let inner = block.inner(body);
+        block.render(body, buf);
+        let per = if usize::from(inner.height) >= self.bars.len() * 3 {
+            3
+        } else {
+            2
+        };
+        let fits = (usize::from(inner.height) / per).max(1);
+        let w = usize::from(inner.width);
+        let mut lines = Vec::new();
+        for bar in self.bars.iter().take(fits) {
+            lines.push(headline(bar, w));
+            lines.push(bar_line(bar, w));
+            if per == 3 {
+                lines.push(Line::default());
+            }
+        }
+        if self.bars.len() > fits {
+            lines.truncate(lines.len().saturating_sub(1));
+            lines.push(Line::styled(
+                format!(
+                    "... and {} more drive(s); enlarge the terminal to see them",
+                    self.bars.len() - fits
+                ),
+                theme::warn(),
+            ));
+        }
+        Paragraph::new(lines).render(inner, buf);
+        let hint = if self.stopping {
+            Line::styled(
+                "Stopping every drive... the certificate will record the interruption.",
+                theme::warn(),
+            )
+        } else if self.asking_stop {
+            Line::styled(
+                "Stop the wipe? Drives stay partly wiped; resume later with `tabula resume`. y = stop, n = continue",
+                theme::bad(),
+            )
+        } else {
+            Line::raw("")
+        };
+        Paragraph::new(hint)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(foot, buf);
+    }
+}
+
+fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
+    let pass = match bar.phase {
+        None => "waiting".to_owned(),
+        Some(phase) => {
+            let verb = if phase == Phase::Write {
+                "write"
+            } else {
+                "verify"
+            };
+            format!("pass {}/{} {verb} {}", bar.pass, bar.passes, bar.pattern)
+        }
+    };
+    let mut spans = vec![
+        Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
+        Span::raw(" "),
+        Span::raw(fit(&bar.label, width.saturating_sub(14 + 32).max(8))),
+        Span::raw(" "),
+        Span::raw(fit(&pass, 30)),
+    ];
+    if let Some(s) = bar.stalled {
+        spans.push(Span::styled(format!(" STALLED {s} s"), theme::bad()));
+    }
+    if bar.bad_ranges > 0 {
+        spans.push(Span::styled(
+            format!(" {} bad range(s)", bar.bad_ranges),
+            theme::bad(),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn bar_line(bar: &DriveBar, width: usize) -> Line<'static> {
+    let tail = match bar.status {
+        Some(s) => {
+            let style = if s.is_success() {
+                theme::good()
+            } else {
+                theme::bad()
+            };
+            return bar_with(bar, width, Span::styled(format!(" {s}"), style));
+        }
+        None => {
+            let eta = bar
+                .eta()
+                .map_or_else(|| "-:--:--".to_owned(), theme::duration);
+            format!(
+                " {:>3.0}% {:>11} ETA {eta} {}",
+                bar.fraction() * 100.0,
+                theme::rate(bar.bytes_per_sec),
+                bytes(bar.size)
+            )
+        }
+    };
+    bar_with(bar, width, Span::raw(tail))
+}
+
+fn bar_with(bar: &DriveBar, width: usize, tail: Span<'static>) -> Line<'static> {
+    let inner = width.saturating_sub(tail.width() + 2).clamp(10, 60);
+    let done = ((bar.fraction() * inner as f64).round() as usize).min(inner);
+    Line::from(vec![
+        Span::raw("["),
+        Span::styled("#".repeat(done), theme::good()),
+        Span::raw(".".repeat(inner - done)),
+        Span::raw("]"),
+        tail,
+    ])
+}

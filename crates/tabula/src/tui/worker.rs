@@ -1,0 +1,125 @@
+//! Background threads: the start-up audit, the wipe (or resume) with its certificate, and the
+//! uploads. They talk to the UI only through the channel, so the screen stays live while smartctl
+//! or a slow drive takes its time.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+
+use crossbeam_channel::Sender;
+use tabula_audit::Audit;
+use tabula_wipe::plan::WipePlan;
+
+use super::app::{Msg, Ready};
+use super::result::CertView;
+use super::resume::Pending;
+use crate::station::Station;
+use crate::station::journal::IssuerRecord;
+use crate::station::outbox::Retry;
+
+/// One flush of the outbox at a time (the start-up flush may still run when a wipe ends).
+static UPLOAD: Mutex<()> = Mutex::new(());
+
+/// Audits the machine, lists drives and interrupted wipes, then retries the outbox.
+pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
+    thread::spawn(move || {
+        let ready = (|| -> anyhow::Result<Ready> {
+            let (audit, audit_json) = station.audit()?;
+            let drives = tabula_wipe::discover(&station.root)?;
+            let pending = station
+                .pending_journals()?
+                .iter()
+                .map(Pending::from)
+                .collect();
+            Ok(Ready {
+                audit,
+                audit_json,
+                drives,
+                pending,
+            })
+        })();
+        let ok = ready.is_ok();
+        let _ = tx.send(match ready {
+            Ok(r) => Msg::Ready(Box::new(r)),
+            Err(e) => Msg::Failed(format!("{e:#}")),
+        });
+        if ok {
+            flush_outbox(&station, &tx);
+        }
+    })
+}
+
+fn flush_outbox(station: &Station, tx: &Sender<Msg>) {
+    let _lock = UPLOAD.lock().unwrap_or_else(|p| p.into_inner());
+    let line = match station.upload(Retry::default()) {
+        Ok(Some(r)) if !r.items.is_empty() => {
+            let sent = r.items.len() - r.pending() - r.rejected();
+            let mut line = format!("Outbox from earlier runs: {sent} uploaded");
+            if r.pending() > 0 {
+                line.push_str(&format!(", {} kept (registry unreachable)", r.pending()));
+            }
+            if r.rejected() > 0 {
+                line.push_str(&format!(
+                    ", {} REJECTED (tampered, moved to outbox/rejected)",
+                    r.rejected()
+                ));
+            }
+            line
+        }
+        Ok(_) => return,
+        Err(e) => format!("Outbox not uploaded: {e:#}"),
+    };
+    let _ = tx.send(Msg::Outbox(line));
+}
+
+/// Runs `plan`, signs and stores the certificate, then uploads it.
+pub fn wipe(
+    station: Arc<Station>,
+    plan: WipePlan,
+    issuer: IssuerRecord,
+    audit: (Audit, serde_json::Value),
+    cancel: Arc<AtomicBool>,
+    tx: Sender<Msg>,
+) -> JoinHandle<()> {
+    thread::spawn(move || {
+        let (audit, json) = audit;
+        let finished = station.wipe(&plan, issuer, (&audit, json), cancel, |e| {
+            let _ = tx.send(Msg::Event(e.clone()));
+        });
+        finish(&station, finished.map(|f| vec![CertView::from(&f)]), &tx);
+    })
+}
+
+/// Continues every interrupted wipe in the journal.
+pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -> JoinHandle<()> {
+    thread::spawn(move || {
+        let finished = station.resume(cancel, |e| {
+            let _ = tx.send(Msg::Event(e.clone()));
+        });
+        finish(
+            &station,
+            finished.map(|all| all.iter().map(CertView::from).collect()),
+            &tx,
+        );
+    })
+}
+
+fn finish(station: &Station, certs: anyhow::Result<Vec<CertView>>, tx: &Sender<Msg>) {
+    let ok = certs.is_ok();
+    let _ = tx.send(Msg::Done(certs.map_err(|e| format!("{e:#}"))));
+    if !ok {
+        return;
+    }
+    let _lock = UPLOAD.lock().unwrap_or_else(|p| p.into_inner());
+    let msg = match station.upload(Retry::default()) {
+        Ok(report) => Msg::Uploaded {
+            report,
+            error: None,
+        },
+        Err(e) => Msg::Uploaded {
+            report: None,
+            error: Some(format!("{e:#}")),
+        },
+    };
+    let _ = tx.send(msg);
+}
