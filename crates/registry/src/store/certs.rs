@@ -128,74 +128,74 @@ enum Arg {
     Int(i64),
 }
 
-impl Store {
-    pub(super) async fn insert_certificate(
-        &self,
-        c: &NewCertificate,
-        index: u64,
-        receipt: &Receipt,
-        received_at: &str,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    ) -> Result<(), StoreError> {
-        let receipt = serde_json::to_string(receipt)?;
-        let index = i64::try_from(index).map_err(|_| StoreError::Corrupt { what: "leaf index" })?;
-        sqlx::query(
-            "INSERT INTO certificates (id, leaf_index, leaf_hash, station_id, station_name, \
+/// Insert a certificate row and its drives (inside the append transaction).
+pub(super) async fn insert_certificate(
+    c: &NewCertificate,
+    index: u64,
+    receipt: &Receipt,
+    received_at: &str,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<(), StoreError> {
+    let receipt = serde_json::to_string(receipt)?;
+    let index = i64::try_from(index).map_err(|_| StoreError::Corrupt { what: "leaf index" })?;
+    sqlx::query(
+        "INSERT INTO certificates (id, leaf_index, leaf_hash, station_id, station_name, \
              organisation, site, machine_vendor, machine_model, machine_serial, serial_norm, \
              result, started, finished, received_at, bundle, receipt) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(&c.id)
-        .bind(index)
-        .bind(c.leaf_hash.to_hex())
-        .bind(c.station_id)
-        .bind(&c.station_name)
-        .bind(&c.organisation)
-        .bind(&c.site)
-        .bind(&c.machine_vendor)
-        .bind(&c.machine_model)
-        .bind(&c.machine_serial)
-        .bind(normalise_serial(&c.machine_serial))
-        .bind(&c.result)
-        .bind(&c.started)
-        .bind(&c.finished)
-        .bind(received_at)
-        .bind(&c.bundle)
-        .bind(receipt)
-        .execute(&mut **tx)
-        .await?;
-        if !c.drives.is_empty() {
-            let values = (0..c.drives.len())
-                .map(|i| {
-                    let b = 5 * i;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "INSERT INTO drives (certificate_id, position, model, serial, serial_norm) VALUES {values}"
-            );
-            let mut q = sqlx::query(&sql);
-            for (pos, (model, serial)) in c.drives.iter().enumerate() {
-                q = q
-                    .bind(&c.id)
-                    .bind(pos as i64)
-                    .bind(model)
-                    .bind(serial)
-                    .bind(normalise_serial(serial));
-            }
-            q.execute(&mut **tx).await?;
+    )
+    .bind(&c.id)
+    .bind(index)
+    .bind(c.leaf_hash.to_hex())
+    .bind(c.station_id)
+    .bind(&c.station_name)
+    .bind(&c.organisation)
+    .bind(&c.site)
+    .bind(&c.machine_vendor)
+    .bind(&c.machine_model)
+    .bind(&c.machine_serial)
+    .bind(normalise_serial(&c.machine_serial))
+    .bind(&c.result)
+    .bind(&c.started)
+    .bind(&c.finished)
+    .bind(received_at)
+    .bind(&c.bundle)
+    .bind(receipt)
+    .execute(&mut **tx)
+    .await?;
+    if !c.drives.is_empty() {
+        let values = (0..c.drives.len())
+            .map(|i| {
+                let b = 5 * i;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO drives (certificate_id, position, model, serial, serial_norm) VALUES {values}"
+        );
+        let mut q = sqlx::query(&sql);
+        for (pos, (model, serial)) in c.drives.iter().enumerate() {
+            q = q
+                .bind(&c.id)
+                .bind(pos as i64)
+                .bind(model)
+                .bind(serial)
+                .bind(normalise_serial(serial));
         }
-        Ok(())
+        q.execute(&mut **tx).await?;
     }
+    Ok(())
+}
 
+impl Store {
     /// A certificate by id, with its drives.
     pub async fn certificate(&self, id: &str) -> Result<Option<CertificateRow>, StoreError> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE id = $1");

@@ -5,37 +5,66 @@
 use std::collections::HashMap;
 
 use sqlx::Row as _;
-use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, Receipt, node_hash, tree};
+use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, tree};
 
-use super::certs::NewCertificate;
-use super::{Store, StoreError};
+use super::{NodeCache, Store, StoreError};
 
-/// What an upload did to the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AppendOutcome {
-    /// Appended as a new leaf.
-    Appended(Receipt),
-    /// The same envelope was uploaded before: its original receipt.
-    Replay(Receipt),
-    /// A different envelope already holds this certificate id.
-    IdCollision,
-}
-
-fn node_key(id: NodeId) -> i64 {
+pub(super) fn node_key(id: NodeId) -> i64 {
     // level < 64 and index < 2^56 for any log that fits in a database: no overflow.
     (i64::from(id.level) << 56) | (id.index as i64)
 }
 
-fn node_id(key: i64) -> NodeId {
+pub(super) fn node_id(key: i64) -> NodeId {
     NodeId::new((key >> 56) as u8, (key & ((1 << 56) - 1)) as u64)
 }
 
-fn placeholders(from: usize, n: usize) -> String {
+pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Fetch node hashes (cache first, then one query).
+pub(super) async fn fetch_nodes<'e, E>(
+    cache: &NodeCache,
+    ids: &[NodeId],
+    exec: E,
+) -> Result<HashMap<NodeId, Hash>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let mut out = HashMap::with_capacity(ids.len());
+    cache.get_many(ids, &mut out);
+    let missing: Vec<NodeId> = ids
+        .iter()
+        .filter(|id| !out.contains_key(id))
+        .copied()
+        .collect();
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT node_key, hash FROM log_nodes WHERE node_key IN ({})",
+        placeholders(1, missing.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &missing {
+        q = q.bind(node_key(*id));
+    }
+    let rows = q.fetch_all(exec).await?;
+    let mut fetched = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key: i64 = row.try_get(0)?;
+        let bytes: Vec<u8> = row.try_get(1)?;
+        let hash = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt {
+            what: "log node hash",
+        })?;
+        fetched.push((node_id(key), Hash(hash)));
+    }
+    cache.insert_many(fetched.iter().copied());
+    out.extend(fetched);
+    Ok(out)
 }
 
 impl Store {
@@ -104,37 +133,7 @@ impl Store {
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
     {
-        let mut out = HashMap::with_capacity(ids.len());
-        self.cache.get_many(ids, &mut out);
-        let missing: Vec<NodeId> = ids
-            .iter()
-            .filter(|id| !out.contains_key(id))
-            .copied()
-            .collect();
-        if missing.is_empty() {
-            return Ok(out);
-        }
-        let sql = format!(
-            "SELECT node_key, hash FROM log_nodes WHERE node_key IN ({})",
-            placeholders(1, missing.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in &missing {
-            q = q.bind(node_key(*id));
-        }
-        let rows = q.fetch_all(exec).await?;
-        let mut fetched = Vec::with_capacity(rows.len());
-        for row in rows {
-            let key: i64 = row.try_get(0)?;
-            let bytes: Vec<u8> = row.try_get(1)?;
-            let hash = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt {
-                what: "log node hash",
-            })?;
-            fetched.push((node_id(key), Hash(hash)));
-        }
-        self.cache.insert_many(fetched.iter().copied());
-        out.extend(fetched);
-        Ok(out)
+        fetch_nodes(&self.cache, ids, exec).await
     }
 
     /// The signed checkpoint of the current tree.
@@ -180,132 +179,6 @@ impl Store {
     pub async fn root(&self, size: u64) -> Result<Hash, StoreError> {
         let nodes = self.nodes(&tree::root_nodes(size), &self.pool).await?;
         Ok(tree::root(size, &nodes)?)
-    }
-
-    /// Store a verified certificate and append its envelope to the log, atomically: the leaf,
-    /// the subtree hashes it completes, the certificate rows and the receipt commit together or
-    /// not at all. Replays return the stored receipt; an id held by another envelope is refused.
-    pub async fn append_certificate(
-        &self,
-        cert: &NewCertificate,
-        signer: &NoteSigner,
-        received_at: &str,
-        registry_url: Option<&str>,
-    ) -> Result<AppendOutcome, StoreError> {
-        if let Some(outcome) = self.existing(cert).await? {
-            return Ok(outcome);
-        }
-        let _serial = self.append_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
-        // The first statement takes the write lock (SQLite) / the head's row lock (PostgreSQL):
-        // from here on no other instance can append until we commit or roll back.
-        let size_row =
-            sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
-                .fetch_one(&mut *tx)
-                .await?;
-        let size = u64::try_from(size_row.try_get::<i64, _>(0)?)
-            .map_err(|_| StoreError::Corrupt { what: "log size" })?;
-        let index = size - 1;
-        if let Some(outcome) = self.existing_in(cert, &mut tx).await? {
-            tx.rollback().await?;
-            return Ok(outcome);
-        }
-
-        // Hashes this append needs: children of the nodes it completes, the new root, the path.
-        let completed = tree::completed_by_append(index);
-        let leaf_id = NodeId::new(0, index);
-        let mut wanted: Vec<NodeId> = completed
-            .iter()
-            .flat_map(|id| {
-                let (l, r) = tree::children(*id);
-                [l, r]
-            })
-            .collect();
-        wanted.extend(tree::root_nodes(size));
-        wanted.extend(tree::inclusion_nodes(index, size)?);
-        let fresh_ids: Vec<NodeId> = std::iter::once(leaf_id)
-            .chain(completed.iter().copied())
-            .collect();
-        wanted.retain(|id| !fresh_ids.contains(id));
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut nodes = self.nodes(&wanted, &mut *tx).await?;
-        let mut fresh = vec![(leaf_id, cert.leaf_hash)];
-        nodes.insert(leaf_id, cert.leaf_hash);
-        for id in &completed {
-            let (l, r) = tree::children(*id);
-            let (Some(left), Some(right)) = (nodes.get(&l), nodes.get(&r)) else {
-                return Err(tabula_tlog::TreeError::MissingNode(l).into());
-            };
-            let h = node_hash(left, right);
-            nodes.insert(*id, h);
-            fresh.push((*id, h));
-        }
-        let root = tree::root(size, &nodes)?;
-        let proof = tree::inclusion_proof(index, size, &nodes)?;
-        let checkpoint = Checkpoint::new(signer.name(), size, root).sign(signer)?;
-        let receipt = Receipt::new(
-            signer.name().to_owned(),
-            index,
-            size,
-            cert.leaf_hash,
-            proof,
-            checkpoint,
-            Some(signer.verifier().to_vkey()),
-            received_at.to_owned(),
-        )
-        .with_registry_url(registry_url.map(str::to_owned));
-
-        let sql = format!(
-            "INSERT INTO log_nodes (node_key, hash) VALUES {}",
-            (0..fresh.len())
-                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for (id, h) in &fresh {
-            q = q.bind(node_key(*id)).bind(h.0.to_vec());
-        }
-        q.execute(&mut *tx).await?;
-        self.insert_certificate(cert, index, &receipt, received_at, &mut tx)
-            .await?;
-        tx.commit().await?;
-        self.cache.insert_many(fresh);
-        Ok(AppendOutcome::Appended(receipt))
-    }
-
-    async fn existing(&self, cert: &NewCertificate) -> Result<Option<AppendOutcome>, StoreError> {
-        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
-            .bind(&cert.id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Self::judge_existing(cert, row)
-    }
-
-    async fn existing_in(
-        &self,
-        cert: &NewCertificate,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    ) -> Result<Option<AppendOutcome>, StoreError> {
-        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
-            .bind(&cert.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        Self::judge_existing(cert, row)
-    }
-
-    fn judge_existing(
-        cert: &NewCertificate,
-        row: Option<sqlx::any::AnyRow>,
-    ) -> Result<Option<AppendOutcome>, StoreError> {
-        let Some(row) = row else { return Ok(None) };
-        let leaf_hash: String = row.try_get(0)?;
-        if leaf_hash != cert.leaf_hash.to_hex() {
-            return Ok(Some(AppendOutcome::IdCollision));
-        }
-        let receipt: String = row.try_get(1)?;
-        Ok(Some(AppendOutcome::Replay(serde_json::from_str(&receipt)?)))
     }
 }
 

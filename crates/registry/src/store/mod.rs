@@ -6,20 +6,21 @@
 //! Append-only discipline: nothing in this module updates or deletes a certificate or a log
 //! node. The only updates are the log head (one counter row) and station enrolment/revocation.
 
+mod append;
 mod certs;
 mod log;
 mod stations;
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor as _, Row as _};
 use tabula_tlog::{Hash, NodeId};
 
+pub use append::AppendOutcome;
 pub use certs::{CertificateFilter, CertificateRow, DriveRow, NewCertificate, Page};
-pub use log::AppendOutcome;
 pub use stations::{EnrolOutcome, StationRow};
 
 /// Which database a URL points at.
@@ -53,6 +54,10 @@ pub enum StoreError {
     Corrupt { what: &'static str },
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("append batch failed: {0}")]
+    Batch(#[source] Arc<StoreError>),
+    #[error("the log writer has stopped")]
+    WriterStopped,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -93,9 +98,9 @@ impl NodeCache {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    cache: NodeCache,
-    /// Serialises appends inside this process; across processes the log head row lock does.
-    append_lock: tokio::sync::Mutex<()>,
+    cache: Arc<NodeCache>,
+    /// The log writer task: appends are batched, one transaction each (see `append.rs`).
+    writer: tokio::sync::mpsc::Sender<append::AppendRequest>,
 }
 
 /// Row counts, for tests and `/metrics`.
@@ -158,11 +163,13 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let cache = Arc::new(NodeCache::default());
+        let writer = append::spawn_writer(pool.clone(), Arc::clone(&cache));
         Ok(Self {
             pool,
             backend,
-            cache: NodeCache::default(),
-            append_lock: tokio::sync::Mutex::new(()),
+            cache,
+            writer,
         })
     }
 

@@ -133,6 +133,7 @@ pub struct DriveRow {
     pub drive: Drive,
     /// `PASSED`, `FAILED`, `n/a` ...
     pub smart: String,
+    /// `, 1234 power-on hours` or empty.
     pub hours: String,
     /// Why the drive cannot be selected, if it cannot.
     pub refusal: Option<String>,
@@ -285,7 +286,7 @@ impl DriveRow {
 
 fn smart_cells(disk: Option<&Disk>) -> (String, String) {
     let Some(disk) = disk else {
-        return ("-".to_owned(), "-".to_owned());
+        return ("-".to_owned(), String::new());
     };
     let s = &disk.smart;
     let health = match s.state {
@@ -304,14 +305,14 @@ fn smart_cells(disk: Option<&Disk>) -> (String, String) {
         .data
         .as_ref()
         .and_then(|d| d.power_on_hours)
-        .map_or_else(|| "-".to_owned(), |h| format!("{h} h"));
+        .map_or_else(String::new, |h| format!(", {h} power-on hours"));
     (health.to_owned(), hours)
 }
 
 /// Column widths for a table `width` columns wide: model and serial take what is left.
-fn columns(width: usize) -> [usize; 8] {
-    let extra = width.saturating_sub(78);
-    [3, 12, 13 + extra / 2, 11 + extra - extra / 2, 9, 10, 7, 6]
+fn columns(width: usize) -> [usize; 6] {
+    let rest = width.saturating_sub(3 + 12 + 9 + 10 + 5).max(20);
+    [3, 12, rest - rest * 2 / 5, rest * 2 / 5, 9, 10]
 }
 
 impl Widget for &DriveTable {
@@ -331,13 +332,13 @@ impl Widget for &DriveTable {
         ])
         .areas(inner);
         let w = columns(usize::from(inner.width));
-        let cells = |c: [&str; 8]| -> String {
+        let cells = |c: [&str; 6]| -> String {
             let mut s = String::new();
             for (i, (text, width)) in c.iter().zip(w).enumerate() {
                 if i > 0 {
                     s.push(' ');
                 }
-                if i == 4 || i == 7 {
+                if i == 4 {
                     s.push_str(&fit_right(text, width));
                 } else {
                     s.push_str(&fit(text, width));
@@ -346,9 +347,7 @@ impl Widget for &DriveTable {
             s
         };
         Paragraph::new(Line::styled(
-            cells([
-                "", "DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE", "SMART", "HOURS",
-            ]),
+            cells(["", "DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE"]),
             theme::heading(),
         ))
         .render(head, buf);
@@ -375,8 +374,6 @@ impl Widget for &DriveTable {
                 &printable(d.serial.as_deref().unwrap_or("-")),
                 &bytes(d.size_bytes),
                 &row.kind(),
-                &row.smart,
-                &row.hours,
             ]);
             let style = if i == self.cursor {
                 theme::cursor()
@@ -386,9 +383,12 @@ impl Widget for &DriveTable {
             lines.push(Line::styled(text, style));
             let (verdict, vstyle) = row.verdict();
             let width = usize::from(body.width).saturating_sub(4);
+            let health = format!("SMART {}{}  ", row.smart, row.hours);
+            let rest = width.saturating_sub(health.chars().count());
             lines.push(Line::from(vec![
                 Span::raw("    "),
-                Span::styled(fit(&verdict, width).trim_end().to_owned(), vstyle),
+                Span::raw(health),
+                Span::styled(fit(&verdict, rest).trim_end().to_owned(), vstyle),
             ]));
         }
         Paragraph::new(lines).render(body, buf);

@@ -323,22 +323,26 @@ fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
             format!("pass {}/{} {verb} {}", bar.pass, bar.passes, bar.pattern)
         }
     };
-    let mut spans = vec![
-        Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
-        Span::raw(" "),
-        Span::raw(fit(&bar.label, width.saturating_sub(14 + 32).max(8))),
-        Span::raw(" "),
-        Span::raw(fit(&pass, 30)),
-    ];
+    let mut alerts = Vec::new();
     if let Some(s) = bar.stalled {
-        spans.push(Span::styled(format!(" STALLED {s} s"), theme::bad()));
+        alerts.push(Span::styled(format!(" STALLED {s} s"), theme::bad()));
     }
     if bar.bad_ranges > 0 {
-        spans.push(Span::styled(
+        alerts.push(Span::styled(
             format!(" {} bad range(s)", bar.bad_ranges),
             theme::bad(),
         ));
     }
+    let taken: usize = alerts.iter().map(Span::width).sum();
+    let label_w = width.saturating_sub(14 + 31 + taken).max(4);
+    let mut spans = vec![
+        Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
+        Span::raw(" "),
+        Span::raw(fit(&bar.label, label_w)),
+        Span::raw(" "),
+        Span::raw(fit(&pass, 30)),
+    ];
+    spans.extend(alerts);
     Line::from(spans)
 }
 

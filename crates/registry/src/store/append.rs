@@ -1,0 +1,291 @@
+//! Appending to the log: one writer task per registry instance takes whatever uploads are
+//! queued (up to [`MAX_BATCH`]) and appends them in one transaction — one commit (fsync) and one
+//! checkpoint signature per batch instead of per certificate ("group commit"). A lone upload is
+//! never delayed: the writer does not wait for a batch to fill.
+//!
+//! Inside the transaction the first statement locks the log head (SQLite: the write lock;
+//! PostgreSQL: the row lock), so appends from several instances on one database serialise; leaf
+//! indices are assigned after that lock, from the head's size. The leaves, the subtree hashes
+//! they complete, the certificates and their receipts commit together or not at all.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sqlx::{AnyPool, Row as _};
+use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, Receipt, node_hash, tree};
+use tokio::sync::{mpsc, oneshot};
+
+use super::certs::{NewCertificate, insert_certificate};
+use super::log::{fetch_nodes, node_key, placeholders};
+use super::{NodeCache, Store, StoreError};
+
+/// Most uploads appended in one transaction.
+pub const MAX_BATCH: usize = 64;
+
+/// What an upload did to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AppendOutcome {
+    /// Appended as a new leaf.
+    Appended(Receipt),
+    /// The same envelope was uploaded before: its original receipt.
+    Replay(Receipt),
+    /// A different envelope already holds this certificate id.
+    IdCollision,
+}
+
+type Reply = Result<AppendOutcome, StoreError>;
+
+#[derive(Debug)]
+pub(super) struct AppendRequest {
+    cert: NewCertificate,
+    signer: NoteSigner,
+    received_at: String,
+    registry_url: Option<String>,
+    reply: oneshot::Sender<Reply>,
+}
+
+pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender<AppendRequest> {
+    let (tx, mut rx) = mpsc::channel::<AppendRequest>(4 * MAX_BATCH);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(r) => batch.push(r),
+                    Err(_) => break,
+                }
+            }
+            match append_batch(&pool, &cache, &batch).await {
+                Ok(outcomes) => {
+                    for (req, out) in batch.into_iter().zip(outcomes) {
+                        let _ = req.reply.send(Ok(out));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, size = batch.len(), "append batch failed");
+                    let e = Arc::new(e);
+                    for req in batch {
+                        let _ = req.reply.send(Err(StoreError::Batch(Arc::clone(&e))));
+                    }
+                }
+            }
+        }
+    });
+    tx
+}
+
+impl Store {
+    /// Store a verified certificate and append its envelope to the log. Replays return the
+    /// stored receipt; an id held by another envelope is refused.
+    pub async fn append_certificate(
+        &self,
+        cert: &NewCertificate,
+        signer: &NoteSigner,
+        received_at: &str,
+        registry_url: Option<&str>,
+    ) -> Result<AppendOutcome, StoreError> {
+        // Fast path for replays and collisions, without the writer.
+        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
+            .bind(&cert.id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = row {
+            return judge_existing(
+                cert,
+                &row.try_get::<String, _>(0)?,
+                &row.try_get::<String, _>(1)?,
+            );
+        }
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(AppendRequest {
+                cert: cert.clone(),
+                signer: signer.clone(),
+                received_at: received_at.to_owned(),
+                registry_url: registry_url.map(str::to_owned),
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+fn judge_existing(cert: &NewCertificate, leaf_hash: &str, receipt: &str) -> Reply {
+    if leaf_hash != cert.leaf_hash.to_hex() {
+        return Ok(AppendOutcome::IdCollision);
+    }
+    Ok(AppendOutcome::Replay(serde_json::from_str(receipt)?))
+}
+
+/// What each request of a batch becomes before the receipts exist.
+enum Plan {
+    Done(AppendOutcome),
+    /// A new leaf at this index.
+    Leaf(u64),
+    /// Same envelope as an earlier request of this batch.
+    SameAs(usize),
+}
+
+async fn append_batch(
+    pool: &AnyPool,
+    cache: &NodeCache,
+    batch: &[AppendRequest],
+) -> Result<Vec<AppendOutcome>, StoreError> {
+    let mut tx = pool.begin().await?;
+    // Take the log lock first; a no-op update locks in both databases.
+    let head = sqlx::query("UPDATE log_head SET size = size + 0 WHERE id = 1 RETURNING size")
+        .fetch_one(&mut *tx)
+        .await?;
+    let start = u64::try_from(head.try_get::<i64, _>(0)?)
+        .map_err(|_| StoreError::Corrupt { what: "log size" })?;
+
+    // Certificates that arrived since the handler's check (another instance, or a race).
+    let sql = format!(
+        "SELECT id, leaf_hash, receipt FROM certificates WHERE id IN ({})",
+        placeholders(1, batch.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for r in batch {
+        q = q.bind(r.cert.id.clone());
+    }
+    let mut existing: HashMap<String, (String, String)> = HashMap::new();
+    for row in q.fetch_all(&mut *tx).await? {
+        existing.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+    }
+
+    let mut plans = Vec::with_capacity(batch.len());
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    let mut size = start;
+    for (i, r) in batch.iter().enumerate() {
+        let plan = if let Some((leaf, receipt)) = existing.get(&r.cert.id) {
+            Plan::Done(judge_existing(&r.cert, leaf, receipt)?)
+        } else if let Some(&j) = first_of.get(r.cert.id.as_str()) {
+            if batch[j].cert.leaf_hash == r.cert.leaf_hash {
+                Plan::SameAs(j)
+            } else {
+                Plan::Done(AppendOutcome::IdCollision)
+            }
+        } else {
+            first_of.insert(&r.cert.id, i);
+            size += 1;
+            Plan::Leaf(size - 1)
+        };
+        plans.push(plan);
+    }
+    if size == start {
+        tx.rollback().await?;
+        return Ok(plans
+            .into_iter()
+            .map(|p| match p {
+                Plan::Done(o) => o,
+                _ => AppendOutcome::IdCollision,
+            })
+            .collect());
+    }
+
+    // Every hash the new leaves need: children of completed subtrees, the root, the paths.
+    let leaves: Vec<(u64, Hash)> = plans
+        .iter()
+        .zip(batch)
+        .filter_map(|(p, r)| match p {
+            Plan::Leaf(i) => Some((*i, r.cert.leaf_hash)),
+            _ => None,
+        })
+        .collect();
+    let mut fresh_ids = Vec::new();
+    let mut wanted = tree::root_nodes(size);
+    for (index, _) in &leaves {
+        fresh_ids.push(NodeId::new(0, *index));
+        for id in tree::completed_by_append(*index) {
+            let (l, r) = tree::children(id);
+            wanted.extend([l, r]);
+            fresh_ids.push(id);
+        }
+        wanted.extend(tree::inclusion_nodes(*index, size)?);
+    }
+    wanted.retain(|id| !fresh_ids.contains(id));
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut nodes = fetch_nodes(cache, &wanted, &mut *tx).await?;
+    let mut fresh = Vec::with_capacity(fresh_ids.len());
+    for (index, leaf) in &leaves {
+        nodes.insert(NodeId::new(0, *index), *leaf);
+        fresh.push((NodeId::new(0, *index), *leaf));
+        for id in tree::completed_by_append(*index) {
+            let (l, r) = tree::children(id);
+            let (Some(left), Some(right)) = (nodes.get(&l), nodes.get(&r)) else {
+                return Err(tabula_tlog::TreeError::MissingNode(l).into());
+            };
+            let h = node_hash(left, right);
+            nodes.insert(id, h);
+            fresh.push((id, h));
+        }
+    }
+
+    // One checkpoint for the batch; every receipt proves inclusion in it.
+    let signer = &batch[0].signer;
+    let checkpoint =
+        Checkpoint::new(signer.name(), size, tree::root(size, &nodes)?).sign(signer)?;
+    let vkey = signer.verifier().to_vkey();
+    let mut outcomes: Vec<Option<AppendOutcome>> = Vec::with_capacity(batch.len());
+    for (plan, r) in plans.iter().zip(batch) {
+        outcomes.push(match plan {
+            Plan::Done(o) => Some(o.clone()),
+            Plan::SameAs(_) => None,
+            Plan::Leaf(index) => {
+                let receipt = Receipt::new(
+                    signer.name().to_owned(),
+                    *index,
+                    size,
+                    r.cert.leaf_hash,
+                    tree::inclusion_proof(*index, size, &nodes)?,
+                    checkpoint.clone(),
+                    Some(vkey.clone()),
+                    r.received_at.clone(),
+                )
+                .with_registry_url(r.registry_url.clone());
+                insert_certificate(&r.cert, *index, &receipt, &r.received_at, &mut tx).await?;
+                Some(AppendOutcome::Appended(receipt))
+            }
+        });
+    }
+    for chunk in fresh.chunks(200) {
+        let sql = format!(
+            "INSERT INTO log_nodes (node_key, hash) VALUES {}",
+            (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, h) in chunk {
+            q = q.bind(node_key(*id)).bind(h.0.to_vec());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let new_size = i64::try_from(size).map_err(|_| StoreError::Corrupt { what: "log size" })?;
+    sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
+        .bind(new_size)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    cache.insert_many(fresh);
+
+    // Requests that repeated an envelope of this batch get that request's receipt (a replay).
+    let resolved: Vec<Option<AppendOutcome>> = outcomes.clone();
+    Ok(plans
+        .iter()
+        .zip(outcomes)
+        .map(|(plan, out)| match (plan, out) {
+            (Plan::SameAs(j), _) => match &resolved[*j] {
+                Some(AppendOutcome::Appended(r)) => AppendOutcome::Replay(r.clone()),
+                Some(other) => other.clone(),
+                None => AppendOutcome::IdCollision,
+            },
+            (_, Some(o)) => o,
+            (_, None) => AppendOutcome::IdCollision,
+        })
+        .collect())
+}
