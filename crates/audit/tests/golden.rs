@@ -48,6 +48,10 @@ fn reports_match_their_golden_files() {
             std::fs::write(&golden, &text).unwrap();
         }
         let expected = std::fs::read_to_string(&golden).unwrap();
-        assert!(text == expected, "{name}: report differs from {}:\n{text}", golden.display());
+        assert!(
+            text == expected,
+            "{name}: report differs from {}:\n{text}",
+            golden.display()
+        );
     }
 }

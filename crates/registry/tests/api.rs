@@ -93,7 +93,10 @@ async fn story(db: Db) {
     let first = signed(&key, "station-07", 0);
     let receipt = upload_ok(&base, &first, &log_key).await;
     assert_eq!((receipt.leaf_index, receipt.tree_size), (0, 1));
-    assert_eq!(receipt.registry_url.as_deref(), Some("https://registry.example"));
+    assert_eq!(
+        receipt.registry_url.as_deref(),
+        Some("https://registry.example")
+    );
     let n = counts(&server).await;
     assert_eq!((n.certificates, n.drives, n.log_size), (1, 2, 1));
 

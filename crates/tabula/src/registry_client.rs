@@ -58,7 +58,8 @@ impl RegistryClient {
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("tabula/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_file {
-            let pem = std::fs::read(path).with_context(|| format!("reading CA file {}", path.display()))?;
+            let pem = std::fs::read(path)
+                .with_context(|| format!("reading CA file {}", path.display()))?;
             for cert in reqwest::Certificate::from_pem_bundle(&pem)
                 .with_context(|| format!("{} holds no PEM certificate", path.display()))?
             {

@@ -17,7 +17,13 @@ use support::{LoopDev, RunningRegistry, free_port, tabula, text};
 use tabula_certificate::Bundle;
 
 /// A station data directory enrolled with `registry` (if any), configured for `targets`.
-fn station(dir: &Path, registry: Option<&RunningRegistry>, url: Option<&str>, method: &str, targets: &[&LoopDev]) -> PathBuf {
+fn station(
+    dir: &Path,
+    registry: Option<&RunningRegistry>,
+    url: Option<&str>,
+    method: &str,
+    targets: &[&LoopDev],
+) -> PathBuf {
     let data = dir.join("data");
     let keys = data.join("keys");
     let out = tabula(&["keygen", "--out", keys.to_str().unwrap()]);
@@ -25,12 +31,26 @@ fn station(dir: &Path, registry: Option<&RunningRegistry>, url: Option<&str>, me
     let mut log_key = String::new();
     if let Some(reg) = registry {
         let token = reg.station_token("bench-test");
-        let out = tabula(&["enroll", "--registry", &reg.url, "--token", &token, "--key", keys.join("station.key").to_str().unwrap()]);
+        let out = tabula(&[
+            "enroll",
+            "--registry",
+            &reg.url,
+            "--token",
+            &token,
+            "--key",
+            keys.join("station.key").to_str().unwrap(),
+        ]);
         assert!(out.status.success(), "{}", text(&out));
-        log_key = format!("log_key = \"{}\"\n", keys.join("registry-log.vkey").display());
+        log_key = format!(
+            "log_key = \"{}\"\n",
+            keys.join("registry-log.vkey").display()
+        );
     }
     let url = url.map(|u| format!("url = \"{u}\"\n")).unwrap_or_default();
-    let list: Vec<String> = targets.iter().map(|t| format!("\"{}\"", t.path())).collect();
+    let list: Vec<String> = targets
+        .iter()
+        .map(|t| format!("\"{}\"", t.path()))
+        .collect();
     let config = format!(
         "[station]\norganisation = \"Stadt Leipzig\"\nsite = \"Test bench\"\noperator = \"Erika Mustermann\"\n\n\
          [registry]\n{url}{log_key}\n[wipe]\nmethod = \"{method}\"\n\n\
@@ -58,13 +78,19 @@ fn run_unattended(data: &Path) -> std::process::Output {
 fn full_run_wipes_certifies_uploads_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let reg = RunningRegistry::start(dir.path(), 0);
-    let drives: Vec<LoopDev> = (0..3).map(|i| LoopDev::new(dir.path(), &format!("d{i}.img"), 4 << 20)).collect();
+    let drives: Vec<LoopDev> = (0..3)
+        .map(|i| LoopDev::new(dir.path(), &format!("d{i}.img"), 4 << 20))
+        .collect();
     let refs: Vec<&LoopDev> = drives.iter().collect();
     let data = station(dir.path(), Some(&reg), Some(&reg.url), "bsi-vsitr", &refs);
 
     let out = run_unattended(&data);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("uploaded (log entry #0), receipt stored"), "{}", text(&out));
+    assert!(
+        text(&out).contains("uploaded (log entry #0), receipt stored"),
+        "{}",
+        text(&out)
+    );
     for d in &drives {
         assert!(d.all(0xAA), "{} does not hold VSITR's final 0xAA", d.path());
     }
@@ -89,11 +115,19 @@ fn full_run_wipes_certifies_uploads_and_verifies() {
         assert_eq!(d.verification.outcome.as_str(), "passed");
         assert_eq!(d.size_bytes, 4 << 20);
     }
-    assert_eq!(cert.machine.audit_digest, tabula_certificate::audit_digest(&bundle.audit));
+    assert_eq!(
+        cert.machine.audit_digest,
+        tabula_certificate::audit_digest(&bundle.audit)
+    );
     // The registry has it, and an auditor's verification against the log passes.
     let (status, body) = reg.get(&format!("/api/v1/certificates/{}", cert.id));
     assert_eq!(status, 200, "{body}");
-    let out = tabula(&["verify", bundles[0].to_str().unwrap(), "--registry", &reg.url]);
+    let out = tabula(&[
+        "verify",
+        bundles[0].to_str().unwrap(),
+        "--registry",
+        &reg.url,
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("in log"), "{}", text(&out));
 }
@@ -109,8 +143,16 @@ fn registry_down_keeps_the_bundle_until_a_later_upload() {
     drop(reg); // the registry goes down; its database stays
 
     let out = run_unattended(&data);
-    assert!(out.status.success(), "the wipe itself succeeded: {}", text(&out));
-    assert!(text(&out).contains("kept in outbox, will retry"), "{}", text(&out));
+    assert!(
+        out.status.success(),
+        "the wipe itself succeeded: {}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("kept in outbox, will retry"),
+        "{}",
+        text(&out)
+    );
     assert!(d.all(0x00));
     let queued = files(&data.join("outbox"), ".tabula.json");
     assert_eq!(queued.len(), 1);
@@ -148,11 +190,18 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         assert!(Instant::now() < deadline, "the wipe never reached pass 2");
-        assert!(child.try_wait().unwrap().is_none(), "the wipe finished before it could be killed");
-        let at_pass_2 = files(&journal_dir, ".journal.json").first().is_some_and(|j| {
-            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(j).unwrap_or_default()).unwrap_or_default();
-            v["positions"][0]["pass"].as_u64().is_some_and(|p| p >= 2)
-        });
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the wipe finished before it could be killed"
+        );
+        let at_pass_2 = files(&journal_dir, ".journal.json")
+            .first()
+            .is_some_and(|j| {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(j).unwrap_or_default())
+                        .unwrap_or_default();
+                v["positions"][0]["pass"].as_u64().is_some_and(|p| p >= 2)
+            });
         if at_pass_2 {
             break;
         }
@@ -160,7 +209,10 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(files(&data.join("certificates"), ".tabula.json").is_empty(), "no certificate from a killed run");
+    assert!(
+        files(&data.join("certificates"), ".tabula.json").is_empty(),
+        "no certificate from a killed run"
+    );
     assert!(!d.all(0xAA));
 
     // Without a terminal, resume insists on --yes.
@@ -169,11 +221,18 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
     let out = tabula(&["resume", "--yes", "--data", data.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(d.all(0xAA), "resumed wipe did not finish the last pass");
-    assert!(files(&journal_dir, ".journal.json").is_empty(), "journal removed once certified");
+    assert!(
+        files(&journal_dir, ".journal.json").is_empty(),
+        "journal removed once certified"
+    );
     let bundle = Bundle::read(&files(&data.join("certificates"), ".tabula.json")[0]).unwrap();
     let cert = bundle.certificate().unwrap();
     assert_eq!(cert.result.as_str(), "erased");
-    assert!(cert.remark.contains("interrupted during the wipe started"), "{}", cert.remark);
+    assert!(
+        cert.remark.contains("interrupted during the wipe started"),
+        "{}",
+        cert.remark
+    );
     assert!(cert.remark.contains("resumed at pass"), "{}", cert.remark);
     assert_eq!(cert.drives[0].verification.outcome.as_str(), "passed");
 }
@@ -193,9 +252,14 @@ fn a_tampered_bundle_in_the_outbox_is_reported_and_not_uploaded() {
     assert_eq!(queued.len(), 1);
 
     // Someone edits the operator in the signed payload on the stick.
-    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(&queued[0]).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&queued[0]).unwrap()).unwrap();
     let b64 = base64::engine::general_purpose::STANDARD;
-    let payload = String::from_utf8(b64.decode(json["envelope"]["payload"].as_str().unwrap()).unwrap()).unwrap();
+    let payload = String::from_utf8(
+        b64.decode(json["envelope"]["payload"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
     let forged = payload.replace("Erika Mustermann", "Max Mustermann");
     assert_ne!(payload, forged);
     json["envelope"]["payload"] = b64.encode(forged).into();
@@ -206,9 +270,17 @@ fn a_tampered_bundle_in_the_outbox_is_reported_and_not_uploaded() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("NOT UPLOADED"), "{}", text(&out));
     assert!(files(&data.join("outbox"), ".tabula.json").is_empty());
-    assert_eq!(files(&data.join("outbox/rejected"), ".tabula.json").len(), 1, "kept aside as evidence");
+    assert_eq!(
+        files(&data.join("outbox/rejected"), ".tabula.json").len(),
+        1,
+        "kept aside as evidence"
+    );
     let (_, list) = reg.get("/api/v1/certificates");
-    assert_eq!(list["items"].as_array().map_or(0, Vec::len), 0, "nothing reached the registry: {list}");
+    assert_eq!(
+        list["items"].as_array().map_or(0, Vec::len),
+        0,
+        "nothing reached the registry: {list}"
+    );
 }
 
 #[test]
@@ -221,25 +293,55 @@ fn unattended_needs_enabling_and_obeys_the_allow_list() {
     let text_of = |p: &Path| std::fs::read_to_string(p).unwrap();
 
     // Disabled: refuses, writes nothing.
-    std::fs::write(&config, text_of(&config).replace("enabled = true", "enabled = false")).unwrap();
+    std::fs::write(
+        &config,
+        text_of(&config).replace("enabled = true", "enabled = false"),
+    )
+    .unwrap();
     let out = run_unattended(&data);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("unattended wiping is disabled"), "{}", text(&out));
+    assert!(
+        text(&out).contains("unattended wiping is disabled"),
+        "{}",
+        text(&out)
+    );
     assert!(a.all(0x5A) && b.all(0x5A));
 
     // Enabled: only the allow-listed drive is wiped; a named drive outside the list is refused.
-    std::fs::write(&config, text_of(&config).replace("enabled = false", "enabled = true")).unwrap();
-    let out = tabula(&["run", "--unattended", "--data", data.to_str().unwrap(), b.path()]);
+    std::fs::write(
+        &config,
+        text_of(&config).replace("enabled = false", "enabled = true"),
+    )
+    .unwrap();
+    let out = tabula(&[
+        "run",
+        "--unattended",
+        "--data",
+        data.to_str().unwrap(),
+        b.path(),
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("not in the [unattended] targets allow-list"), "{}", text(&out));
+    assert!(
+        text(&out).contains("not in the [unattended] targets allow-list"),
+        "{}",
+        text(&out)
+    );
     let out = run_unattended(&data);
     assert!(out.status.success(), "{}", text(&out));
     assert!(a.all(0x00) && b.all(0x5A));
 
     // A config typo is an error that names the line.
-    std::fs::write(&config, text_of(&config).replace("[wipe]\n", "[wipe]\nmetod = \"zero\"\n")).unwrap();
+    std::fs::write(
+        &config,
+        text_of(&config).replace("[wipe]\n", "[wipe]\nmetod = \"zero\"\n"),
+    )
+    .unwrap();
     let out = run_unattended(&data);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("unknown field `metod`"), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown field `metod`"),
+        "{}",
+        text(&out)
+    );
     assert!(text(&out).contains("line "), "{}", text(&out));
 }

@@ -88,7 +88,11 @@ pub fn run(plan: &WipePlan, opts: &EngineOptions, events: &Sender<Event>) -> Vec
     let (tx, rx) = unbounded::<Msg>();
     let mut slots = Vec::with_capacity(plan.drives.len());
     for (index, drive_plan) in plan.drives.iter().enumerate() {
-        let report = Arc::new(Mutex::new(DriveReport::new(&plan.method, plan.verify, drive_plan)));
+        let report = Arc::new(Mutex::new(DriveReport::new(
+            &plan.method,
+            plan.verify,
+            drive_plan,
+        )));
         let worker = Worker {
             index,
             plan: drive_plan.clone(),
@@ -107,14 +111,25 @@ pub fn run(plan: &WipePlan, opts: &EngineOptions, events: &Sender<Event>) -> Vec
         } else {
             false
         };
-        slots.push(Slot { report, done, last_progress: Instant::now(), stalled: false });
+        slots.push(Slot {
+            report,
+            done,
+            last_progress: Instant::now(),
+            stalled: false,
+        });
     }
     drop(tx);
     supervise(&rx, &mut slots, opts, events, plan);
     slots.iter().map(|s| lock(&s.report).clone()).collect()
 }
 
-fn supervise(rx: &Receiver<Msg>, slots: &mut [Slot], opts: &EngineOptions, events: &Sender<Event>, plan: &WipePlan) {
+fn supervise(
+    rx: &Receiver<Msg>,
+    slots: &mut [Slot],
+    opts: &EngineOptions,
+    events: &Sender<Event>,
+    plan: &WipePlan,
+) {
     let tick = Duration::from_millis(200).min(opts.stall_after);
     let mut cancelled_at: Option<Instant> = None;
     while slots.iter().any(|s| !s.done) {
@@ -125,7 +140,9 @@ fn supervise(rx: &Receiver<Msg>, slots: &mut [Slot], opts: &EngineOptions, event
                     slot.last_progress = Instant::now();
                     if slot.stalled {
                         slot.stalled = false;
-                        let _ = events.send(Event::Recovered { drive: event.drive() });
+                        let _ = events.send(Event::Recovered {
+                            drive: event.drive(),
+                        });
                     }
                 }
                 let _ = events.send(event);
@@ -134,14 +151,23 @@ fn supervise(rx: &Receiver<Msg>, slots: &mut [Slot], opts: &EngineOptions, event
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        for (index, slot) in slots.iter_mut().enumerate().filter(|(_, s)| !s.done && !s.stalled) {
+        for (index, slot) in slots
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, s)| !s.done && !s.stalled)
+        {
             let idle = slot.last_progress.elapsed();
             if idle >= opts.stall_after {
                 slot.stalled = true;
-                lock(&slot.report)
-                    .notes
-                    .push(format!("stalled: no progress for {} s at {}", idle.as_secs(), Utc::now().to_rfc3339()));
-                let _ = events.send(Event::Stalled { drive: index, seconds: idle.as_secs() });
+                lock(&slot.report).notes.push(format!(
+                    "stalled: no progress for {} s at {}",
+                    idle.as_secs(),
+                    Utc::now().to_rfc3339()
+                ));
+                let _ = events.send(Event::Stalled {
+                    drive: index,
+                    seconds: idle.as_secs(),
+                });
             }
         }
         if opts.cancel.load(Ordering::Relaxed) {
@@ -149,9 +175,13 @@ fn supervise(rx: &Receiver<Msg>, slots: &mut [Slot], opts: &EngineOptions, event
             if since.elapsed() >= opts.abandon_after {
                 for (index, slot) in slots.iter_mut().enumerate().filter(|(_, s)| !s.done) {
                     let mut r = lock(&slot.report);
-                    r.notes.push("did not stop after cancellation (hung in I/O); given up".into());
+                    r.notes
+                        .push("did not stop after cancellation (hung in I/O); given up".into());
                     r.settle(&plan.drives[index], true);
-                    let _ = events.send(Event::DriveFinished { drive: index, status: r.status });
+                    let _ = events.send(Event::DriveFinished {
+                        drive: index,
+                        status: r.status,
+                    });
                     slot.done = true;
                 }
             }
@@ -179,7 +209,10 @@ impl Worker {
             r.settle(&self.plan, interrupted);
             r.status
         };
-        self.send(Event::DriveFinished { drive: self.index, status });
+        self.send(Event::DriveFinished {
+            drive: self.index,
+            status,
+        });
         let _ = self.tx.send(Msg::Done(self.index));
     }
 
@@ -207,16 +240,36 @@ impl Worker {
             r.drive.physical_sector_size = target.physical_sector;
         }
         let passes = self.plan.passes.len();
-        self.send(Event::DriveStarted { drive: self.index, path: target.path.clone(), size: target.size, passes });
-        let resume = self.plan.resume.unwrap_or(ResumePoint { pass: 1, offset: 0 });
+        self.send(Event::DriveStarted {
+            drive: self.index,
+            path: target.path.clone(),
+            size: target.size,
+            passes,
+        });
+        let resume = self
+            .plan
+            .resume
+            .unwrap_or(ResumePoint { pass: 1, offset: 0 });
         let mut interrupted = false;
         for pass in self.plan.passes.iter().filter(|p| p.number >= resume.pass) {
-            let from = if pass.number == resume.pass { resume.offset.min(target.size) } else { 0 };
-            let io = PassIo { worker: self, target: &target, pass, passes };
+            let from = if pass.number == resume.pass {
+                resume.offset.min(target.size)
+            } else {
+                0
+            };
+            let io = PassIo {
+                worker: self,
+                target: &target,
+                pass,
+                passes,
+            };
             let outcome = io.run(Phase::Write, from);
             let stop = self.record(pass, Phase::Write, from, &outcome);
             if let Err(e) = target.sync() {
-                lock(&self.report).error = Some(format!("flushing pass {} to the medium failed: {e}", pass.number));
+                lock(&self.report).error = Some(format!(
+                    "flushing pass {} to the medium failed: {e}",
+                    pass.number
+                ));
                 return false;
             }
             if outcome.interrupted || stop {
@@ -237,7 +290,9 @@ impl Worker {
             }
         }
         if let Err(e) = target.drop_caches() {
-            lock(&self.report).notes.push(format!("could not drop the device's buffer cache: {e}"));
+            lock(&self.report)
+                .notes
+                .push(format!("could not drop the device's buffer cache: {e}"));
         }
         interrupted
     }
@@ -255,7 +310,11 @@ impl Worker {
             bytes: outcome.bytes,
             started: outcome.started,
             finished: Utc::now(),
-            mb_per_s: if secs > 0.0 { outcome.bytes as f64 / secs / 1e6 } else { 0.0 },
+            mb_per_s: if secs > 0.0 {
+                outcome.bytes as f64 / secs / 1e6
+            } else {
+                0.0
+            },
             bad_sectors: outcome.failed.blocks() + outcome.mismatched.blocks(),
             completed: !outcome.interrupted && outcome.gave_up.is_none(),
         });
@@ -267,7 +326,14 @@ impl Worker {
             }
         }
         if outcome.interrupted {
-            r.resume_from = Some(ResumePoint { pass: pass.number, offset: if phase == Phase::Write { from + outcome.bytes } else { 0 } });
+            r.resume_from = Some(ResumePoint {
+                pass: pass.number,
+                offset: if phase == Phase::Write {
+                    from + outcome.bytes
+                } else {
+                    0
+                },
+            });
         }
         if let Some(why) = &outcome.gave_up {
             r.error = Some(why.clone());
@@ -332,7 +398,12 @@ impl PassIo<'_> {
         let (free_tx, free_rx) = bounded::<Chunk>(PIPELINE_DEPTH + 1);
         let (fill_tx, fill_rx) = bounded::<Chunk>(PIPELINE_DEPTH);
         for _ in 0..PIPELINE_DEPTH {
-            let _ = free_tx.send(Chunk { buf: AlignedBuf::new(block), filled_for: None, offset: 0, len: 0 });
+            let _ = free_tx.send(Chunk {
+                buf: AlignedBuf::new(block),
+                filled_for: None,
+                offset: 0,
+                len: 0,
+            });
         }
         let pattern = &self.pass.pattern;
         // Verify reads run on their own thread, so the next read overlaps this chunk's compare.
@@ -340,7 +411,11 @@ impl PassIo<'_> {
         let (rfull_tx, rfull_rx) = bounded::<ReadChunk>(PIPELINE_DEPTH);
         if phase == Phase::Verify {
             for _ in 0..PIPELINE_DEPTH {
-                let _ = rfree_tx.send(ReadChunk { buf: AlignedBuf::new(block), offset: 0, ok: false });
+                let _ = rfree_tx.send(ReadChunk {
+                    buf: AlignedBuf::new(block),
+                    offset: 0,
+                    ok: false,
+                });
             }
         }
         let mut last_event = Instant::now();
@@ -363,7 +438,13 @@ impl PassIo<'_> {
                 } else {
                     let Ok(mut read) = rfull_rx.recv() else { break };
                     debug_assert_eq!(read.offset, chunk.offset);
-                    self.verify_chunk(data, &read.buf[..chunk.len], read.ok, chunk.offset, &mut out);
+                    self.verify_chunk(
+                        data,
+                        &read.buf[..chunk.len],
+                        read.ok,
+                        chunk.offset,
+                        &mut out,
+                    );
                     read.ok = false;
                     let _ = rfree_tx.send(read);
                 }
@@ -376,7 +457,9 @@ impl PassIo<'_> {
                     ));
                     break;
                 }
-                if last_event.elapsed() >= w.opts.progress_every || chunk.offset + chunk.len as u64 >= size {
+                if last_event.elapsed() >= w.opts.progress_every
+                    || chunk.offset + chunk.len as u64 >= size
+                {
                     last_event = Instant::now();
                     let secs = clock.elapsed().as_secs_f64();
                     w.send(Event::Progress {
@@ -386,7 +469,11 @@ impl PassIo<'_> {
                         phase,
                         position: chunk.offset + chunk.len as u64,
                         size,
-                        bytes_per_sec: if secs > 0.0 { out.bytes as f64 / secs } else { 0.0 },
+                        bytes_per_sec: if secs > 0.0 {
+                            out.bytes as f64 / secs
+                        } else {
+                            0.0
+                        },
                     });
                 }
                 chunk.offset = 0;
@@ -416,7 +503,14 @@ impl PassIo<'_> {
 
     /// Compares what was read (when the read succeeded) with what was written; on a failed read,
     /// retries sector by sector to separate unreadable sectors from mismatching ones.
-    fn verify_chunk(&self, expected: &[u8], read: &[u8], read_ok: bool, offset: u64, out: &mut PassOutcome) {
+    fn verify_chunk(
+        &self,
+        expected: &[u8],
+        read: &[u8],
+        read_ok: bool,
+        offset: u64,
+        out: &mut PassOutcome,
+    ) {
         if read_ok {
             if read == expected {
                 return;
@@ -450,7 +544,11 @@ impl PassIo<'_> {
     }
 
     /// (LBA, sector bytes, byte offset) for each logical sector of `data` at `offset`.
-    fn sectors<'d>(&self, data: &'d [u8], offset: u64) -> impl Iterator<Item = (u64, &'d [u8], u64)> + use<'d> {
+    fn sectors<'d>(
+        &self,
+        data: &'d [u8],
+        offset: u64,
+    ) -> impl Iterator<Item = (u64, &'d [u8], u64)> + use<'d> {
         let ls = self.target.logical_sector as usize;
         let first = self.lba(offset);
         data.chunks(ls)
@@ -465,7 +563,13 @@ impl PassIo<'_> {
     fn report_bad(&self, set: &RangeSet, phase: Phase, mismatch: bool) {
         let w = self.worker;
         for range in set.ranges() {
-            w.send(Event::BadRange { drive: w.index, pass: self.pass.number, phase, range: *range, mismatch });
+            w.send(Event::BadRange {
+                drive: w.index,
+                pass: self.pass.number,
+                phase,
+                range: *range,
+                mismatch,
+            });
         }
     }
 }
@@ -479,7 +583,14 @@ struct ReadChunk {
 }
 
 /// The read-ahead thread of a verify pass: reads successive chunks into free buffers.
-fn read_ahead(target: &Target, from: u64, size: u64, block: usize, free: &Receiver<ReadChunk>, full: &Sender<ReadChunk>) {
+fn read_ahead(
+    target: &Target,
+    from: u64,
+    size: u64,
+    block: usize,
+    free: &Receiver<ReadChunk>,
+    full: &Sender<ReadChunk>,
+) {
     let mut offset = from;
     while offset < size {
         let Ok(mut chunk) = free.recv() else { return };
@@ -494,7 +605,14 @@ fn read_ahead(target: &Target, from: u64, size: u64, block: usize, free: &Receiv
 }
 
 /// The generator thread: fills free buffers with the pattern for successive offsets.
-fn generate(pattern: &Pattern, from: u64, size: u64, block: usize, free: &Receiver<Chunk>, filled: &Sender<Chunk>) {
+fn generate(
+    pattern: &Pattern,
+    from: u64,
+    size: u64,
+    block: usize,
+    free: &Receiver<Chunk>,
+    filled: &Sender<Chunk>,
+) {
     let period = match pattern {
         Pattern::Constant { .. } => Some(1u64),
         Pattern::Repeat { bytes } => Some(bytes.len().max(1) as u64),

@@ -64,25 +64,40 @@ impl SystemState {
             };
             let point = unescape_mount(mount.point);
             if point == "/" {
-                state.boot.insert(drive.clone(), "holds the root file system /".into());
+                state
+                    .boot
+                    .insert(drive.clone(), "holds the root file system /".into());
             } else if point == "/run/live/medium" {
-                state.boot.insert(drive.clone(), "is the live boot medium (/run/live/medium)".into());
+                state.boot.insert(
+                    drive.clone(),
+                    "is the live boot medium (/run/live/medium)".into(),
+                );
             }
             state.mounts.entry(drive.clone()).or_default().push(point);
         }
         let swaps = fs::read_to_string(root.join("proc/swaps")).unwrap_or_default();
-        for path in swaps.lines().skip(1).filter_map(|l| l.split_whitespace().next()) {
+        for path in swaps
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+        {
             if let Some(drive) = index.by_dev_path(path) {
-                state.swaps.entry(drive.clone()).or_default().push(path.to_owned());
+                state
+                    .swaps
+                    .entry(drive.clone())
+                    .or_default()
+                    .push(path.to_owned());
             }
         }
         let cmdline = fs::read_to_string(root.join("proc/cmdline")).unwrap_or_default();
-        if let Some(spec) = cmdline.split_whitespace().find_map(|w| w.strip_prefix("root=")) {
+        if let Some(spec) = cmdline
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("root="))
+        {
             if let Some(drive) = resolve_root_spec(root, spec).and_then(|n| index.by_name(&n)) {
-                state
-                    .boot
-                    .entry(drive.clone())
-                    .or_insert_with(|| format!("is the root device named on the kernel command line (root={spec})"));
+                state.boot.entry(drive.clone()).or_insert_with(|| {
+                    format!("is the root device named on the kernel command line (root={spec})")
+                });
             }
         }
         for name in drives {
@@ -126,7 +141,9 @@ impl SystemState {
             reasons.push("no medium (size 0)".into());
         }
         if !reasons.is_empty() {
-            return Verdict::Excluded { reason: reasons.join("; ") };
+            return Verdict::Excluded {
+                reason: reasons.join("; "),
+            };
         }
         if drive.name.starts_with("loop") {
             return Verdict::ExplicitOnly {
@@ -159,7 +176,10 @@ struct DeviceIndex {
 
 impl DeviceIndex {
     fn build(root: &Path, drives: &[String]) -> Self {
-        let mut index = Self { devnums: HashMap::new(), names: HashMap::new() };
+        let mut index = Self {
+            devnums: HashMap::new(),
+            names: HashMap::new(),
+        };
         for drive in drives {
             let dir = root.join("sys/block").join(drive);
             index.add(&dir, drive, drive);
@@ -172,7 +192,10 @@ impl DeviceIndex {
 
     fn add(&mut self, dir: &Path, name: &str, drive: &str) {
         self.names.insert(name.to_owned(), drive.to_owned());
-        if let Some(num) = read_attr(&dir.join("dev")).as_deref().and_then(parse_devnum) {
+        if let Some(num) = read_attr(&dir.join("dev"))
+            .as_deref()
+            .and_then(parse_devnum)
+        {
             self.devnums.insert(num, drive.to_owned());
         }
     }
@@ -210,7 +233,11 @@ impl<'a> MountEntry<'a> {
         let devnum = parse_devnum(fields.get(2)?)?;
         let point = fields.get(4)?;
         let source = right.split(' ').nth(1).unwrap_or("");
-        Some(Self { devnum, point, source })
+        Some(Self {
+            devnum,
+            point,
+            source,
+        })
     }
 }
 
@@ -220,7 +247,9 @@ fn unescape_mount(s: &str) -> String {
     let mut rest = s;
     while let Some(pos) = rest.find('\\') {
         out.push_str(&rest[..pos]);
-        let code = rest.get(pos + 1..pos + 4).and_then(|o| u8::from_str_radix(o, 8).ok());
+        let code = rest
+            .get(pos + 1..pos + 4)
+            .and_then(|o| u8::from_str_radix(o, 8).ok());
         match code {
             Some(byte) => {
                 out.push(char::from(byte));
@@ -268,7 +297,13 @@ mod tests {
 
     #[test]
     fn root_spec_plain_device() {
-        assert_eq!(resolve_root_spec(Path::new("/nonexistent"), "/dev/nvme0n1p2").as_deref(), Some("nvme0n1p2"));
-        assert_eq!(resolve_root_spec(Path::new("/nonexistent"), "UUID=abcd"), None);
+        assert_eq!(
+            resolve_root_spec(Path::new("/nonexistent"), "/dev/nvme0n1p2").as_deref(),
+            Some("nvme0n1p2")
+        );
+        assert_eq!(
+            resolve_root_spec(Path::new("/nonexistent"), "UUID=abcd"),
+            None
+        );
     }
 }

@@ -186,7 +186,15 @@ pub static METHODS: &[Method] = &[
         name: "schneier",
         label: "Bruce Schneier (7 passes)",
         aliases: &["bruce7", "schneier7"],
-        passes: &[Byte(0xFF), Byte(0x00), Random, Random, Random, Random, Random],
+        passes: &[
+            Byte(0xFF),
+            Byte(0x00),
+            Random,
+            Random,
+            Random,
+            Random,
+            Random,
+        ],
         shuffle: None,
         default_verify: VerifyMode::Last,
         nist_category: "clear",
@@ -276,7 +284,10 @@ mod tests {
 
     #[test]
     fn names_are_unique() {
-        let mut all: Vec<&str> = METHODS.iter().flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied())).collect();
+        let mut all: Vec<&str> = METHODS
+            .iter()
+            .flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied()))
+            .collect();
         let n = all.len();
         all.sort_unstable();
         all.dedup();

@@ -34,7 +34,10 @@ impl StreamKey {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed)?;
         let (key, iv) = seed.split_at(16);
-        let mut out = Self { key: [0; 16], iv: [0; 16] };
+        let mut out = Self {
+            key: [0; 16],
+            iv: [0; 16],
+        };
         out.key.copy_from_slice(key);
         out.iv.copy_from_slice(iv);
         Ok(out)
@@ -167,7 +170,9 @@ mod tests {
 
     #[test]
     fn repeating_pattern_is_phase_correct_at_any_offset() {
-        let pat = Pattern::Repeat { bytes: vec![0x92, 0x49, 0x24] };
+        let pat = Pattern::Repeat {
+            bytes: vec![0x92, 0x49, 0x24],
+        };
         let mut whole = vec![0u8; 1000];
         pat.fill(&mut whole, 0);
         for (i, b) in whole.iter().enumerate() {
@@ -183,7 +188,9 @@ mod tests {
     #[test]
     fn random_stream_is_seekable_and_keyed() {
         let key = StreamKey::generate().unwrap();
-        let pat = Pattern::Random { stream: key.clone() };
+        let pat = Pattern::Random {
+            stream: key.clone(),
+        };
         let mut whole = vec![0u8; 8192];
         pat.fill(&mut whole, 0);
         let mut tail = vec![0u8; 4096];
@@ -192,7 +199,9 @@ mod tests {
         let mut odd = vec![0u8; 100];
         pat.fill(&mut odd, 17);
         assert_eq!(odd, whole[17..117]);
-        let other = Pattern::Random { stream: StreamKey::generate().unwrap() };
+        let other = Pattern::Random {
+            stream: StreamKey::generate().unwrap(),
+        };
         let mut diff = vec![0u8; 8192];
         other.fill(&mut diff, 0);
         assert_ne!(diff, whole);
@@ -203,11 +212,25 @@ mod tests {
     #[test]
     fn aes_ctr_matches_nist_sp800_38a_vector() {
         // NIST SP 800-38A F.5.1 CTR-AES128.Encrypt, block #1.
-        let key = [0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c];
-        let iv = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff];
-        let plain = [0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a];
-        let cipher = [0x87, 0x4d, 0x61, 0x91, 0xb6, 0x20, 0xe3, 0x26, 0x1b, 0xef, 0x68, 0x64, 0x99, 0x0d, 0xb6, 0xce];
-        let pat = Pattern::Random { stream: StreamKey { key, iv } };
+        let key = [
+            0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf,
+            0x4f, 0x3c,
+        ];
+        let iv = [
+            0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
+            0xfe, 0xff,
+        ];
+        let plain = [
+            0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93,
+            0x17, 0x2a,
+        ];
+        let cipher = [
+            0x87, 0x4d, 0x61, 0x91, 0xb6, 0x20, 0xe3, 0x26, 0x1b, 0xef, 0x68, 0x64, 0x99, 0x0d,
+            0xb6, 0xce,
+        ];
+        let pat = Pattern::Random {
+            stream: StreamKey { key, iv },
+        };
         let mut ks = [0u8; 16];
         pat.fill(&mut ks, 0);
         let out: Vec<u8> = ks.iter().zip(plain).map(|(k, p)| k ^ p).collect();
@@ -216,7 +239,9 @@ mod tests {
 
     #[test]
     fn serde_round_trip_keeps_key() {
-        let pat = Pattern::Random { stream: StreamKey::generate().unwrap() };
+        let pat = Pattern::Random {
+            stream: StreamKey::generate().unwrap(),
+        };
         let json = serde_json::to_string(&pat).unwrap();
         let back: Pattern = serde_json::from_str(&json).unwrap();
         assert_eq!(back, pat);

@@ -26,7 +26,9 @@ impl FromStr for VerifyMode {
             "none" | "off" => Ok(Self::None),
             "last" => Ok(Self::Last),
             "all" => Ok(Self::All),
-            other => Err(format!("unknown verify mode '{other}' (use none, last or all)")),
+            other => Err(format!(
+                "unknown verify mode '{other}' (use none, last or all)"
+            )),
         }
     }
 }
@@ -121,10 +123,19 @@ impl WipePlan {
         let drives = targets
             .into_iter()
             .map(|(path, drive)| {
-                Ok(DrivePlan { path, drive, passes: resolve_passes(method, verify)?, resume: None })
+                Ok(DrivePlan {
+                    path,
+                    drive,
+                    passes: resolve_passes(method, verify)?,
+                    resume: None,
+                })
             })
             .collect::<Result<_, PlanError>>()?;
-        Ok(Self { method: method.into(), verify, drives })
+        Ok(Self {
+            method: method.into(),
+            verify,
+            drives,
+        })
     }
 
     /// Total bytes written and read over all passes of all drives (for ETA).
@@ -138,9 +149,15 @@ fn resolve_passes(method: &Method, verify: VerifyMode) -> Result<Vec<PassPlan>, 
     for spec in method.passes {
         let pattern = match *spec {
             PassSpec::Byte(byte) => Pattern::Constant { byte },
-            PassSpec::Bytes(bytes) => Pattern::Repeat { bytes: bytes.to_vec() },
-            PassSpec::Random => Pattern::Random { stream: StreamKey::generate().map_err(PlanError::Random)? },
-            PassSpec::RandomByte => Pattern::Constant { byte: random_u64()?.to_le_bytes()[0] },
+            PassSpec::Bytes(bytes) => Pattern::Repeat {
+                bytes: bytes.to_vec(),
+            },
+            PassSpec::Random => Pattern::Random {
+                stream: StreamKey::generate().map_err(PlanError::Random)?,
+            },
+            PassSpec::RandomByte => Pattern::Constant {
+                byte: random_u64()?.to_le_bytes()[0],
+            },
             PassSpec::Complement => match patterns.last() {
                 Some(Pattern::Constant { byte }) => Pattern::Constant { byte: !byte },
                 // The method table's compile-time check guarantees a byte pass precedes.
@@ -187,13 +204,19 @@ mod tests {
 
     fn plan(name: &str, verify: Option<VerifyMode>) -> Vec<PassPlan> {
         let m = Method::by_name(name).unwrap();
-        WipePlan::new(m, verify, vec![("x".into(), None)]).unwrap().drives.remove(0).passes
+        WipePlan::new(m, verify, vec![("x".into(), None)])
+            .unwrap()
+            .drives
+            .remove(0)
+            .passes
     }
 
     #[test]
     fn complement_follows_random_byte() {
         let p = plan("dod-3pass", None);
-        let (Pattern::Constant { byte: a }, Pattern::Constant { byte: b }) = (&p[0].pattern, &p[1].pattern) else {
+        let (Pattern::Constant { byte: a }, Pattern::Constant { byte: b }) =
+            (&p[0].pattern, &p[1].pattern)
+        else {
             panic!("expected constants");
         };
         assert_eq!(*b, !*a);
@@ -229,7 +252,11 @@ mod tests {
 
     #[test]
     fn verify_all_marks_every_pass() {
-        assert!(plan("bsi-vsitr", Some(VerifyMode::All)).iter().all(|p| p.verify));
+        assert!(
+            plan("bsi-vsitr", Some(VerifyMode::All))
+                .iter()
+                .all(|p| p.verify)
+        );
         assert_eq!(plan("nist-800-88-clear", None)[0].verify, true);
     }
 }

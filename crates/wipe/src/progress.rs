@@ -21,8 +21,19 @@ pub enum Phase {
 #[serde(tag = "event", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Event {
-    DriveStarted { drive: usize, path: PathBuf, size: u64, passes: usize },
-    PassStarted { drive: usize, pass: usize, passes: usize, phase: Phase, pattern: String },
+    DriveStarted {
+        drive: usize,
+        path: PathBuf,
+        size: u64,
+        passes: usize,
+    },
+    PassStarted {
+        drive: usize,
+        pass: usize,
+        passes: usize,
+        phase: Phase,
+        pattern: String,
+    },
     /// `position` bytes of `size` are done in this pass (also the resume offset).
     Progress {
         drive: usize,
@@ -34,12 +45,26 @@ pub enum Event {
         bytes_per_sec: f64,
     },
     /// Sectors that could not be written or read, or did not match on verify.
-    BadRange { drive: usize, pass: usize, phase: Phase, range: LbaRange, mismatch: bool },
+    BadRange {
+        drive: usize,
+        pass: usize,
+        phase: Phase,
+        range: LbaRange,
+        mismatch: bool,
+    },
     /// No progress for `seconds`.
-    Stalled { drive: usize, seconds: u64 },
+    Stalled {
+        drive: usize,
+        seconds: u64,
+    },
     /// A stalled drive moves again.
-    Recovered { drive: usize },
-    DriveFinished { drive: usize, status: WipeStatus },
+    Recovered {
+        drive: usize,
+    },
+    DriveFinished {
+        drive: usize,
+        status: WipeStatus,
+    },
 }
 
 impl Event {

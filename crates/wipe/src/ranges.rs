@@ -42,7 +42,10 @@ impl RangeSet {
         while end < self.0.len() && self.0[end].first <= new.end() {
             let r = self.0[end];
             let start = new.first.min(r.first);
-            new = LbaRange { first: start, count: new.end().max(r.end()) - start };
+            new = LbaRange {
+                first: start,
+                count: new.end().max(r.end()) - start,
+            };
             end += 1;
         }
         self.0.splice(pos..end, [new]);
@@ -85,12 +88,24 @@ mod tests {
             s.ranges(),
             &[
                 LbaRange { first: 0, count: 2 },
-                LbaRange { first: 10, count: 3 },
-                LbaRange { first: 100, count: 12 }
+                LbaRange {
+                    first: 10,
+                    count: 3
+                },
+                LbaRange {
+                    first: 100,
+                    count: 12
+                }
             ]
         );
         assert_eq!(s.blocks(), 17);
         s.insert(2, 8);
-        assert_eq!(s.ranges()[0], LbaRange { first: 0, count: 13 });
+        assert_eq!(
+            s.ranges()[0],
+            LbaRange {
+                first: 0,
+                count: 13
+            }
+        );
     }
 }

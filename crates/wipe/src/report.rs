@@ -165,7 +165,11 @@ impl DriveReport {
     pub(crate) fn settle(&mut self, plan: &DrivePlan, interrupted: bool) {
         self.finished = Utc::now();
         let verify_planned = plan.passes.iter().filter(|p| p.verify).count();
-        let verify_done = self.passes.iter().filter(|p| p.phase == Phase::Verify && p.completed).count();
+        let verify_done = self
+            .passes
+            .iter()
+            .filter(|p| p.phase == Phase::Verify && p.completed)
+            .count();
         self.verification = if verify_planned == 0 {
             VerifyOutcome::NotRequested
         } else if verify_done < verify_planned {
@@ -180,7 +184,9 @@ impl DriveReport {
             .passes
             .iter()
             .any(|p| p.phase == Phase::Write && p.number == last && p.completed);
-        let clean = self.write_errors.is_empty() && self.read_errors.is_empty() && self.mismatches.is_empty();
+        let clean = self.write_errors.is_empty()
+            && self.read_errors.is_empty()
+            && self.mismatches.is_empty();
         self.status = if interrupted {
             WipeStatus::Interrupted
         } else if self.error.is_some() || !all_written {

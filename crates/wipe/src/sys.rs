@@ -10,7 +10,11 @@ use std::os::fd::AsRawFd;
 nix::ioctl_read!(blk_getsize64, 0x12, 114, u64);
 nix::ioctl_none!(blk_flsbuf, 0x12, 97);
 nix::ioctl_read_bad!(blk_sszget, nix::request_code_none!(0x12, 104), libc::c_int);
-nix::ioctl_read_bad!(blk_pbszget, nix::request_code_none!(0x12, 123), libc::c_uint);
+nix::ioctl_read_bad!(
+    blk_pbszget,
+    nix::request_code_none!(0x12, 123),
+    libc::c_uint
+);
 nix::ioctl_read_bad!(blk_roget, nix::request_code_none!(0x12, 94), libc::c_int);
 
 /// Size of a block device in bytes (BLKGETSIZE64).

@@ -23,9 +23,13 @@ pub enum TargetError {
     PermissionDenied { path: PathBuf },
     #[error("{path}: refused: {reason}")]
     Excluded { path: PathBuf, reason: String },
-    #[error("{path}: not a whole drive listed in /sys/block (partitions and unknown devices are refused)")]
+    #[error(
+        "{path}: not a whole drive listed in /sys/block (partitions and unknown devices are refused)"
+    )]
     UnknownDevice { path: PathBuf },
-    #[error("{path}: in use: the kernel refused an exclusive open (mounted, held by RAID/LVM, or opened exclusively elsewhere)")]
+    #[error(
+        "{path}: in use: the kernel refused an exclusive open (mounted, held by RAID/LVM, or opened exclusively elsewhere)"
+    )]
     Busy { path: PathBuf },
     #[error("{path}: read-only device")]
     ReadOnly { path: PathBuf },
@@ -36,7 +40,11 @@ pub enum TargetError {
     #[error("{path}: too small to wipe ({size} bytes)")]
     TooSmall { path: PathBuf, size: u64 },
     #[error("{path}: size {size} is not a multiple of the {sector}-byte sector")]
-    Misaligned { path: PathBuf, size: u64, sector: u32 },
+    Misaligned {
+        path: PathBuf,
+        size: u64,
+        sector: u32,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -72,16 +80,31 @@ pub fn check_allowed(path: &Path, drives: &[Drive]) -> Result<Option<Drive>, Tar
         return Ok(None);
     }
     if !ft.is_block_device() {
-        return Err(TargetError::NotWipeable { path: path.to_owned() });
+        return Err(TargetError::NotWipeable {
+            path: path.to_owned(),
+        });
     }
     let canonical = fs::canonicalize(path).map_err(|e| map_open_error(path, e))?;
-    let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let drive = drives
-        .iter()
-        .find(|d| d.name == name)
-        .ok_or_else(|| TargetError::UnknownDevice { path: path.to_owned() })?;
-    if let Some(reason) = drive.verdict.reason().filter(|_| !drive.verdict.allows_explicit()) {
-        return Err(TargetError::Excluded { path: path.to_owned(), reason: reason.to_owned() });
+    let name = canonical
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let drive =
+        drives
+            .iter()
+            .find(|d| d.name == name)
+            .ok_or_else(|| TargetError::UnknownDevice {
+                path: path.to_owned(),
+            })?;
+    if let Some(reason) = drive
+        .verdict
+        .reason()
+        .filter(|_| !drive.verdict.allows_explicit())
+    {
+        return Err(TargetError::Excluded {
+            path: path.to_owned(),
+            reason: reason.to_owned(),
+        });
     }
     Ok(Some(drive.clone()))
 }
@@ -96,7 +119,9 @@ impl Target {
         } else if ft.is_file() {
             TargetKind::File
         } else {
-            return Err(TargetError::NotWipeable { path: path.to_owned() });
+            return Err(TargetError::NotWipeable {
+                path: path.to_owned(),
+            });
         };
         let mut flags = libc::O_DIRECT;
         if kind == TargetKind::BlockDevice {
@@ -109,11 +134,16 @@ impl Target {
             .custom_flags(flags)
             .open(path)
             .map_err(|e| map_open_error(path, e))?;
-        let io_err = |source: nix::Error| TargetError::Io { path: path.to_owned(), source: source.into() };
+        let io_err = |source: nix::Error| TargetError::Io {
+            path: path.to_owned(),
+            source: source.into(),
+        };
         let (size, logical_sector, physical_sector) = match kind {
             TargetKind::BlockDevice => {
                 if sys::read_only(&file).map_err(io_err)? {
-                    return Err(TargetError::ReadOnly { path: path.to_owned() });
+                    return Err(TargetError::ReadOnly {
+                        path: path.to_owned(),
+                    });
                 }
                 (
                     sys::device_size(&file).map_err(io_err)?,
@@ -124,12 +154,26 @@ impl Target {
             TargetKind::File => (meta.len(), 512, 4096),
         };
         if size < u64::from(logical_sector) {
-            return Err(TargetError::TooSmall { path: path.to_owned(), size });
+            return Err(TargetError::TooSmall {
+                path: path.to_owned(),
+                size,
+            });
         }
         if size % u64::from(logical_sector) != 0 {
-            return Err(TargetError::Misaligned { path: path.to_owned(), size, sector: logical_sector });
+            return Err(TargetError::Misaligned {
+                path: path.to_owned(),
+                size,
+                sector: logical_sector,
+            });
         }
-        let target = Self { path: path.to_owned(), kind, size, logical_sector, physical_sector, file };
+        let target = Self {
+            path: path.to_owned(),
+            kind,
+            size,
+            logical_sector,
+            physical_sector,
+            file,
+        };
         target.probe_direct_io()?;
         Ok(target)
     }
@@ -140,7 +184,9 @@ impl Target {
         let mut buf = crate::buffer::AlignedBuf::new(self.logical_sector as usize);
         match self.file.read_at(&mut buf, 0) {
             Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
-                Err(TargetError::DirectIoUnsupported { path: self.path.clone() })
+                Err(TargetError::DirectIoUnsupported {
+                    path: self.path.clone(),
+                })
             }
             // Other read errors (a bad first sector) are the engine's to record, not a refusal.
             _ => Ok(()),
@@ -174,7 +220,9 @@ impl Target {
 fn map_open_error(path: &Path, e: io::Error) -> TargetError {
     let path = path.to_owned();
     match e.raw_os_error() {
-        Some(libc::ENOENT) | Some(libc::ENXIO) | Some(libc::ENODEV) => TargetError::NotFound { path },
+        Some(libc::ENOENT) | Some(libc::ENXIO) | Some(libc::ENODEV) => {
+            TargetError::NotFound { path }
+        }
         Some(libc::EACCES) | Some(libc::EPERM) => TargetError::PermissionDenied { path },
         Some(libc::EBUSY) => TargetError::Busy { path },
         Some(libc::EROFS) => TargetError::ReadOnly { path },

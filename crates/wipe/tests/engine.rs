@@ -35,7 +35,12 @@ fn opts(block: usize) -> EngineOptions {
 
 fn plan_for(method: &str, verify: Option<VerifyMode>, devs: &[&Path]) -> WipePlan {
     let m = Method::by_name(method).unwrap();
-    WipePlan::new(m, verify, devs.iter().map(|d| (d.to_path_buf(), None)).collect()).unwrap()
+    WipePlan::new(
+        m,
+        verify,
+        devs.iter().map(|d| (d.to_path_buf(), None)).collect(),
+    )
+    .unwrap()
 }
 
 fn run(plan: &WipePlan, opts: &EngineOptions) -> (Vec<DriveReport>, Vec<Event>) {
@@ -47,7 +52,11 @@ fn run(plan: &WipePlan, opts: &EngineOptions) -> (Vec<DriveReport>, Vec<Event>) 
 
 /// Reads the whole device with O_DIRECT, so the medium is read, not a cache.
 fn read_direct(dev: &Path, size: u64) -> Vec<u8> {
-    let f = OpenOptions::new().read(true).custom_flags(libc::O_DIRECT).open(dev).unwrap();
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECT)
+        .open(dev)
+        .unwrap();
     let mut buf = AlignedVec::new(size as usize);
     f.read_exact_at(buf.as_mut(), 0).unwrap();
     buf.as_ref().to_vec()
@@ -70,7 +79,9 @@ impl AlignedVec {
 
 fn expected(plan: &WipePlan, drive: usize, pass: usize, size: u64) -> Vec<u8> {
     let mut buf = vec![0u8; size as usize];
-    plan.drives[drive].passes[pass - 1].pattern.fill(&mut buf, 0);
+    plan.drives[drive].passes[pass - 1]
+        .pattern
+        .fill(&mut buf, 0);
     buf
 }
 
@@ -78,7 +89,10 @@ fn expected(plan: &WipePlan, drive: usize, pass: usize, size: u64) -> Vec<u8> {
 fn assert_bytes_eq(got: &[u8], want: &[u8], what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     if let Some(i) = got.iter().zip(want).position(|(a, b)| a != b) {
-        panic!("{what}: first difference at byte {i}: got {:#04x}, want {:#04x}", got[i], want[i]);
+        panic!(
+            "{what}: first difference at byte {i}: got {:#04x}, want {:#04x}",
+            got[i], want[i]
+        );
     }
 }
 
@@ -95,14 +109,29 @@ fn every_method_writes_every_pass_exactly() {
         let (p, dev, seen) = (plan.clone(), lo.dev.clone(), Arc::clone(&checked));
         o.after_write_pass = Some(Arc::new(move |drive, pass| {
             let got = read_direct(&dev, size);
-            assert_bytes_eq(&got, &expected(&p, drive, pass, size), &format!("{} pass {pass}", p.method.name));
+            assert_bytes_eq(
+                &got,
+                &expected(&p, drive, pass, size),
+                &format!("{} pass {pass}", p.method.name),
+            );
             seen.lock().unwrap().push(pass);
         }));
         let (reports, _) = run(&plan, &o);
         let r = &reports[0];
-        assert_eq!(r.status, WipeStatus::Completed, "{}: {:?}", method.name, r.error);
+        assert_eq!(
+            r.status,
+            WipeStatus::Completed,
+            "{}: {:?}",
+            method.name,
+            r.error
+        );
         assert_eq!(r.verification, VerifyOutcome::Passed);
-        assert_eq!(*checked.lock().unwrap(), (1..=method.passes.len()).collect::<Vec<_>>(), "{}", method.name);
+        assert_eq!(
+            *checked.lock().unwrap(),
+            (1..=method.passes.len()).collect::<Vec<_>>(),
+            "{}",
+            method.name
+        );
         let last = method.passes.len();
         assert_bytes_eq(&lo.contents(), &expected(&plan, 0, last, size), method.name);
         // Write and verify report per pass.
@@ -119,10 +148,19 @@ fn sector_size_4096_and_odd_device_sizes() {
     for method in ["zero", "random", "gutmann"] {
         let plan = plan_for(method, Some(VerifyMode::Last), &[&lo.dev]);
         let (reports, _) = run(&plan, &opts(MIB as usize));
-        assert_eq!(reports[0].status, WipeStatus::Completed, "{method}: {:?}", reports[0].error);
+        assert_eq!(
+            reports[0].status,
+            WipeStatus::Completed,
+            "{method}: {:?}",
+            reports[0].error
+        );
         assert_eq!(reports[0].drive.logical_sector_size, 4096);
         let last = plan.drives[0].passes.len();
-        assert_bytes_eq(&read_direct(&lo.dev, size), &expected(&plan, 0, last, size), method);
+        assert_bytes_eq(
+            &read_direct(&lo.dev, size),
+            &expected(&plan, 0, last, size),
+            method,
+        );
     }
 }
 
@@ -136,7 +174,11 @@ fn verification_finds_a_sector_corrupted_between_write_and_verify() {
     let dev = lo.dev.clone();
     o.after_write_pass = Some(Arc::new(move |_, _| {
         // Another writer (no O_EXCL needed) flips data in LBAs 2049 and 5000-5001.
-        let f = OpenOptions::new().write(true).custom_flags(libc::O_DIRECT).open(&dev).unwrap();
+        let f = OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(&dev)
+            .unwrap();
         let mut junk = AlignedVec::new(1024);
         junk.as_mut().fill(0xE7);
         f.write_all_at(&junk.as_ref()[..512], 2049 * 512).unwrap();
@@ -146,10 +188,19 @@ fn verification_finds_a_sector_corrupted_between_write_and_verify() {
     let r = &reports[0];
     assert_eq!(r.status, WipeStatus::CompletedWithErrors);
     assert_eq!(r.verification, VerifyOutcome::Failed);
-    let ranges: Vec<(u64, u64)> = r.mismatches.ranges().iter().map(|x| (x.first, x.count)).collect();
+    let ranges: Vec<(u64, u64)> = r
+        .mismatches
+        .ranges()
+        .iter()
+        .map(|x| (x.first, x.count))
+        .collect();
     assert_eq!(ranges, vec![(2049, 1), (5000, 2)]);
     assert!(r.write_errors.is_empty() && r.read_errors.is_empty());
-    assert!(events.iter().any(|e| matches!(e, Event::BadRange { mismatch: true, .. })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::BadRange { mismatch: true, .. }))
+    );
 }
 
 #[test]
@@ -165,9 +216,20 @@ fn kernel_write_errors_are_recorded_as_lba_ranges() {
     let r = &reports[0];
     assert_eq!(r.status, WipeStatus::CompletedWithErrors, "{:?}", r.error);
     assert!(!r.status.is_success());
-    let ranges: Vec<(u64, u64)> = r.write_errors.ranges().iter().map(|x| (x.first, x.count)).collect();
+    let ranges: Vec<(u64, u64)> = r
+        .write_errors
+        .ranges()
+        .iter()
+        .map(|x| (x.first, x.count))
+        .collect();
     assert_eq!(ranges, vec![(bad_start / 512, 8)]);
-    assert!(events.iter().any(|e| matches!(e, Event::BadRange { mismatch: false, .. })));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::BadRange {
+            mismatch: false,
+            ..
+        }
+    )));
     // Everything else is zero; the refused sectors kept their old content.
     let got = read_direct(&lo.dev, size as u64);
     for (i, b) in got.iter().enumerate() {
@@ -188,24 +250,55 @@ fn unreadable_sectors_fail_verification() {
     assert_eq!(r.status, WipeStatus::CompletedWithErrors);
     assert_eq!(r.verification, VerifyOutcome::Failed);
     let lba = MIB / 512;
-    assert_eq!(r.write_errors.ranges().iter().map(|x| (x.first, x.count)).collect::<Vec<_>>(), vec![(lba, 2)]);
-    assert_eq!(r.read_errors.ranges().iter().map(|x| (x.first, x.count)).collect::<Vec<_>>(), vec![(lba, 2)]);
+    assert_eq!(
+        r.write_errors
+            .ranges()
+            .iter()
+            .map(|x| (x.first, x.count))
+            .collect::<Vec<_>>(),
+        vec![(lba, 2)]
+    );
+    assert_eq!(
+        r.read_errors
+            .ranges()
+            .iter()
+            .map(|x| (x.first, x.count))
+            .collect::<Vec<_>>(),
+        vec![(lba, 2)]
+    );
 }
 
 #[test]
 fn a_hung_drive_is_reported_stalled_and_does_not_hold_up_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let size = 2 * MIB as usize;
-    let mount = faultfs::mount(dir.path(), size, vec![Fault::slow_write(MIB, Duration::from_secs(4))]);
+    let mount = faultfs::mount(
+        dir.path(),
+        size,
+        vec![Fault::slow_write(MIB, Duration::from_secs(4))],
+    );
     let slow = LoopDev::attach(&mount.file, &[]);
     let fast = LoopDev::new(dir.path(), "fast.img", 2 * MIB);
     let plan = plan_for("zero", Some(VerifyMode::None), &[&slow.dev, &fast.dev]);
     let mut o = opts(256 * 1024);
     o.stall_after = Duration::from_secs(1);
     let (reports, events) = run(&plan, &o);
-    assert!(events.iter().any(|e| matches!(e, Event::Stalled { drive: 0, .. })), "no stall reported");
-    assert!(!events.iter().any(|e| matches!(e, Event::Stalled { drive: 1, .. })));
-    assert!(events.iter().any(|e| matches!(e, Event::Recovered { drive: 0 })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Stalled { drive: 0, .. })),
+        "no stall reported"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Stalled { drive: 1, .. }))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Recovered { drive: 0 }))
+    );
     let finished: Vec<usize> = events
         .iter()
         .filter_map(|e| match e {
@@ -213,7 +306,11 @@ fn a_hung_drive_is_reported_stalled_and_does_not_hold_up_the_others() {
             _ => None,
         })
         .collect();
-    assert_eq!(finished, vec![1, 0], "the fast drive must finish while the slow one hangs");
+    assert_eq!(
+        finished,
+        vec![1, 0],
+        "the fast drive must finish while the slow one hangs"
+    );
     assert!(reports.iter().all(|r| r.status == WipeStatus::Completed));
     assert!(reports[0].notes.iter().any(|n| n.starts_with("stalled")));
 }
@@ -221,7 +318,9 @@ fn a_hung_drive_is_reported_stalled_and_does_not_hold_up_the_others() {
 fn wipe_many(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let size = 3 * MIB + 512;
-    let devs: Vec<LoopDev> = (0..n).map(|i| LoopDev::new(dir.path(), &format!("m{i}.img"), size)).collect();
+    let devs: Vec<LoopDev> = (0..n)
+        .map(|i| LoopDev::new(dir.path(), &format!("m{i}.img"), size))
+        .collect();
     let paths: Vec<&Path> = devs.iter().map(|d| d.dev.as_path()).collect();
     let plan = plan_for("hmg-is5-enhanced", None, &paths);
     let (reports, _) = run(&plan, &opts(MIB as usize));
@@ -265,7 +364,13 @@ fn cancellation_ends_interrupted_with_a_resume_point() {
     assert_ne!(r.verification, VerifyOutcome::Passed);
     let resume = r.resume_from.expect("resume point");
     assert_eq!((resume.pass, resume.offset), (3, 0));
-    assert!(events.iter().any(|e| matches!(e, Event::DriveFinished { status: WipeStatus::Interrupted, .. })));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::DriveFinished {
+            status: WipeStatus::Interrupted,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -278,8 +383,16 @@ fn resumed_plan_continues_at_its_pass_and_offset() {
     // written, and the full-device verify must then pass.
     let mut head = vec![0u8; MIB as usize];
     plan.drives[0].passes[2].pattern.fill(&mut head, 0);
-    std::fs::OpenOptions::new().write(true).open(&lo.dev).unwrap().write_all_at(&head, 0).unwrap();
-    plan.drives[0].resume = Some(tabula_wipe::plan::ResumePoint { pass: 3, offset: MIB });
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&lo.dev)
+        .unwrap()
+        .write_all_at(&head, 0)
+        .unwrap();
+    plan.drives[0].resume = Some(tabula_wipe::plan::ResumePoint {
+        pass: 3,
+        offset: MIB,
+    });
     let (reports, _) = run(&plan, &opts(256 * 1024));
     let r = &reports[0];
     assert_eq!(r.status, WipeStatus::Completed, "{:?}", r.error);
@@ -297,7 +410,11 @@ fn regular_file_targets_work() {
     common::write_junk(&file, MIB + 512);
     let plan = plan_for("one", None, &[&file]);
     let (reports, _) = run(&plan, &opts(256 * 1024));
-    assert_eq!(reports[0].status, WipeStatus::Completed, "{:?}", reports[0].error);
+    assert_eq!(
+        reports[0].status,
+        WipeStatus::Completed,
+        "{:?}",
+        reports[0].error
+    );
     assert!(std::fs::read(&file).unwrap().iter().all(|&b| b == 0xFF));
-
 }

@@ -18,12 +18,20 @@ const MIB: u64 = 1 << 20;
 fn verdict_of(dev: &Path) -> Verdict {
     let name = dev.file_name().unwrap().to_str().unwrap();
     let drives = discover(Path::new("/")).unwrap();
-    drives.into_iter().find(|d| d.name == name).expect("loop device discovered").verdict
+    drives
+        .into_iter()
+        .find(|d| d.name == name)
+        .expect("loop device discovered")
+        .verdict
 }
 
 fn run(cmd: &str, args: &[&str]) {
     let out = Command::new(cmd).args(args).output().unwrap();
-    assert!(out.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -32,7 +40,9 @@ fn unmounted_loop_device_needs_to_be_named_but_is_allowed() {
     let lo = LoopDev::new(dir.path(), "plain.img", 4 * MIB);
     assert!(matches!(verdict_of(&lo.dev), Verdict::ExplicitOnly { .. }));
     let drives = discover(Path::new("/")).unwrap();
-    let drive = check_allowed(&lo.dev, &drives).unwrap().expect("block device has a drive record");
+    let drive = check_allowed(&lo.dev, &drives)
+        .unwrap()
+        .expect("block device has a drive record");
     assert_eq!(drive.size_bytes, 4 * MIB);
     assert_eq!(drive.backing_file.as_deref(), Some(lo.file.as_path()));
     assert!(Target::open(&lo.dev).is_ok());
@@ -50,7 +60,10 @@ fn mounted_loop_device_is_refused_with_its_mount_point() {
         let _ = Command::new("umount").arg(&mnt).status();
     });
     match verdict_of(&lo.dev) {
-        Verdict::Excluded { reason } => assert!(reason.contains(&format!("mounted at {}", mnt.display())), "{reason}"),
+        Verdict::Excluded { reason } => assert!(
+            reason.contains(&format!("mounted at {}", mnt.display())),
+            "{reason}"
+        ),
         other => panic!("mounted device not excluded: {other:?}"),
     }
     let drives = discover(Path::new("/")).unwrap();
@@ -58,7 +71,10 @@ fn mounted_loop_device_is_refused_with_its_mount_point() {
     assert!(matches!(err, TargetError::Excluded { .. }), "{err}");
     assert!(err.to_string().contains("mounted"));
     // The kernel refuses the exclusive open as well, whatever discovery said.
-    assert!(matches!(Target::open(&lo.dev), Err(TargetError::Busy { .. })));
+    assert!(matches!(
+        Target::open(&lo.dev),
+        Err(TargetError::Busy { .. })
+    ));
 }
 
 #[test]
@@ -70,15 +86,25 @@ fn read_only_loop_device_is_refused() {
         other => panic!("read-only device not excluded: {other:?}"),
     }
     let drives = discover(Path::new("/")).unwrap();
-    assert!(matches!(check_allowed(&lo.dev, &drives), Err(TargetError::Excluded { .. })));
-    assert!(matches!(Target::open(&lo.dev), Err(TargetError::ReadOnly { .. })));
+    assert!(matches!(
+        check_allowed(&lo.dev, &drives),
+        Err(TargetError::Excluded { .. })
+    ));
+    assert!(matches!(
+        Target::open(&lo.dev),
+        Err(TargetError::ReadOnly { .. })
+    ));
 }
 
 #[test]
 fn device_held_exclusively_elsewhere_is_refused_by_the_kernel() {
     let dir = tempfile::tempdir().unwrap();
     let lo = LoopDev::new(dir.path(), "held.img", 4 * MIB);
-    let _held = OpenOptions::new().read(true).custom_flags(libc::O_EXCL).open(&lo.dev).unwrap();
+    let _held = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_EXCL)
+        .open(&lo.dev)
+        .unwrap();
     let err = Target::open(&lo.dev).unwrap_err();
     assert!(matches!(err, TargetError::Busy { .. }), "{err}");
     assert!(err.to_string().contains("in use"));
@@ -98,7 +124,9 @@ fn partitions_and_unknown_paths_are_refused() {
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), table.as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
     // Not every kernel re-reads the table on sfdisk's request; partx adds the partition for sure.
-    let _ = Command::new("partx").args(["-a", lo.dev.to_str().unwrap()]).output();
+    let _ = Command::new("partx")
+        .args(["-a", lo.dev.to_str().unwrap()])
+        .output();
     let part = std::path::PathBuf::from(format!("{}p1", lo.dev.display()));
     for _ in 0..50 {
         if part.exists() {
@@ -110,10 +138,23 @@ fn partitions_and_unknown_paths_are_refused() {
     let name = lo.dev.file_name().unwrap().to_str().unwrap();
     let drive = drives.iter().find(|d| d.name == name).unwrap();
     assert_eq!(drive.partitions, vec![format!("{name}p1")]);
-    assert!(part.exists(), "partition node {} did not appear", part.display());
-    assert!(matches!(check_allowed(&part, &drives), Err(TargetError::UnknownDevice { .. })));
-    assert!(matches!(check_allowed(Path::new("/dev/null"), &drives), Err(TargetError::NotWipeable { .. })));
-    assert!(matches!(check_allowed(Path::new("/nonexistent/disk"), &drives), Err(TargetError::NotFound { .. })));
+    assert!(
+        part.exists(),
+        "partition node {} did not appear",
+        part.display()
+    );
+    assert!(matches!(
+        check_allowed(&part, &drives),
+        Err(TargetError::UnknownDevice { .. })
+    ));
+    assert!(matches!(
+        check_allowed(Path::new("/dev/null"), &drives),
+        Err(TargetError::NotWipeable { .. })
+    ));
+    assert!(matches!(
+        check_allowed(Path::new("/nonexistent/disk"), &drives),
+        Err(TargetError::NotFound { .. })
+    ));
 }
 
 struct Guard<F: FnMut()>(F);

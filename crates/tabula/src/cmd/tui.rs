@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
 use super::Outcome;
@@ -17,6 +17,9 @@ pub struct Args {
     /// Station data directory (keys, certificates, outbox, journal, logs).
     #[arg(long, env = "TABULA_DATA", default_value_os_t = default_data_dir())]
     pub data: PathBuf,
+    /// Show only these devices (named explicitly, so loop devices among them can be wiped);
+    /// default: every drive of the machine.
+    pub targets: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -24,7 +27,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bail!("the TUI needs a terminal; use `tabula run` in scripts");
     }
     let station = Station::open(&args.data, args.config.as_deref())?;
-    crate::tui::run(station)
+    // Match the kernel's names: a symlink such as /dev/disk/by-id/... names its device.
+    let only = args
+        .targets
+        .iter()
+        .map(|t| std::fs::canonicalize(t).with_context(|| format!("{}", t.display())))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    crate::tui::run(station, only)
 }
 
 /// `tabula` without a subcommand: the TUI on a terminal (with the defaults `tabula tui` has),

@@ -32,9 +32,17 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.files.is_empty() {
-        return crate::station::outbox::deliver_command(&args.data, args.config.as_deref(), args.registry, args.log_key);
+        return crate::station::outbox::deliver_command(
+            &args.data,
+            args.config.as_deref(),
+            args.registry,
+            args.log_key,
+        );
     }
-    let registry = args.registry.as_deref().context("--registry URL is needed to upload named files")?;
+    let registry = args
+        .registry
+        .as_deref()
+        .context("--registry URL is needed to upload named files")?;
     let client = RegistryClient::new(registry)?;
     let log_key = match &args.log_key {
         Some(k) => load_log_key(k)?,

@@ -200,7 +200,11 @@ pub fn deliver_command(
     if let Some(key) = log_key {
         station.config.registry.log_key = Some(key);
     }
-    let Some(report) = station.upload(Retry { attempts: 5, ..Retry::default() })? else {
+    let Some(report) = station.upload(Retry {
+        attempts: 5,
+        ..Retry::default()
+    })?
+    else {
         bail!("no registry: give --registry URL or set [registry] url in tabula.toml");
     };
     if report.items.is_empty() {
@@ -209,5 +213,9 @@ pub fn deliver_command(
     for line in report.lines() {
         println!("{line}");
     }
-    Ok(if report.pending() + report.rejected() == 0 { crate::cmd::Outcome::Success } else { crate::cmd::Outcome::Failure })
+    Ok(if report.pending() + report.rejected() == 0 {
+        crate::cmd::Outcome::Success
+    } else {
+        crate::cmd::Outcome::Failure
+    })
 }

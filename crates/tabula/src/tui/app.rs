@@ -98,6 +98,8 @@ pub struct App {
     pub resume: ResumeOffer,
     pub audit: Option<(Audit, serde_json::Value)>,
     keep: Vec<String>,
+    /// Devices named on the command line: when any are, the table lists only those.
+    pub only: Vec<PathBuf>,
     disks: Vec<Disk>,
 }
 
@@ -128,6 +130,7 @@ impl App {
             resume: ResumeOffer::default(),
             audit: None,
             keep: config.keep.serials.clone(),
+            only: Vec::new(),
             disks: Vec::new(),
         }
     }
@@ -144,7 +147,7 @@ impl App {
                 } = *ready;
                 self.summary = Summary::from_audit(&audit);
                 self.disks = audit.disks.clone();
-                self.drives = DriveTable::new(drives, &self.disks, &self.keep);
+                self.drives = DriveTable::new(drives, &self.disks, &self.keep, &self.only);
                 self.audit = Some((audit, audit_json));
                 self.resume = ResumeOffer { pending };
                 self.screen = if self.resume.pending.is_empty() {
@@ -175,7 +178,7 @@ impl App {
 
     /// Replaces the drive table after a rescan, keeping what was selected.
     pub fn rescanned(&mut self, drives: Vec<Drive>) {
-        let mut table = DriveTable::new(drives, &self.disks, &self.keep);
+        let mut table = DriveTable::new(drives, &self.disks, &self.keep, &self.only);
         table.keep_selection_from(&self.drives);
         table.cursor = self.drives.cursor.min(table.rows.len().saturating_sub(1));
         self.drives = table;

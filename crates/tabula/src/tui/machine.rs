@@ -181,16 +181,26 @@ pub struct DriveTable {
     pub cursor: usize,
     /// Devices without a medium (empty loop devices, card readers), not listed.
     pub hidden: usize,
+    /// Drives left out because the command line named others (`tabula tui TARGET...`).
+    pub not_named: usize,
     /// Why the last Enter did nothing.
     pub message: Option<String>,
 }
 
 impl DriveTable {
     /// Builds the table from discovered drives, joining SMART data from the audit by kernel name.
-    pub fn new(drives: Vec<Drive>, disks: &[Disk], keep: &[String]) -> Self {
+    /// When `only` names devices, the table holds just those, and they count as named explicitly
+    /// (loop devices among them start selected too).
+    pub fn new(drives: Vec<Drive>, disks: &[Disk], keep: &[String], only: &[PathBuf]) -> Self {
         let mut hidden = 0;
+        let mut not_named = 0;
         let mut rows = Vec::new();
         for drive in drives {
+            let named = only.iter().any(|p| p == &drive.path);
+            if !only.is_empty() && !named {
+                not_named += 1;
+                continue;
+            }
             if drive.size_bytes == 0 {
                 hidden += 1;
                 continue;
@@ -199,7 +209,9 @@ impl DriveTable {
             let (smart, hours) = smart_cells(disk);
             let kept = drive.serial.as_ref().is_some_and(|s| keep.contains(s));
             let refusal = kept.then(|| "serial listed under [keep] serials".to_owned());
-            let selected = refusal.is_none() && drive.verdict == Verdict::Wipeable;
+            let selected = refusal.is_none()
+                && (drive.verdict == Verdict::Wipeable
+                    || (named && drive.verdict.allows_explicit()));
             rows.push(DriveRow {
                 drive,
                 smart,
@@ -212,6 +224,7 @@ impl DriveTable {
             rows,
             cursor: 0,
             hidden,
+            not_named,
             message: None,
         }
     }
@@ -321,6 +334,9 @@ impl Widget for &DriveTable {
         let mut title = format!(" Drives: {selected} selected ");
         if self.hidden > 0 {
             title.push_str(&format!("({} without medium not shown) ", self.hidden));
+        }
+        if self.not_named > 0 {
+            title.push_str(&format!("({} not named not shown) ", self.not_named));
         }
         let block = Block::bordered().title(title);
         let inner = block.inner(area);

@@ -40,8 +40,9 @@ use crate::station::Station;
 /// How often the screen is redrawn when nothing is typed (progress, clocks).
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the TUI on the controlling terminal until the technician finishes or quits.
-pub fn run(station: Station) -> anyhow::Result<Outcome> {
+/// Runs the TUI on the controlling terminal until the technician finishes or quits. When `only`
+/// names devices, the drive table lists just those.
+pub fn run(station: Station, only: Vec<std::path::PathBuf>) -> anyhow::Result<Outcome> {
     let station = Arc::new(station);
     // SIGTERM / SIGHUP (terminal gone): stop a running wipe cleanly, or quit.
     let signalled = Arc::new(AtomicBool::new(false));
@@ -51,6 +52,7 @@ pub fn run(station: Station) -> anyhow::Result<Outcome> {
     }
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut app = App::new(&station.config);
+    app.only = only;
     let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
     let _start = worker::start(Arc::clone(&station), tx.clone());
     let mut ui = Ui {

@@ -1,7 +1,7 @@
 //! Render and key tests: every screen drawn on ratatui's `TestBackend` at 80x25 (the Linux
 //! console) and asserted on the text a technician reads, plus the keys that move between them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -581,5 +581,32 @@ fn hostile_drive_strings_cannot_reach_the_terminal() {
     let text = screen(&app);
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
     assert!(line_with(&text, "/dev/sda").contains("EVIL]0;owne"));
-    let _ = Path::new("/");
+}
+
+#[test]
+fn named_targets_are_the_only_rows_and_named_loop_devices_start_selected() {
+    let mut app = App::new(&Config::default());
+    app.only = vec![PathBuf::from("/dev/loop0"), PathBuf::from("/dev/vda")];
+    app.message(Msg::Ready(Box::new(Ready {
+        audit: audit(),
+        audit_json: serde_json::json!({}),
+        drives: drives(),
+        pending: Vec::new(),
+    })));
+    let rows: Vec<_> = app
+        .drives
+        .rows
+        .iter()
+        .map(|r| r.drive.name.clone())
+        .collect();
+    assert_eq!(rows, ["loop0", "vda"]);
+    // Named explicitly: the loop device may be wiped; the boot disk stays refused.
+    assert_eq!(app.drives.selected_paths(), [PathBuf::from("/dev/loop0")]);
+    let text = screen(&app);
+    assert!(
+        text.contains("Drives: 1 selected (2 not named not shown)"),
+        "{text}"
+    );
+    assert!(!text.contains("/dev/sda"), "{text}");
+    assert!(line_with(&text, "/dev/vda").contains(" - "));
 }

@@ -24,7 +24,11 @@ pub fn tabula(args: &[&str]) -> Output {
 
 /// stdout and stderr together, for assertions and failure messages.
 pub fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// A loop device over a file of this test's; detached on drop.
@@ -50,8 +54,16 @@ impl LoopDev {
             left -= n as u64;
         }
         f.sync_all().unwrap();
-        let out = Command::new("losetup").args(["-f", "--show"]).arg(&file).output().unwrap();
-        assert!(out.status.success(), "losetup: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("losetup")
+            .args(["-f", "--show"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "losetup: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let dev = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         assert!(dev.to_string_lossy().starts_with("/dev/loop"));
         Self { dev, file }
@@ -75,7 +87,11 @@ impl Drop for LoopDev {
 
 /// A free loopback port (bound and released; good enough for a test).
 pub fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A registry serving a SQLite file in `dir` on `127.0.0.1:port`; stopped on drop.
@@ -94,21 +110,35 @@ impl RunningRegistry {
         config.public_read = true;
         let (registry, listener) = runtime.block_on(async {
             let registry = Registry::open(config).await.unwrap();
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .unwrap();
             (registry, listener)
         });
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, rx) = tokio::sync::oneshot::channel::<()>();
         let r = registry.clone();
         runtime.spawn(async move {
-            let _ = r.serve(listener, async { let _ = rx.await; }).await;
+            let _ = r
+                .serve(listener, async {
+                    let _ = rx.await;
+                })
+                .await;
         });
-        Self { url, registry, runtime, stop: Some(stop) }
+        Self {
+            url,
+            registry,
+            runtime,
+            stop: Some(stop),
+        }
     }
 
     /// Creates a station and returns its one-time enrolment token.
     pub fn station_token(&self, name: &str) -> String {
-        let (_, token) = self.runtime.block_on(tabula_registry::add_station(self.registry.store(), name)).unwrap();
+        let (_, token) = self
+            .runtime
+            .block_on(tabula_registry::add_station(self.registry.store(), name))
+            .unwrap();
         token.expose().to_owned()
     }
 

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 use fuser::{
-    Config, Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, INodeNo, LockOwner, OpenFlags,
-    ReplyAttr, ReplyData, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request, SessionACL, WriteFlags,
+    Config, Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, INodeNo, LockOwner,
+    OpenFlags, ReplyAttr, ReplyData, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyWrite, Request,
+    SessionACL, WriteFlags,
 };
 
 pub const FILE_NAME: &str = "disk.img";
@@ -27,13 +28,31 @@ pub struct Fault {
 
 impl Fault {
     pub fn eio_on_write(start: u64, len: u64) -> Self {
-        Self { start, end: start + len, on_write: true, on_read: false, delay: None }
+        Self {
+            start,
+            end: start + len,
+            on_write: true,
+            on_read: false,
+            delay: None,
+        }
     }
     pub fn eio_on_read_write(start: u64, len: u64) -> Self {
-        Self { start, end: start + len, on_write: true, on_read: true, delay: None }
+        Self {
+            start,
+            end: start + len,
+            on_write: true,
+            on_read: true,
+            delay: None,
+        }
     }
     pub fn slow_write(start: u64, delay: Duration) -> Self {
-        Self { start, end: start + 1, on_write: true, on_read: false, delay: Some(delay) }
+        Self {
+            start,
+            end: start + 1,
+            on_write: true,
+            on_read: false,
+            delay: Some(delay),
+        }
     }
 }
 
@@ -47,8 +66,11 @@ struct FaultFs {
 impl FaultFs {
     fn attr(&self, ino: INodeNo) -> FileAttr {
         let size = self.data.lock().unwrap().len() as u64;
-        let (kind, perm, size, nlink) =
-            if ino == INodeNo::ROOT { (FileType::Directory, 0o755, 0, 2) } else { (FileType::RegularFile, 0o644, size, 1) };
+        let (kind, perm, size, nlink) = if ino == INodeNo::ROOT {
+            (FileType::Directory, 0o755, 0, 2)
+        } else {
+            (FileType::RegularFile, 0o644, size, 1)
+        };
         FileAttr {
             ino,
             size,
@@ -72,7 +94,8 @@ impl FaultFs {
     fn fault(&self, off: u64, len: u64, write: bool) -> bool {
         let mut fail = false;
         for (i, f) in self.faults.iter().enumerate() {
-            let hit = (if write { f.on_write } else { f.on_read }) && off < f.end && f.start < off + len;
+            let hit =
+                (if write { f.on_write } else { f.on_read }) && off < f.end && f.start < off + len;
             if !hit {
                 continue;
             }
@@ -93,7 +116,11 @@ impl FaultFs {
 impl Filesystem for FaultFs {
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         if parent == INodeNo::ROOT && name == FILE_NAME {
-            reply.entry(&Duration::from_secs(60), &self.attr(FILE_INO), fuser::Generation(0));
+            reply.entry(
+                &Duration::from_secs(60),
+                &self.attr(FILE_INO),
+                fuser::Generation(0),
+            );
         } else {
             reply.error(Errno::ENOENT);
         }
@@ -156,11 +183,25 @@ impl Filesystem for FaultFs {
         reply.written(buf.len() as u32);
     }
 
-    fn flush(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _lock: LockOwner, reply: ReplyEmpty) {
+    fn flush(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        _fh: FileHandle,
+        _lock: LockOwner,
+        reply: ReplyEmpty,
+    ) {
         reply.ok();
     }
 
-    fn fsync(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
+    fn fsync(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        _fh: FileHandle,
+        _datasync: bool,
+        reply: ReplyEmpty,
+    ) {
         reply.ok();
     }
 }
@@ -176,10 +217,18 @@ pub fn mount(dir: &Path, size: usize, faults: Vec<Fault>) -> FaultMount {
     let mnt = dir.join("mnt");
     std::fs::create_dir_all(&mnt).unwrap();
     let fired = Mutex::new(vec![false; faults.len()]);
-    let fs = FaultFs { data: Mutex::new(vec![0x3C; size]), faults, fired };
+    let fs = FaultFs {
+        data: Mutex::new(vec![0x3C; size]),
+        faults,
+        fired,
+    };
     let mut config = Config::default();
     config.acl = SessionACL::All;
     config.n_threads = Some(2);
-    let session = fuser::spawn_mount(fs, &mnt, &config).expect("mount FUSE fault file system (needs /dev/fuse and root)");
-    FaultMount { _session: session, file: mnt.join(FILE_NAME) }
+    let session = fuser::spawn_mount(fs, &mnt, &config)
+        .expect("mount FUSE fault file system (needs /dev/fuse and root)");
+    FaultMount {
+        _session: session,
+        file: mnt.join(FILE_NAME),
+    }
 }

@@ -29,17 +29,30 @@ impl LoopDev {
 
     /// Attaches an existing file.
     pub fn attach(file: &Path, args: &[&str]) -> Self {
-        assert!(nix::unistd::Uid::effective().is_root(), "loop device tests must run as root (CI does)");
+        assert!(
+            nix::unistd::Uid::effective().is_root(),
+            "loop device tests must run as root (CI does)"
+        );
         let out = Command::new("losetup")
             .args(["-f", "--show"])
             .args(args)
             .arg(file)
             .output()
             .expect("run losetup");
-        assert!(out.status.success(), "losetup failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "losetup failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let dev = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        assert!(dev.to_string_lossy().starts_with("/dev/loop"), "unexpected device {dev:?}");
-        Self { dev, file: file.to_owned() }
+        assert!(
+            dev.to_string_lossy().starts_with("/dev/loop"),
+            "unexpected device {dev:?}"
+        );
+        Self {
+            dev,
+            file: file.to_owned(),
+        }
     }
 
     /// Every byte of the device, read through the block device (the engine drops its cache).

@@ -1,0 +1,263 @@
+//! The TUI as a technician uses it: `tabula tui` runs in a real terminal (a detached tmux session
+//! of 80x25, the Linux console's size), keys arrive through `tmux send-keys`, and every assertion
+//! is on the text `tmux capture-pane` reads off the screen - plus the bytes on the loop devices,
+//! the certificate on the stick and the row in the registry afterwards.
+//!
+//! The drives are loop devices over this test's own files, named on the command line
+//! (`tabula tui DEV...`), so the table lists nothing else of the machine and nothing else can be
+//! selected.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use support::{BIN, LoopDev, RunningRegistry, tabula, text};
+use tabula_certificate::Bundle;
+
+/// A tmux server of this test's own (its own socket), killed on drop.
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn start(dir: &Path, command: &str) -> Self {
+        let tmux = Self {
+            socket: dir.join("tmux.sock"),
+        };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "25",
+            "-s",
+            "bench",
+            command,
+        ]);
+        assert!(out.status.success(), "tmux: {}", text(&out));
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux is installed (.ci/apt-packages)")
+    }
+
+    /// Keys as `tmux send-keys` names them (`Enter`, `Space`, `-l` text ...).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "bench"];
+        args.extend_from_slice(keys);
+        let out = self.run(&args);
+        assert!(out.status.success(), "send-keys: {}", text(&out));
+    }
+
+    /// The pane's text, as the technician sees it.
+    fn screen(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", "bench"]);
+        assert!(out.status.success(), "capture-pane: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `needle`, and returns that screen.
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{needle:?} did not appear within {timeout:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} on\n{screen}"))
+}
+
+/// An enrolled station whose config asks for `method` and names Erika as the operator.
+fn station(dir: &Path, reg: &RunningRegistry, method: &str) -> PathBuf {
+    let data = dir.join("data");
+    let keys = data.join("keys");
+    let out = tabula(&["keygen", "--out", keys.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = reg.station_token("tui-bench");
+    let key = keys.join("station.key");
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        &reg.url,
+        "--token",
+        &token,
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let config = format!(
+        "[station]\norganisation = \"Stadt Leipzig\"\nsite = \"Bench 2\"\noperator = \"Erika\"\n\n\
+         [registry]\nurl = \"{}\"\nlog_key = \"{}\"\n\n[wipe]\nmethod = \"{method}\"\n",
+        reg.url,
+        keys.join("registry-log.vkey").display()
+    );
+    std::fs::write(data.join("tabula.toml"), config).unwrap();
+    data
+}
+
+#[test]
+fn a_technician_wipes_two_drives_through_the_tui() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RunningRegistry::start(dir.path(), 0);
+    // Big enough that the progress screen is on for a while (seven passes plus a verify).
+    let drives = [
+        LoopDev::new(dir.path(), "a.img", 384 << 20),
+        LoopDev::new(dir.path(), "b.img", 256 << 20),
+    ];
+    let data = station(dir.path(), &reg, "bsi-vsitr");
+    let command = format!(
+        "{BIN} tui --data {} {} {}; echo \"tabula exited with $?\"; sleep 600",
+        data.display(),
+        drives[0].path(),
+        drives[1].path()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+
+    // Screen 1: the machine and exactly the two named drives, both selected.
+    let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    for d in &drives {
+        let row = line_with(&screen, d.path());
+        assert!(row.contains("[x]"), "named drives start selected: {row}");
+        assert!(row.contains("loop"), "{row}");
+    }
+    assert!(line_with(&screen, drives[0].path()).contains("384.0 MiB"));
+    assert!(line_with(&screen, drives[1].path()).contains("256.0 MiB"));
+    assert!(screen.contains("Drives: 2 selected"), "{screen}");
+    assert!(screen.contains("not named not shown"), "{screen}");
+    assert!(!screen.contains("/dev/vda") && !screen.contains("/dev/sda"));
+
+    // Deselect and reselect the second drive with the space bar.
+    tmux.keys(&["Down", "Space"]);
+    let screen = tmux.wait_for("Drives: 1 selected", Duration::from_secs(5));
+    assert!(line_with(&screen, drives[1].path()).contains("[ ]"));
+    tmux.keys(&["Space"]);
+    tmux.wait_for("Drives: 2 selected", Duration::from_secs(5));
+
+    // Screen 2: the method from tabula.toml and the operator from it, then on.
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("2/5", Duration::from_secs(5));
+    assert!(
+        line_with(&screen, "> bsi-vsitr").contains("7 passes"),
+        "{screen}"
+    );
+    assert!(screen.contains("Erika"), "{screen}");
+    tmux.keys(&["Enter"]);
+
+    // Screen 3: every drive that will be destroyed, and the typed word.
+    let screen = tmux.wait_for(
+        "THE FOLLOWING DRIVES WILL BE DESTROYED",
+        Duration::from_secs(10),
+    );
+    for d in &drives {
+        line_with(&screen, d.path());
+    }
+    assert!(screen.contains("Operator: Erika"), "{screen}");
+    tmux.keys(&["-l", "erase"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("not confirmed: type ERASE exactly", Duration::from_secs(5));
+    assert!(
+        drives.iter().all(|d| d.all(0x5A)),
+        "nothing written before the word"
+    );
+    tmux.keys(&["-l", "ERASE"]);
+    tmux.keys(&["Enter"]);
+
+    // Screen 4: a bar per drive; the screen survives a resize in the middle of the wipe.
+    let screen = tmux.wait_for("4/5 Wiping", Duration::from_secs(10));
+    for d in &drives {
+        line_with(&screen, d.path());
+    }
+    for (w, h) in [(100, 30), (60, 20), (80, 25)] {
+        let out = tmux.run(&[
+            "resize-window",
+            "-t",
+            "bench",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        std::thread::sleep(Duration::from_millis(300));
+        let screen = tmux.screen();
+        if screen.contains("4/5 Wiping") {
+            // Laid out anew for the new size: the frame spans the whole width.
+            let widest = screen.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            assert_eq!(widest, w, "{w}x{h}:\n{screen}");
+            for d in &drives {
+                line_with(&screen, d.path());
+            }
+        }
+    }
+
+    // Screen 5: the result, the certificate, the upload.
+    let screen = tmux.wait_for("uploaded: log entry #0", Duration::from_secs(300));
+    assert!(
+        screen.contains("All 2 drive(s) erased and verified"),
+        "{screen}"
+    );
+    for d in &drives {
+        assert!(
+            line_with(&screen, d.path()).contains("completed (verification: passed)"),
+            "{screen}"
+        );
+    }
+    let bundles: Vec<PathBuf> = std::fs::read_dir(data.join("certificates"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".tabula.json"))
+        .collect();
+    assert_eq!(bundles.len(), 1);
+    let id = Bundle::read(&bundles[0]).unwrap().id().unwrap().to_string();
+    assert!(screen.contains(&format!("Certificate {id}")), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+
+    // What the screens said is what happened.
+    for d in &drives {
+        assert!(d.all(0xAA), "{} does not hold VSITR's final 0xAA", d.path());
+    }
+    let bundle = Bundle::read(&bundles[0]).unwrap();
+    assert!(bundle.receipt.is_some(), "receipt stored in the bundle");
+    let cert = bundle.certificate().unwrap();
+    assert_eq!(cert.operator, "Erika");
+    assert_eq!(cert.result.as_str(), "erased");
+    assert_eq!(cert.drives.len(), 2);
+    for d in &cert.drives {
+        assert_eq!(d.method.name, "bsi-vsitr");
+        assert_eq!(d.verification.outcome.as_str(), "passed");
+    }
+    let (status, body) = reg.get(&format!("/api/v1/certificates/{id}"));
+    assert_eq!(status, 200, "{body}");
+}
