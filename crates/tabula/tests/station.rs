@@ -7,6 +7,8 @@
 //! - a tampered bundle in the outbox is reported and never uploaded
 //! - unattended mode refuses unless the configuration enables it; the allow-list is obeyed
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,8 @@
 //! (`tabula tui DEV...`), so the table lists nothing else of the machine and nothing else can be
 //! selected.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod support;
 
 use std::path::{Path, PathBuf};

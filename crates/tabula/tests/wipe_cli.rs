@@ -1,6 +1,8 @@
 //! `tabula wipe` and `tabula devices` as a technician runs them: real loop devices over files
 //! this test creates, the built binary, its exit codes and its messages.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -8,6 +8,8 @@
 //! - concurrency: two and four drives at once, each with its own stream.
 //! - interruption: cancellation ends in `interrupted` with a resume point.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::fs::OpenOptions;

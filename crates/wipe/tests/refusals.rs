@@ -2,6 +2,8 @@
 //! a mounted loop device, a read-only one, one opened exclusively elsewhere, partitions and
 //! unknown devices. All devices here are loop devices over this test's own files.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use std::fs::OpenOptions;
