@@ -257,6 +257,6 @@ mod tests {
                 .iter()
                 .all(|p| p.verify)
         );
-        assert_eq!(plan("nist-800-88-clear", None)[0].verify, true);
+        assert!(plan("nist-800-88-clear", None)[0].verify);
     }
 }
