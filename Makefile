@@ -2,7 +2,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: build test demo bench lint doc fmt
+.PHONY: build test demo bench bench-registry lint doc fmt
 
 build:
 	$(CARGO) build --workspace --release
@@ -26,6 +26,10 @@ demo: build
 bench:
 	$(CARGO) build --release -p tabula
 	scripts/bench.sh
+
+# Registry upload throughput and latency on SQLite and PostgreSQL (needs the server .ci/services starts).
+bench-registry:
+	CARGO=$(CARGO) scripts/bench-registry.sh
 
 # Fuzz the audit parsers (SMBIOS, ACPI, smartctl JSON) for FUZZ_SECONDS each. Not part of `make test`.
 # cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.

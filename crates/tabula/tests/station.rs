@@ -27,27 +27,7 @@ fn station(
     targets: &[&LoopDev],
 ) -> PathBuf {
     let data = dir.join("data");
-    let keys = data.join("keys");
-    let out = tabula(&["keygen", "--out", keys.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out));
-    let mut log_key = String::new();
-    if let Some(reg) = registry {
-        let token = reg.station_token("bench-test");
-        let out = tabula(&[
-            "enroll",
-            "--registry",
-            &reg.url,
-            "--token",
-            &token,
-            "--key",
-            keys.join("station.key").to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out));
-        log_key = format!(
-            "log_key = \"{}\"\n",
-            keys.join("registry-log.vkey").display()
-        );
-    }
+    let log_key = support::keygen_and_enroll(&data, registry);
     let url = url.map(|u| format!("url = \"{u}\"\n")).unwrap_or_default();
     let list: Vec<String> = targets
         .iter()

@@ -3,44 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tabula");
+use std::process::Output;
 
-struct LoopDev(PathBuf);
-
-impl LoopDev {
-    fn new(dir: &Path, name: &str, size: usize) -> Self {
-        let file = dir.join(name);
-        std::fs::write(&file, vec![0x5Au8; size]).unwrap();
-        let out = Command::new("losetup")
-            .args(["-f", "--show"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "losetup: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Self(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-    }
-}
-
-impl Drop for LoopDev {
-    fn drop(&mut self) {
-        let _ = Command::new("losetup").arg("-d").arg(&self.0).status();
-    }
-}
-
-fn tabula(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use support::{LoopDev, tabula};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -57,8 +24,8 @@ fn wipe_with_yes_and_json_reports_completed_and_exits_zero() {
         "dodshort",
         "--yes",
         "--json",
-        a.0.to_str().unwrap(),
-        b.0.to_str().unwrap(),
+        a.path(),
+        b.path(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -76,7 +43,7 @@ fn wipe_with_yes_and_json_reports_completed_and_exits_zero() {
     }
     assert!(stderr(&out).contains("THE FOLLOWING WILL BE DESTROYED"));
     // The final pass of dod-3pass is random: the device no longer holds the 0x5A fill.
-    let content = std::fs::read(&a.0).unwrap();
+    let content = std::fs::read(&a.dev).unwrap();
     assert!(content.iter().filter(|&&b| b == 0x5A).count() < content.len() / 100);
 }
 
@@ -84,21 +51,21 @@ fn wipe_with_yes_and_json_reports_completed_and_exits_zero() {
 fn without_a_terminal_and_without_yes_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let a = LoopDev::new(dir.path(), "a.img", 1 << 20);
-    let out = tabula(&["wipe", "--method", "zero", a.0.to_str().unwrap()]);
+    let out = tabula(&["wipe", "--method", "zero", a.path()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("refusing to wipe without confirmation"),
         "{}",
         stderr(&out)
     );
-    assert!(std::fs::read(&a.0).unwrap().iter().all(|&b| b == 0x5A));
+    assert!(std::fs::read(&a.dev).unwrap().iter().all(|&b| b == 0x5A));
 }
 
 #[test]
 fn bad_input_gets_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let a = LoopDev::new(dir.path(), "a.img", 1 << 20);
-    let dev = a.0.to_str().unwrap();
+    let dev = a.path();
     let cases: &[(&[&str], &str)] = &[
         (
             &["wipe", "--method", "shredder", "--yes", dev],
@@ -127,7 +94,7 @@ fn bad_input_gets_one_clear_line() {
             "{err}"
         );
     }
-    assert!(std::fs::read(&a.0).unwrap().iter().all(|&b| b == 0x5A));
+    assert!(std::fs::read(&a.dev).unwrap().iter().all(|&b| b == 0x5A));
     let tiny = dir.path().join("tiny.img");
     std::fs::write(&tiny, b"short").unwrap();
     let out = tabula(&["wipe", "--yes", tiny.to_str().unwrap()]);
@@ -173,7 +140,7 @@ fn devices_table_lists_loop_devices_as_explicit_only() {
     let table = String::from_utf8_lossy(&out.stdout);
     let line = table
         .lines()
-        .find(|l| l.starts_with(a.0.to_str().unwrap()))
+        .find(|l| l.starts_with(a.path()))
         .expect("loop device listed");
     assert!(line.contains("explicit only"), "{line}");
     assert!(line.contains("1.0 MiB"), "{line}");

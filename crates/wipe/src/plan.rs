@@ -91,6 +91,25 @@ pub struct DrivePlan {
     pub resume: Option<ResumePoint>,
 }
 
+impl DrivePlan {
+    /// Model, serial and size as a confirmation shows them: `file`/`-` and the file's length
+    /// for regular files.
+    pub fn identity(&self) -> (&str, &str, u64) {
+        match &self.drive {
+            Some(d) => (
+                d.model.as_deref().unwrap_or("-"),
+                d.serial.as_deref().unwrap_or("-"),
+                d.size_bytes,
+            ),
+            None => (
+                "file",
+                "-",
+                std::fs::metadata(&self.path).map_or(0, |m| m.len()),
+            ),
+        }
+    }
+}
+
 /// What a wipe will do, decided before it starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WipePlan {

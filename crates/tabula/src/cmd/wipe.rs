@@ -86,16 +86,7 @@ pub fn describe_plan(plan: &WipePlan) -> String {
         plan.method.name, plan.method.label, plan.verify
     );
     for d in &plan.drives {
-        let (model, serial, size) = d.drive.as_ref().map_or(("file", "-", None), |x| {
-            (
-                x.model.as_deref().unwrap_or("-"),
-                x.serial.as_deref().unwrap_or("-"),
-                Some(x.size_bytes),
-            )
-        });
-        let size = size
-            .or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len()))
-            .unwrap_or(0);
+        let (model, serial, size) = d.identity();
         out.push_str(&format!(
             "  {}  {}  serial {}  {}\n",
             d.path.display(),

@@ -108,16 +108,7 @@ impl Widget for &ConfirmForm {
         )];
         for plan in &self.plans {
             for d in &plan.drives {
-                let (model, serial, size) = d.drive.as_ref().map_or(("file", "-", None), |x| {
-                    (
-                        x.model.as_deref().unwrap_or("-"),
-                        x.serial.as_deref().unwrap_or("-"),
-                        Some(x.size_bytes),
-                    )
-                });
-                let size = size
-                    .or_else(|| std::fs::metadata(&d.path).ok().map(|m| m.len()))
-                    .unwrap_or(0);
+                let (model, serial, size) = d.identity();
                 lines.push(Line::from(format!(
                     "{} {} {} {}",
                     fit(&d.path.display().to_string(), 14),

@@ -336,7 +336,10 @@ impl Widget for &DriveTable {
             title.push_str(&format!("({} without medium not shown) ", self.hidden));
         }
         if self.not_named > 0 {
-            title.push_str(&format!("({} not named not shown) ", self.not_named));
+            title.push_str(&format!(
+                "({} not named on the command line) ",
+                self.not_named
+            ));
         }
         let block = Block::bordered().title(title);
         let inner = block.inner(area);

@@ -126,13 +126,26 @@ fn audit() -> Audit {
 
 fn ready_app(config: &Config) -> App {
     let mut app = App::new(config);
+    audited(&mut app, drives());
+    app
+}
+
+/// The start-up worker's report: the audit, `drives`, no interrupted wipes.
+fn audited(app: &mut App, drives: Vec<Drive>) {
     app.message(Msg::Ready(Box::new(Ready {
         audit: audit(),
         audit_json: serde_json::json!({}),
-        drives: drives(),
+        drives,
         pending: Vec::new(),
     })));
-    app
+}
+
+fn row_names(app: &App) -> Vec<String> {
+    app.drives
+        .rows
+        .iter()
+        .map(|r| r.drive.name.clone())
+        .collect()
 }
 
 fn press(app: &mut App, code: KeyCode) -> Option<Action> {
@@ -242,13 +255,7 @@ fn excluded_and_kept_drives_cannot_be_selected_loop_devices_can() {
     let mut app = ready_app(&config);
     // Kept serial: not preselected, not selectable.
     assert!(app.drives.selected_paths().is_empty());
-    let rows: Vec<_> = app
-        .drives
-        .rows
-        .iter()
-        .map(|r| r.drive.name.clone())
-        .collect();
-    assert_eq!(rows, ["loop0", "sda", "vda"]);
+    assert_eq!(row_names(&app), ["loop0", "sda", "vda"]);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
     assert!(app.drives.selected_paths().is_empty());
@@ -572,12 +579,7 @@ fn hostile_drive_strings_cannot_reach_the_terminal() {
     let mut app = App::new(&Config::default());
     let mut d = drives();
     d[2].model = Some("EVIL\x1b]0;owned\x07MODEL".to_owned());
-    app.message(Msg::Ready(Box::new(Ready {
-        audit: audit(),
-        audit_json: serde_json::json!({}),
-        drives: d,
-        pending: Vec::new(),
-    })));
+    audited(&mut app, d);
     let text = screen(&app);
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
     assert!(line_with(&text, "/dev/sda").contains("EVIL]0;owne"));
@@ -587,24 +589,13 @@ fn hostile_drive_strings_cannot_reach_the_terminal() {
 fn named_targets_are_the_only_rows_and_named_loop_devices_start_selected() {
     let mut app = App::new(&Config::default());
     app.only = vec![PathBuf::from("/dev/loop0"), PathBuf::from("/dev/vda")];
-    app.message(Msg::Ready(Box::new(Ready {
-        audit: audit(),
-        audit_json: serde_json::json!({}),
-        drives: drives(),
-        pending: Vec::new(),
-    })));
-    let rows: Vec<_> = app
-        .drives
-        .rows
-        .iter()
-        .map(|r| r.drive.name.clone())
-        .collect();
-    assert_eq!(rows, ["loop0", "vda"]);
+    audited(&mut app, drives());
+    assert_eq!(row_names(&app), ["loop0", "vda"]);
     // Named explicitly: the loop device may be wiped; the boot disk stays refused.
     assert_eq!(app.drives.selected_paths(), [PathBuf::from("/dev/loop0")]);
     let text = screen(&app);
     assert!(
-        text.contains("Drives: 1 selected (2 not named not shown)"),
+        text.contains("Drives: 1 selected (2 not named on the command line)"),
         "{text}"
     );
     assert!(!text.contains("/dev/sda"), "{text}");

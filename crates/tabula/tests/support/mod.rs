@@ -157,3 +157,30 @@ impl Drop for RunningRegistry {
         }
     }
 }
+
+/// Creates the station key in `data/keys` and, with a registry, enrols it there. Returns the
+/// `[registry]` line that pins the registry's log key (empty without a registry).
+pub fn keygen_and_enroll(data: &Path, registry: Option<&RunningRegistry>) -> String {
+    let keys = data.join("keys");
+    let out = tabula(&["keygen", "--out", keys.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let Some(reg) = registry else {
+        return String::new();
+    };
+    let token = reg.station_token("bench-test");
+    let key = keys.join("station.key");
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        &reg.url,
+        "--token",
+        &token,
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    format!(
+        "log_key = \"{}\"\n",
+        keys.join("registry-log.vkey").display()
+    )
+}
