@@ -47,16 +47,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         if !std::io::stdin().is_terminal() {
             bail!("refusing to resume without confirmation: no terminal to ask on (use --yes)");
         }
-        if let Some(j) = pending.first() {
-            cmd::wipe::confirm(&j.plan)?;
-        }
+        // Every journal's drives were listed above: the word covers them all.
+        cmd::wipe::confirm_targets(pending.iter().map(|j| j.plan.drives.len()).sum())?;
     }
     let cancel = wiping::cancel_on_signals()?;
-    let bars = pending
-        .first()
-        .map(|j| Bars::new(&j.plan, std::io::stderr().is_terminal()));
-    let finished = station.resume(cancel, |e| {
-        if let Some(b) = &bars {
+    // The journals resume one after the other: bars for the one that is running.
+    let mut bars: Option<(usize, Bars)> = None;
+    let finished = station.resume(cancel, |index, e| {
+        if bars.as_ref().is_none_or(|(i, _)| *i != index) {
+            drop(bars.take());
+            bars = pending
+                .get(index)
+                .map(|j| (index, Bars::new(&j.plan, std::io::stderr().is_terminal())));
+        }
+        if let Some((_, b)) = &bars {
             b.handle(e);
         }
     })?;

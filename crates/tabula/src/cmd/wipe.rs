@@ -99,16 +99,18 @@ pub fn describe_plan(plan: &WipePlan) -> String {
 }
 
 pub fn confirm(plan: &WipePlan) -> anyhow::Result<()> {
+    confirm_targets(plan.drives.len())
+}
+
+/// Asks for the typed word before `targets` devices (already listed) are destroyed.
+pub fn confirm_targets(targets: usize) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         bail!(
             "refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)"
         );
     }
-    eprint!(
-        "Type {CONFIRM_WORD} to destroy all data on {} target(s): ",
-        plan.drives.len()
-    );
+    eprint!("Type {CONFIRM_WORD} to destroy all data on {targets} target(s): ");
     std::io::stderr().flush()?;
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;

@@ -190,13 +190,15 @@ impl Station {
     }
 
     /// Continues every unfinished wipe in the journal directory.
+    /// Resumes every interrupted wipe of the journal, one after the other; `on_event` gets the
+    /// journal's position in [`Self::pending_journals`] with each event.
     pub fn resume(
         &self,
         cancel: Arc<AtomicBool>,
-        mut on_event: impl FnMut(&Event),
+        mut on_event: impl FnMut(usize, &Event),
     ) -> anyhow::Result<Vec<Finished>> {
         let mut done = Vec::new();
-        for mut journal in Journal::list(&self.data.journal())? {
+        for (index, mut journal) in Journal::list(&self.data.journal())?.into_iter().enumerate() {
             let plan = journal.resume_plan(&self.root)?;
             journal.save()?;
             let audit: Option<Audit> = serde_json::from_value(journal.audit.clone()).ok();
@@ -205,7 +207,7 @@ impl Station {
                 &plan,
                 audit.as_ref(),
                 Arc::clone(&cancel),
-                &mut on_event,
+                |e: &Event| on_event(index, e),
             )?);
         }
         Ok(done)

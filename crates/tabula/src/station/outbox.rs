@@ -96,7 +96,17 @@ pub fn flush(
     let Some(url) = registry.url.as_deref() else {
         return Ok(report);
     };
-    let log_key = registry.log_key.as_deref();
+    // The log key pinned in tabula.toml, else the one `tabula enroll` stored beside the station
+    // key (a relative path in tabula.toml is relative to the data directory).
+    let pinned = data.keys().join(crate::cmd::enroll::LOG_KEY_FILE);
+    let log_key = match registry.log_key.as_deref() {
+        Some(k) if Path::new(k).is_relative() && data.root.join(k).is_file() => {
+            Some(data.root.join(k).display().to_string())
+        }
+        Some(k) => Some(k.to_owned()),
+        None => pinned.is_file().then(|| pinned.display().to_string()),
+    };
+    let log_key = log_key.as_deref();
     let bundles = data.outbox_bundles()?;
     if bundles.is_empty() {
         return Ok(report);

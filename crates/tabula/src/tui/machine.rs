@@ -137,6 +137,8 @@ pub struct DriveRow {
     pub hours: String,
     /// Why the drive cannot be selected, if it cannot.
     pub refusal: Option<String>,
+    /// Named on the command line (`tabula tui DEV...`): counts as chosen explicitly.
+    pub named: bool,
     pub selected: bool,
 }
 
@@ -209,16 +211,16 @@ impl DriveTable {
             let (smart, hours) = smart_cells(disk);
             let kept = drive.serial.as_ref().is_some_and(|s| keep.contains(s));
             let refusal = kept.then(|| "serial listed under [keep] serials".to_owned());
-            let selected = refusal.is_none()
-                && (drive.verdict == Verdict::Wipeable
-                    || (named && drive.verdict.allows_explicit()));
-            rows.push(DriveRow {
+            let mut row = DriveRow {
                 drive,
                 smart,
                 hours,
                 refusal,
-                selected,
-            });
+                named,
+                selected: false,
+            };
+            row.selected = row.preselected();
+            rows.push(row);
         }
         Self {
             rows,
@@ -258,7 +260,7 @@ impl DriveTable {
             KeyCode::Char(' ') | KeyCode::Char('x') => self.toggle(),
             KeyCode::Char('a') => {
                 for r in &mut self.rows {
-                    r.selected = r.refusal.is_none() && r.drive.verdict == Verdict::Wipeable;
+                    r.selected = r.preselected();
                 }
             }
             KeyCode::Char('n') => self.rows.iter_mut().for_each(|r| r.selected = false),
@@ -294,6 +296,13 @@ impl DriveTable {
 impl DriveRow {
     pub fn selectable(&self) -> bool {
         self.refusal.is_none() && self.drive.verdict.allows_explicit()
+    }
+
+    /// What "all" selects: wipeable drives, and named ones that may be wiped when named.
+    fn preselected(&self) -> bool {
+        self.refusal.is_none()
+            && (self.drive.verdict == Verdict::Wipeable
+                || (self.named && self.drive.verdict.allows_explicit()))
     }
 }
 

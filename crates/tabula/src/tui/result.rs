@@ -145,10 +145,18 @@ impl Widget for &ResultView {
         let headline = if let Some(e) = &self.error {
             Line::styled(format!("The job failed: {e}"), theme::bad())
         } else if self.success() {
+            let verified = self.certs.iter().all(|c| {
+                c.drives
+                    .iter()
+                    .all(|d| d.verification == VerifyOutcome::Passed)
+            });
+            let how = if verified {
+                "erased and verified"
+            } else {
+                "erased (not verified: verification was off)"
+            };
             Line::styled(
-                format!(
-                    "All {drives} drive(s) erased and verified. Certificate signed and stored."
-                ),
+                format!("All {drives} drive(s) {how}. Certificate signed and stored."),
                 theme::good(),
             )
         } else {

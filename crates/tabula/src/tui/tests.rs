@@ -600,4 +600,23 @@ fn named_targets_are_the_only_rows_and_named_loop_devices_start_selected() {
     );
     assert!(!text.contains("/dev/sda"), "{text}");
     assert!(line_with(&text, "/dev/vda").contains(" - "));
+    // "none", then "all" brings the named loop device back.
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.drives.selected_paths().is_empty());
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.drives.selected_paths(), [PathBuf::from("/dev/loop0")]);
+}
+
+#[test]
+fn a_wipe_without_verification_is_not_called_verified() {
+    let mut app = ready_app(&Config::default());
+    let mut c = cert(WipeStatus::Completed);
+    c.drives[0].verification = VerifyOutcome::NotRequested;
+    app.message(Msg::Done(Ok(vec![c])));
+    let text = screen(&app);
+    assert!(
+        text.contains("All 1 drive(s) erased (not verified: verification was off)"),
+        "{text}"
+    );
+    assert!(!text.contains("erased and verified"), "{text}");
 }

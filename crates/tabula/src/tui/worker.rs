@@ -93,7 +93,7 @@ pub fn wipe(
 /// Continues every interrupted wipe in the journal.
 pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -> JoinHandle<()> {
     thread::spawn(move || {
-        let finished = station.resume(cancel, |e| {
+        let finished = station.resume(cancel, |_, e| {
             let _ = tx.send(Msg::Event(e.clone()));
         });
         finish(
