@@ -77,7 +77,8 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
 }
 
 impl Access {
-    fn is_admin_hash(&self, hash: &str) -> bool {
+    /// Whether `hash` (see [`token_hash`]) is the admin token's, compared in constant time.
+    pub fn is_admin_hash(&self, hash: &str) -> bool {
         self.admin_token_hash
             .as_deref()
             .is_some_and(|admin| constant_time_eq(admin.as_bytes(), hash.as_bytes()))
@@ -88,11 +89,21 @@ impl Access {
         if self.admin_token_hash.is_none() {
             return Err(ApiError::AdminDisabled);
         }
-        let token = presented_token(headers).ok_or(ApiError::Unauthorized)?;
+        let token = presented_token(headers).ok_or(ApiError::AdminUnauthorized)?;
         if self.is_admin_hash(&token_hash(&token)) {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Whether the request may read (public read, the admin token, or a valid read token);
+    /// `Ok(false)` instead of an error when it may not.
+    pub async fn may_read(&self, headers: &HeaderMap, store: &Store) -> Result<bool, ApiError> {
+        match self.require_read(headers, store).await {
+            Ok(()) => Ok(true),
+            Err(ApiError::Unauthorized) => Ok(false),
+            Err(e) => Err(e),
         }
     }
 

@@ -48,6 +48,8 @@ pub enum ApiError {
     TokenExists(String),
     #[error("authentication required: send a read token as 'Authorization: Bearer <token>'")]
     Unauthorized,
+    #[error("authentication required: send the admin token as 'Authorization: Bearer <token>'")]
+    AdminUnauthorized,
     #[error("this operation needs the admin token")]
     Forbidden,
     #[error(
@@ -58,6 +60,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("storage error")]
     Store(#[from] StoreError),
+    /// A failure on the registry's side that is not storage (no randomness, PDF rendering).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl ApiError {
@@ -81,11 +86,11 @@ impl ApiError {
             KeyInUse => (StatusCode::CONFLICT, "key_in_use"),
             StationExists(_) => (StatusCode::CONFLICT, "station_exists"),
             TokenExists(_) => (StatusCode::CONFLICT, "token_exists"),
-            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Unauthorized | AdminUnauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             AdminDisabled => (StatusCode::FORBIDDEN, "admin_disabled"),
             NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            Store(_) | Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
@@ -98,6 +103,10 @@ impl IntoResponse for ApiError {
                 // Log the detail, tell the client only that it was on our side.
                 tracing::error!(error = %e, "storage error");
                 "internal storage error; see the registry log".to_owned()
+            }
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                self.to_string()
             }
             other => other.to_string(),
         };

@@ -65,7 +65,13 @@ async fn story(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+    assert!(
+        body["message"].as_str().unwrap().contains("admin token"),
+        "{body}"
+    );
     let resp = c
         .post(server.url("/api/v1/stations"))
         .bearer_auth("wrong-token")
@@ -219,10 +225,27 @@ async fn story(db: Db) {
         r.verify_consistent_with(&old, &now, &proof).unwrap();
         verify_consistency(old.size, now.size, &old.root, &now.root, &proof).unwrap();
     }
-    // Inclusion proof by certificate id against the current tree.
+    // Inclusion proof by certificate id against the current tree: certificate information, so
+    // it needs read access (the admin token grants it); by leaf index the id is left out.
     let id = first.certificate().unwrap().id;
+    let resp = c
+        .get(server.url(&format!("/api/v1/log/proof/inclusion?id={id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
+    let anon: Value = c
+        .get(server.url("/api/v1/log/proof/inclusion?leaf_index=0"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(anon.get("id").is_none(), "{anon}");
     let p: Value = c
         .get(server.url(&format!("/api/v1/log/proof/inclusion?id={id}")))
+        .bearer_auth(ADMIN)
         .send()
         .await
         .unwrap()
@@ -231,6 +254,8 @@ async fn story(db: Db) {
         .unwrap();
     let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
     assert_eq!(p["tree_size"], 8);
+    assert_eq!(p["id"], id.to_string());
+    assert_eq!(p["proof"], anon["proof"]);
     verify_inclusion(
         0,
         8,
@@ -359,6 +384,33 @@ async fn story(db: Db) {
     verify(&downloaded, Some(&key.public())).unwrap();
     let r: Receipt = serde_json::from_value(downloaded.receipt.clone().unwrap()).unwrap();
     assert_eq!(r, receipt);
+    // The certificate's PDF (linked from its web page), with the same read access.
+    let resp = c
+        .get(server.url(&format!("/certificates/{id}/pdf")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["content-type"].to_str().unwrap(),
+        "application/pdf"
+    );
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let resp = c
+        .get(server.url(&format!("/certificates/{id}/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let resp = c
+        .get(server.url("/certificates/0190f5a4-0000-7000-8000-000000000000/pdf"))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
     let detail: Value = c
         .get(server.url(&format!("/api/v1/certificates/{id}")))
         .bearer_auth(&read)
@@ -432,6 +484,7 @@ async fn story(db: Db) {
                 "/api/v1/log/proof/inclusion?leaf_index={i}&tree_size={}",
                 head.size
             )))
+            .bearer_auth(&read)
             .send()
             .await
             .unwrap()

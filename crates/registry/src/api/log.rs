@@ -1,10 +1,13 @@
 //! The transparency log's public endpoints: checkpoint, key, inclusion and consistency proofs.
-//! They reveal only hashes, so they need no token: anyone may monitor the log.
+//! They reveal only hashes, so they need no token: anyone may monitor the log. What names a
+//! certificate follows the certificate endpoints' read access (unless public read is on): an
+//! inclusion proof looked up by `id` needs read access, and the `id` of the certificate at a
+//! leaf index is in the answer only for readers.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use tabula_tlog::Hash;
@@ -49,13 +52,23 @@ struct InclusionProof {
 /// current size).
 pub async fn inclusion(
     State(state): State<Shared>,
+    headers: HeaderMap,
     query: Result<Query<InclusionQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::InvalidInput(e.body_text()))?;
     let current = state.store.log_size().await?;
     let (leaf_index, id) = match (q.leaf_index, q.id) {
-        (Some(i), None) => (i, state.store.certificate_id_at(i).await?),
+        (Some(i), None) => {
+            let id = if state.access.may_read(&headers, &state.store).await? {
+                state.store.certificate_id_at(i).await?
+            } else {
+                None
+            };
+            (i, id)
+        }
         (None, Some(id)) => {
+            // Whether an id is in the log is certificate information.
+            state.access.require_read(&headers, &state.store).await?;
             let id = id.trim().to_lowercase();
             let row = state
                 .store

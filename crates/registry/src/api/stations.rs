@@ -37,7 +37,7 @@ pub async fn create_station(
 ) -> Result<(crate::store::StationRow, crate::auth::Secret), ApiError> {
     let name = valid_name(name)?;
     let token = generate_token()
-        .map_err(|e| ApiError::InvalidInput(format!("no randomness available: {e}")))?;
+        .map_err(|e| ApiError::Internal(format!("no randomness available: {e}")))?;
     let row = store
         .add_station(&name, &token_hash(token.expose()))
         .await?
@@ -52,7 +52,7 @@ pub async fn create_read_token(
 ) -> Result<crate::auth::Secret, ApiError> {
     let name = valid_name(name)?;
     let token = generate_token()
-        .map_err(|e| ApiError::InvalidInput(format!("no randomness available: {e}")))?;
+        .map_err(|e| ApiError::Internal(format!("no randomness available: {e}")))?;
     if !store
         .add_read_token(&name, &token_hash(token.expose()))
         .await?

@@ -1,7 +1,9 @@
 //! Server-rendered pages for auditors: search form, result list, certificate page with the
 //! verdict (signature against the enrolled station key, inclusion in the transparency log),
-//! drives, audit summary, and links to the JSON, the bundle and the PDF. Labels are German and
-//! English side by side. No JavaScript, no front-end build.
+//! drives, audit summary, and links to the JSON, the bundle and the PDF
+//! (`/certificates/{id}/pdf`, rendered from the stored bundle by the certificate crate's PDF
+//! renderer, the same as `tabula cert pdf`). Labels are German and English side by side. No
+//! JavaScript, no front-end build.
 
 mod pages;
 mod verdict;
@@ -20,13 +22,15 @@ use crate::api::{full_bundle, run_search};
 use crate::auth::{READ_COOKIE, token_hash};
 use crate::error::ApiError;
 use crate::state::Shared;
-use crate::store::CertificateFilter;
+use crate::store::{CertificateFilter, CertificateRow, StoreError};
+use tabula_certificate::{Bundle, PdfOptions, render_pdf, verify};
 
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/", get(search_page))
         .route("/login", get(login_page).post(login))
         .route("/certificates/{id}", get(certificate_page))
+        .route("/certificates/{id}/pdf", get(certificate_pdf))
 }
 
 /// Errors on pages are pages too (with the API's status codes).
@@ -36,7 +40,10 @@ fn error_page(err: ApiError) -> Response {
         return (status, pages::login(None)).into_response();
     }
     let message = match &err {
-        ApiError::Store(_) => "Interner Fehler / internal error".to_owned(),
+        ApiError::Store(_) | ApiError::Internal(_) => {
+            tracing::error!(error = %err, "page failed");
+            "Interner Fehler / internal error".to_owned()
+        }
         other => other.to_string(),
     };
     (status, pages::error(status.as_u16(), &message)).into_response()
@@ -103,12 +110,14 @@ struct LoginForm {
 async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Response {
     let token = form.token.trim().to_owned();
     let hash = token_hash(&token);
-    let admin = state
-        .access
-        .admin_token_hash
-        .as_deref()
-        .is_some_and(|h| h == hash);
-    let valid = admin || state.store.read_token_valid(&hash).await.unwrap_or(false);
+    let valid = if state.access.is_admin_hash(&hash) {
+        true
+    } else {
+        match state.store.read_token_valid(&hash).await {
+            Ok(valid) => valid,
+            Err(e) => return error_page(e.into()),
+        }
+    };
     if !valid || token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
         return (
             StatusCode::UNAUTHORIZED,
@@ -126,6 +135,61 @@ async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Resp
         .into_response()
 }
 
+/// Read access, then the stored certificate with id `id` (a UUID).
+async fn load(state: &Shared, headers: &HeaderMap, id: &str) -> Result<CertificateRow, ApiError> {
+    state.access.require_read(headers, &state.store).await?;
+    let id = id.trim().to_lowercase();
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::InvalidInput(format!(
+            "{id:?} ist keine Zertifikats-ID / is not a certificate id"
+        )));
+    }
+    state
+        .store
+        .certificate(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))
+}
+
+/// `GET /certificates/{id}/pdf`: the certificate's PDF, rendered from the stored bundle with its
+/// receipt (the QR code links to the receipt's registry URL, else `--public-url`).
+async fn certificate_pdf(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let row = load(&state, &headers, &id).await?;
+        let (bundle_json, _) = full_bundle(&row)?;
+        let bytes = serde_json::to_vec(&bundle_json).map_err(StoreError::from)?;
+        let bundle = Bundle::from_slice(&bytes)
+            .map_err(|e| ApiError::Internal(format!("stored bundle {}: {e}", row.id)))?;
+        // As `tabula cert pdf`: never render a certificate that does not verify.
+        let verified = verify(&bundle, None).map_err(|e| {
+            ApiError::Internal(format!("stored bundle {} does not verify: {e}", row.id))
+        })?;
+        let options = PdfOptions::for_bundle(&bundle, state.public_url.as_deref());
+        let pdf = render_pdf(&verified.certificate, &options)
+            .map_err(|e| ApiError::Internal(format!("rendering the PDF of {}: {e}", row.id)))?;
+        Ok::<_, ApiError>((row.id, pdf))
+    }
+    .await;
+    match result {
+        Ok((id, pdf)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{id}.pdf\""),
+                ),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
 async fn certificate_page(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -133,18 +197,7 @@ async fn certificate_page(
 ) -> Response {
     page(
         async {
-            state.access.require_read(&headers, &state.store).await?;
-            let id = id.trim().to_lowercase();
-            if uuid::Uuid::parse_str(&id).is_err() {
-                return Err(ApiError::InvalidInput(format!(
-                    "{id:?} ist keine Zertifikats-ID / is not a certificate id"
-                )));
-            }
-            let row = state
-                .store
-                .certificate(&id)
-                .await?
-                .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))?;
+            let row = load(&state, &headers, &id).await?;
             let (bundle_json, _) = full_bundle(&row)?;
             let station = state.store.station_by_id(row.station_id).await?;
             let verdict = verdict::judge(&state, &row, &bundle_json, station.as_ref()).await?;

@@ -285,7 +285,8 @@ pub fn certificate(
                 p.muted {
                     "Downloads: "
                     a href={ "/api/v1/certificates/" (row.id) } { "JSON" } " · "
-                    a href={ "/api/v1/certificates/" (row.id) "/bundle" } { "Bündel / bundle (.tabula.json)" }
+                    a href={ "/api/v1/certificates/" (row.id) "/bundle" } { "Bündel / bundle (.tabula.json)" } " · "
+                    a href={ "/certificates/" (row.id) "/pdf" } { "PDF" }
                 }
             }
             section {
