@@ -44,7 +44,7 @@ token=$("$BIN/tabula-registry" station add --name demo-bench --database "sqlite:
 step "3. three drives with old data"
 for i in 1 2 3; do
     img="$work/drive$i.img"
-    yes "pupil laptop $i: private homework and photos" | head -c $((32 * 1024 * 1024)) > "$img"
+    { yes "pupil laptop $i: private homework and photos" || true; } | head -c $((32 * 1024 * 1024)) > "$img"
     if [ "$(id -u)" = 0 ] && dev=$(losetup -f --show "$img" 2>/dev/null); then
         targets+=("$dev")
     else
