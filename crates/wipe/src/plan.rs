@@ -14,6 +14,8 @@ use crate::pattern::{Pattern, StreamKey};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VerifyMode {
+    /// `none`, also spelt `off` (as on the command line).
+    #[serde(alias = "off")]
     None,
     Last,
     All,

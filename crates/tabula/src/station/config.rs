@@ -217,6 +217,12 @@ mod tests {
     }
 
     #[test]
+    fn verify_off_is_none_as_on_the_command_line() {
+        let c = Config::parse("[wipe]\nverify = \"off\"\n", Path::new("t.toml")).unwrap();
+        assert_eq!(c.wipe.verify, Some(VerifyMode::None));
+    }
+
+    #[test]
     fn bad_values_are_errors() {
         let err = Config::parse("[wipe]\nverify = \"sometimes\"\n", Path::new("t.toml"))
             .unwrap_err()

@@ -147,7 +147,19 @@ impl App {
                 } = *ready;
                 self.summary = Summary::from_audit(&audit);
                 self.disks = audit.disks.clone();
+                let unknown: Vec<String> = self
+                    .only
+                    .iter()
+                    .filter(|p| !drives.iter().any(|d| &d.path == *p))
+                    .map(|p| p.display().to_string())
+                    .collect();
                 self.drives = DriveTable::new(drives, &self.disks, &self.keep, &self.only);
+                if !unknown.is_empty() {
+                    self.drives.message = Some(format!(
+                        "not a drive of this machine, not listed: {} (partitions and files: use `tabula run`)",
+                        unknown.join(", ")
+                    ));
+                }
                 self.audit = Some((audit, audit_json));
                 self.resume = ResumeOffer { pending };
                 self.screen = if self.resume.pending.is_empty() {

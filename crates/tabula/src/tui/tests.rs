@@ -600,6 +600,15 @@ fn named_targets_are_the_only_rows_and_named_loop_devices_start_selected() {
     );
     assert!(!text.contains("/dev/sda"), "{text}");
     assert!(line_with(&text, "/dev/vda").contains(" - "));
+    // A name that is no drive of the machine is said, not silently dropped.
+    let mut app = App::new(&Config::default());
+    app.only = vec![PathBuf::from("/dev/loop0"), PathBuf::from("/dev/sda1")];
+    audited(&mut app, drives());
+    assert!(
+        screen(&app).contains("not a drive of this machine, not listed: /dev/sda1"),
+        "{}",
+        screen(&app)
+    );
     // "none", then "all" brings the named loop device back.
     press(&mut app, KeyCode::Char('n'));
     assert!(app.drives.selected_paths().is_empty());
