@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${TABULA_BIN:-target/release/tabula}
 SIZE_MB=${BENCH_SIZE_MB:-1024}
+RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-docs/performance.md}
 [ "$(id -u)" = 0 ] || { echo "make bench needs root for loop devices" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "missing $BIN (run make build)" >&2; exit 2; }
@@ -32,8 +33,10 @@ for kind in disk tmpfs; do
     dd if=/dev/zero of="$dir/dev.img" bs=4M count=$((SIZE_MB / 4)) status=none
     dev=$(losetup --direct-io=on -f --show "$dir/dev.img")
     loops+=("$dev")
-    # Warm-up, then the dd baselines.
+    # Warm-up, then RUNS rounds, each dd and tabula back to back (so both see the same machine);
+    # the table takes the median of the rounds.
     dd if=/dev/zero of="$dev" oflag=direct bs=4M count=16 status=none
+    for _ in $(seq "$RUNS"); do
     dd_w=$(dd_rate if=/dev/zero of="$dev" oflag=direct)
     dd_r=$(dd_rate if="$dev" of=/dev/null iflag=direct)
     echo "$kind dd write $dd_w" >> "$results"
@@ -51,16 +54,23 @@ print(kind, method, "write", f"{min(writes):.0f}", f"{sum(writes)/len(writes):.0
 print(kind, method, "verify", f"{verify[0]:.0f}")
 PY
     done
+    done
 done
 
-python3 - "$results" "$OUT" "$SIZE_MB" <<'PY'
-import re, sys, platform, subprocess, datetime
-results, out, size = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = [l.split() for l in open(results)]
+python3 - "$results" "$OUT" "$SIZE_MB" "$RUNS" <<'PY'
+import re, sys, platform, subprocess, datetime, statistics
+results, out, size, runs = sys.argv[1:5]
+# Median over the rounds of every figure, keeping the order of first appearance.
+groups = {}
+for l in open(results):
+    r = l.split()
+    groups.setdefault(tuple(r[:3]), []).append([float(x) for x in r[3:]])
+rows = [list(k) + [statistics.median(col) for col in zip(*v)] for k, v in groups.items()]
 dd = {(r[0], r[2]): float(r[3]) for r in rows if r[1] == "dd"}
 lines = [f"Measured {datetime.date.today()} by `make bench` on {subprocess.getoutput('nproc')} cores "
          f"({platform.machine()}), {size} MiB loop devices with `--direct-io=on`; MB/s = 10^6 bytes/s.",
-         "Each tabula figure is the slowest pass of the run (mean in brackets); the ratio compares it with dd.", "",
+         f"Each figure is the median of {runs} rounds, dd and tabula back to back in each round. A tabula",
+         "write figure is the slowest pass of its run (mean of the passes in brackets); the ratio compares it with dd.", "",
          "| target | what | MB/s | dd MB/s | ratio |", "|---|---|---:|---:|---:|"]
 for r in rows:
     kind = r[0]
