@@ -99,6 +99,7 @@ pub struct Rule {
 
 /// A rule set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rules {
     #[serde(default = "one")]
     pub schema: u32,
@@ -114,19 +115,25 @@ impl Rules {
     /// Parses and checks a rules document.
     pub fn from_toml(text: &str) -> Result<Self, RulesError> {
         let rules: Rules = toml::from_str(text).map_err(RulesError::Toml)?;
-        if rules.schema != 1 {
-            return Err(RulesError::Schema(rules.schema));
+        rules.checked()
+    }
+
+    /// The checks a rule set must pass however it was read (its own file, or a section of
+    /// another document such as the station's `tabula.toml`): known schema, rules, unique ids.
+    pub fn checked(self) -> Result<Self, RulesError> {
+        if self.schema != 1 {
+            return Err(RulesError::Schema(self.schema));
         }
-        if rules.rules.is_empty() {
+        if self.rules.is_empty() {
             return Err(RulesError::Empty);
         }
         let mut seen = std::collections::BTreeSet::new();
-        for rule in &rules.rules {
+        for rule in &self.rules {
             if !seen.insert(rule.id.as_str()) {
                 return Err(RulesError::DuplicateId(rule.id.clone()));
             }
         }
-        Ok(rules)
+        Ok(self)
     }
 
     /// Reads a rules file.

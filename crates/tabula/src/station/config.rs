@@ -126,6 +126,11 @@ pub enum ConfigError {
     },
     #[error("{path}: unknown wipe method '{method}'")]
     Method { path: PathBuf, method: String },
+    #[error("{path}: [fitness]: {source}")]
+    Fitness {
+        path: PathBuf,
+        source: tabula_audit::RulesError,
+    },
 }
 
 impl Config {
@@ -154,6 +159,13 @@ impl Config {
                 message: e.message().to_owned(),
             }
         })?;
+        let mut config = config;
+        if let Some(rules) = config.fitness.take() {
+            config.fitness = Some(rules.checked().map_err(|source| ConfigError::Fitness {
+                path: path.to_owned(),
+                source,
+            })?);
+        }
         if tabula_wipe::method::Method::by_name(&config.wipe.method).is_none() {
             return Err(ConfigError::Method {
                 path: path.to_owned(),
@@ -220,6 +232,16 @@ mod tests {
     fn verify_off_is_none_as_on_the_command_line() {
         let c = Config::parse("[wipe]\nverify = \"off\"\n", Path::new("t.toml")).unwrap();
         assert_eq!(c.wipe.verify, Some(VerifyMode::None));
+    }
+
+    #[test]
+    fn fitness_rules_get_the_checks_of_a_rules_file() {
+        let err = Config::parse("[fitness]\nrule = []\n", Path::new("t.toml")).unwrap_err();
+        assert!(err.to_string().starts_with("t.toml: [fitness]: "), "{err}");
+        let err = Config::parse("[fitness]\nschema = 1\nrules = []\n", Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `rules`"), "{err}");
     }
 
     #[test]
