@@ -43,12 +43,9 @@ struct ProofAnswer {
 }
 
 impl RegistryClient {
-    pub fn new(base: &str) -> Result<Self> {
-        Self::with_ca(base, None)
-    }
-
     /// A client that also trusts the CA certificate(s) in the PEM file `ca_file` (a registry
-    /// behind a private CA, `[registry] ca_file` in tabula.toml).
+    /// behind a private CA, `[registry] ca_file` in tabula.toml or `--ca-file`). The one client
+    /// builder of `tabula enroll`, `tabula upload`, `tabula verify --registry` and the outbox.
     pub fn with_ca(base: &str, ca_file: Option<&std::path::Path>) -> Result<Self> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -152,6 +149,21 @@ impl RegistryClient {
     }
 }
 
+/// The log key to check receipts with: the pinned one (`--log-key`: text or file) if given,
+/// else the key the registry serves, trusted on first use (a one-line notice on stderr says so).
+pub fn resolve_log_key(client: &RegistryClient, pinned: Option<&str>) -> Result<NoteVerifier> {
+    if let Some(k) = pinned {
+        return load_log_key(k);
+    }
+    let key = client.log_key()?;
+    eprintln!(
+        "note: no --log-key given: trusting the log key {} served by {} (trust on first use)",
+        key.to_vkey(),
+        client.base
+    );
+    Ok(key)
+}
+
 /// A log key given as `--log-key`: the verifier key text itself, or a file holding it.
 pub fn load_log_key(arg: &str) -> Result<NoteVerifier> {
     let text = if std::path::Path::new(arg).is_file() {
@@ -185,6 +197,14 @@ pub fn verify_receipt_online(
     let note = client.checkpoint()?;
     let now = tabula_tlog::Checkpoint::verify(&note, log_key)
         .context("the registry's current checkpoint does not verify with the log key")?;
+    if now.size < old.size {
+        // No consistency proof can exist (and the registry would refuse first > second).
+        bail!(
+            "ROLLBACK: the registry's current tree (size {}) is smaller than the receipt's tree head (size {}): the log was rolled back or forked",
+            now.size,
+            old.size
+        );
+    }
     let proof = if now.size == old.size {
         Vec::new()
     } else {
@@ -208,14 +228,15 @@ pub struct LogCheck {
 }
 
 impl LogCheck {
-    /// Connect to `registry`; the log key is `--log-key` if given, else the one the registry
-    /// announces (trust on first use: say so).
-    pub fn new(registry: &str, log_key: Option<&str>) -> Result<Self> {
-        let client = RegistryClient::new(registry)?;
-        let log_key = match log_key {
-            Some(k) => load_log_key(k)?,
-            None => client.log_key()?,
-        };
+    /// Connect to `registry` (trusting `ca_file` too); the log key is `--log-key` if given, else
+    /// the one the registry announces (trust on first use: say so).
+    pub fn new(
+        registry: &str,
+        log_key: Option<&str>,
+        ca_file: Option<&std::path::Path>,
+    ) -> Result<Self> {
+        let client = RegistryClient::with_ca(registry, ca_file)?;
+        let log_key = resolve_log_key(&client, log_key)?;
         Ok(Self { client, log_key })
     }
 

@@ -1,7 +1,8 @@
 //! The station's registry commands against a real registry (in-process, SQLite, port 0):
 //! `tabula enroll` pins the log key; `tabula upload` writes a verified receipt into the bundle
 //! (and a second upload is recognised as a replay); wrong tokens and unreachable registries are
-//! clear errors with exit code 2.
+//! clear errors with exit code 2; `tabula verify --registry` checks receipts online, says when
+//! it trusts the served log key, and reports a registry whose tree shrank as a rollback.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -220,4 +221,94 @@ fn unreachable_registry_is_a_clear_error() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn verify_online_trust_on_first_use_and_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = start(dir.path());
+    let key = StationKey::generate().unwrap();
+    let (private, _public) = key.write(&dir.path().join("keys")).unwrap();
+    let (_, token) = reg
+        .runtime
+        .block_on(tabula_registry::add_station(
+            reg.registry.store(),
+            "station-verify",
+        ))
+        .unwrap();
+    let out = tabula(&[
+        "enroll",
+        "--registry",
+        &reg.url,
+        "--token",
+        token.expose(),
+        "--key",
+        private.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pinned = dir.path().join("keys/registry-log.vkey");
+    let pinned = pinned.to_str().unwrap();
+    let mut files = Vec::new();
+    for i in 0..2 {
+        let mut cert = sample::certificate(&key);
+        cert.drives[0].serial = format!("VERIFY-{i}");
+        let bundle = Bundle::sign(&cert, sample::audit(), &key).unwrap();
+        let file = dir.path().join(bundle.file_name().unwrap());
+        bundle.write_atomic(&file).unwrap();
+        files.push(file.to_str().unwrap().to_owned());
+    }
+    let upload = |file: &str| {
+        let out = tabula(&["upload", "--registry", &reg.url, "--log-key", pinned, file]);
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    upload(&files[0]);
+    // A copy of the registry's database with one certificate (idle: database and WAL agree).
+    let old = tempfile::tempdir().unwrap();
+    for name in ["registry.db", "registry.db-wal"] {
+        let from = dir.path().join(name);
+        if from.exists() {
+            std::fs::copy(&from, old.path().join(name)).unwrap();
+        }
+    }
+    upload(&files[1]);
+
+    // Without --log-key the served key is used, and a notice says so.
+    let out = tabula(&["verify", &files[1], "--registry", &reg.url]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("trust on first use"), "{stderr}");
+    assert!(
+        text(&out).contains("is consistent with it"),
+        "{}",
+        text(&out)
+    );
+    // With the pinned key: no notice.
+    let out = tabula(&[
+        "verify",
+        &files[1],
+        "--registry",
+        &reg.url,
+        "--log-key",
+        pinned,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("trust on first use"));
+
+    // The same log, rolled back to one entry: the receipt of tree size 2 is a rollback.
+    let rolled = start(old.path());
+    let out = tabula(&[
+        "verify",
+        &files[1],
+        "--registry",
+        &rolled.url,
+        "--log-key",
+        pinned,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("smaller than the receipt"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("first"), "{}", text(&out));
 }

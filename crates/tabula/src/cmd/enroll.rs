@@ -27,6 +27,9 @@ pub struct Args {
     /// Where to store the log's verifier key (default: registry-log.vkey beside --key).
     #[arg(long, value_name = "FILE")]
     pub log_key_out: Option<PathBuf>,
+    /// PEM file with the CA certificate(s) to trust (a registry behind a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
@@ -42,7 +45,7 @@ fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let key = public_key(&args.key)?;
-    let client = RegistryClient::new(&args.registry)?;
+    let client = RegistryClient::with_ca(&args.registry, args.ca_file.as_deref())?;
     let enrolment = client.enroll(args.token.trim(), &key.to_pem()?)?;
     let out = args.log_key_out.unwrap_or_else(|| {
         args.key

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use tabula_certificate::Bundle;
 
 use super::Outcome;
-use crate::registry_client::{RegistryClient, load_log_key};
+use crate::registry_client::{RegistryClient, resolve_log_key};
 
 /// Upload certificate bundles to the registry and store the receipts in them.
 #[derive(Debug, clap::Args)]
@@ -28,10 +28,40 @@ pub struct Args {
     /// Station configuration (default: DATA/tabula.toml).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// PEM file with the CA certificate(s) to trust for named FILEs (default: `[registry]
+    /// ca_file` from the configuration, if there is one). The outbox uses `[registry] ca_file`.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The CA file for named files: `--ca-file`, else `[registry] ca_file` of `--config` (which must
+/// exist) or of DATA/tabula.toml (if it exists).
+fn ca_file(args: &Args) -> anyhow::Result<Option<PathBuf>> {
+    if let Some(f) = &args.ca_file {
+        return Ok(Some(f.clone()));
+    }
+    let path = match &args.config {
+        Some(p) => p.clone(),
+        None => {
+            let p = args.data.join("tabula.toml");
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    Ok(crate::station::config::Config::load(&path)?
+        .registry
+        .ca_file)
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.files.is_empty() {
+        if args.ca_file.is_some() {
+            bail!(
+                "--ca-file applies to named FILEs; the outbox uses [registry] ca_file in tabula.toml"
+            );
+        }
         return crate::station::outbox::deliver_command(
             &args.data,
             args.config.as_deref(),
@@ -43,11 +73,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .registry
         .as_deref()
         .context("--registry URL is needed to upload named files")?;
-    let client = RegistryClient::new(registry)?;
-    let log_key = match &args.log_key {
-        Some(k) => load_log_key(k)?,
-        None => client.log_key()?,
-    };
+    let client = RegistryClient::with_ca(registry, ca_file(&args)?.as_deref())?;
+    let log_key = resolve_log_key(&client, args.log_key.as_deref())?;
     let mut failed = 0usize;
     for file in &args.files {
         let result = (|| -> anyhow::Result<String> {

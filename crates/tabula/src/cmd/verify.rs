@@ -25,6 +25,9 @@ pub struct Args {
     /// the key the registry announces is trusted.
     #[arg(long, value_name = "KEY", requires = "registry")]
     pub log_key: Option<String>,
+    /// PEM file with the CA certificate(s) to trust for --registry (a registry behind a private CA).
+    #[arg(long, value_name = "FILE", requires = "registry")]
+    pub ca_file: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -38,7 +41,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let log = args
         .registry
         .as_deref()
-        .map(|url| crate::registry_client::LogCheck::new(url, args.log_key.as_deref()))
+        .map(|url| {
+            crate::registry_client::LogCheck::new(
+                url,
+                args.log_key.as_deref(),
+                args.ca_file.as_deref(),
+            )
+        })
         .transpose()?;
     let mut failed = 0usize;
     for file in &args.files {
