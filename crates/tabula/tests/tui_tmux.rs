@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use support::{BIN, LoopDev, RunningRegistry, tabula, text};
+use support::{BIN, LoopDev, RunningRegistry, text};
 use tabula_certificate::Bundle;
 
 /// A tmux server of this test's own (its own socket), killed on drop.

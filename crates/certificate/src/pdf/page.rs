@@ -12,9 +12,9 @@ pub(crate) const WIDTH: f32 = 595.28;
 pub(crate) const HEIGHT: f32 = 841.89;
 pub(crate) const LEFT: f32 = 48.0;
 pub(crate) const RIGHT: f32 = WIDTH - 48.0;
-pub(crate) const TOP: f32 = HEIGHT - 44.0;
+pub(crate) const TOP: f32 = HEIGHT - 36.0;
 /// Lowest y the body may use; the footer lives below.
-pub(crate) const BOTTOM: f32 = 62.0;
+pub(crate) const BOTTOM: f32 = 50.0;
 /// Where values start in the label/value grid.
 const VALUE_X: f32 = LEFT + 150.0;
 
@@ -156,7 +156,7 @@ impl Doc {
     /// A section heading with a rule under it.
     pub(crate) fn heading(&mut self, text: &str) {
         self.ensure(40.0);
-        self.y -= 14.0;
+        self.y -= 12.0;
         let y = self.y;
         self.text_at(Weight::Bold, 10.0, BLACK, LEFT, y, text);
         let content = self.content();
@@ -183,11 +183,11 @@ impl Doc {
         rgb: (f32, f32, f32),
     ) {
         const SIZE: f32 = 8.0;
-        const LEADING: f32 = 9.8;
+        const LEADING: f32 = 9.2;
         let labels = self.wrap(Weight::Regular, label, 7.5, VALUE_X - LEFT - 8.0);
         let values = self.wrap(weight, value, SIZE, RIGHT - VALUE_X);
         let lines = labels.len().max(values.len());
-        self.ensure(lines as f32 * LEADING + 2.0);
+        self.ensure(lines as f32 * LEADING + 1.5);
         let top = self.y - LEADING;
         for (i, l) in labels.iter().enumerate() {
             self.text_at(
@@ -202,7 +202,7 @@ impl Doc {
         for (i, v) in values.iter().enumerate() {
             self.text_at(weight, SIZE, rgb, VALUE_X, top - i as f32 * LEADING, v);
         }
-        self.y -= lines as f32 * LEADING + 2.0;
+        self.y -= lines as f32 * LEADING + 1.5;
     }
 
     /// A paragraph across the full width.

@@ -135,11 +135,11 @@ fn machine(doc: &mut Doc, cert: &Certificate) {
 
 fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
     doc.ensure(120.0);
-    doc.heading(&format!(
-        "{} {n}: {}",
-        both("Datenträger", "Drive"),
-        d.model
-    ));
+    let mut heading = format!("{} {n}", both("Datenträger", "Drive"));
+    if !d.model.trim().is_empty() && d.model != "-" {
+        heading.push_str(&format!(": {}", d.model));
+    }
+    doc.heading(&heading);
     let (de, en) = labels::status(d.status);
     doc.row_styled(
         "Status",
@@ -148,7 +148,7 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
         labels::status_rgb(d.status),
     );
     doc.row(
-        &both("Seriennummer, Firmware", "Serial number, firmware"),
+        &both("Seriennr., Firmware", "Serial, firmware"),
         &format!("{} · {}", d.serial, d.firmware),
     );
     doc.row(
@@ -167,7 +167,8 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
         method.passes,
         both("Durchgänge", "passes")
     );
-    if !method.patterns.is_empty() {
+    // The patterns stand in the passes row, with their timings, when passes were recorded.
+    if !method.patterns.is_empty() && d.passes.is_empty() {
         text.push_str(&format!(" · {}", method.patterns.join(" ")));
     }
     doc.row(&both("Verfahren", "Method"), &text);
