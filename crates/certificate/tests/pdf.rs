@@ -2,6 +2,7 @@
 //! count, embedded subset font, the QR link.
 //!
 //! - `sample_pdf_has_the_fields`: every fact of the sample certificate is in the text.
+//! - `three_drives_fit_one_page`: a typical PC (three drives, seven passes each) is one page.
 //! - `many_drives_spill_onto_more_pages`: 12 drives give more than one page, all numbered.
 //! - `qr_link_uses_the_registry_url`: the link annotation carries `<url>/certificates/<id>`.
 
@@ -106,6 +107,49 @@ fn sample_pdf_has_the_fields() {
     assert!(!text.contains("VK7JG"));
 }
 
+fn page_count(pdf: &Path) -> usize {
+    let info = pdfinfo(pdf);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn three_drives_fit_one_page() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let mut cert = sample::certificate(&key);
+    // The seven-pass drive of the sample (with its hidden-area state), three times, erased and
+    // verified (a drive with error ranges takes more lines).
+    let mut drive = cert.drives[1].clone();
+    drive.error_ranges.clear();
+    drive.status = tabula_certificate::Status::Erased;
+    drive.verification.outcome = tabula_certificate::VerificationOutcome::Passed;
+    cert.drives = (0..3)
+        .map(|i| {
+            let mut d = drive.clone();
+            d.serial = format!("SERIAL-{i:02}");
+            d
+        })
+        .collect();
+    cert.result = tabula_certificate::Status::overall(cert.drives.iter().map(|d| d.status));
+    let (_dir, path) = render(
+        &cert,
+        &PdfOptions::with_registry_url("https://registry.example/"),
+    );
+    assert_eq!(page_count(&path), 1);
+    let text = pdftotext(&path);
+    for i in 0..3 {
+        assert!(
+            text.contains(&format!("SERIAL-{i:02}")),
+            "drive {i} missing"
+        );
+    }
+    assert!(text.contains("Seite / Page 1 / 1"));
+}
+
 #[test]
 fn many_drives_spill_onto_more_pages() {
     let key = StationKey::from_seed(&[5; 32]);
@@ -119,15 +163,8 @@ fn many_drives_spill_onto_more_pages() {
         })
         .collect();
     let (_dir, path) = render(&cert, &PdfOptions::default());
-    let info = pdfinfo(&path);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    assert!(pages > 1, "{info}");
+    let pages = page_count(&path);
+    assert!(pages > 1, "{pages} page(s)");
     let text = pdftotext(&path);
     for i in 0..12 {
         assert!(

@@ -178,14 +178,22 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
     }
     doc.row(&both("Kategorie", "Category"), &category);
     let v = &d.verification;
+    // The capacity row has the exact size: "whole drive" says it without repeating it.
+    let checked = if v.bytes_checked == d.size_bytes && d.size_bytes > 0 {
+        both("ganzer Datenträger", "whole drive")
+    } else {
+        format!(
+            "{} {}",
+            human_bytes(v.bytes_checked),
+            both("geprüft", "checked")
+        )
+    };
     doc.row(
         &both("Verifikation", "Verification"),
         &format!(
-            "{} · {} · {} {}",
+            "{} · {} · {checked}",
             labels::verification_mode(v.mode),
             labels::verification_outcome(v.outcome),
-            human_bytes(v.bytes_checked),
-            both("geprüft", "checked")
         ),
     );
     if let Some(h) = &d.hidden_areas {
@@ -198,16 +206,16 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
             ),
         );
     }
-    let errors = if d.error_ranges.is_empty() {
-        both("keine", "none")
-    } else {
-        d.error_ranges
-            .iter()
-            .map(|r| format!("{} +{}: {}", r.offset, r.length, r.error))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    doc.row(&both("Fehlerbereiche", "Error ranges"), &errors);
+    let errors = d
+        .error_ranges
+        .iter()
+        .map(|r| format!("{} +{}: {}", r.offset, r.length, r.error))
+        .collect::<Vec<_>>()
+        .join("; ");
+    // A clean drive's status already says so; the rows are for the drives with errors.
+    if !d.error_ranges.is_empty() {
+        doc.row(&both("Fehlerbereiche", "Error ranges"), &errors);
+    }
     if !d.passes.is_empty() {
         let passes = d
             .passes
@@ -234,7 +242,7 @@ fn signature(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) {
         "Ed25519 · DSSE · RFC 8785 (JCS)",
     );
     doc.row(
-        &both("Schlüssel-Fingerabdruck", "Key fingerprint"),
+        &both("Fingerabdruck", "Fingerprint"),
         &cert.station.key_fingerprint,
     );
     if options.registry_url.is_some() {
@@ -242,10 +250,9 @@ fn signature(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) {
     }
     doc.paragraph(
         &format!(
-            "Dieses Dokument ist eine Darstellung; maßgeblich ist die signierte Datei {id}.tabula.json. \
-             Prüfung: tabula verify {id}.tabula.json oder mit OpenSSL (docs/verify.md). \
-             This document is a rendering; the signed file {id}.tabula.json is authoritative. \
-             Verify with tabula verify or OpenSSL (docs/verify.md).",
+            "Darstellung; maßgeblich ist die signierte Datei / A rendering; the signed file is \
+             authoritative: {id}.tabula.json. Prüfung / verify: tabula verify {id}.tabula.json \
+             oder / or OpenSSL (docs/verify.md).",
             id = cert.id
         ),
         7.0,
