@@ -86,11 +86,12 @@ impl RegistryClient {
             message: String,
         }
         match serde_json::from_str::<ErrorBody>(&body) {
-            Ok(e) => Err(anyhow!(
-                "registry refused ({status}, {}): {}",
-                e.error,
-                e.message
-            )),
+            Ok(e) => Err(Refused {
+                status: status.as_u16(),
+                code: e.error,
+                message: e.message,
+            }
+            .into()),
             Err(_) => Err(anyhow!(
                 "registry answered {status}: {}",
                 body.chars().take(300).collect::<String>()
@@ -173,6 +174,23 @@ pub fn load_log_key(arg: &str) -> Result<NoteVerifier> {
     };
     NoteVerifier::from_vkey(text.trim())
         .with_context(|| format!("{arg:?} is not a log verifier key"))
+}
+
+/// The registry answered with one of its error documents (`{"error": code, "message": ...}`).
+#[derive(Debug, thiserror::Error)]
+#[error("registry refused ({status}, {code}): {message}")]
+pub struct Refused {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl Refused {
+    /// A client error that asking again will not change (a revoked station, a forged
+    /// signature, an id collision); timeouts and rate limits are worth a retry.
+    pub fn is_permanent(&self) -> bool {
+        (400..500).contains(&self.status) && self.status != 408 && self.status != 429
+    }
 }
 
 /// The outcome of checking a bundle's receipt against the registry's current tree.

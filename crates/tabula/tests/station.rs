@@ -327,3 +327,35 @@ fn unattended_needs_enabling_and_obeys_the_allow_list() {
     );
     assert!(text(&out).contains("line "), "{}", text(&out));
 }
+
+#[test]
+fn a_revoked_station_is_refused_and_its_bundle_stays_in_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let d = LoopDev::new(dir.path(), "d.img", 1 << 20);
+    let data = station(dir.path(), Some(&reg), Some(&reg.url), "zero", &[&d]);
+    let revoked = reg
+        .runtime
+        .block_on(reg.registry.store().revoke_station("bench-test"))
+        .unwrap();
+    assert!(revoked.is_some());
+
+    let out = run_unattended(&data);
+    assert!(
+        out.status.success(),
+        "the wipe itself succeeded: {}",
+        text(&out)
+    );
+    assert!(d.all(0x00));
+    let said = text(&out);
+    assert!(
+        said.contains("kept in outbox, will retry: registry refused (403, station_revoked)"),
+        "{said}"
+    );
+    // Kept (the certificate is still evidence), never in the registry.
+    let queued = files(&data.join("outbox"), ".tabula.json");
+    assert_eq!(queued.len(), 1);
+    let id = Bundle::read(&queued[0]).unwrap().id().unwrap().to_string();
+    let (status, _) = reg.get(&format!("/api/v1/certificates/{id}"));
+    assert_eq!(status, 404);
+}

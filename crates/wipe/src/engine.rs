@@ -512,7 +512,12 @@ impl PassIo<'_> {
         out: &mut PassOutcome,
     ) {
         if read_ok {
-            if read == expected {
+            if self
+                .pass
+                .pattern
+                .holds(read)
+                .unwrap_or_else(|| read == expected)
+            {
                 return;
             }
             let mut bad = RangeSet::default();

@@ -74,6 +74,16 @@ impl Pattern {
         }
     }
 
+    /// Whether `buf` holds exactly this pattern, for patterns that need no generated copy to
+    /// compare with (a constant byte: one read of `buf` instead of two buffers compared).
+    /// `None`: compare with a buffer [`Self::fill`]ed for the same offset.
+    pub fn holds(&self, buf: &[u8]) -> Option<bool> {
+        match self {
+            Self::Constant { byte } => Some(all_bytes_are(buf, *byte)),
+            Self::Repeat { .. } | Self::Random { .. } => None,
+        }
+    }
+
     /// Short description for reports: `0x00`, `92 49 24`, `random (AES-128-CTR)`.
     pub fn describe(&self) -> String {
         match self {
@@ -145,6 +155,22 @@ mod hex_bytes {
     }
 }
 
+/// True if every byte of `buf` is `byte`. Blocks of 64-bit words folded with OR, so the
+/// compiler vectorises the loop; the answer for a block comes at its end, not at the first
+/// differing byte (mismatches are rare and located per sector afterwards).
+fn all_bytes_are(buf: &[u8], byte: u8) -> bool {
+    let word = u64::from_ne_bytes([byte; 8]);
+    let mut blocks = buf.chunks_exact(4096);
+    let blocks_ok = blocks.by_ref().all(|block| {
+        block
+            .chunks_exact(8)
+            .map(|w| <[u8; 8]>::try_from(w).map_or(!word, u64::from_ne_bytes))
+            .fold(0, |acc, w| acc | (w ^ word))
+            == 0
+    });
+    blocks_ok && blocks.remainder().iter().all(|&b| b == byte)
+}
+
 mod hex_vec {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
@@ -161,6 +187,31 @@ mod hex_vec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_constant_pattern_finds_one_wrong_byte_anywhere() {
+        let pat = Pattern::Constant { byte: 0xAA };
+        // Whole blocks, a remainder, and lengths shorter than a block.
+        for len in [0usize, 1, 7, 4095, 4096, 4097, 3 * 4096 + 513] {
+            let mut buf = vec![0xAAu8; len];
+            assert_eq!(pat.holds(&buf), Some(true), "len {len}");
+            for at in [0, len / 2, len.saturating_sub(1)] {
+                if at >= len {
+                    continue;
+                }
+                buf[at] = 0xAB;
+                assert_eq!(pat.holds(&buf), Some(false), "len {len}, byte {at}");
+                buf[at] = 0xAA;
+            }
+        }
+        let random = Pattern::Random {
+            stream: StreamKey {
+                key: [1; 16],
+                iv: [2; 16],
+            },
+        };
+        assert_eq!(random.holds(&[0; 16]), None);
+    }
 
     #[test]
     fn repeating_pattern_is_phase_correct_at_any_offset() {

@@ -11,14 +11,15 @@ use anyhow::{Context, bail};
 use tabula_certificate::{Bundle, PublicKey, verify};
 
 use super::datadir::DataDir;
-use crate::registry_client::{RegistryClient, load_log_key};
+use crate::registry_client::{Refused, RegistryClient, load_log_key};
 
 /// What happened to one bundle.
 #[derive(Debug)]
 pub enum Delivery {
     /// Uploaded; receipt verified and stored.
     Registered { leaf_index: u64, replay: bool },
-    /// Still in the outbox (registry unreachable or refusing); will be retried.
+    /// Still in the outbox (registry unreachable, or refusing it); tried again on the next
+    /// flush.
     Pending(String),
     /// Does not verify any more: moved aside, not uploaded.
     Rejected(String),
@@ -161,6 +162,13 @@ fn deliver(
         match client.upload(body.clone()) {
             Ok(answer) => break answer,
             Err(e) if attempt >= retry.attempts => return Err(e),
+            // The registry read it and said no: asking again now would only wait.
+            Err(e)
+                if e.downcast_ref::<Refused>()
+                    .is_some_and(Refused::is_permanent) =>
+            {
+                return Err(e);
+            }
             Err(_) => {
                 thread::sleep(backoff);
                 backoff *= 2;

@@ -56,7 +56,7 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>) {
             let sent = r.items.len() - r.pending() - r.rejected();
             let mut line = format!("Outbox from earlier runs: {sent} uploaded");
             if r.pending() > 0 {
-                line.push_str(&format!(", {} kept (registry unreachable)", r.pending()));
+                line.push_str(&format!(", {} kept in the outbox", r.pending()));
             }
             if r.rejected() > 0 {
                 line.push_str(&format!(
