@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${TABULA_BIN:-target/release/tabula}
 SIZE_MB=${BENCH_SIZE_MB:-1024}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 OUT=${BENCH_OUT:-docs/performance.md}
 [ "$(id -u)" = 0 ] || { echo "make bench needs root for loop devices" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "missing $BIN (run make build)" >&2; exit 2; }

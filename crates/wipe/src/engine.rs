@@ -11,7 +11,7 @@ use chrono::Utc;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
 use crate::buffer::AlignedBuf;
-use crate::pattern::Pattern;
+use crate::pattern::{Pattern, all_bytes_are};
 use crate::plan::{DrivePlan, PassPlan, ResumePoint, WipePlan};
 use crate::progress::{Event, Phase};
 use crate::ranges::RangeSet;
@@ -421,7 +421,9 @@ impl PassIo<'_> {
         let mut last_event = Instant::now();
         let target = self.target;
         thread::scope(|scope| {
-            scope.spawn(move || generate(pattern, from, size, block, &free_rx, &fill_tx));
+            // A verify that checks in place needs only the chunk offsets, not filled buffers.
+            let fill = phase == Phase::Write || !pattern.verifies_in_place();
+            scope.spawn(move || generate(pattern, fill, from, size, block, &free_rx, &fill_tx));
             if phase == Phase::Verify {
                 scope.spawn(move || read_ahead(target, from, size, block, &rfree_rx, &rfull_tx));
             } else {
@@ -440,7 +442,7 @@ impl PassIo<'_> {
                     debug_assert_eq!(read.offset, chunk.offset);
                     self.verify_chunk(
                         data,
-                        &read.buf[..chunk.len],
+                        &mut read.buf[..chunk.len],
                         read.ok,
                         chunk.offset,
                         &mut out,
@@ -501,29 +503,32 @@ impl PassIo<'_> {
         out.failed.extend(&bad);
     }
 
-    /// Compares what was read (when the read succeeded) with what was written; on a failed read,
-    /// retries sector by sector to separate unreadable sectors from mismatching ones.
+    /// Checks what was read (when the read succeeded) against the pass's pattern; on a failed
+    /// read, retries sector by sector to separate unreadable sectors from mismatching ones.
+    /// `expected` is the filled pattern only for patterns that do not verify in place
+    /// ([`Pattern::residue`]); `read` may be changed.
     fn verify_chunk(
         &self,
         expected: &[u8],
-        read: &[u8],
+        read: &mut [u8],
         read_ok: bool,
         offset: u64,
         out: &mut PassOutcome,
     ) {
+        let pattern = &self.pass.pattern;
+        let ls = self.target.logical_sector as usize;
         if read_ok {
-            if self
-                .pass
-                .pattern
-                .holds(read)
-                .unwrap_or_else(|| read == expected)
-            {
+            let residue = pattern.residue(read, offset);
+            let intact = |got: &[u8], want: &[u8]| match residue {
+                Some(b) => all_bytes_are(got, b),
+                None => got == want,
+            };
+            if intact(read, expected) {
                 return;
             }
             let mut bad = RangeSet::default();
-            let ls = self.target.logical_sector as usize;
             for (i, (got, want)) in read.chunks(ls).zip(expected.chunks(ls)).enumerate() {
-                if got != want {
+                if !intact(got, want) {
                     bad.insert(self.lba(offset) + i as u64, 1);
                 }
             }
@@ -531,14 +536,20 @@ impl PassIo<'_> {
             out.mismatched.extend(&bad);
             return;
         }
-        let ls = self.target.logical_sector as usize;
         let mut unreadable = RangeSet::default();
         let mut mismatched = RangeSet::default();
         let mut one = AlignedBuf::new(ls);
         for (lba, want, sector_off) in self.sectors(expected, offset) {
             match self.target.read_exact_at(&mut one, sector_off) {
-                Ok(()) if *one == *want => {}
-                Ok(()) => mismatched.insert(lba, 1),
+                Ok(()) => {
+                    let intact = match pattern.residue(&mut one, sector_off) {
+                        Some(b) => all_bytes_are(&one, b),
+                        None => *one == *want,
+                    };
+                    if !intact {
+                        mismatched.insert(lba, 1);
+                    }
+                }
                 Err(_) => unreadable.insert(lba, 1),
             }
         }
@@ -609,9 +620,11 @@ fn read_ahead(
     }
 }
 
-/// The generator thread: fills free buffers with the pattern for successive offsets.
+/// The generator thread: fills free buffers with the pattern for successive offsets (or, with
+/// `fill` false, only hands out the offsets).
 fn generate(
     pattern: &Pattern,
+    fill: bool,
     from: u64,
     size: u64,
     block: usize,
@@ -628,7 +641,9 @@ fn generate(
         let Ok(mut chunk) = free.recv() else { return };
         let len = usize::try_from((size - offset).min(block as u64)).unwrap_or(block);
         let key = period.map(|p| (offset % p, len));
-        if key.is_none() || chunk.filled_for != key {
+        if !fill {
+            chunk.filled_for = None;
+        } else if key.is_none() || chunk.filled_for != key {
             pattern.fill(&mut chunk.buf[..len], offset);
             chunk.filled_for = key;
         }

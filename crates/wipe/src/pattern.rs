@@ -74,14 +74,28 @@ impl Pattern {
         }
     }
 
-    /// Whether `buf` holds exactly this pattern, for patterns that need no generated copy to
-    /// compare with (a constant byte: one read of `buf` instead of two buffers compared).
-    /// `None`: compare with a buffer [`Self::fill`]ed for the same offset.
-    pub fn holds(&self, buf: &[u8]) -> Option<bool> {
+    /// Verification without a generated copy to compare with: turns `buf`, just read from
+    /// device offset `offset`, into bytes that must all equal the returned byte wherever the
+    /// pattern was read back intact. A constant is checked as it is; a random stream has its
+    /// keystream XORed out in place (must become zero) - one pass over the buffer instead of
+    /// generating the stream and comparing two buffers. `None` (a repeating pattern, whose
+    /// filled buffer is cached): compare with a buffer [`Self::fill`]ed for the same offset.
+    pub fn residue(&self, buf: &mut [u8], offset: u64) -> Option<u8> {
         match self {
-            Self::Constant { byte } => Some(all_bytes_are(buf, *byte)),
-            Self::Repeat { .. } | Self::Random { .. } => None,
+            Self::Constant { byte } => Some(*byte),
+            Self::Random { stream } => {
+                let mut cipher = Aes128Ctr::new(&stream.key.into(), &stream.iv.into());
+                cipher.seek(offset);
+                cipher.apply_keystream(buf);
+                Some(0)
+            }
+            Self::Repeat { .. } => None,
         }
+    }
+
+    /// Whether [`Self::residue`] verifies this pattern (so a verify pass needs no filled buffers).
+    pub fn verifies_in_place(&self) -> bool {
+        !matches!(self, Self::Repeat { .. })
     }
 
     /// Short description for reports: `0x00`, `92 49 24`, `random (AES-128-CTR)`.
@@ -158,7 +172,7 @@ mod hex_bytes {
 /// True if every byte of `buf` is `byte`. Blocks of 64-bit words folded with OR, so the
 /// compiler vectorises the loop; the answer for a block comes at its end, not at the first
 /// differing byte (mismatches are rare and located per sector afterwards).
-fn all_bytes_are(buf: &[u8], byte: u8) -> bool {
+pub(crate) fn all_bytes_are(buf: &[u8], byte: u8) -> bool {
     let word = u64::from_ne_bytes([byte; 8]);
     let mut blocks = buf.chunks_exact(4096);
     let blocks_ok = blocks.by_ref().all(|block| {
@@ -189,28 +203,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_constant_pattern_finds_one_wrong_byte_anywhere() {
-        let pat = Pattern::Constant { byte: 0xAA };
-        // Whole blocks, a remainder, and lengths shorter than a block.
-        for len in [0usize, 1, 7, 4095, 4096, 4097, 3 * 4096 + 513] {
-            let mut buf = vec![0xAAu8; len];
-            assert_eq!(pat.holds(&buf), Some(true), "len {len}");
-            for at in [0, len / 2, len.saturating_sub(1)] {
-                if at >= len {
-                    continue;
-                }
-                buf[at] = 0xAB;
-                assert_eq!(pat.holds(&buf), Some(false), "len {len}, byte {at}");
-                buf[at] = 0xAA;
-            }
-        }
+    fn in_place_verification_finds_one_wrong_byte_anywhere() {
         let random = Pattern::Random {
             stream: StreamKey {
                 key: [1; 16],
                 iv: [2; 16],
             },
         };
-        assert_eq!(random.holds(&[0; 16]), None);
+        for pat in [Pattern::Constant { byte: 0xAA }, random] {
+            // Whole blocks, a remainder, and lengths shorter than a block; odd offsets.
+            for (len, offset) in [
+                (0usize, 0u64),
+                (1, 3),
+                (7, 0),
+                (4095, 512),
+                (4096, 4096),
+                (3 * 4096 + 513, 17),
+            ] {
+                let mut written = vec![0u8; len];
+                pat.fill(&mut written, offset);
+                let mut read = written.clone();
+                let want = pat.residue(&mut read, offset).unwrap();
+                assert!(all_bytes_are(&read, want), "{pat:?} len {len}");
+                for at in [0, len / 2, len.saturating_sub(1)] {
+                    if at >= len {
+                        continue;
+                    }
+                    let mut read = written.clone();
+                    read[at] ^= 0x01;
+                    let want = pat.residue(&mut read, offset).unwrap();
+                    assert!(!all_bytes_are(&read, want), "{pat:?} len {len}, byte {at}");
+                }
+            }
+        }
+        let repeat = Pattern::Repeat {
+            bytes: vec![1, 2, 3],
+        };
+        assert!(!repeat.verifies_in_place());
+        assert_eq!(repeat.residue(&mut [0; 16], 0), None);
     }
 
     #[test]

@@ -168,10 +168,17 @@ fn sector_size_4096_and_odd_device_sizes() {
 
 #[test]
 fn verification_finds_a_sector_corrupted_between_write_and_verify() {
+    // A random stream (checked by XORing the keystream out) and a constant (checked as is).
+    for method in ["random", "one"] {
+        corrupted_sectors_are_found(method);
+    }
+}
+
+fn corrupted_sectors_are_found(method: &str) {
     let dir = tempfile::tempdir().unwrap();
     let size = 4 * MIB;
     let lo = LoopDev::new(dir.path(), "corrupt.img", size);
-    let plan = plan_for("random", Some(VerifyMode::Last), &[&lo.dev]);
+    let plan = plan_for(method, Some(VerifyMode::Last), &[&lo.dev]);
     let mut o = opts(MIB as usize);
     let dev = lo.dev.clone();
     o.after_write_pass = Some(Arc::new(move |_, _| {
@@ -196,7 +203,7 @@ fn verification_finds_a_sector_corrupted_between_write_and_verify() {
         .iter()
         .map(|x| (x.first, x.count))
         .collect();
-    assert_eq!(ranges, vec![(2049, 1), (5000, 2)]);
+    assert_eq!(ranges, vec![(2049, 1), (5000, 2)], "{method}");
     assert!(r.write_errors.is_empty() && r.read_errors.is_empty());
     assert!(
         events
@@ -242,15 +249,24 @@ fn kernel_write_errors_are_recorded_as_lba_ranges() {
 
 #[test]
 fn unreadable_sectors_fail_verification() {
+    // The readable sectors of a chunk whose read failed are checked one by one: at their own
+    // offset in the random stream, and against the constant.
+    for method in ["one", "random"] {
+        unreadable_sectors_are_found(method);
+    }
+}
+
+fn unreadable_sectors_are_found(method: &str) {
     let dir = tempfile::tempdir().unwrap();
     let size = 2 * MIB as usize;
     let mount = faultfs::mount(dir.path(), size, vec![Fault::eio_on_read_write(MIB, 1024)]);
     let lo = LoopDev::attach(&mount.file, &[]);
-    let plan = plan_for("one", Some(VerifyMode::Last), &[&lo.dev]);
+    let plan = plan_for(method, Some(VerifyMode::Last), &[&lo.dev]);
     let (reports, _) = run(&plan, &opts(512 * 1024));
     let r = &reports[0];
-    assert_eq!(r.status, WipeStatus::CompletedWithErrors);
+    assert_eq!(r.status, WipeStatus::CompletedWithErrors, "{method}");
     assert_eq!(r.verification, VerifyOutcome::Failed);
+    assert!(r.mismatches.is_empty(), "{method}: {:?}", r.mismatches);
     let lba = MIB / 512;
     assert_eq!(
         r.write_errors
