@@ -84,7 +84,9 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         id: cert.id.to_string(),
         leaf_hash: leaf_hash(&leaf),
         station_id: station.id,
-        station_name: cert.station.id.clone(),
+        // The enrolled station whose key signed it (authenticated), not the id the
+        // certificate gives itself: auditors search by the name the registry vouches for.
+        station_name: station.name.clone(),
         organisation: cert.organisation.clone(),
         site: cert.site.clone(),
         machine_vendor: cert.machine.vendor.clone(),

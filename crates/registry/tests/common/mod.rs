@@ -175,7 +175,9 @@ pub async fn enrolled_station(base: &str, name: &str) -> (StationKey, NoteVerifi
 /// A signed sample certificate with its own machine and drive serials.
 pub fn signed(key: &StationKey, station: &str, n: usize) -> Bundle {
     let mut cert: Certificate = sample::certificate(key);
-    cert.station.id = station.to_owned();
+    // What the certificate calls its station differs from the enrolled name on purpose: the
+    // registry files it under the name of the key that signed it.
+    cert.station.id = format!("self-declared {station}");
     cert.machine.serial = format!("PF-{station}-{n:04}");
     cert.drives[0].serial = format!("S3YJ-{station}-{n:04}");
     cert.drives[1].serial = format!("WD-{station}-{n:04}");
