@@ -55,8 +55,9 @@ impl DataDir {
         self.root.join("logs")
     }
 
-    /// The configuration: `explicit` if given, else `tabula.toml` here; if that does not exist an
-    /// example is written (with unattended wiping disabled) and the defaults are used.
+    /// The configuration: `explicit` if given, else `tabula.toml` here; if that does not exist the
+    /// example is written (unattended wiping disabled) and loaded, so a new station works at once
+    /// and its organisation, site and operator are the example's until someone edits them.
     pub fn config(&self, explicit: Option<&Path>) -> anyhow::Result<Config> {
         if let Some(path) = explicit {
             return Ok(Config::load(path)?);
