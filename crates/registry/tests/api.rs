@@ -10,8 +10,8 @@
 mod common;
 
 use common::{
-    ADMIN, Db, Server, client, config, enrolled_station, error_code, signed, test_db, upload,
-    upload_ok,
+    ADMIN, Db, Server, client, config, enrolled_station, error_code, get_json, signed, test_db,
+    upload, upload_ok,
 };
 use serde_json::Value;
 use tabula_certificate::{Bundle, StationKey, verify};
@@ -48,14 +48,7 @@ async fn story(db: Db) {
     let c = client();
 
     // Health.
-    let h: Value = c
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let h: Value = get_json(&c, server.url("/healthz"), None).await;
     assert_eq!(h["status"], "ok");
 
     // Admin API needs the admin token.
@@ -234,24 +227,19 @@ async fn story(db: Db) {
         .await
         .unwrap();
     assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
-    let anon: Value = c
-        .get(server.url("/api/v1/log/proof/inclusion?leaf_index=0"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let anon: Value = get_json(
+        &c,
+        server.url("/api/v1/log/proof/inclusion?leaf_index=0"),
+        None,
+    )
+    .await;
     assert!(anon.get("id").is_none(), "{anon}");
-    let p: Value = c
-        .get(server.url(&format!("/api/v1/log/proof/inclusion?id={id}")))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = get_json(
+        &c,
+        server.url(&format!("/api/v1/log/proof/inclusion?id={id}")),
+        Some(ADMIN),
+    )
+    .await;
     let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
     assert_eq!(p["tree_size"], 8);
     assert_eq!(p["id"], id.to_string());
@@ -411,15 +399,12 @@ async fn story(db: Db) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
-    let detail: Value = c
-        .get(server.url(&format!("/api/v1/certificates/{id}")))
-        .bearer_auth(&read)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = get_json(
+        &c,
+        server.url(&format!("/api/v1/certificates/{id}")),
+        Some(&read),
+    )
+    .await;
     assert_eq!(detail["certificate"]["drives"].as_array().unwrap().len(), 2);
     let resp = c
         .get(server.url("/api/v1/certificates/not-a-uuid"))

@@ -6,70 +6,14 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
+use support::{RunningRegistry, tabula, text};
 use tabula_certificate::{Bundle, StationKey, sample};
-use tabula_registry::auth::Secret;
-use tabula_registry::{Config, Registry};
 use tabula_tlog::{NoteVerifier, Receipt};
 
-struct Running {
-    url: String,
-    registry: Registry,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-    }
-}
-
-fn start(dir: &Path) -> Running {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
-    config.admin_token = Some(Secret::new("cli-test-admin-token-000"));
-    let (registry, listener) = runtime.block_on(async {
-        let registry = Registry::open(config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        (registry, listener)
-    });
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let r = registry.clone();
-    runtime.spawn(async move {
-        let _ = r
-            .serve(listener, async {
-                let _ = rx.await;
-            })
-            .await;
-    });
-    Running {
-        url,
-        registry,
-        runtime,
-        stop: Some(stop),
-    }
-}
-
-fn tabula(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tabula"))
-        .args(args)
-        .env_remove("TABULA_REGISTRY")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+fn start(dir: &std::path::Path) -> RunningRegistry {
+    RunningRegistry::start_private(dir)
 }
 
 #[test]
@@ -78,13 +22,7 @@ fn enroll_upload_and_replay() {
     let reg = start(dir.path());
     let key = StationKey::generate().unwrap();
     let (private, _public) = key.write(&dir.path().join("keys")).unwrap();
-    let (_, token) = reg
-        .runtime
-        .block_on(tabula_registry::add_station(
-            reg.registry.store(),
-            "station-cli",
-        ))
-        .unwrap();
+    let token = reg.station_token("station-cli");
 
     // A wrong token is refused with the registry's reason.
     let out = tabula(&[
@@ -109,7 +47,7 @@ fn enroll_upload_and_replay() {
         "--registry",
         &reg.url,
         "--token",
-        token.expose(),
+        &token,
         "--key",
         private.to_str().unwrap(),
     ]);
@@ -227,25 +165,8 @@ fn unreachable_registry_is_a_clear_error() {
 fn verify_online_trust_on_first_use_and_rollback() {
     let dir = tempfile::tempdir().unwrap();
     let reg = start(dir.path());
-    let key = StationKey::generate().unwrap();
-    let (private, _public) = key.write(&dir.path().join("keys")).unwrap();
-    let (_, token) = reg
-        .runtime
-        .block_on(tabula_registry::add_station(
-            reg.registry.store(),
-            "station-verify",
-        ))
-        .unwrap();
-    let out = tabula(&[
-        "enroll",
-        "--registry",
-        &reg.url,
-        "--token",
-        token.expose(),
-        "--key",
-        private.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out));
+    support::keygen_and_enroll(dir.path(), Some(&reg));
+    let key = StationKey::load(&dir.path().join("keys/station.key")).unwrap();
     let pinned = dir.path().join("keys/registry-log.vkey");
     let pinned = pinned.to_str().unwrap();
     let mut files = Vec::new();

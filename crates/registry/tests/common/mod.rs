@@ -215,3 +215,12 @@ pub async fn error_code(resp: reqwest::Response) -> (u16, String) {
     let v: Value = resp.json().await.unwrap();
     (status, v["error"].as_str().unwrap_or_default().to_owned())
 }
+
+/// GET `url` (with a bearer token if given) and parse the JSON answer.
+pub async fn get_json(c: &reqwest::Client, url: String, token: Option<&str>) -> serde_json::Value {
+    let mut req = c.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}

@@ -103,11 +103,21 @@ pub struct RunningRegistry {
 }
 
 impl RunningRegistry {
+    /// A registry whose certificates anyone may read (as auditors' pages would be).
     pub fn start(dir: &Path, port: u16) -> Self {
+        Self::start_with(dir, port, true)
+    }
+
+    /// A registry that needs a read token for certificates, on any free port.
+    pub fn start_private(dir: &Path) -> Self {
+        Self::start_with(dir, 0, false)
+    }
+
+    fn start_with(dir: &Path, port: u16, public_read: bool) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
         config.admin_token = Some(Secret::new("station-test-admin-token"));
-        config.public_read = true;
+        config.public_read = public_read;
         let (registry, listener) = runtime.block_on(async {
             let registry = Registry::open(config).await.unwrap();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
