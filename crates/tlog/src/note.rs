@@ -35,7 +35,7 @@ fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains('+') && !name.chars().any(char::is_whitespace)
 }
 
-/// signed-note key id: SHA-256(name || 0x0A || 0x01 || public key)[:4], big endian.
+/// signed-note key id: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), big endian.
 pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());

@@ -15,8 +15,12 @@ pub const LOG_KEY_FILE: &str = "registry-log.vkey";
 /// Enrol this station with a registry using a one-time enrolment token.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Registry base URL, e.g. https://registry.example.
-    #[arg(long, value_name = "URL", env = "TABULA_REGISTRY")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "TABULA_REGISTRY",
+        help = "Registry base URL, e.g. https://registry.example"
+    )]
     pub registry: String,
     /// The one-time enrolment token from `tabula-registry station add`.
     #[arg(long, value_name = "T", env = "TABULA_ENROL_TOKEN")]

@@ -13,7 +13,7 @@ use crate::{cmd, wiping};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Wipe every wipeable drive (or the [unattended] allow-list) without asking; must be enabled in tabula.toml.
+    /// Wipe every wipeable drive (or the unattended allow-list) without asking; must be enabled in tabula.toml.
     #[arg(long)]
     pub unattended: bool,
     /// Configuration file (default: DATA/tabula.toml).

@@ -1,6 +1,6 @@
 //! Screen 1: the machine's audit summary and the drive table with the selection.
 //!
-//! Excluded drives (boot medium, mounted, [keep] serials, ...) can never be selected; wipeable
+//! Excluded drives (boot medium, mounted, `[keep] serials`, ...) can never be selected; wipeable
 //! drives start selected; drives wiped only when named (loop devices) can be selected by hand,
 //! which is how a technician names them. Devices without a medium are counted, not listed.
 
