@@ -102,6 +102,18 @@ enum ReadTokenCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Revoke an auditor's read token by name; it stops working at once.
+    Revoke {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List read tokens (names and dates; the tokens themselves are not stored).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +255,24 @@ async fn run(cli: Cli) -> Result<()> {
             let token = tabula_registry::add_read_token(&store, &name).await?;
             eprintln!("read token {name:?} created; it is shown only once:");
             println!("{}", token.expose());
+            Ok(())
+        }
+        Command::ReadToken(ReadTokenCommand::Revoke { name, db }) => {
+            let store = open_store(&db).await?;
+            anyhow::ensure!(
+                store.revoke_read_token(&name).await?,
+                "no read token named {name:?}"
+            );
+            eprintln!("read token {name:?} revoked");
+            Ok(())
+        }
+        Command::ReadToken(ReadTokenCommand::List { db }) => {
+            let store = open_store(&db).await?;
+            for (name, created, revoked) in store.list_read_tokens().await? {
+                let state =
+                    revoked.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                println!("{name}\tcreated {created}\t{state}");
+            }
             Ok(())
         }
         Command::LogKey(LogKeyArgs { db }) => {

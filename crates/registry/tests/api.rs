@@ -522,6 +522,30 @@ async fn story(db: Db) {
         "{m}"
     );
 
+    // Revoking the auditor's read token (admin only) locks it out at once; unknown names 404.
+    let revoke = |name: &str, token: &str| {
+        c.post(server.url(&format!("/api/v1/read-tokens/{name}/revoke")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let resp = revoke("auditor", &read).await.unwrap();
+    assert_eq!(error_code(resp).await, (403, "forbidden".into()));
+    let resp = revoke("nobody", ADMIN).await.unwrap();
+    assert_eq!(error_code(resp).await, (404, "not_found".into()));
+    assert_eq!(revoke("auditor", ADMIN).await.unwrap().status(), 200);
+    let resp = c
+        .get(server.url(&format!("/api/v1/certificates/{id}")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (401, "unauthorized".into()));
+    let tokens = server.registry.store().list_read_tokens().await.unwrap();
+    assert!(
+        matches!(&tokens[..], [(name, _, Some(_))] if name == "auditor"),
+        "{tokens:?}"
+    );
+
     second.stop().await;
     server.stop().await;
 }

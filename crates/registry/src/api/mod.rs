@@ -34,6 +34,10 @@ pub fn router() -> Router<Shared> {
         .route("/api/v1/stations/enroll", post(stations::enroll))
         .route("/api/v1/stations/{name}/revoke", post(stations::revoke))
         .route("/api/v1/read-tokens", post(stations::add_read_token))
+        .route(
+            "/api/v1/read-tokens/{name}/revoke",
+            post(stations::revoke_read_token),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
 }

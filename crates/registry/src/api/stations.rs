@@ -161,3 +161,17 @@ pub async fn add_read_token(
         Json(serde_json::json!({"name": req.name.trim(), "token": token.expose()})),
     ))
 }
+
+/// `POST /api/v1/read-tokens/{name}/revoke` (admin): the token stops working at once.
+pub async fn revoke_read_token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    state.access.require_admin(&headers)?;
+    if !state.store.revoke_read_token(&name).await? {
+        return Err(ApiError::NotFound(format!("read token {name:?}")));
+    }
+    tracing::warn!(read_token = %name, "read token revoked");
+    Ok(Json(serde_json::json!({"name": name, "revoked": true})))
+}

@@ -178,6 +178,34 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Revoke a read token by name (its auditor loses access at once); `false` if there is no
+    /// such token. Revoking twice keeps the first revocation time.
+    pub async fn revoke_read_token(&self, name: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE read_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE name = $2",
+        )
+        .bind(now_text())
+        .bind(name.trim())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Read tokens by name, oldest first: (name, created, revoked). The tokens themselves are
+    /// not stored, only their hashes.
+    pub async fn list_read_tokens(
+        &self,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, created_at, revoked_at FROM read_tokens ORDER BY created_at, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
     /// Whether a read token (by hash) exists and is not revoked.
     pub async fn read_token_valid(&self, token_hash: &str) -> Result<bool, StoreError> {
         let row = sqlx::query(
