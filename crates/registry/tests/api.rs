@@ -277,6 +277,15 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let read = t["token"].as_str().unwrap().to_owned();
+    // A name is one auditor: a second token under it is refused.
+    let resp = c
+        .post(server.url("/api/v1/read-tokens"))
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({"name": " auditor "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(resp).await, (409, "token_exists".into()));
     let get = |q: String| {
         let c = c.clone();
         let url = server.url(&format!("/api/v1/certificates?{q}"));

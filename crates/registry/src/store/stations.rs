@@ -166,13 +166,12 @@ impl Store {
     /// Store a new read token's hash. `false` if the name is taken.
     pub async fn add_read_token(&self, name: &str, token_hash: &str) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT INTO read_tokens (token_hash, name, created_at) \
-             SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM read_tokens WHERE name = $4)",
+            "INSERT INTO read_tokens (token_hash, name, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
         )
         .bind(token_hash)
         .bind(name)
         .bind(now_text())
-        .bind(name)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
