@@ -118,13 +118,16 @@ fn after_run(after: AfterRun) -> anyhow::Result<()> {
             std::io::stdin().lock().read_line(&mut line)?;
             Ok(())
         }
-        AfterRun::Poweroff => {
-            eprintln!("all results are written; powering off");
-            let status = std::process::Command::new("systemctl")
-                .arg("poweroff")
-                .status()?;
-            anyhow::ensure!(status.success(), "systemctl poweroff failed");
-            Ok(())
-        }
+        AfterRun::Poweroff => power_off(),
     }
+}
+
+/// Powers the machine off (`systemctl poweroff`), once every result is written.
+pub fn power_off() -> anyhow::Result<()> {
+    eprintln!("all results are written; powering off");
+    let status = std::process::Command::new("systemctl")
+        .arg("poweroff")
+        .status()?;
+    anyhow::ensure!(status.success(), "systemctl poweroff failed");
+    Ok(())
 }

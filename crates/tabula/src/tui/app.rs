@@ -18,7 +18,7 @@ use super::confirm::{ConfirmAction, ConfirmForm};
 use super::machine::{DriveTable, MachineAction, Summary};
 use super::method::{MethodAction, MethodForm};
 use super::progress::{ProgressAction, ProgressView};
-use super::result::{CertView, ResultView};
+use super::result::{CertView, ResultAction, ResultView};
 use super::resume::{Pending, ResumeAction, ResumeOffer};
 use super::theme;
 use crate::cmd::Outcome;
@@ -69,6 +69,8 @@ pub struct Ready {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Quit(Outcome),
+    /// Quit, then power the machine off (everything is written by then).
+    PowerOff(Outcome),
     Rescan,
     /// Check the chosen drives and build the plan for the confirmation screen.
     Prepare {
@@ -269,13 +271,17 @@ impl App {
             Screen::Progress => match self.progress.key(key)? {
                 ProgressAction::Stop => Some(Action::Stop),
             },
-            Screen::Result => self.result.key(key).then(|| {
-                Action::Quit(if self.result.success() {
+            Screen::Result => {
+                let outcome = if self.result.success() {
                     Outcome::Success
                 } else {
                     Outcome::Failure
-                })
-            }),
+                };
+                match self.result.key(key)? {
+                    ResultAction::Finish => Some(Action::Quit(outcome)),
+                    ResultAction::PowerOff => Some(Action::PowerOff(outcome)),
+                }
+            }
         }
     }
 

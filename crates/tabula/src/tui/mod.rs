@@ -6,7 +6,8 @@
 //! [`result`], [`resume`]), the state machine that connects them ([`app`]), the background
 //! workers ([`worker`]) and the terminal guard ([`terminal`]). It does not own the job itself:
 //! targets, plans, journal, certificates and uploads are the station's (`crate::station`), so
-//! the CLI and the TUI cannot drift apart. It never powers the machine off.
+//! the CLI and the TUI cannot drift apart. It powers the machine off only when the technician
+//! presses P on the result screen, once everything is written.
 
 pub mod app;
 pub mod confirm;
@@ -65,10 +66,22 @@ pub fn run(station: Station, only: Vec<std::path::PathBuf>) -> anyhow::Result<Ou
     };
     let outcome = ui.event_loop(&mut guard, &mut app);
     drop(guard);
-    match (&outcome, &app.fatal) {
+    match (outcome, &app.fatal) {
         (Ok(_), Some(fatal)) => anyhow::bail!("{fatal}"),
-        _ => outcome,
+        (Ok(Exit::PowerOff(outcome)), None) => {
+            crate::cmd::run::power_off()?;
+            Ok(outcome)
+        }
+        (Ok(Exit::Quit(outcome)), None) => Ok(outcome),
+        (Err(e), _) => Err(e),
     }
+}
+
+/// How the event loop ended.
+enum Exit {
+    Quit(Outcome),
+    /// Power off once the terminal is restored.
+    PowerOff(Outcome),
 }
 
 struct Ui {
@@ -83,7 +96,7 @@ struct Ui {
 }
 
 impl Ui {
-    fn event_loop(&mut self, guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<Outcome> {
+    fn event_loop(&mut self, guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<Exit> {
         loop {
             guard.terminal.draw(|f| app.draw(f))?;
             if event::poll(TICK)? {
@@ -112,15 +125,16 @@ impl Ui {
                     app.fatal = Some("the wipe stopped unexpectedly; see the log in DATA/logs and resume with `tabula resume`".to_owned());
                 }
             } else if self.signalled.load(Ordering::Relaxed) {
-                return Ok(Outcome::Failure);
+                return Ok(Exit::Quit(Outcome::Failure));
             }
         }
     }
 
-    /// Carries out an action; `Some` ends the TUI with that outcome.
-    fn perform(&mut self, action: Action, app: &mut App) -> Option<Outcome> {
+    /// Carries out an action; `Some` ends the TUI.
+    fn perform(&mut self, action: Action, app: &mut App) -> Option<Exit> {
         match action {
-            Action::Quit(outcome) => return Some(outcome),
+            Action::Quit(outcome) => return Some(Exit::Quit(outcome)),
+            Action::PowerOff(outcome) => return Some(Exit::PowerOff(outcome)),
             Action::Rescan => match tabula_wipe::discover(&self.station.root) {
                 Ok(drives) => app.rescanned(drives),
                 Err(e) => app.drives.message = Some(format!("rescan failed: {e}")),

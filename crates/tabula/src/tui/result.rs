@@ -128,9 +128,24 @@ impl ResultView {
         }
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> bool {
-        self.settled() && matches!(key.code, KeyCode::Enter | KeyCode::Char('q'))
+    /// Enter or q finishes, p powers the machine off; both only once everything is written.
+    pub fn key(&mut self, key: KeyEvent) -> Option<ResultAction> {
+        if !self.settled() {
+            return None;
+        }
+        match key.code {
+            KeyCode::Enter | KeyCode::Char('q') => Some(ResultAction::Finish),
+            KeyCode::Char('p') | KeyCode::Char('P') => Some(ResultAction::PowerOff),
+            _ => None,
+        }
     }
+}
+
+/// What a key on the result screen asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultAction {
+    Finish,
+    PowerOff,
 }
 
 impl Widget for &ResultView {
@@ -240,7 +255,7 @@ impl Widget for &ResultView {
             .wrap(Wrap { trim: false })
             .render(inner, buf);
         let hint = if self.settled() {
-            "Everything is written. Enter: finish (next machine)."
+            "Everything is written. Enter: finish (next machine)   P: power off"
         } else {
             "Uploading... please wait before removing the stick or powering off."
         };

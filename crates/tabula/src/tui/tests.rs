@@ -468,6 +468,11 @@ fn result_waits_for_the_upload_then_finishes() {
         None,
         "not before the upload"
     );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('p')),
+        None,
+        "no power-off either"
+    );
     let report = FlushReport {
         items: vec![(
             PathBuf::from("/data/outbox/01a2b3c4-0000-7000-8000-000000000001.tabula.json"),
@@ -486,7 +491,11 @@ fn result_waits_for_the_upload_then_finishes() {
         text.contains("uploaded: log entry #41, receipt stored"),
         "{text}"
     );
-    assert!(text.contains("Enter: finish (next machine)"));
+    assert!(text.contains("Enter: finish (next machine)   P: power off"));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('p')),
+        Some(Action::PowerOff(Outcome::Success))
+    );
     assert_eq!(
         press(&mut app, KeyCode::Enter),
         Some(Action::Quit(Outcome::Success))
