@@ -49,8 +49,14 @@ struct ServeArgs {
     /// File holding the admin token (alternative to TABULA_ADMIN_TOKEN).
     #[arg(long, env = "TABULA_ADMIN_TOKEN_FILE")]
     admin_token_file: Option<PathBuf>,
-    /// Let anyone read certificates and pages without a read token.
-    #[arg(long, env = "TABULA_PUBLIC_READ")]
+    /// Let anyone read certificates and pages without a read token (the environment variable
+    /// takes 1/0, true/false, yes/no, on/off).
+    #[arg(
+        long,
+        env = "TABULA_PUBLIC_READ",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     public_read: bool,
     /// Largest accepted request body in bytes.
     #[arg(long, env = "TABULA_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY)]
