@@ -154,12 +154,11 @@ fn registry_down_keeps_the_bundle_until_a_later_upload() {
     assert_eq!(status, 200);
 }
 
-#[test]
-fn a_run_killed_mid_wipe_resumes_from_the_journal() {
-    let dir = tempfile::tempdir().unwrap();
-    // Large enough that seven passes take a while, so the kill lands mid-wipe.
-    let d = LoopDev::new(dir.path(), "big.img", 1 << 30);
-    let data = station(dir.path(), None, None, "bsi-vsitr", &[&d]);
+/// Runs `tabula run --unattended` and kills it (SIGKILL, as a power loss) once its journal - a
+/// journal file that was not there before - shows pass 2 underway.
+fn pull_the_plug_mid_wipe(data: &Path) {
+    let journal_dir = data.join("journal");
+    let before = files(&journal_dir, ".journal.json");
     let mut child = std::process::Command::new(support::BIN)
         .args(["run", "--unattended", "--data", data.to_str().unwrap()])
         .stdin(std::process::Stdio::null())
@@ -167,8 +166,6 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the journal shows pass 2 underway, then pull the plug.
-    let journal_dir = data.join("journal");
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         assert!(Instant::now() < deadline, "the wipe never reached pass 2");
@@ -177,8 +174,9 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
             "the wipe finished before it could be killed"
         );
         let at_pass_2 = files(&journal_dir, ".journal.json")
-            .first()
-            .is_some_and(|j| {
+            .iter()
+            .filter(|j| !before.contains(j))
+            .any(|j| {
                 let v: serde_json::Value =
                     serde_json::from_slice(&std::fs::read(j).unwrap_or_default())
                         .unwrap_or_default();
@@ -191,6 +189,16 @@ fn a_run_killed_mid_wipe_resumes_from_the_journal() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn a_run_killed_mid_wipe_resumes_from_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    // Large enough that seven passes take a while, so the kill lands mid-wipe.
+    let d = LoopDev::new(dir.path(), "big.img", 1 << 30);
+    let data = station(dir.path(), None, None, "bsi-vsitr", &[&d]);
+    pull_the_plug_mid_wipe(&data);
+    let journal_dir = data.join("journal");
     assert!(
         files(&data.join("certificates"), ".tabula.json").is_empty(),
         "no certificate from a killed run"
@@ -358,4 +366,40 @@ fn a_revoked_station_is_refused_and_its_bundle_stays_in_the_outbox() {
     let id = Bundle::read(&queued[0]).unwrap().id().unwrap().to_string();
     let (status, _) = reg.get(&format!("/api/v1/certificates/{id}"));
     assert_eq!(status, 404);
+}
+
+#[test]
+fn a_journal_whose_drive_is_gone_waits_while_the_others_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = LoopDev::new(dir.path(), "a.img", 1 << 30);
+    let b = LoopDev::new(dir.path(), "b.img", 1 << 30);
+    // Two interrupted jobs: one on a, then (with the allow-list changed) one on b.
+    let data = station(dir.path(), None, None, "bsi-vsitr", &[&a]);
+    pull_the_plug_mid_wipe(&data);
+    let config = data.join("tabula.toml");
+    let text_a = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text_a.replace(a.path(), b.path())).unwrap();
+    pull_the_plug_mid_wipe(&data);
+    let journal_dir = data.join("journal");
+    assert_eq!(files(&journal_dir, ".journal.json").len(), 2);
+    // Drive b is unplugged before the resume.
+    let b_path = b.path().to_owned();
+    drop(b);
+
+    let out = tabula(&["resume", "--yes", "--data", data.to_str().unwrap()]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "not everything resumed: {said}");
+    assert!(
+        said.contains("not resumed: drive ") && said.contains(&b_path),
+        "{said}"
+    );
+    assert!(said.contains("its journal is kept"), "{said}");
+    assert!(a.all(0xAA), "the wipe of a was finished");
+    // a is certified and its journal gone; b's journal waits for its drive.
+    assert_eq!(files(&data.join("certificates"), ".tabula.json").len(), 1);
+    let left = files(&journal_dir, ".journal.json");
+    assert_eq!(left.len(), 1);
+    let journal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&left[0]).unwrap()).unwrap();
+    assert_eq!(journal["plan"]["drives"][0]["path"], b_path.as_str());
 }

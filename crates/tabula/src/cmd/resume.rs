@@ -65,8 +65,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     })?;
     drop(bars);
-    let mut ok = true;
-    for f in &finished {
+    let mut ok = finished.not_resumed.is_empty();
+    for skipped in &finished.not_resumed {
+        eprintln!("{skipped}");
+    }
+    for f in &finished.finished {
         eprint!("{}", cmd::wipe::summary(&f.reports));
         eprintln!(
             "certificate {}\n  bundle: {}\n  PDF:    {}",

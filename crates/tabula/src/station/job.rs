@@ -40,6 +40,31 @@ pub struct Finished {
     pub journal_kept: Option<PathBuf>,
 }
 
+/// What [`Station::resume`] did.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    pub finished: Vec<Finished>,
+    /// Journals left for later (their journal files stay).
+    pub not_resumed: Vec<NotResumed>,
+}
+
+/// An interrupted wipe that could not be resumed now, and why.
+#[derive(Debug, Clone)]
+pub struct NotResumed {
+    pub id: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for NotResumed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "wipe {} not resumed: {}; its journal is kept for a later `tabula resume`",
+            self.id, self.reason
+        )
+    }
+}
+
 impl Finished {
     pub fn success(&self) -> bool {
         self.reports.iter().all(|r| r.status.is_success())
@@ -189,20 +214,29 @@ impl Station {
         self.run_journalled(journal, plan, Some(audit.0), cancel, on_event)
     }
 
-    /// Continues every unfinished wipe in the journal directory.
     /// Resumes every interrupted wipe of the journal, one after the other; `on_event` gets the
-    /// journal's position in [`Self::pending_journals`] with each event.
+    /// journal's position in [`Self::pending_journals`] with each event. A journal whose drives
+    /// are not all back (or are now refused) is left as it is and reported; the others go on.
     pub fn resume(
         &self,
         cancel: Arc<AtomicBool>,
         mut on_event: impl FnMut(usize, &Event),
-    ) -> anyhow::Result<Vec<Finished>> {
-        let mut done = Vec::new();
+    ) -> anyhow::Result<Resumed> {
+        let mut done = Resumed::default();
         for (index, mut journal) in Journal::list(&self.data.journal())?.into_iter().enumerate() {
-            let plan = journal.resume_plan(&self.root)?;
+            let plan = match journal.resume_plan(&self.root) {
+                Ok(plan) => plan,
+                Err(e) => {
+                    done.not_resumed.push(NotResumed {
+                        id: journal.id.clone(),
+                        reason: format!("{e:#}"),
+                    });
+                    continue;
+                }
+            };
             journal.save()?;
             let audit: Option<Audit> = serde_json::from_value(journal.audit.clone()).ok();
-            done.push(self.run_journalled(
+            done.finished.push(self.run_journalled(
                 journal,
                 &plan,
                 audit.as_ref(),

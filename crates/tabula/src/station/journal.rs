@@ -209,9 +209,17 @@ impl Journal {
     }
 }
 
+/// The drive a journal names, found again after a reboot: by serial and size; a drive without
+/// a serial by path, size, model and (loop devices) backing file, so a device name that now
+/// belongs to another disk or another file is never taken for it.
 fn locate<'a>(known: &Drive, drives: &'a [Drive]) -> Option<&'a Drive> {
     drives.iter().find(|d| match &known.serial {
         Some(serial) => d.serial.as_ref() == Some(serial) && d.size_bytes == known.size_bytes,
-        None => d.path == known.path && d.size_bytes == known.size_bytes,
+        None => {
+            d.path == known.path
+                && d.size_bytes == known.size_bytes
+                && d.model == known.model
+                && d.backing_file == known.backing_file
+        }
     })
 }

@@ -49,6 +49,8 @@ pub enum Msg {
     Event(Event),
     /// The wipe (or resume) ended: its certificates, or why there are none.
     Done(Result<Vec<CertView>, String>),
+    /// Interrupted wipes a resume had to leave for later (before `Done`).
+    NotResumed(Vec<String>),
     /// The upload after the wipe: the flush report (`None`: no registry) or an error.
     Uploaded {
         report: Option<FlushReport>,
@@ -100,6 +102,8 @@ pub struct App {
     pub resume: ResumeOffer,
     pub audit: Option<(Audit, serde_json::Value)>,
     keep: Vec<String>,
+    /// From a resume, until its result arrives.
+    not_resumed: Vec<String>,
     /// Devices named on the command line: when any are, the table lists only those.
     pub only: Vec<PathBuf>,
     disks: Vec<Disk>,
@@ -132,6 +136,7 @@ impl App {
             resume: ResumeOffer::default(),
             audit: None,
             keep: config.keep.serials.clone(),
+            not_resumed: Vec::new(),
             only: Vec::new(),
             disks: Vec::new(),
         }
@@ -172,15 +177,21 @@ impl App {
             }
             Msg::Failed(e) => self.fatal = Some(e),
             Msg::Outbox(line) => self.notice = Some(line),
+            Msg::NotResumed(notes) => self.not_resumed = notes,
             Msg::Event(e) => self.progress.event(&e),
             Msg::Done(Ok(certs)) => {
-                self.result = ResultView { certs, error: None };
+                self.result = ResultView {
+                    certs,
+                    error: None,
+                    not_resumed: std::mem::take(&mut self.not_resumed),
+                };
                 self.screen = Screen::Result;
             }
             Msg::Done(Err(e)) => {
                 self.result = ResultView {
                     certs: Vec::new(),
                     error: Some(e),
+                    not_resumed: std::mem::take(&mut self.not_resumed),
                 };
                 self.screen = Screen::Result;
             }

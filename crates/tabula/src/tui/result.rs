@@ -92,11 +92,14 @@ pub struct ResultView {
     pub certs: Vec<CertView>,
     /// The wipe or the certificate failed as a whole (nothing stored).
     pub error: Option<String>,
+    /// Interrupted wipes a resume left for later, with why.
+    pub not_resumed: Vec<String>,
 }
 
 impl ResultView {
     pub fn success(&self) -> bool {
         self.error.is_none()
+            && self.not_resumed.is_empty()
             && !self.certs.is_empty()
             && self
                 .certs
@@ -250,6 +253,9 @@ impl Widget for &ResultView {
                 ));
             }
             lines.push(Line::default());
+        }
+        for note in &self.not_resumed {
+            lines.push(Line::styled(note.clone(), theme::bad()));
         }
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

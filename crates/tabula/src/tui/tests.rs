@@ -638,3 +638,26 @@ fn a_wipe_without_verification_is_not_called_verified() {
     );
     assert!(!text.contains("erased and verified"), "{text}");
 }
+
+#[test]
+fn a_wipe_that_could_not_be_resumed_is_named_and_fails_the_run() {
+    let mut app = ready_app(&Config::default());
+    app.message(Msg::NotResumed(vec![
+        "wipe 01a2-journal not resumed: drive /dev/sdb is not present".to_owned(),
+    ]));
+    app.message(Msg::Done(Ok(vec![cert(WipeStatus::Completed)])));
+    app.message(Msg::Uploaded {
+        report: None,
+        error: None,
+    });
+    let text = screen(&app);
+    assert!(
+        text.contains("wipe 01a2-journal not resumed: drive /dev/sdb is not present"),
+        "{text}"
+    );
+    assert!(text.contains("NOT every drive was erased"), "{text}");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        Some(Action::Quit(Outcome::Failure))
+    );
+}

@@ -96,11 +96,15 @@ pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -
         let finished = station.resume(cancel, |_, e| {
             let _ = tx.send(Msg::Event(e.clone()));
         });
-        finish(
-            &station,
-            finished.map(|all| all.iter().map(CertView::from).collect()),
-            &tx,
-        );
+        let certs = finished.and_then(|r| {
+            let notes: Vec<String> = r.not_resumed.iter().map(ToString::to_string).collect();
+            if r.finished.is_empty() && !notes.is_empty() {
+                anyhow::bail!("{}", notes.join("; "));
+            }
+            let _ = tx.send(Msg::NotResumed(notes));
+            Ok(r.finished.iter().map(CertView::from).collect())
+        });
+        finish(&station, certs, &tx);
     })
 }
 
