@@ -163,3 +163,93 @@ fn list_methods_names_nwipe_aliases() {
         assert!(text.contains(name), "{name} missing");
     }
 }
+
+#[test]
+fn wipe_with_a_key_audits_signs_and_writes_the_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    assert!(
+        tabula(&["keygen", "--out", keys.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let key = keys.join("station.key");
+    let out_dir = dir.path().join("out");
+    let a = LoopDev::new(dir.path(), "a.img", 2 << 20);
+
+    // A certificate needs its issuer: refused before anything is written.
+    let out = tabula(&[
+        "wipe",
+        "-m",
+        "zero",
+        "--yes",
+        "--key",
+        key.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--organisation",
+        "Stadt Leipzig",
+        "--site",
+        "Bench 3",
+        a.path(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("needs --operator"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(a.all(0x5A), "nothing written");
+
+    let out = tabula(&[
+        "wipe",
+        "-m",
+        "zero",
+        "--yes",
+        "--key",
+        key.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--organisation",
+        "Stadt Leipzig",
+        "--site",
+        "Bench 3",
+        "--operator",
+        "Erika",
+        a.path(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(a.all(0x00));
+    let mut written: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(written[0].ends_with(".pdf") && written[1].ends_with(".tabula.json"));
+    let bundle_path = out_dir.join(&written[1]);
+    let bundle = tabula_certificate::Bundle::read(&bundle_path).unwrap();
+    let cert = bundle.certificate().unwrap();
+    assert_eq!(
+        (
+            cert.organisation.as_str(),
+            cert.site.as_str(),
+            cert.operator.as_str()
+        ),
+        ("Stadt Leipzig", "Bench 3", "Erika")
+    );
+    assert_eq!(cert.result.as_str(), "erased");
+    assert_eq!(cert.drives[0].method.name, "zero");
+    assert_eq!(
+        cert.machine.audit_digest,
+        tabula_certificate::audit_digest(&bundle.audit)
+    );
+    let pem = keys.join("station.pem");
+    let out = tabula(&[
+        "verify",
+        bundle_path.to_str().unwrap(),
+        "--key",
+        pem.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

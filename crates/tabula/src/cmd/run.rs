@@ -45,6 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         eprintln!("nothing to wipe: no drive is wipeable under this configuration");
         return Ok(Outcome::Failure);
     }
+    let issuer = station.issuer(args.operator.as_deref())?;
     let plan = station.plan(targets, args.method.as_deref())?;
     eprint!("{}", cmd::wipe::describe_plan(&plan));
     if !args.unattended && !args.yes {
@@ -52,7 +53,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let cancel = wiping::cancel_on_signals()?;
     let bars = Bars::new(&plan, std::io::stderr().is_terminal());
-    let issuer = station.issuer(args.operator.as_deref());
     let finished = station.wipe(&plan, issuer, (&audit, audit_json), cancel, |e| {
         bars.handle(e)
     })?;

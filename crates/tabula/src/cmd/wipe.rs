@@ -1,10 +1,10 @@
 //! `tabula wipe`: overwrite the named drives with a method, verify, report.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use tabula_wipe::engine::EngineOptions;
 use tabula_wipe::plan::{VerifyMode, WipePlan};
 use tabula_wipe::report::DriveReport;
@@ -12,6 +12,7 @@ use tabula_wipe::report::DriveReport;
 use super::Outcome;
 use crate::bars::Bars;
 use crate::human::bytes;
+use crate::station::certify::{self, Issuer};
 use crate::wiping;
 
 /// The word an operator types to confirm that the listed drives will be destroyed.
@@ -40,6 +41,21 @@ pub struct Args {
     /// List the wipe methods and exit.
     #[arg(long)]
     list_methods: bool,
+    /// Station key (station.key): also audit the machine and sign the wipe's certificate.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    key: Option<PathBuf>,
+    /// Where the signed certificate goes: `DIR/<id>.tabula.json` and `DIR/<id>.pdf`.
+    #[arg(long, value_name = "DIR", requires = "key")]
+    out: Option<PathBuf>,
+    /// The certificate's issuing organisation (with --key).
+    #[arg(long, env = "TABULA_ORGANISATION", requires = "key")]
+    organisation: Option<String>,
+    /// The certificate's site (with --key).
+    #[arg(long, env = "TABULA_SITE", requires = "key")]
+    site: Option<String>,
+    /// The certificate's operator (with --key).
+    #[arg(long, env = "TABULA_OPERATOR", requires = "key")]
+    operator: Option<String>,
     /// Drives (/dev/sdX, /dev/disk/by-id/...) or regular files to wipe.
     #[arg(required_unless_present = "list_methods")]
     targets: Vec<PathBuf>,
@@ -56,6 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let method = wiping::method(&args.method)?;
     let targets = wiping::check_targets(&args.targets, std::path::Path::new("/"))?;
     let plan = wiping::plan(method, args.verify, targets)?;
+    // With --key: everything the certificate needs is checked before the first byte is written.
+    let signing = match (&args.key, &args.out) {
+        (Some(key), Some(out)) => Some(Signing::prepare(&args, key, out)?),
+        _ => None,
+    };
     eprint!("{}", describe_plan(&plan));
     if !args.yes {
         confirm(&plan)?;
@@ -71,11 +92,80 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     eprint!("{}", summary(&reports));
+    if let Some(signing) = signing {
+        signing.certify(&plan, &reports)?;
+    }
     Ok(if reports.iter().all(|r| r.status.is_success()) {
         Outcome::Success
     } else {
         Outcome::Failure
     })
+}
+
+/// `--key FILE --out DIR`: the key, the issuer and the audit, ready before the wipe starts.
+struct Signing {
+    key: tabula_certificate::StationKey,
+    out: PathBuf,
+    issuer: Issuer,
+    audit: tabula_audit::Audit,
+    audit_json: serde_json::Value,
+    started: chrono::DateTime<chrono::Utc>,
+}
+
+impl Signing {
+    fn prepare(args: &Args, key: &Path, out: &Path) -> anyhow::Result<Self> {
+        let key = tabula_certificate::StationKey::load(key)
+            .with_context(|| format!("reading the station key {}", key.display()))?;
+        let named = |value: &Option<String>, flag: &str| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .with_context(|| format!("--key signs a certificate, which needs --{flag}"))
+        };
+        let issuer = Issuer {
+            organisation: named(&args.organisation, "organisation")?,
+            site: named(&args.site, "site")?,
+            operator: named(&args.operator, "operator")?,
+            station_id: None,
+            remark: String::new(),
+        };
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        let audit = tabula_audit::collect(&tabula_audit::Options::with_root(Path::new("/")))
+            .context("auditing the machine")?;
+        let audit_json = serde_json::to_value(&audit)?;
+        Ok(Self {
+            key,
+            out: out.to_owned(),
+            issuer,
+            audit,
+            audit_json,
+            started: chrono::Utc::now(),
+        })
+    }
+
+    fn certify(self, plan: &WipePlan, reports: &[DriveReport]) -> anyhow::Result<()> {
+        let cert = certify::certificate(
+            &self.issuer,
+            &self.key,
+            plan,
+            reports,
+            &self.audit_json,
+            Some(&self.audit),
+            self.started,
+        );
+        let stored =
+            certify::sign_and_store(&cert, self.audit_json, &self.key, &self.out, None, None)?;
+        eprintln!(
+            "certificate {} ({})\n  bundle: {}\n  PDF:    {}",
+            stored.id,
+            cert.result,
+            stored.bundle.display(),
+            stored.pdf.display()
+        );
+        Ok(())
+    }
 }
 
 /// What will be destroyed, shown before confirmation.

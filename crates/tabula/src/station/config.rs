@@ -181,8 +181,9 @@ pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md
 
 [station]
 organisation = "Stadt Leipzig"
-site = "Refurbishing bench 1"
-operator = "technician"
+# Every certificate names its site and operator: set them before the first wipe.
+# site = "Refurbishing bench 1"
+# operator = "technician"      # the TUI asks; `tabula run --operator NAME` overrides
 # id = "bench-1"            # default: derived from the station key
 
 [registry]

@@ -180,18 +180,31 @@ impl Station {
         wiping::plan(method, self.config.wipe.verify, targets)
     }
 
-    pub fn issuer(&self, operator: Option<&str>) -> IssuerRecord {
+    /// Who issues the certificate. A certificate must name its organisation, site and operator:
+    /// a missing one is an error before anything is written.
+    pub fn issuer(&self, operator: Option<&str>) -> anyhow::Result<IssuerRecord> {
         let s = &self.config.station;
-        IssuerRecord {
-            organisation: s.organisation.clone().unwrap_or_default(),
-            site: s.site.clone().unwrap_or_default(),
-            operator: operator
+        let given = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
                 .map(str::to_owned)
-                .or_else(|| s.operator.clone())
-                .unwrap_or_default(),
+        };
+        let missing = |what: &str| {
+            anyhow::anyhow!(
+                "no {what} for the certificate: set [station] {what} in tabula.toml \
+                 (see docs/station.md)"
+            )
+        };
+        Ok(IssuerRecord {
+            organisation: given(s.organisation.as_deref())
+                .ok_or_else(|| missing("organisation"))?,
+            site: given(s.site.as_deref()).ok_or_else(|| missing("site"))?,
+            operator: given(operator)
+                .or_else(|| given(s.operator.as_deref()))
+                .ok_or_else(|| missing("operator"))?,
             station_id: s.id.clone(),
             remark: String::new(),
-        }
+        })
     }
 
     pub fn engine_options(&self, cancel: Arc<AtomicBool>) -> EngineOptions {

@@ -146,7 +146,8 @@ impl Ui {
             } => {
                 let planned = self
                     .station
-                    .select_targets(&paths, false)
+                    .issuer(Some(&operator))
+                    .and_then(|_| self.station.select_targets(&paths, false))
                     .and_then(|targets| self.station.plan(targets, Some(method)));
                 match planned {
                     Ok(plan) => {
@@ -162,7 +163,13 @@ impl Ui {
                     app.fatal = Some("internal error: no plan or audit to wipe with".to_owned());
                     return None;
                 };
-                let issuer = self.station.issuer(Some(&app.confirm.operator));
+                let issuer = match self.station.issuer(Some(&app.confirm.operator)) {
+                    Ok(issuer) => issuer,
+                    Err(e) => {
+                        app.fatal = Some(format!("{e:#}"));
+                        return None;
+                    }
+                };
                 self.job = Some(worker::wipe(
                     Arc::clone(&self.station),
                     plan.clone(),
