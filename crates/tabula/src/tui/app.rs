@@ -357,7 +357,9 @@ impl App {
                 Screen::Method => "Up/Down method  type operator  Enter next  Esc back",
                 Screen::Confirm => "type the word, Enter  Esc back",
                 Screen::Progress => "q stop the wipe (asks first)",
-                Screen::Result if self.result.settled() => "Enter finish (next machine)",
+                Screen::Result if self.result.settled() => {
+                    "Enter finish (next machine)  p power off"
+                }
                 Screen::Result => "please wait",
             }
         };

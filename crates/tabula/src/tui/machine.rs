@@ -149,6 +149,10 @@ impl DriveRow {
         }
         match &self.drive.verdict {
             Verdict::Wipeable => ("wipeable".to_owned(), theme::good()),
+            Verdict::ExplicitOnly { .. } if self.named => (
+                "wipeable (named on the command line)".to_owned(),
+                theme::good(),
+            ),
             Verdict::ExplicitOnly { reason } => (
                 format!("select by hand to wipe ({})", printable(reason)),
                 theme::warn(),

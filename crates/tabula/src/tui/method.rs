@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use tabula_wipe::method::{METHODS, Method};
 use tabula_wipe::plan::VerifyMode;
 
@@ -129,7 +129,9 @@ impl Widget for &MethodForm {
         if let Some(bsi) = m.bsi_name {
             about.push_str(&format!("; BSI: {bsi}"));
         }
-        Paragraph::new(Line::styled(about, theme::dim())).render(detail, buf);
+        Paragraph::new(Line::styled(about, theme::dim()))
+            .wrap(Wrap { trim: true })
+            .render(detail, buf);
         let block = Block::bordered().title(" Operator (type your name) ");
         let inner = block.inner(operator);
         block.render(operator, buf);

@@ -609,6 +609,10 @@ fn named_targets_are_the_only_rows_and_named_loop_devices_start_selected() {
     );
     assert!(!text.contains("/dev/sda"), "{text}");
     assert!(line_with(&text, "/dev/vda").contains(" - "));
+    assert!(
+        text.contains("SMART -  wipeable (named on the command line)"),
+        "{text}"
+    );
     // A name that is no drive of the machine is said, not silently dropped.
     let mut app = App::new(&Config::default());
     app.only = vec![PathBuf::from("/dev/loop0"), PathBuf::from("/dev/sda1")];
