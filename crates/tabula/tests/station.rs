@@ -112,6 +112,13 @@ fn full_run_wipes_certifies_uploads_and_verifies() {
     ]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("in log"), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "origin: the registry logs only certificates signed by a station enrolled with it"
+        ),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

@@ -60,6 +60,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 println!("{}", ok_line(file, &verified));
                 if let Some(line) = log_line {
                     println!("        {line}");
+                    if verified.key_source != KeySource::Given {
+                        // The log's inclusion is the registry's word on the signer.
+                        println!(
+                            "        origin: the registry logs only certificates signed by a station enrolled with it"
+                        );
+                    }
                 }
             }
             Err(err) => {
