@@ -76,50 +76,33 @@ struct ServeArgs {
     log_format: String,
 }
 
+/// A station or read token by name, in a database.
+#[derive(Debug, Args)]
+struct Named {
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
 #[derive(Debug, Subcommand)]
 enum StationCommand {
     /// Create a station and print its one-time enrolment token.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    Add(Named),
     /// Revoke a station: its future uploads are refused.
-    Revoke {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    Revoke(Named),
     /// List stations.
-    List {
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    List(DbArgs),
 }
 
 #[derive(Debug, Subcommand)]
 enum ReadTokenCommand {
     /// Create a read token for an auditor and print it (shown once).
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    Add(Named),
     /// Revoke an auditor's read token by name; it stops working at once.
-    Revoke {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    Revoke(Named),
     /// List read tokens (names and dates; the tokens themselves are not stored).
-    List {
-        #[command(flatten)]
-        db: DbArgs,
-    },
+    List(DbArgs),
 }
 
 #[derive(Debug, Args)]
@@ -215,7 +198,7 @@ async fn open_store(db: &DbArgs) -> Result<Store> {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Station(StationCommand::Add { name, db }) => {
+        Command::Station(StationCommand::Add(Named { name, db })) => {
             let store = open_store(&db).await?;
             let (row, token) = tabula_registry::add_station(&store, &name).await?;
             eprintln!(
@@ -225,7 +208,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}", token.expose());
             Ok(())
         }
-        Command::Station(StationCommand::Revoke { name, db }) => {
+        Command::Station(StationCommand::Revoke(Named { name, db })) => {
             let store = open_store(&db).await?;
             let row = store
                 .revoke_station(&name)
@@ -238,7 +221,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Station(StationCommand::List { db }) => {
+        Command::Station(StationCommand::List(db)) => {
             let store = open_store(&db).await?;
             for s in store.list_stations().await? {
                 let state = match (&s.revoked_at, &s.enrolled_at) {
@@ -256,14 +239,14 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::ReadToken(ReadTokenCommand::Add { name, db }) => {
+        Command::ReadToken(ReadTokenCommand::Add(Named { name, db })) => {
             let store = open_store(&db).await?;
             let token = tabula_registry::add_read_token(&store, &name).await?;
             eprintln!("read token {name:?} created; it is shown only once:");
             println!("{}", token.expose());
             Ok(())
         }
-        Command::ReadToken(ReadTokenCommand::Revoke { name, db }) => {
+        Command::ReadToken(ReadTokenCommand::Revoke(Named { name, db })) => {
             let store = open_store(&db).await?;
             anyhow::ensure!(
                 store.revoke_read_token(&name).await?,
@@ -272,7 +255,7 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("read token {name:?} revoked");
             Ok(())
         }
-        Command::ReadToken(ReadTokenCommand::List { db }) => {
+        Command::ReadToken(ReadTokenCommand::List(db)) => {
             let store = open_store(&db).await?;
             for (name, created, revoked) in store.list_read_tokens().await? {
                 let state =

@@ -177,22 +177,27 @@ fn wipe_with_a_key_audits_signs_and_writes_the_certificate() {
     let out_dir = dir.path().join("out");
     let a = LoopDev::new(dir.path(), "a.img", 2 << 20);
 
+    // `tabula wipe --key --out` with the issuer flags given in `issuer`.
+    let signed_wipe = |issuer: &[&str]| {
+        let mut args = vec![
+            "wipe",
+            "-m",
+            "zero",
+            "--yes",
+            "--key",
+            key.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--organisation",
+            "Stadt Leipzig",
+        ];
+        args.extend_from_slice(issuer);
+        args.push(a.path());
+        tabula(&args)
+    };
+
     // A certificate needs its issuer: refused before anything is written.
-    let out = tabula(&[
-        "wipe",
-        "-m",
-        "zero",
-        "--yes",
-        "--key",
-        key.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--organisation",
-        "Stadt Leipzig",
-        "--site",
-        "Bench 3",
-        a.path(),
-    ]);
+    let out = signed_wipe(&["--site", "Bench 3"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("needs --operator"),
@@ -201,23 +206,7 @@ fn wipe_with_a_key_audits_signs_and_writes_the_certificate() {
     );
     assert!(a.all(0x5A), "nothing written");
 
-    let out = tabula(&[
-        "wipe",
-        "-m",
-        "zero",
-        "--yes",
-        "--key",
-        key.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--organisation",
-        "Stadt Leipzig",
-        "--site",
-        "Bench 3",
-        "--operator",
-        "Erika",
-        a.path(),
-    ]);
+    let out = signed_wipe(&["--site", "Bench 3", "--operator", "Erika"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(a.all(0x00));
     let mut written: Vec<String> = std::fs::read_dir(&out_dir)
