@@ -10,7 +10,8 @@ use super::Outcome;
 /// Create a station key: DIR/station.key (private, 0600) and DIR/station.pem (public, SPKI).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Directory for station.key and station.pem (created if missing; existing keys are kept).
+    /// Directory for station.key and station.pem (created if missing; a directory that already
+    /// holds a key is refused, never overwritten).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }

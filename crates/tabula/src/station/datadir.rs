@@ -9,8 +9,9 @@
 //! logs/            one JSON-lines log per run
 //! ```
 //!
-//! Every file is written atomically (temp file, fsync, rename, fsync of the directory), so pulling
-//! the stick never leaves a half-written file.
+//! Every file but the logs is written atomically (temp file, fsync, rename, fsync of the
+//! directory), so pulling the stick never leaves a half-written certificate, bundle, key or
+//! journal; the logs are appended a line at a time (a torn last line is all a power loss costs).
 
 use std::fs;
 use std::io::Write;
