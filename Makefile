@@ -41,3 +41,13 @@ fuzz:
 		mkdir -p target/corpus/$$t && \
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t target/corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
 	done
+
+# The live USB image (image/README.md): target/image/tabula-live.iso. Not part of `make test`;
+# root, network access to deb.debian.org. image-test boots the ISO in QEMU (TCG), unattended,
+# and checks the wipe and the certificate from the host (builds the ISO first if it is missing).
+.PHONY: image image-test
+image:
+	CARGO=$(CARGO) image/build.sh
+
+image-test:
+	image/test.sh
