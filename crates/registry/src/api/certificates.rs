@@ -170,12 +170,18 @@ pub fn full_bundle(
     Ok((bundle, receipt))
 }
 
-async fn load(state: &AppState, headers: &HeaderMap, id: &str) -> Result<CertificateRow, ApiError> {
+/// Read access, then the stored certificate with id `id` (a UUID); the API and the web pages
+/// both load certificates through here.
+pub(crate) async fn load(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<CertificateRow, ApiError> {
     state.access.require_read(headers, &state.store).await?;
     let id = id.trim().to_lowercase();
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(ApiError::InvalidInput(format!(
-            "{id:?} is not a certificate id (UUID)"
+            "{id:?} ist keine Zertifikats-ID / is not a certificate id (UUID)"
         )));
     }
     state

@@ -1,7 +1,7 @@
 //! The JSON API (`/api/v1/...`), `/healthz` and `/metrics`. Handlers are plain async functions;
 //! every failure is an [`ApiError`], mapped to a status in `error.rs`.
 
-mod certificates;
+pub(crate) mod certificates;
 mod log;
 mod stations;
 

@@ -22,7 +22,7 @@ use crate::api::{full_bundle, run_search};
 use crate::auth::{READ_COOKIE, token_hash};
 use crate::error::ApiError;
 use crate::state::Shared;
-use crate::store::{CertificateFilter, CertificateRow, StoreError};
+use crate::store::{CertificateFilter, StoreError};
 use tabula_certificate::{Bundle, PdfOptions, render_pdf, verify};
 
 pub fn router() -> Router<Shared> {
@@ -135,22 +135,6 @@ async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Resp
         .into_response()
 }
 
-/// Read access, then the stored certificate with id `id` (a UUID).
-async fn load(state: &Shared, headers: &HeaderMap, id: &str) -> Result<CertificateRow, ApiError> {
-    state.access.require_read(headers, &state.store).await?;
-    let id = id.trim().to_lowercase();
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(ApiError::InvalidInput(format!(
-            "{id:?} ist keine Zertifikats-ID / is not a certificate id"
-        )));
-    }
-    state
-        .store
-        .certificate(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))
-}
-
 /// `GET /certificates/{id}/pdf`: the certificate's PDF, rendered from the stored bundle with its
 /// receipt (the QR code links to the receipt's registry URL, else `--public-url`).
 async fn certificate_pdf(
@@ -159,7 +143,7 @@ async fn certificate_pdf(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let row = load(&state, &headers, &id).await?;
+        let row = crate::api::certificates::load(&state, &headers, &id).await?;
         let (bundle_json, _) = full_bundle(&row)?;
         let bytes = serde_json::to_vec(&bundle_json).map_err(StoreError::from)?;
         let bundle = Bundle::from_slice(&bytes)
@@ -197,7 +181,7 @@ async fn certificate_page(
 ) -> Response {
     page(
         async {
-            let row = load(&state, &headers, &id).await?;
+            let row = crate::api::certificates::load(&state, &headers, &id).await?;
             let (bundle_json, _) = full_bundle(&row)?;
             let station = state.store.station_by_id(row.station_id).await?;
             let verdict = verdict::judge(&state, &row, &bundle_json, station.as_ref()).await?;
