@@ -17,9 +17,9 @@ for backend in sqlite postgres; do
     "$loadgen" "$backend" "$N" "$CONCURRENCY" | tee -a "$rows"
 done
 
-python3 - "$rows" "$OUT" "$N" "$CONCURRENCY" <<'PY'
-import datetime, platform, re, subprocess, sys
-rows, out, n, conc = sys.argv[1:]
+python3 - "$rows" "$N" "$CONCURRENCY" <<'PY' | scripts/doc-section.py "$OUT" registry "Registry uploads"
+import datetime, platform, subprocess, sys
+rows, n, conc = sys.argv[1:]
 lines = [
     f"Measured {datetime.date.today()} by `make bench-registry` on {subprocess.getoutput('nproc')} cores "
     f"({platform.machine()}): {n} signed certificates uploaded over loopback HTTP by {conc} concurrent "
@@ -31,14 +31,5 @@ lines = [
     "|---|---:|---:|---:|---:|---:|---:|---:|",
 ]
 lines += [l.rstrip() for l in open(rows) if l.startswith("|")]
-section = "\n".join(lines)
-doc = open(out).read() if __import__("os").path.exists(out) else "# Performance\n"
-begin, end = "<!-- bench:registry:begin -->", "<!-- bench:registry:end -->"
-block = f"{begin}\n{section}\n{end}"
-if begin in doc:
-    doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
-else:
-    doc = doc.rstrip() + "\n\n## Registry uploads\n\n" + block + "\n"
-open(out, "w").write(doc)
-print(section)
+print("\n".join(lines))
 PY

@@ -57,9 +57,9 @@ PY
     done
 done
 
-python3 - "$results" "$OUT" "$SIZE_MB" "$RUNS" <<'PY'
-import re, sys, platform, subprocess, datetime, statistics
-results, out, size, runs = sys.argv[1:5]
+python3 - "$results" "$SIZE_MB" "$RUNS" <<'PY' | scripts/doc-section.py "$OUT" wipe "Wipe engine"
+import sys, platform, subprocess, datetime, statistics
+results, size, runs = sys.argv[1:4]
 # Median over the rounds of every figure, keeping the order of first appearance.
 groups = {}
 for l in open(results):
@@ -84,17 +84,5 @@ for r in rows:
     lines.append(f"| {kind} | `tabula wipe -m {method}` {phase} | {shown} | {base:.0f} | {rate / base:.2f}x |")
 lines.append("")
 lines.append("dd reference commands: `dd if=/dev/zero of=DEV bs=4M oflag=direct` and `dd if=DEV of=/dev/null bs=4M iflag=direct`.")
-section = "\n".join(lines)
-try:
-    doc = open(out).read()
-except FileNotFoundError:
-    doc = "# Performance\n"
-begin, end = "<!-- bench:wipe:begin -->", "<!-- bench:wipe:end -->"
-block = f"{begin}\n{section}\n{end}"
-if begin in doc:
-    doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
-else:
-    doc = doc.rstrip() + "\n\n## Wipe engine\n\n" + block + "\n"
-open(out, "w").write(doc)
-print(section)
+print("\n".join(lines))
 PY
