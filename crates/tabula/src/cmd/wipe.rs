@@ -13,6 +13,7 @@ use super::Outcome;
 use crate::bars::Bars;
 use crate::human::bytes;
 use crate::station::certify::{self, Issuer};
+use crate::station::job::audit_machine;
 use crate::wiping;
 
 /// The word an operator types to confirm that the listed drives will be destroyed.
@@ -117,11 +118,7 @@ impl Signing {
         let key = tabula_certificate::StationKey::load(key)
             .with_context(|| format!("reading the station key {}", key.display()))?;
         let named = |value: &Option<String>, flag: &str| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+            certify::given(value.as_deref())
                 .with_context(|| format!("--key signs a certificate, which needs --{flag}"))
         };
         let issuer = Issuer {
@@ -132,9 +129,7 @@ impl Signing {
             remark: String::new(),
         };
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-        let audit = tabula_audit::collect(&tabula_audit::Options::with_root(Path::new("/")))
-            .context("auditing the machine")?;
-        let audit_json = serde_json::to_value(&audit)?;
+        let (audit, audit_json) = audit_machine(Path::new("/"), None)?;
         Ok(Self {
             key,
             out: out.to_owned(),

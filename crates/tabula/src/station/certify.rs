@@ -28,6 +28,14 @@ pub struct Issuer {
     pub remark: String,
 }
 
+/// An issuer field as given: trimmed, `None` when absent or blank.
+pub fn given(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 /// Builds the certificate for one machine: every wiped drive, the audit's digest and identity.
 pub fn certificate(
     issuer: &Issuer,

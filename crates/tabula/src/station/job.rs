@@ -86,11 +86,7 @@ impl Station {
 
     /// Audits this machine with the configured fitness rules.
     pub fn audit(&self) -> anyhow::Result<(Audit, serde_json::Value)> {
-        let mut options = tabula_audit::Options::with_root(&self.root);
-        options.rules = self.config.fitness.clone();
-        let audit = tabula_audit::collect(&options).context("auditing the machine")?;
-        let json = serde_json::to_value(&audit)?;
-        Ok((audit, json))
+        audit_machine(&self.root, self.config.fitness.clone())
     }
 
     /// The drives to wipe. Named targets are checked like `tabula wipe` does; in unattended mode
@@ -184,11 +180,7 @@ impl Station {
     /// a missing one is an error before anything is written.
     pub fn issuer(&self, operator: Option<&str>) -> anyhow::Result<IssuerRecord> {
         let s = &self.config.station;
-        let given = |v: Option<&str>| {
-            v.map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
+        let given = certify::given;
         let missing = |what: &str| {
             anyhow::anyhow!(
                 "no {what} for the certificate: set [station] {what} in tabula.toml \
@@ -350,6 +342,19 @@ impl Station {
     pub fn pending_journals(&self) -> anyhow::Result<Vec<Journal>> {
         Journal::list(&self.data.journal())
     }
+}
+
+/// The audit of the machine under `root` (with `rules`, else the built-in fitness rules) and
+/// its JSON document, as the certificate attaches it.
+pub fn audit_machine(
+    root: &Path,
+    rules: Option<tabula_audit::Rules>,
+) -> anyhow::Result<(Audit, serde_json::Value)> {
+    let mut options = tabula_audit::Options::with_root(root);
+    options.rules = rules;
+    let audit = tabula_audit::collect(&options).context("auditing the machine")?;
+    let json = serde_json::to_value(&audit)?;
+    Ok((audit, json))
 }
 
 /// An allow-list entry names a drive by device path or serial number.
