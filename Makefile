@@ -2,13 +2,24 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: build test demo bench bench-registry lint doc fmt
+.PHONY: build test check demo bench bench-registry lint doc fmt msrv deny
 
 build:
 	$(CARGO) build --workspace --release
 
+# Every test: unit, integration and binary tests (--all-targets), then the doctests, which
+# --all-targets does not run, then the minimum-Rust-version check (see msrv below).
 test:
 	$(CARGO) test --workspace --all-targets --no-fail-fast -- --test-threads=4
+	$(CARGO) test --workspace --doc --no-fail-fast
+	CARGO=$(CARGO) scripts/msrv.sh
+
+# The fast loop while editing: formatting, clippy with warnings denied, and the unit tests of the
+# libraries and binaries (no integration tests, no doctests: `make test` runs those).
+check:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace --lib --bins
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -19,6 +30,20 @@ doc:
 
 fmt:
 	$(CARGO) fmt --all
+
+# Minimum supported Rust version (scripts/msrv.sh). Always: every crate declares the workspace's
+# rust-version and no locked dependency declares a newer one (cargo metadata, no build). Only when
+# rustup has that toolchain (or MSRV_INSTALL=1 lets it install one): cargo check of the whole
+# workspace with it. Without the toolchain the build step is skipped, and the script says so.
+msrv:
+	CARGO=$(CARGO) scripts/msrv.sh
+
+# Licences, banned/duplicate crates and sources with cargo-deny (deny.toml), offline. Advisories
+# need the RustSec database from GitHub: `cargo deny check advisories` where the network allows.
+# Not part of `make test`: installing cargo-deny compiles it (minutes on a small machine).
+deny:
+	command -v cargo-deny >/dev/null || $(CARGO) install cargo-deny --locked
+	$(CARGO) deny --offline check licenses bans sources
 
 demo: build
 	scripts/demo.sh
@@ -31,16 +56,13 @@ bench:
 bench-registry:
 	CARGO=$(CARGO) scripts/bench-registry.sh
 
-# Fuzz the audit parsers (SMBIOS, ACPI, smartctl JSON) for FUZZ_SECONDS each. Not part of `make test`.
-# cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
+# Fuzz every parser of untrusted input (scripts/fuzz.sh; targets in crates/*/fuzz, results in
+# docs/reliability.md) for FUZZ_SECONDS each; FUZZ_TARGETS="bundle proof" picks targets. Not part
+# of `make test`. cargo-fuzz needs nightly flags: the script sets RUSTC_BOOTSTRAP=1 for stable.
 FUZZ_SECONDS ?= 30
 .PHONY: fuzz
 fuzz:
-	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
-	cd crates/audit/fuzz && for t in smbios acpi smartctl; do \
-		mkdir -p target/corpus/$$t && \
-		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t target/corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
-	done
+	CARGO=$(CARGO) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # The live USB image (image/README.md): target/image/tabula-live.iso. Not part of `make test`;
 # root, network access to deb.debian.org. image-test boots the ISO in QEMU (TCG), unattended,

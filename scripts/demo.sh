@@ -29,7 +29,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "1. registry on SQLite"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-export TABULA_ADMIN_TOKEN="demo-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export TABULA_ADMIN_TOKEN="demo-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 "$BIN/tabula-registry" serve --listen "127.0.0.1:$port" --database "sqlite://$OUT/registry.db" \
     --public-read --public-url "$url" > "$OUT/registry.log" 2>&1 &
 registry_pid=$!

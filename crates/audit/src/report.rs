@@ -26,10 +26,25 @@ fn gb(bytes: u64) -> String {
     format!("{:.0} GB", bytes as f64 / 1e9)
 }
 
-/// Renders the audit as text. The product key appears only masked (or in full when the document
-/// was collected with `show_key`).
+/// Renders the audit as text, one section after another. The product key appears only masked
+/// (or in full when the document was collected with `show_key`).
 pub fn render(a: &Audit) -> String {
     let mut o = String::new();
+    machine(&mut o, a);
+    cpu(&mut o, a);
+    memory(&mut o, a);
+    disks(&mut o, a);
+    batteries(&mut o, a);
+    licence(&mut o, a);
+    platform(&mut o, a);
+    fitness(&mut o, a);
+    windows11(&mut o, a);
+    problems(&mut o, a);
+    o
+}
+
+/// Machine identity: vendor, model, serial, UUID, chassis, BIOS.
+fn machine(o: &mut String, a: &Audit) {
     let s = &a.system;
     let _ = writeln!(
         o,
@@ -62,6 +77,10 @@ pub fn render(a: &Audit) -> String {
             or_dash(b.release_date.as_deref())
         );
     }
+}
+
+/// CPU model, cores and threads.
+fn cpu(o: &mut String, a: &Audit) {
     let c = &a.cpu;
     let _ = writeln!(
         o,
@@ -74,6 +93,10 @@ pub fn render(a: &Audit) -> String {
             .unwrap_or_default(),
         if c.x86_64 { ", 64-bit" } else { "" }
     );
+}
+
+/// Memory totals and the populated modules.
+fn memory(o: &mut String, a: &Audit) {
     let m = &a.memory;
     let _ = writeln!(
         o,
@@ -94,6 +117,10 @@ pub fn render(a: &Audit) -> String {
             or_dash(d.part_number.as_deref())
         );
     }
+}
+
+/// One line per disk with its SMART summary.
+fn disks(o: &mut String, a: &Audit) {
     let _ = writeln!(o, "Disks");
     for d in &a.disks {
         let smart = match (d.smart.state, &d.smart.data) {
@@ -128,6 +155,10 @@ pub fn render(a: &Audit) -> String {
             smart
         );
     }
+}
+
+/// One line per battery.
+fn batteries(o: &mut String, a: &Audit) {
     for b in &a.batteries {
         let _ = writeln!(
             o,
@@ -137,6 +168,10 @@ pub fn render(a: &Audit) -> String {
             b.cycle_count.map_or("-".into(), |n| n.to_string())
         );
     }
+}
+
+/// Windows licence tables (MSDM key masked unless shown on purpose, SLIC).
+fn licence(o: &mut String, a: &Audit) {
     let msdm = match &a.licence.msdm {
         MsdmStatus::Absent => "no MSDM table".to_string(),
         MsdmStatus::Present {
@@ -161,6 +196,10 @@ pub fn render(a: &Audit) -> String {
         SlicStatus::Malformed { error } => format!("SLIC MALFORMED: {error}"),
     };
     let _ = writeln!(o, "Licence      {msdm}; {slic}");
+}
+
+/// Boot mode, Secure Boot, TPM, GPUs and network interfaces.
+fn platform(o: &mut String, a: &Audit) {
     let p = &a.platform;
     let _ = writeln!(
         o,
@@ -190,6 +229,10 @@ pub fn render(a: &Audit) -> String {
             if n.wireless { "wireless" } else { "" }
         );
     }
+}
+
+/// The fitness grade and each rule.
+fn fitness(o: &mut String, a: &Audit) {
     let f = &a.fitness;
     let _ = writeln!(o, "Grade        {}", f.grade);
     for r in &f.rules {
@@ -201,7 +244,11 @@ pub fn render(a: &Audit) -> String {
         };
         let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
     }
-    let w = &f.windows11;
+}
+
+/// Windows 11 hardware floor and the checks it misses.
+fn windows11(o: &mut String, a: &Audit) {
+    let w = &a.fitness.windows11;
     let _ = writeln!(
         o,
         "Windows 11   {}",
@@ -214,8 +261,11 @@ pub fn render(a: &Audit) -> String {
     for c in w.checks.iter().filter(|c| !c.passed) {
         let _ = writeln!(o, "  missing {:<20} {}", c.name, c.detail);
     }
+}
+
+/// Problems met while collecting.
+fn problems(o: &mut String, a: &Audit) {
     for p in &a.problems {
         let _ = writeln!(o, "Problem      {p}");
     }
-    o
 }

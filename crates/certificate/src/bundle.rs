@@ -137,14 +137,16 @@ pub enum BundleError {
     /// The payload is not a v1 certificate.
     #[error("the payload is not a valid certificate: {0}")]
     Payload(#[source] serde_json::Error),
+    /// The bundle could not be written as JSON.
+    #[error("cannot encode the bundle as JSON: {0}")]
+    Encode(#[source] serde_json::Error),
 }
 
-/// `blake3:<hex>` over the RFC 8785 form of the audit document.
-pub fn audit_digest(audit: &serde_json::Value) -> String {
-    // A serde_json::Value always canonicalises (its numbers are finite), so the fallback
-    // of hashing nothing is unreachable; it avoids a panic path.
-    let bytes = jcs::canonicalize(audit).unwrap_or_default();
-    format!("blake3:{}", blake3::hash(&bytes).to_hex())
+/// `blake3:<hex>` over the RFC 8785 form of the audit document. A document that cannot be
+/// canonicalised is an error, never the digest of nothing.
+pub fn audit_digest(audit: &serde_json::Value) -> Result<String, JcsError> {
+    let bytes = jcs::canonicalize(audit)?;
+    Ok(format!("blake3:{}", blake3::hash(&bytes).to_hex()))
 }
 
 /// The JSON pointer of the first string in `value` that looks like a Windows product key
@@ -210,7 +212,7 @@ impl Bundle {
                 found: cert.schema_version,
             });
         }
-        let actual = audit_digest(&audit);
+        let actual = audit_digest(&audit)?;
         if cert.machine.audit_digest != actual {
             return Err(BundleError::AuditDigest {
                 claimed: cert.machine.audit_digest.clone(),
@@ -277,26 +279,32 @@ impl Bundle {
         Self::from_slice(&bytes)
     }
 
-    /// The bundle as pretty JSON (the envelope inside keeps its exact base64).
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+    /// The bundle as pretty JSON text with a final newline (the envelope inside keeps its
+    /// exact base64).
+    pub fn to_json_string(&self) -> Result<String, BundleError> {
+        let mut out = serde_json::to_string_pretty(self).map_err(BundleError::Encode)?;
+        out.push('\n');
+        Ok(out)
+    }
+
+    /// As [`Bundle::to_json_string`], as bytes.
+    pub fn to_json(&self) -> Result<Vec<u8>, BundleError> {
+        self.to_json_string().map(String::into_bytes)
     }
 
     /// Write the bundle atomically: a temporary file in the same directory, fsync, rename
     /// over `path`, fsync the directory. A crash leaves either the old file or the new one.
-    pub fn write_atomic(&self, path: &Path) -> io::Result<()> {
-        write_atomic(path, &self.to_json())
+    pub fn write_atomic(&self, path: &Path) -> Result<(), BundleError> {
+        write_atomic(path, &self.to_json()?).map_err(|source| BundleError::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     /// Write the bundle atomically as `dir/<id>.tabula.json` and return that path.
     pub fn write_into(&self, dir: &Path) -> Result<PathBuf, BundleError> {
         let path = dir.join(self.file_name()?);
-        self.write_atomic(&path).map_err(|source| BundleError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        self.write_atomic(&path)?;
         Ok(path)
     }
 
@@ -317,9 +325,9 @@ impl Bundle {
     }
 
     /// The SHA-256 of the envelope's RFC 8785 bytes, lower-case hex (a stable handle).
-    pub fn envelope_sha256(&self) -> String {
+    pub fn envelope_sha256(&self) -> Result<String, BundleError> {
         use sha2::Digest;
-        hex(&sha2::Sha256::digest(self.envelope.leaf_bytes()))
+        Ok(hex(&sha2::Sha256::digest(self.envelope.leaf_bytes()?)))
     }
 }
 
@@ -355,6 +363,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// The process id in the name of a temporary file [`write_atomic`] makes
+/// (`.<name>.tmp<pid>-<n>`), or `None` if `path` is not named like one. A kill or power loss
+/// between creating and renaming such a file leaves it behind; the owner's id tells whether it
+/// is still being written.
+pub fn atomic_temp_owner(path: &Path) -> Option<u32> {
+    let name = path.file_name()?.to_str()?;
+    let (_, tail) = name.strip_prefix('.')?.rsplit_once(".tmp")?;
+    let (pid, n) = tail.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -375,11 +395,11 @@ mod tests {
     fn audit_digest_ignores_key_order() {
         let a = json!({"a": 1, "b": [1, 2]});
         let b: serde_json::Value = serde_json::from_str(r#"{ "b": [1,2], "a": 1.0 }"#).unwrap();
-        assert_eq!(audit_digest(&a), audit_digest(&b));
-        assert!(audit_digest(&a).starts_with("blake3:"));
+        assert_eq!(audit_digest(&a).unwrap(), audit_digest(&b).unwrap());
+        assert!(audit_digest(&a).unwrap().starts_with("blake3:"));
         assert_ne!(
-            audit_digest(&a),
-            audit_digest(&json!({"a": 2, "b": [1, 2]}))
+            audit_digest(&a).unwrap(),
+            audit_digest(&json!({"a": 2, "b": [1, 2]})).unwrap()
         );
     }
 
@@ -398,6 +418,22 @@ mod tests {
             Bundle::from_slice(br#"{"hello": 1}"#),
             Err(BundleError::NotABundle { .. })
         ));
+    }
+
+    #[test]
+    fn temp_files_name_their_owner() {
+        let owner = |name: &str| atomic_temp_owner(Path::new(name));
+        assert_eq!(owner("dir/.x.tabula.json.tmp4711-3"), Some(4711));
+        assert_eq!(owner(".tabula.toml.tmp1-0"), Some(1));
+        for other in [
+            "x.tabula.json",
+            ".x.tmp",
+            ".x.tmp12",
+            ".x.tmpab-1",
+            "x.tmp12-1",
+        ] {
+            assert_eq!(owner(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -110,14 +110,9 @@ impl Envelope {
     }
 
     /// The RFC 8785 bytes of the envelope: what the transparency log hashes as the leaf.
-    pub fn leaf_bytes(&self) -> Vec<u8> {
-        // An envelope holds only strings and arrays of them, so this cannot fail; the
-        // fallback keeps the signature infallible without a panic path.
-        self.try_leaf_bytes().unwrap_or_default()
-    }
-
-    /// As [`Envelope::leaf_bytes`], with the (unreachable) error surfaced.
-    pub fn try_leaf_bytes(&self) -> Result<Vec<u8>, JcsError> {
+    /// An envelope holds only strings, so this fails only if canonicalisation itself breaks;
+    /// the error is returned rather than an empty leaf.
+    pub fn leaf_bytes(&self) -> Result<Vec<u8>, JcsError> {
         jcs::to_vec(self)
     }
 }
@@ -141,7 +136,7 @@ mod tests {
     fn envelope_json_uses_dsse_field_names() {
         let key = StationKey::from_seed(&[1; 32]);
         let env = Envelope::sign("t", b"x", &key);
-        let json = String::from_utf8(env.leaf_bytes()).unwrap();
+        let json = String::from_utf8(env.leaf_bytes().unwrap()).unwrap();
         assert!(
             json.starts_with(
                 r#"{"payload":"eA==","payloadType":"t","signatures":[{"keyid":"sha256:"#

@@ -23,6 +23,9 @@ pub enum ExportError {
     /// The envelope could not be decoded.
     #[error("malformed envelope: {0}")]
     Envelope(#[from] DecodeError),
+    /// The audit document could not be written as JSON.
+    #[error("cannot encode the audit document: {0}")]
+    Audit(#[source] serde_json::Error),
     /// The envelope has no signature to export.
     #[error("malformed envelope: it has no signatures")]
     NoSignatures,
@@ -60,7 +63,7 @@ pub fn export(bundle: &Bundle, dir: &Path) -> Result<ExportedFiles, ExportError>
     let signatures = bundle.envelope.signature_bytes()?;
     let (_, sig) = signatures.first().ok_or(ExportError::NoSignatures)?;
     let pae = crate::dsse::pae(&bundle.envelope.payload_type, &payload);
-    let mut audit = serde_json::to_vec_pretty(&bundle.audit).unwrap_or_default();
+    let mut audit = serde_json::to_vec_pretty(&bundle.audit).map_err(ExportError::Audit)?;
     audit.push(b'\n');
     fs::create_dir_all(dir).map_err(|source| ExportError::Io {
         path: dir.to_owned(),

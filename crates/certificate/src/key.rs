@@ -3,11 +3,17 @@
 //! The private key is stored as PKCS#8 PEM (`station.key`, mode 0600), the public key as SPKI
 //! PEM (`station.pem`). The key fingerprint is `sha256:<hex>` of the SPKI DER encoding, so
 //! `openssl pkey -pubin -in station.pem -outform DER | sha256sum` prints the same hex.
+//!
+//! Key files are written atomically and never overwritten: a temporary file in the same
+//! directory (with the final mode), fsync, a hard link to the final name (which fails if that
+//! name exists), removal of the temporary name, fsync of the directory. Seeds, DER and PEM
+//! buffers of the private key are wiped on drop ([`zeroize`]).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -15,6 +21,7 @@ use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::schema::hex;
 
@@ -77,11 +84,11 @@ impl std::fmt::Debug for StationKey {
 impl StationKey {
     /// A new key from the operating system's random number generator.
     pub fn generate() -> Result<Self, KeyError> {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(KeyError::Random)?;
-        let signing = SigningKey::from_bytes(&seed);
-        seed.fill(0);
-        Ok(Self { signing })
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(KeyError::Random)?;
+        Ok(Self {
+            signing: SigningKey::from_bytes(&seed),
+        })
     }
 
     /// A key from its 32-byte RFC 8032 seed (for tests and fixtures).
@@ -111,28 +118,30 @@ impl StationKey {
                 mode,
             });
         }
-        let pem = fs::read_to_string(path).map_err(io)?;
+        let pem = Zeroizing::new(fs::read_to_string(path).map_err(io)?);
         Self::from_pem(&pem)
     }
 
     /// The PKCS#8 PEM of the private key, in the RFC 8410 form (PKCS#8 v1, seed only) that
     /// every OpenSSL 3 reads; the v2 form with the public key embedded is not read by
     /// OpenSSL 3.0 (Debian 12).
-    pub fn to_pem(&self) -> String {
+    ///
+    /// The text holds the secret; it is wiped when dropped.
+    pub fn to_pem(&self) -> Zeroizing<String> {
         // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING seed } }
         const PREFIX: [u8; 16] = [
             0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
             0x04, 0x20,
         ];
-        let mut der = [0u8; 48];
+        let seed = Zeroizing::new(self.signing.to_bytes());
+        let mut der = Zeroizing::new([0u8; 48]);
         der[..16].copy_from_slice(&PREFIX);
-        der[16..].copy_from_slice(&self.signing.to_bytes());
-        let pem = format!(
+        der[16..].copy_from_slice(seed.as_ref());
+        let base64 = Zeroizing::new(STANDARD.encode(der.as_ref()));
+        Zeroizing::new(format!(
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            STANDARD.encode(der)
-        );
-        der.fill(0);
-        pem
+            base64.as_str()
+        ))
     }
 
     /// Write `DIR/station.key` (PKCS#8 PEM, 0600) and `DIR/station.pem` (SPKI PEM, 0644).
@@ -167,22 +176,63 @@ impl StationKey {
     }
 }
 
+/// Write `bytes` to the new file `path` atomically, without ever replacing an existing file:
+/// a temporary file beside it (mode `mode`, fsynced), hard-linked to `path` (refused by the
+/// kernel if `path` exists), then unlinked; finally the directory is fsynced. The temporary
+/// name is removed on every path.
 fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
-    let io = |source| KeyError::Io {
-        path: path.to_owned(),
-        source,
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
+    let tmp = temp_name(path);
+    let result = write_temp(&tmp, bytes, mode).and_then(|()| fs::hard_link(&tmp, path));
+    let removed = fs::remove_file(&tmp);
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(KeyError::Exists {
+                path: path.to_owned(),
+            });
+        }
+        Err(source) => {
+            return Err(KeyError::Io {
+                path: path.to_owned(),
+                source,
+            });
+        }
+        Ok(()) => {}
+    }
+    removed
+        .and_then(|()| File::open(dir)?.sync_all())
+        .map_err(|source| KeyError::Io {
+            path: dir.to_owned(),
+            source,
+        })
+}
+
+/// `.<name>.tmp-<pid>-<n>` in the same directory as `path`.
+fn temp_name(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or(path.as_os_str()));
+    name.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
+}
+
+fn write_temp(tmp: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(mode)
-        .open(path)
-        .map_err(io)?;
+        .open(tmp)?;
     // The umask may have removed bits from `mode`; set them exactly.
-    file.set_permissions(fs::Permissions::from_mode(mode))
-        .map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// An Ed25519 public key.
@@ -308,6 +358,55 @@ mod tests {
             StationKey::load(&private),
             Err(KeyError::Permissions { mode: 0o644, .. })
         ));
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Atomic write: only the two key files remain (no temporary name), the private key is
+    /// 0600, and an existing key file is never replaced, not even by a writer that got past
+    /// the existence check.
+    #[test]
+    fn write_is_atomic_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = StationKey::from_seed(&[3; 32]);
+        let (private, public) = key.write(dir.path()).unwrap();
+        assert_eq!(names(dir.path()), ["station.key", "station.pem"]);
+        assert_eq!(
+            fs::metadata(&private).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(fs::read_to_string(&private).unwrap(), *key.to_pem());
+        assert_eq!(
+            fs::read_to_string(&public).unwrap(),
+            key.public().to_pem().unwrap()
+        );
+
+        // Only the private key exists (e.g. a half-finished earlier keygen): refused, kept.
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join(PRIVATE_KEY_FILE);
+        fs::write(&existing, "old key").unwrap();
+        assert!(matches!(
+            key.write(dir.path()),
+            Err(KeyError::Exists { .. })
+        ));
+        assert_eq!(fs::read_to_string(&existing).unwrap(), "old key");
+        assert_eq!(names(dir.path()), ["station.key"]);
+
+        // The final step itself refuses to replace a file that appeared after the check.
+        assert!(matches!(
+            write_new(&existing, b"new key", 0o600),
+            Err(KeyError::Exists { .. })
+        ));
+        assert_eq!(fs::read_to_string(&existing).unwrap(), "old key");
+        assert_eq!(names(dir.path()), ["station.key"], "no temporary file left");
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! let mut cert = Certificate::new();
 //! cert.organisation = "Stadt Leipzig".into();
 //! cert.station.key_fingerprint = key.public().fingerprint();
-//! cert.machine.audit_digest = audit_digest(&audit);
+//! cert.machine.audit_digest = audit_digest(&audit)?;
 //! let bundle = Bundle::sign(&cert, audit, &key)?;
 //! let verified = verify(&bundle, Some(&key.public()))?;
 //! assert_eq!(verified.certificate, cert);
@@ -28,6 +28,7 @@
 
 mod bundle;
 pub mod dsse;
+mod erasure;
 mod export;
 pub mod jcs;
 mod key;
@@ -38,9 +39,11 @@ mod text;
 mod verify;
 
 pub use bundle::{
-    BUNDLE_FORMAT, Bundle, BundleError, audit_digest, find_product_key, write_atomic,
+    BUNDLE_FORMAT, Bundle, BundleError, atomic_temp_owner, audit_digest, find_product_key,
+    write_atomic,
 };
 pub use dsse::Envelope;
+pub use erasure::Erasure;
 pub use export::{ExportError, ExportedFiles, export};
 pub use key::{KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey};
 pub use pdf::{PdfError, PdfOptions, render_pdf};

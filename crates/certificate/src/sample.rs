@@ -4,13 +4,17 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use crate::bundle::audit_digest;
 use crate::key::StationKey;
 use crate::schema::{
     Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
     NistCategory, PassRecord, ProductKeyNote, Station, Status, Verification, VerificationMode,
     VerificationOutcome,
 };
+
+/// The digest of [`audit()`] (a unit test keeps it current), so the sample certificates need no
+/// fallible step.
+pub const AUDIT_DIGEST: &str =
+    "blake3:38585071ede460e1aba59819a655817d98b06dcdc8dc44805a3605b3e4808f7e";
 
 /// A sample audit document (the shape the audit crate writes is opaque here).
 pub fn audit() -> serde_json::Value {
@@ -31,11 +35,35 @@ pub fn certificate(key: &StationKey) -> Certificate {
     certificate_with_id(key, uuid::Uuid::now_v7())
 }
 
+/// As [`certificate`], but every drive erased and verified (result `erased`): the clean case.
+pub fn erased_certificate(key: &StationKey) -> Certificate {
+    let mut cert = certificate(key);
+    let drive = &mut cert.drives[1];
+    drive.error_ranges.clear();
+    drive.verification.outcome = VerificationOutcome::Passed;
+    drive.status = Status::Erased;
+    cert.result = Status::overall(cert.drives.iter().map(|d| d.status));
+    cert
+}
+
+/// As [`certificate`], but the second drive's wipe was interrupted before verification
+/// (result `interrupted`).
+pub fn interrupted_certificate(key: &StationKey) -> Certificate {
+    let mut cert = certificate(key);
+    let drive = &mut cert.drives[1];
+    drive.error_ranges.clear();
+    drive.passes.truncate(3);
+    drive.verification.outcome = VerificationOutcome::NotRun;
+    drive.verification.bytes_checked = 0;
+    drive.status = Status::Interrupted;
+    cert.result = Status::overall(cert.drives.iter().map(|d| d.status));
+    cert
+}
+
 /// As [`certificate`], with a given id (so two calls give equal certificates).
 pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
     let start = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
     let t = |minutes: i64| start + Duration::minutes(minutes);
-    let audit = audit();
     let mut cert = Certificate::new();
     cert.id = id;
     cert.organisation = "Stadt Leipzig, Amt für Schule".into();
@@ -55,7 +83,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
         serial: "PF1ABCDE".into(),
         uuid: "4c4c4544-0042-3510-8052-b4c04f4a4e32".into(),
         chassis: "notebook".into(),
-        audit_digest: audit_digest(&audit),
+        audit_digest: AUDIT_DIGEST.into(),
         windows_product_key: Some(ProductKeyNote::from_key("VK7JG-NPHTM-C97JM-9MPGT-3V66T")),
     };
     cert.drives = vec![
@@ -130,4 +158,16 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
     cert.result = Status::overall(cert.drives.iter().map(|d| d.status));
     cert.remark = "Gehäuse beschädigt; Festplatte über USB-Adapter gelöscht.".into();
     cert
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    #[test]
+    fn audit_digest_is_the_sample_audits() {
+        assert_eq!(
+            crate::audit_digest(&super::audit()).unwrap(),
+            super::AUDIT_DIGEST
+        );
+    }
 }

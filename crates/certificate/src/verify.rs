@@ -92,6 +92,9 @@ pub enum VerifyError {
         /// The key that verified.
         signed_by: String,
     },
+    /// The attached audit document cannot be put in RFC 8785 form, so it has no digest.
+    #[error("the attached audit document cannot be canonicalised: {0}")]
+    AuditNotCanonical(#[source] jcs::JcsError),
     /// The attached audit document is not the one the certificate binds.
     #[error(
         "audit digest mismatch: the certificate binds {claimed} but the attached audit document hashes to {actual}"
@@ -174,7 +177,7 @@ pub fn verify(bundle: &Bundle, trusted: Option<&PublicKey>) -> Result<Verified, 
             signed_by: fingerprint,
         });
     }
-    let actual = audit_digest(&bundle.audit);
+    let actual = audit_digest(&bundle.audit).map_err(VerifyError::AuditNotCanonical)?;
     if certificate.machine.audit_digest != actual {
         return Err(VerifyError::AuditDigest {
             claimed: certificate.machine.audit_digest,

@@ -61,7 +61,7 @@ fn stored_bundle_still_verifies() {
     assert_eq!(verified.certificate, cert);
     assert_eq!(stored.envelope, fresh.envelope);
     assert_eq!(
-        stored.to_json(),
+        stored.to_json().unwrap(),
         fs::read(fixture("sample.tabula.json")).unwrap()
     );
 }
@@ -121,7 +121,7 @@ fn failure_messages_are_stable() {
     nosig.envelope.signatures.clear();
     check("no signatures", &nosig, None);
 
-    let json = good.to_json();
+    let json = good.to_json().unwrap();
     for (name, bytes) in [
         ("empty", &b""[..]),
         ("truncated", &json[..json.len() / 2]),

@@ -4,6 +4,8 @@
 //! - `sample_pdf_has_the_fields`: every fact of the sample certificate is in the text.
 //! - `three_drives_fit_one_page`: a typical PC (three drives, seven passes each) is one page.
 //! - `many_drives_spill_onto_more_pages`: 12 drives give more than one page, all numbered.
+//! - `erasure_verdict_leads`: "Not fully erased" (interrupted) or "Erased and verified" (clean)
+//!   heads the page; the signature is a separate line.
 //! - `qr_link_uses_the_registry_url`: the link annotation carries `<url>/certificates/<id>`.
 
 #![allow(clippy::unwrap_used)]
@@ -198,4 +200,36 @@ fn qr_link_uses_the_registry_url() {
         "subset fonts keep the PDF small: {}",
         bytes.len()
     );
+}
+
+/// The erasure verdict is the headline, not the signature: an interrupted wipe never reads as
+/// erased, a clean one does; the result and the signature each keep their own line.
+#[test]
+fn erasure_verdict_leads() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let headline = |cert: &Certificate| {
+        let (_dir, path) = render(cert, &PdfOptions::default());
+        let text = pdftotext(&path);
+        let signature = text
+            .lines()
+            .position(|l| l.contains("check the signature separately: tabula verify"));
+        let first = text.lines().position(|l| {
+            l.contains("Nicht vollständig gelöscht") || l.contains("Gelöscht und geprüft")
+        });
+        assert!(first.is_some() && first < signature, "{text}");
+        text
+    };
+    let text = headline(&sample::interrupted_certificate(&key));
+    assert!(text.contains("Nicht vollständig gelöscht"), "{text}");
+    assert!(text.contains("Not fully erased"), "{text}");
+    assert!(
+        text.contains("ABGEBROCHEN / INTERRUPTED (interrupted)"),
+        "{text}"
+    );
+    assert!(!text.contains("Erased and verified"), "{text}");
+
+    let text = headline(&sample::erased_certificate(&key));
+    assert!(text.contains("Gelöscht und geprüft"), "{text}");
+    assert!(text.contains("Erased and verified"), "{text}");
+    assert!(!text.contains("Not fully erased"), "{text}");
 }

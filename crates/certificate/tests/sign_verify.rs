@@ -259,7 +259,7 @@ fn signing_refuses_inconsistent_input() {
     let mut cert = sample::certificate(&key);
     let mut audit = sample::audit();
     audit["os"] = serde_json::json!({"product_key": "VK7JG-NPHTM-C97JM-9MPGT-3V66T"});
-    cert.machine.audit_digest = tabula_certificate::audit_digest(&audit);
+    cert.machine.audit_digest = tabula_certificate::audit_digest(&audit).unwrap();
     match Bundle::sign(&cert, audit, &key) {
         Err(BundleError::ProductKeyInAudit { pointer }) => assert_eq!(pointer, "/os/product_key"),
         other => panic!("expected ProductKeyInAudit, got {other:?}"),
@@ -275,7 +275,7 @@ fn signing_refuses_inconsistent_input() {
 #[test]
 fn bundle_file_errors() {
     let (_, bundle) = signed();
-    let json = bundle.to_json();
+    let json = bundle.to_json().unwrap();
     for cut in [1, json.len() / 3, json.len() - 3] {
         assert!(
             matches!(
@@ -288,7 +288,7 @@ fn bundle_file_errors() {
     let mut other = bundle.clone();
     other.format = "tabula-bundle/9".into();
     assert!(matches!(
-        Bundle::from_slice(&other.to_json()),
+        Bundle::from_slice(&other.to_json().unwrap()),
         Err(BundleError::UnknownFormat { .. })
     ));
     assert!(matches!(
@@ -302,7 +302,7 @@ fn reformatting_the_bundle_file_keeps_it_valid() {
     // Auditors may pretty-print or minify the transport file; the signature covers the
     // payload bytes inside the base64, not the file's layout.
     let (key, bundle) = signed();
-    let value: serde_json::Value = serde_json::from_slice(&bundle.to_json()).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&bundle.to_json().unwrap()).unwrap();
     for bytes in [
         serde_json::to_vec(&value).unwrap(),
         serde_json::to_vec_pretty(&value).unwrap(),

@@ -119,8 +119,8 @@ fn main() -> anyhow::Result<()> {
         .map(|i| {
             let mut cert = sample::certificate(&key);
             cert.drives[0].serial = format!("BENCH-{i:07}");
-            cert.machine.audit_digest = audit_digest(&audit);
-            Ok(Bundle::sign(&cert, audit.clone(), &key)?.to_json())
+            cert.machine.audit_digest = audit_digest(&audit)?;
+            Ok(Bundle::sign(&cert, audit.clone(), &key)?.to_json()?)
         })
         .collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
     let bodies = Arc::new(bodies);

@@ -4,15 +4,14 @@
 //! useless for authenticating (no password stretching needed for non-human secrets).
 
 use std::fmt;
+use std::sync::Arc;
 
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::session::{SESSION_COOKIE, Sessions};
 use crate::store::Store;
-
-/// Name of the cookie the web pages use for a read token.
-pub const READ_COOKIE: &str = "tabula_read";
 
 /// A secret token. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -46,6 +45,38 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
+/// Why an admin token is too weak to guard the admin API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeakToken {
+    #[error("is {0} characters long; it must have at least 32 (e.g. `openssl rand -hex 32`)")]
+    Short(usize),
+    #[error(
+        "has only {0} different characters: it does not look random (e.g. `openssl rand -hex 32`)"
+    )]
+    Repetitive(usize),
+    #[error("must be printable ASCII without spaces")]
+    NotPrintable,
+}
+
+/// An admin token must be at least 32 printable characters with at least 12 different ones (a
+/// hex string of 32 random characters has about 15).
+pub fn check_admin_token(token: &str) -> Result<(), WeakToken> {
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(WeakToken::NotPrintable);
+    }
+    if token.len() < 32 {
+        return Err(WeakToken::Short(token.len()));
+    }
+    let distinct = token
+        .bytes()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if distinct < 12 {
+        return Err(WeakToken::Repetitive(distinct));
+    }
+    Ok(())
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -58,22 +89,33 @@ pub struct Access {
     pub admin_token_hash: Option<String>,
     /// Whether certificates and pages are readable without a token.
     pub public_read: bool,
+    /// The web pages' signed-in sessions (reading only).
+    pub sessions: Arc<Sessions>,
 }
 
-/// The bearer token of a request (header first, then the web pages' cookie).
-pub fn presented_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers.get(axum::http::header::AUTHORIZATION) {
-        let v = v.to_str().ok()?;
-        let (scheme, token) = v.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned());
-    }
-    let cookies = headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == READ_COOKIE).then(|| v.to_owned())
-    })
+/// The token in the request's `Authorization: Bearer` header.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let v = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+/// The session id in the web pages' cookie.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == SESSION_COOKIE).then(|| v.to_owned())
+        })
 }
 
 impl Access {
@@ -89,7 +131,8 @@ impl Access {
         if self.admin_token_hash.is_none() {
             return Err(ApiError::AdminDisabled);
         }
-        let token = presented_token(headers).ok_or(ApiError::AdminUnauthorized)?;
+        // Only the header: a browser never adds it by itself, so no page can be made to send it.
+        let token = bearer_token(headers).ok_or(ApiError::AdminUnauthorized)?;
         if self.is_admin_hash(&token_hash(&token)) {
             Ok(())
         } else {
@@ -107,13 +150,18 @@ impl Access {
         }
     }
 
-    /// Require read access: public, the admin token, or a valid read token.
+    /// Require read access: public, or the admin token or a valid read token, presented as a
+    /// bearer token or through a web session signed in with it.
     pub async fn require_read(&self, headers: &HeaderMap, store: &Store) -> Result<(), ApiError> {
         if self.public_read {
             return Ok(());
         }
-        let token = presented_token(headers).ok_or(ApiError::Unauthorized)?;
-        let hash = token_hash(&token);
+        let hash = match bearer_token(headers) {
+            Some(token) => token_hash(&token),
+            None => session_cookie(headers)
+                .and_then(|id| self.sessions.token_hash(&id))
+                .ok_or(ApiError::Unauthorized)?,
+        };
         if self.is_admin_hash(&hash) || store.read_token_valid(&hash).await? {
             Ok(())
         } else {
@@ -137,14 +185,58 @@ mod tests {
     }
 
     #[test]
-    fn bearer_and_cookie() {
+    fn admin_tokens_must_be_long_and_look_random() {
+        assert_eq!(
+            check_admin_token("test-admin-token-0123456789"),
+            Err(WeakToken::Short(27))
+        );
+        assert_eq!(
+            check_admin_token(&"ab".repeat(20)),
+            Err(WeakToken::Repetitive(2))
+        );
+        assert_eq!(
+            check_admin_token("has a space in it, 0123456789abcdef"),
+            Err(WeakToken::NotPrintable)
+        );
+        assert_eq!(
+            check_admin_token("3f9a1c77e0b24d5e8a6c0f1b2d3e4a5b"),
+            Ok(())
+        );
+        assert!(check_admin_token(generate_token().unwrap().expose()).is_ok());
+    }
+
+    #[test]
+    fn bearer_header_and_session_cookie_are_separate() {
         let mut h = HeaderMap::new();
-        assert_eq!(presented_token(&h), None);
-        h.insert("cookie", "a=b; tabula_read=tok1".parse().unwrap());
-        assert_eq!(presented_token(&h).as_deref(), Some("tok1"));
+        assert_eq!(bearer_token(&h), None);
+        assert_eq!(session_cookie(&h), None);
+        h.insert("cookie", "a=b; tabula_session=s1".parse().unwrap());
+        assert_eq!(session_cookie(&h).as_deref(), Some("s1"));
+        assert_eq!(bearer_token(&h), None, "a cookie is never a bearer token");
         h.insert("authorization", "Bearer tok2".parse().unwrap());
-        assert_eq!(presented_token(&h).as_deref(), Some("tok2"));
+        assert_eq!(bearer_token(&h).as_deref(), Some("tok2"));
         h.insert("authorization", "Basic xyz".parse().unwrap());
-        assert_eq!(presented_token(&h), None);
+        assert_eq!(bearer_token(&h), None);
+    }
+
+    #[test]
+    fn the_admin_api_ignores_a_session_signed_in_with_the_admin_token() {
+        let admin = "tbl_admin";
+        let access = Access {
+            admin_token_hash: Some(token_hash(admin)),
+            ..Access::default()
+        };
+        let session = access.sessions.create(token_hash(admin)).unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "cookie",
+            format!("tabula_session={session}").parse().unwrap(),
+        );
+        assert!(matches!(
+            access.require_admin(&h),
+            Err(ApiError::AdminUnauthorized)
+        ));
+        h.insert("authorization", format!("Bearer {admin}").parse().unwrap());
+        assert!(access.require_admin(&h).is_ok());
     }
 }

@@ -24,6 +24,8 @@ mod api;
 pub mod auth;
 mod error;
 mod metrics;
+pub mod request;
+pub mod session;
 mod state;
 pub mod store;
 mod web;
@@ -41,6 +43,7 @@ pub use store::{Backend, Counts, Store, StoreError};
 
 use crate::auth::{Access, token_hash};
 use crate::metrics::Metrics;
+use crate::session::Throttle;
 use crate::state::{AppState, Shared};
 
 /// An opened registry: database migrated, log key loaded.
@@ -57,6 +60,7 @@ impl Registry {
         let access = Access {
             admin_token_hash: config.admin_token.as_ref().map(|t| token_hash(t.expose())),
             public_read: config.public_read,
+            sessions: Arc::default(),
         };
         Ok(Self {
             state: Arc::new(AppState {
@@ -69,6 +73,7 @@ impl Registry {
                     .public_url
                     .map(|u| u.trim().trim_end_matches('/').to_owned())
                     .filter(|u| !u.is_empty()),
+                throttle: Throttle::default(),
             }),
         })
     }
@@ -103,7 +108,10 @@ impl Registry {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let result = axum::serve(listener, self.router())
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         self.state.store.close().await;

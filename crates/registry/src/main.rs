@@ -2,12 +2,13 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use tabula_registry::auth::Secret;
+use tabula_registry::auth::{Secret, check_admin_token};
 use tabula_registry::{Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, Registry, Store};
 
 /// The Tabula registry: certificate upload, search and verification, with a transparency log.
@@ -111,22 +112,30 @@ struct LogKeyArgs {
     db: DbArgs,
 }
 
+/// The admin token from `--admin-token-file` (which nobody but its owner may read) or
+/// `TABULA_ADMIN_TOKEN`; either must pass [`check_admin_token`].
 fn admin_token(file: Option<&PathBuf>) -> Result<Option<Secret>> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
+        let meta = std::fs::metadata(path)
             .with_context(|| format!("reading admin token file {}", path.display()))?;
-        let token = text.trim();
-        if token.len() < 16 {
+        if meta.permissions().mode() & 0o077 != 0 {
             bail!(
-                "admin token in {} is shorter than 16 characters",
-                path.display()
+                "admin token file {} is readable by others (mode {:o}): chmod 600 it",
+                path.display(),
+                meta.permissions().mode() & 0o777
             );
         }
-        return Ok(Some(Secret::new(token)));
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading admin token file {}", path.display()))?;
+        check_admin_token(text.trim())
+            .with_context(|| format!("admin token in {}", path.display()))?;
+        return Ok(Some(Secret::new(text.trim())));
     }
     match std::env::var("TABULA_ADMIN_TOKEN") {
-        Ok(t) if t.trim().len() >= 16 => Ok(Some(Secret::new(t.trim()))),
-        Ok(t) if !t.trim().is_empty() => bail!("TABULA_ADMIN_TOKEN is shorter than 16 characters"),
+        Ok(t) if !t.trim().is_empty() => {
+            check_admin_token(t.trim()).context("TABULA_ADMIN_TOKEN")?;
+            Ok(Some(Secret::new(t.trim())))
+        }
         _ => Ok(None),
     }
 }

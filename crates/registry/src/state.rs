@@ -6,6 +6,7 @@ use tabula_tlog::NoteSigner;
 
 use crate::auth::{Access, Secret};
 use crate::metrics::Metrics;
+use crate::session::Throttle;
 use crate::store::Store;
 
 /// Registry configuration (flags and environment variables are mapped onto this in `main.rs`).
@@ -56,6 +57,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,
     pub public_url: Option<String>,
+    /// Failed web sign-ins per client address.
+    pub throttle: Throttle,
 }
 
 pub type Shared = Arc<AppState>;

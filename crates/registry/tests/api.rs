@@ -1,17 +1,21 @@
-//! The API story, run once per backend (SQLite and PostgreSQL):
-//! enrolment and admin auth; upload and receipt; replay; id collision; forged signature;
-//! unknown and revoked stations; malformed JSON; oversized body (each refused with its own code
-//! and no row changed); search with paging and read tokens; the bundle download verifies;
-//! proofs by id and consistency; concurrent uploads through two instances on one database;
-//! metrics.
+//! The registry API, each scenario run once per backend (SQLite and PostgreSQL):
+//!
+//! - `admin_and_enrolment_*`: health; admin token required; unknown enrolment token refused.
+//! - `api_story_*`: upload and receipt; replay; id collision; forged signature; unknown and
+//!   revoked stations; malformed JSON; oversized body (each refused with its own code and no
+//!   row changed, counted before the request); search with paging and read tokens; the bundle
+//!   download verifies; proofs by id and consistency; concurrent uploads through two instances
+//!   on one database; metrics. These steps build on each other's log, so they stay one story.
+//! - `corrupt_station_key_is_an_internal_error` (SQLite): a stored station without a usable
+//!   key is a 500 and stores nothing.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 mod common;
 
 use common::{
-    ADMIN, Db, Server, client, config, enrolled_station, error_code, get_json, signed, test_db,
-    upload, upload_ok,
+    ADMIN, Db, Server, TestDb, client, config, enrolled_station, error_code, get_json, signed,
+    test_db, upload, upload_ok,
 };
 use serde_json::Value;
 use tabula_certificate::{Bundle, StationKey, verify};
@@ -19,6 +23,16 @@ use tabula_registry::Counts;
 use tabula_tlog::{
     Checkpoint, Hash, MemoryTree, Receipt, leaf_hash, verify_consistency, verify_inclusion,
 };
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_and_enrolment_sqlite() {
+    admin_and_enrolment(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_and_enrolment_postgres() {
+    admin_and_enrolment(Db::Postgres).await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn api_story_sqlite() {
@@ -30,21 +44,64 @@ async fn api_story_postgres() {
     story(Db::Postgres).await;
 }
 
+/// An enrolled station whose stored key went missing (a corrupt row: enrolment writes key and
+/// fingerprint together) is a registry fault: 500, nothing stored, never a guessed key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupt_station_key_is_an_internal_error() {
+    use sqlx::Connection as _;
+    let (tdb, server) = start(Db::Sqlite).await.unwrap();
+    let base = server.url("");
+    let (key, _) = enrolled_station(&base, "station-07").await;
+    let mut db = sqlx::SqliteConnection::connect(&tdb.url).await.unwrap();
+    for broken in [None, Some("not a PEM")] {
+        sqlx::query("UPDATE stations SET public_key = $1 WHERE name = 'station-07'")
+            .bind(broken)
+            .execute(&mut db)
+            .await
+            .unwrap();
+        refused(
+            &server,
+            upload(&base, &signed(&key, "station-07", 0)),
+            500,
+            "internal",
+        )
+        .await;
+    }
+    server.stop().await;
+}
+
 async fn counts(server: &Server) -> Counts {
     server.registry.store().counts().await.unwrap()
 }
 
-/// Expect a refusal with `code` and an unchanged store.
-async fn refused(server: &Server, resp: reqwest::Response, status: u16, code: &str) {
+/// Send `request`, expect a refusal with `code`, and an unchanged store: the rows
+/// (certificates, drives, log nodes and size, stations) are counted BEFORE the request is
+/// sent and again after the answer.
+async fn refused(
+    server: &Server,
+    request: impl std::future::Future<Output = reqwest::Response>,
+    status: u16,
+    code: &str,
+) {
     let before = counts(server).await;
+    let resp = request.await;
     assert_eq!(error_code(resp).await, (status, code.to_owned()));
     assert_eq!(counts(server).await, before, "{code} changed the store");
 }
 
-async fn story(db: Db) {
-    let Some(tdb) = test_db(db).await else { return };
+/// A fresh database of the backend and a server on it; `None` when PostgreSQL is skipped.
+async fn start(db: Db) -> Option<(TestDb, Server)> {
+    let tdb = test_db(db).await?;
     let server = Server::start(config(&tdb.url)).await;
-    let base = server.url("");
+    Some((tdb, server))
+}
+
+/// Health, the admin token on the admin API, an unknown enrolment token: each refusal leaves
+/// the store unchanged.
+async fn admin_and_enrolment(db: Db) {
+    let Some((_tdb, server)) = start(db).await else {
+        return;
+    };
     let c = client();
 
     // Health.
@@ -65,26 +122,41 @@ async fn story(db: Db) {
         body["message"].as_str().unwrap().contains("admin token"),
         "{body}"
     );
-    let resp = c
+    let request = c
         .post(server.url("/api/v1/stations"))
         .bearer_auth("wrong-token")
-        .json(&serde_json::json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(error_code(resp).await, (403, "forbidden".into()));
+        .json(&serde_json::json!({"name": "x"}));
+    refused(
+        &server,
+        async { request.send().await.unwrap() },
+        403,
+        "forbidden",
+    )
+    .await;
 
     // Enrolment: unknown token refused; one-time token.
-    let resp = c
+    let request = c
         .post(server.url("/api/v1/stations/enroll"))
-        .json(&serde_json::json!({"token": "tbl_nope", "public_key": StationKey::generate().unwrap().public().to_pem().unwrap()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        error_code(resp).await,
-        (403, "unknown_enrolment_token".into())
-    );
+        .json(&serde_json::json!({"token": "tbl_nope", "public_key": StationKey::generate().unwrap().public().to_pem().unwrap()}));
+    refused(
+        &server,
+        async { request.send().await.unwrap() },
+        403,
+        "unknown_enrolment_token",
+    )
+    .await;
+    server.stop().await;
+}
+
+/// Upload, replay, each refusal, search, proofs, downloads, a second instance, metrics and
+/// read tokens, in order: later steps count on the log the earlier ones built.
+async fn story(db: Db) {
+    let Some((tdb, server)) = start(db).await else {
+        return;
+    };
+    let base = server.url("");
+    let c = client();
+
     let (key, log_key) = enrolled_station(&base, "station-07").await;
     assert_eq!(log_key.to_vkey(), server.registry.log_key());
 
@@ -113,60 +185,46 @@ async fn story(db: Db) {
     let mut cert = first.certificate().unwrap();
     cert.remark = "anders".into();
     let collision = Bundle::sign(&cert, first.audit.clone(), &key).unwrap();
-    refused(
-        &server,
-        upload(&base, &collision).await,
-        409,
-        "id_collision",
-    )
-    .await;
+    refused(&server, upload(&base, &collision), 409, "id_collision").await;
 
     // Forged signature: the payload changed after signing.
     let mut forged = signed(&key, "station-07", 1);
     let other = signed(&key, "station-07", 2);
     forged.envelope.payload = other.envelope.payload.clone();
-    refused(
-        &server,
-        upload(&base, &forged).await,
-        422,
-        "signature_invalid",
-    )
-    .await;
+    refused(&server, upload(&base, &forged), 422, "signature_invalid").await;
 
     // Unknown station: a key nobody enrolled.
     let stranger = StationKey::generate().unwrap();
     refused(
         &server,
-        upload(&base, &signed(&stranger, "rogue", 1)).await,
+        upload(&base, &signed(&stranger, "rogue", 1)),
         403,
         "unknown_station",
     )
     .await;
 
     // Malformed JSON and a JSON that is no bundle.
-    let resp = c
-        .post(server.url("/api/v1/certificates"))
-        .body("{\"format\": ")
-        .send()
-        .await
-        .unwrap();
-    refused(&server, resp, 400, "malformed_json").await;
-    let resp = c
-        .post(server.url("/api/v1/certificates"))
-        .body("{\"hello\": 1}")
-        .send()
-        .await
-        .unwrap();
-    refused(&server, resp, 422, "not_a_bundle").await;
+    let post = |body: Vec<u8>| {
+        let request = c.post(server.url("/api/v1/certificates")).body(body);
+        async move { request.send().await.unwrap() }
+    };
+    refused(
+        &server,
+        post(b"{\"format\": ".to_vec()),
+        400,
+        "malformed_json",
+    )
+    .await;
+    refused(
+        &server,
+        post(b"{\"hello\": 1}".to_vec()),
+        422,
+        "not_a_bundle",
+    )
+    .await;
 
     // Oversized body (limit 256 KiB in the test config).
-    let resp = c
-        .post(server.url("/api/v1/certificates"))
-        .body(vec![b' '; 300 * 1024])
-        .send()
-        .await
-        .unwrap();
-    refused(&server, resp, 413, "body_too_large").await;
+    refused(&server, post(vec![b' '; 300 * 1024]), 413, "body_too_large").await;
 
     // Revoked station: uploads refused from then on.
     let (key_b, _) = enrolled_station(&base, "station-b").await;
@@ -180,7 +238,7 @@ async fn story(db: Db) {
     assert_eq!(resp.status(), 200);
     refused(
         &server,
-        upload(&base, &signed(&key_b, "station-b", 1)).await,
+        upload(&base, &signed(&key_b, "station-b", 1)),
         403,
         "station_revoked",
     )
@@ -247,7 +305,7 @@ async fn story(db: Db) {
     verify_inclusion(
         0,
         8,
-        &leaf_hash(&first.envelope.leaf_bytes()),
+        &leaf_hash(&first.envelope.leaf_bytes().unwrap()),
         &proof,
         &now.root,
     )
@@ -496,12 +554,12 @@ async fn story(db: Db) {
             .await
             .unwrap();
         let b = Bundle::from_slice(&bytes).unwrap();
-        tree.append(&b.envelope.leaf_bytes());
+        tree.append(&b.envelope.leaf_bytes().unwrap());
         let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
         verify_inclusion(
             i,
             head.size,
-            &leaf_hash(&b.envelope.leaf_bytes()),
+            &leaf_hash(&b.envelope.leaf_bytes().unwrap()),
             &proof,
             &head.root,
         )

@@ -53,10 +53,10 @@ async fn spawn(url: &str) -> Proc {
     let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(r) = client().get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
+        if let Ok(r) = client().get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            break;
         }
         assert!(Instant::now() < deadline, "registry did not come up");
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -94,7 +94,7 @@ async fn crash_story(db: Db) {
                 };
                 let Ok(resp) = client()
                     .post(format!("{base}/api/v1/certificates"))
-                    .body(b.to_json())
+                    .body(b.to_json().unwrap())
                     .send()
                     .await
                 else {
@@ -160,7 +160,7 @@ async fn crash_story(db: Db) {
         let stored_receipt: Receipt = serde_json::from_value(stored.receipt.unwrap()).unwrap();
         assert_eq!(&stored_receipt, receipt);
         let old = receipt
-            .verify(&bundles[*i].envelope.leaf_bytes(), &log_key)
+            .verify(&bundles[*i].envelope.leaf_bytes().unwrap(), &log_key)
             .unwrap();
         let proof: Value = c
             .get(format!(
@@ -205,6 +205,7 @@ async fn crash_story(db: Db) {
             resp.status()
         );
         let r: Receipt = resp.json().await.unwrap();
-        r.verify(&b.envelope.leaf_bytes(), &log_key).unwrap();
+        r.verify(&b.envelope.leaf_bytes().unwrap(), &log_key)
+            .unwrap();
     }
 }

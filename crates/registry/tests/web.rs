@@ -3,6 +3,10 @@
 //! certificate, see the verdict and the drives; a serial with no certificate says so. A
 //! screenshot of the certificate page is kept at `target/test-artifacts/registry.png`.
 //! Without chromedriver the test fails, unless `TABULA_ALLOW_SKIP=1` (a workstation) skips it.
+//!
+//! Plain HTTP: `erasure_verdict_leads_the_page_and_the_search_row` (an interrupted and a clean
+//! certificate: the erasure verdict heads the page and marks the result row; the signature
+//! verdict is a separate line).
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -13,8 +17,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{ADMIN, Db, Server, client, config, enrolled_station, signed, test_db, upload_ok};
+use common::{
+    ADMIN, Db, Server, client, config, enrolled_station, signed, signed_from, test_db, upload_ok,
+};
 use fantoccini::{ClientBuilder, Locator};
+use tabula_certificate::sample;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -146,12 +153,25 @@ async fn search_drive_serial_open_certificate_see_verdict() {
         browser.wait().for_element(Locator::Id("results")).await?;
         let links = browser.find_all(Locator::Css("a.cert-link")).await?;
         assert_eq!(links.len(), 1, "exactly one certificate has that drive");
+        let row = browser
+            .find(Locator::Css("td.erasure"))
+            .await?
+            .text()
+            .await?;
+        assert!(row.contains("Not fully erased"), "{row}");
         links[0].click().await?;
 
         // The certificate page: verdict, drives, audit summary.
         let verdict = browser.wait().for_element(Locator::Id("verdict")).await?;
         let text = verdict.text().await?;
-        assert!(text.contains("Certificate verified"), "{text}");
+        // The sample has a drive erased with errors: a valid signature does not make it erased.
+        let erasure = browser.find(Locator::Id("verdict-erasure")).await?;
+        assert!(erasure.text().await?.contains("Not fully erased"), "{text}");
+        assert!(!text.contains("Erased and verified"), "{text}");
+        assert!(
+            text.contains("Signature and transparency log verified"),
+            "{text}"
+        );
         assert!(text.contains("signature valid"), "{text}");
         assert!(
             text.contains("included in the transparency log: entry #1 of 3"),
@@ -184,4 +204,68 @@ async fn search_drive_serial_open_certificate_see_verdict() {
     let _ = browser.close().await;
     server.stop().await;
     result.unwrap();
+}
+
+/// The text of the element with `id` in `html` (up to its first closing tag of that kind is
+/// enough for the flat elements checked here).
+fn element<'a>(html: &'a str, tag: &str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<{tag} id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no <{tag} id={id}> in {html}"));
+    let end = html[start..]
+        .find(&format!("</{tag}>"))
+        .unwrap_or_else(|| panic!("<{tag} id={id}> not closed"));
+    &html[start..start + end]
+}
+
+async fn get_html(url: String) -> String {
+    let resp = client().get(url).bearer_auth(ADMIN).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_verdict_leads_the_page_and_the_search_row() {
+    let tdb = test_db(Db::Sqlite).await.unwrap();
+    let server = Server::start(config(&tdb.url)).await;
+    let base = server.url("");
+    let (key, log_key) = enrolled_station(&base, "station-09").await;
+    let interrupted = signed_from(sample::interrupted_certificate(&key), &key, "station-09", 1);
+    let clean = signed_from(sample::erased_certificate(&key), &key, "station-09", 2);
+    upload_ok(&base, &interrupted, &log_key).await;
+    upload_ok(&base, &clean, &log_key).await;
+
+    let page = |bundle: &tabula_certificate::Bundle| {
+        server.url(&format!("/certificates/{}", bundle.id().unwrap()))
+    };
+    let html = get_html(page(&interrupted)).await;
+    let erasure = element(&html, "h1", "verdict-erasure");
+    assert!(erasure.contains("Not fully erased"), "{erasure}");
+    assert!(erasure.contains("bad-mark"), "{erasure}");
+    assert!(!html.contains("Erased and verified"), "{html}");
+    // The signature verdict is its own line, and it is valid.
+    let signature = element(&html, "p", "verdict-certificate");
+    assert!(
+        signature.contains("Signature and transparency log verified"),
+        "{signature}"
+    );
+    assert!(html.contains(r#"class="verdict bad""#), "{html}");
+
+    let html = get_html(page(&clean)).await;
+    let erasure = element(&html, "h1", "verdict-erasure");
+    assert!(erasure.contains("Erased and verified"), "{erasure}");
+    assert!(erasure.contains("ok-mark"), "{erasure}");
+    assert!(html.contains(r#"class="verdict ok""#), "{html}");
+
+    // The search list: each row carries its own erasure verdict.
+    let html = get_html(server.url("/?drive_serial=WD-station-09-0001")).await;
+    let results = element(&html, "section", "results");
+    assert!(results.contains("Not fully erased"), "{results}");
+    assert!(results.contains("interrupted"), "{results}");
+    assert!(!results.contains("Erased and verified"), "{results}");
+    let html = get_html(server.url("/?drive_serial=WD-station-09-0002")).await;
+    let results = element(&html, "section", "results");
+    assert!(results.contains("Erased and verified"), "{results}");
+    assert!(!results.contains("Not fully erased"), "{results}");
+    server.stop().await;
 }

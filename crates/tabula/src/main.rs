@@ -5,10 +5,7 @@
 mod bars;
 mod cmd;
 mod human;
-mod registry_client;
-mod station;
 mod tui;
-mod wiping;
 
 use std::process::ExitCode;
 

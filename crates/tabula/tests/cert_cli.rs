@@ -1,5 +1,5 @@
 //! The certificate commands through the built binary: `keygen`, `verify` (one distinct message
-//! per failure, exit codes), `cert show`, `cert export` (checked with OpenSSL), `cert pdf`
+//! per failure, exit codes 0/1/3 for clean, broken and not fully erased, `--signature-only`), `cert show`, `cert export` (checked with OpenSSL), `cert pdf`
 //! (checked with pdftotext).
 
 #![allow(clippy::unwrap_used)]
@@ -27,7 +27,8 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A station directory made by `tabula keygen`, and a bundle signed with that key.
+/// A station directory made by `tabula keygen`, and a clean bundle (every drive erased and
+/// verified) signed with that key.
 struct Station {
     dir: tempfile::TempDir,
     key: StationKey,
@@ -43,7 +44,7 @@ fn station() -> Station {
         String::from_utf8_lossy(&out.stderr)
     );
     let key = StationKey::load(&dir.path().join("keys/station.key")).unwrap();
-    let cert = sample::certificate(&key);
+    let cert = sample::erased_certificate(&key);
     let bundle = Bundle::sign(&cert, sample::audit(), &key).unwrap();
     let path = dir.path().join(cert.file_name());
     bundle.write_atomic(&path).unwrap();
@@ -88,6 +89,14 @@ fn verify_good_bundle_with_embedded_and_given_key() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.starts_with("OK "), "{text}");
+    assert!(
+        text.lines().next().unwrap().contains("erased and verified"),
+        "{text}"
+    );
+    assert!(
+        text.lines().nth(1).unwrap().contains("signature valid"),
+        "{text}"
+    );
     assert!(text.contains("embedded key"), "{text}");
     assert!(text.contains("proves integrity, not origin"), "{text}");
     assert!(text.contains(&st.key.public().fingerprint()), "{text}");
@@ -169,7 +178,75 @@ fn verify_names_each_failure() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert_eq!(text.lines().filter(|l| l.starts_with("OK ")).count(), 1);
     assert_eq!(text.lines().filter(|l| l.starts_with("FAILED ")).count(), 1);
-    assert!(text.contains("1 verified, 1 failed"), "{text}");
+    assert!(
+        text.contains("1 erased and verified, 0 not fully erased, 1 failed"),
+        "{text}"
+    );
+}
+
+/// Sign `cert` with the station's key into `name`.
+fn write_signed(st: &Station, name: &str, cert: &tabula_certificate::Certificate) -> String {
+    let bundle = Bundle::sign(cert, sample::audit(), &st.key).unwrap();
+    bundle.write_atomic(&st.dir.path().join(name)).unwrap();
+    name.to_owned()
+}
+
+/// A valid signature is not a successful wipe: an interrupted or erased-with-errors bundle
+/// exits 3 and says "not fully erased" before the signature line; `--signature-only` keeps the
+/// old meaning (exit 0); a broken file outranks it (exit 1).
+#[test]
+fn verify_exit_codes_separate_erasure_from_signature() {
+    let st = station();
+    let d = st.dir.path();
+    let clean = st.bundle.to_str().unwrap();
+    let interrupted = write_signed(
+        &st,
+        "interrupted.json",
+        &sample::interrupted_certificate(&st.key),
+    );
+    let with_errors = write_signed(&st, "errors.json", &sample::certificate(&st.key));
+
+    for (file, why) in [
+        (
+            &interrupted,
+            "drive WD-WX11A12B3456: interrupted, not verified",
+        ),
+        (
+            &with_errors,
+            "drive WD-WX11A12B3456: erased-with-errors, verification failed",
+        ),
+    ] {
+        let out = tabula(&["verify", file], d);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(3), "{text}");
+        let mut lines = text.lines();
+        let head = lines.next().unwrap();
+        assert!(head.starts_with("NOT FULLY ERASED "), "{text}");
+        assert!(head.contains(why), "{text}");
+        assert!(lines.next().unwrap().contains("signature valid"), "{text}");
+        assert!(!text.contains("OK "), "{text}");
+
+        let out = tabula(&["verify", "--signature-only", file], d);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(text.starts_with("OK "), "{text}");
+    }
+
+    let out = tabula(&["verify", clean, &interrupted], d);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("1 erased and verified, 1 not fully erased, 0 failed"),
+        "{text}"
+    );
+    fs::write(d.join("empty.json"), b"").unwrap();
+    let out = tabula(&["verify", clean, &interrupted, "empty.json"], d);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+
+    let help = tabula(&["verify", "--help"], d);
+    let help = stdout(&help);
+    assert!(help.contains("--signature-only"), "{help}");
+    assert!(help.contains("3  every signature verifies, but"), "{help}");
 }
 
 #[test]
@@ -182,8 +259,9 @@ fn cert_show_prints_the_certificate() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     for needle in [
+        "Erasure          erased and verified",
         "Signature        valid",
-        "ERASED-WITH-ERRORS",
+        "ERASED",
         "Jürgen Weiß (T-042)",
         "WD-WX11A12B3456",
         "BSI-VSITR",

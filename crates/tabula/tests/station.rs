@@ -11,46 +11,12 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use support::{LoopDev, RunningRegistry, free_port, tabula, text};
+use support::{LoopDev, RunningRegistry, files, free_port, station, tabula, text};
 use tabula_certificate::Bundle;
-
-/// A station data directory enrolled with `registry` (if any), configured for `targets`.
-fn station(
-    dir: &Path,
-    registry: Option<&RunningRegistry>,
-    url: Option<&str>,
-    method: &str,
-    targets: &[&LoopDev],
-) -> PathBuf {
-    let data = dir.join("data");
-    let log_key = support::keygen_and_enroll(&data, registry);
-    let url = url.map(|u| format!("url = \"{u}\"\n")).unwrap_or_default();
-    let list: Vec<String> = targets
-        .iter()
-        .map(|t| format!("\"{}\"", t.path()))
-        .collect();
-    let config = format!(
-        "[station]\norganisation = \"Stadt Leipzig\"\nsite = \"Test bench\"\noperator = \"Erika Mustermann\"\n\n\
-         [registry]\n{url}{log_key}\n[wipe]\nmethod = \"{method}\"\n\n\
-         [unattended]\nenabled = true\ntargets = [{}]\n",
-        list.join(", ")
-    );
-    std::fs::write(data.join("tabula.toml"), config).unwrap();
-    data
-}
-
-fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    v.retain(|p| p.to_string_lossy().ends_with(suffix));
-    v.sort();
-    v
-}
 
 fn run_unattended(data: &Path) -> std::process::Output {
     tabula(&["run", "--unattended", "--data", data.to_str().unwrap()])
@@ -99,7 +65,7 @@ fn full_run_wipes_certifies_uploads_and_verifies() {
     }
     assert_eq!(
         cert.machine.audit_digest,
-        tabula_certificate::audit_digest(&bundle.audit)
+        tabula_certificate::audit_digest(&bundle.audit).unwrap()
     );
     // The registry has it, and an auditor's verification against the log passes.
     let (status, body) = reg.get(&format!("/api/v1/certificates/{}", cert.id));
@@ -409,4 +375,77 @@ fn a_journal_whose_drive_is_gone_waits_while_the_others_resume() {
     let journal: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&left[0]).unwrap()).unwrap();
     assert_eq!(journal["plan"]["drives"][0]["path"], b_path.as_str());
+}
+
+#[test]
+fn an_unreadable_journal_is_kept_while_the_others_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = LoopDev::new(dir.path(), "a.img", 1 << 30);
+    let data = station(dir.path(), None, None, "bsi-vsitr", &[&a]);
+    pull_the_plug_mid_wipe(&data);
+    // A second journal that a power loss on another file system, or a person, broke.
+    let broken = data.join("journal").join("0-broken.journal.json");
+    std::fs::write(&broken, b"{\"id\": \"half-writ").unwrap();
+
+    let out = tabula(&["resume", "--yes", "--data", data.to_str().unwrap()]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "not everything resumed: {said}");
+    assert!(said.contains("0-broken.journal.json"), "{said}");
+    assert!(said.contains("its journal is kept"), "{said}");
+    assert!(a.all(0xAA), "the readable journal was resumed to the end");
+    assert_eq!(files(&data.join("certificates"), ".tabula.json").len(), 1);
+    assert_eq!(
+        files(&data.join("journal"), ".journal.json"),
+        vec![broken.clone()],
+        "only the broken journal is left"
+    );
+    assert_eq!(
+        std::fs::read(&broken).unwrap(),
+        b"{\"id\": \"half-writ",
+        "the broken journal is kept as it was"
+    );
+}
+
+#[test]
+fn unattended_upload_needs_a_pinned_log_key_and_attended_upload_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let d = LoopDev::new(dir.path(), "d.img", 4 << 20);
+    let data = station(dir.path(), Some(&reg), Some(&reg.url), "zero", &[&d]);
+    // Enrolled, but the pinned key is gone: no log_key in tabula.toml, no keys/registry-log.vkey.
+    let config = data.join("tabula.toml");
+    let without_key: String = std::fs::read_to_string(&config)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("log_key"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, without_key).unwrap();
+    std::fs::remove_file(data.join("keys").join("registry-log.vkey")).unwrap();
+
+    let out = run_unattended(&data);
+    let said = text(&out);
+    assert!(out.status.success(), "the wipe itself succeeded: {said}");
+    assert!(d.all(0x00));
+    assert!(
+        said.contains("unattended uploads need a pinned log key"),
+        "{said}"
+    );
+    let waiting = files(&data.join("outbox"), ".tabula.json");
+    assert_eq!(waiting.len(), 1, "the bundle stays in the outbox: {said}");
+    let id = Bundle::read(&waiting[0]).unwrap().id().unwrap().to_string();
+    let (status, _) = reg.get(&format!("/api/v1/certificates/{id}"));
+    assert_eq!(status, 404, "nothing was uploaded");
+
+    // A technician uploads by hand: it goes through, with the warning on screen and in the log.
+    let out = tabula(&["upload", "--data", data.to_str().unwrap()]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("WARNING: the log key"), "{said}");
+    assert!(said.contains("trust on first use"), "{said}");
+    let log = std::fs::read_to_string(data.join("logs").join("upload.log")).unwrap();
+    assert!(log.contains("WARNING: the log key"), "{log}");
+    let (status, _) = reg.get(&format!("/api/v1/certificates/{id}"));
+    assert_eq!(status, 200);
+    assert!(files(&data.join("outbox"), ".tabula.json").is_empty());
 }

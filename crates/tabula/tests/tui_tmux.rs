@@ -71,15 +71,21 @@ impl Tmux {
 
     /// Waits until the screen shows `needle`, and returns that screen.
     fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        self.wait_until(&format!("{needle:?}"), timeout, |s| s.contains(needle))
+    }
+
+    /// Polls the screen until `ready` holds for it, and returns that screen; fails after
+    /// `timeout` naming `what` was awaited.
+    fn wait_until(&self, what: &str, timeout: Duration, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if ready(&screen) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "{needle:?} did not appear within {timeout:?}; the screen:\n{screen}"
+                "{what} did not appear within {timeout:?}; the screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -195,15 +201,22 @@ fn a_technician_wipes_two_drives_through_the_tui() {
             &h.to_string(),
         ]);
         assert!(out.status.success(), "{}", text(&out));
-        std::thread::sleep(Duration::from_millis(300));
-        let screen = tmux.screen();
-        if screen.contains("4/5 Wiping") {
-            // Laid out anew for the new size: the frame spans the whole width.
-            let widest = screen.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-            assert_eq!(widest, w, "{w}x{h}:\n{screen}");
-            for d in &drives {
-                line_with(&screen, d.path());
-            }
+        // Laid out anew for the new size: the frame's top right corner is in the last column
+        // (a stale frame cut off by the smaller window has no corner there). 640 MiB written
+        // eight times keep the wipe running far longer than these resizes take, so the
+        // progress screen must still be the one on show.
+        let framed = |s: &str| {
+            s.lines()
+                .any(|l| l.ends_with('\u{2510}') && l.chars().count() == w)
+        };
+        let screen = tmux.wait_until(
+            &format!("a {w}-column frame"),
+            Duration::from_secs(10),
+            framed,
+        );
+        assert!(screen.contains("4/5 Wiping"), "{w}x{h}:\n{screen}");
+        for d in &drives {
+            line_with(&screen, d.path());
         }
     }
 

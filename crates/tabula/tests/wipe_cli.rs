@@ -107,27 +107,39 @@ fn bad_input_gets_one_clear_line() {
 
 #[test]
 fn the_boot_medium_is_refused_with_its_reason() {
-    // The device holding / on this machine, whatever it is; the refusal happens before any open.
-    let out = tabula(&["devices", "--json"]);
-    assert!(out.status.success());
-    let drives: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let boot = drives
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| {
-            d["verdict"]["reason"]
-                .as_str()
-                .is_some_and(|r| r.contains("boot medium"))
-        })
-        .expect("the machine's root device is listed as the boot medium");
-    let path = boot["path"].as_str().unwrap();
-    let out = tabula(&["wipe", "--yes", "--method", "zero", path]);
-    assert_eq!(out.status.code(), Some(2));
+    // A stand-in boot medium, never the machine's own disk: a loop device over this test's file,
+    // mounted read-only at /run/live/medium inside a private mount namespace (on a private tmpfs
+    // over /run), where `tabula wipe` then runs and sees it as the live system's medium.
+    let dir = tempfile::tempdir().unwrap();
+    let stick = LoopDev::new(dir.path(), "stick.img", 16 << 20);
+    let mkfs = std::process::Command::new("mkfs.ext4")
+        .args(["-q", "-F", stick.path()])
+        .output()
+        .unwrap();
+    assert!(mkfs.status.success(), "{}", stderr(&mkfs));
+    let before = std::fs::read(&stick.dev).unwrap();
+    let script = format!(
+        "mount -t tmpfs tabula-test /run && mkdir -p /run/live/medium \\
+         && mount -o ro,noload {dev} /run/live/medium \\
+         && exec {bin} wipe --yes --method zero {dev}",
+        dev = stick.path(),
+        bin = support::BIN,
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("refused: boot medium"),
+        stderr(&out).contains("refused: boot medium: is the live boot medium (/run/live/medium)"),
         "{}",
         stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&stick.dev).unwrap(),
+        before,
+        "nothing written to the boot medium"
     );
 }
 
@@ -231,7 +243,7 @@ fn wipe_with_a_key_audits_signs_and_writes_the_certificate() {
     assert_eq!(cert.drives[0].method.name, "zero");
     assert_eq!(
         cert.machine.audit_digest,
-        tabula_certificate::audit_digest(&bundle.audit)
+        tabula_certificate::audit_digest(&bundle.audit).unwrap()
     );
     let pem = keys.join("station.pem");
     let out = tabula(&[

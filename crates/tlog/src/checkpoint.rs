@@ -2,7 +2,7 @@
 //! optional extension lines) carried in a signed note.
 
 use crate::hash::Hash;
-use crate::note::{NoteError, NoteSigner, NoteVerifier};
+use crate::note::{NoteError, NoteSigner, NoteVerifier, check_text};
 
 /// Why a checkpoint is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,6 +87,9 @@ impl Checkpoint {
         if extensions.iter().any(String::is_empty) {
             return Err(CheckpointError::Malformed("empty extension line"));
         }
+        // The body is a note's text: what the signed-note rules refuse (control characters)
+        // would make a checkpoint that parses but can never be signed or verified.
+        check_text(text)?;
         Ok(Self {
             origin: origin.to_owned(),
             size,
@@ -150,6 +153,50 @@ mod tests {
             Checkpoint::parse_body("o\n1\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\next one\n")
                 .unwrap();
         assert_eq!(cp.extensions, vec!["ext one".to_owned()]);
+    }
+
+    /// Found by the `checkpoint` fuzz target: a body with control characters (here NUL in the
+    /// origin, 0x01 in an extension) parsed, but signing it failed, because note text may not
+    /// contain them. Such a body is now refused when parsed.
+    #[test]
+    fn control_characters_are_refused_as_in_notes() {
+        let hash = "bjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=";
+        for body in [
+            format!("log\u{0}.example\n3\n{hash}\n"),
+            format!("log.example\n3\n{hash}\nexten\u{1}sion\n"),
+            format!("log.example\n3\n{hash}\nline\r\n"),
+        ] {
+            assert_eq!(
+                Checkpoint::parse_body(&body),
+                Err(CheckpointError::Note(NoteError::Malformed(
+                    "text contains control characters"
+                ))),
+                "{body:?}"
+            );
+        }
+    }
+
+    /// A signed note may contain empty lines, a checkpoint may not: such a note verifies as a
+    /// note but is refused as a checkpoint.
+    #[test]
+    fn empty_lines_are_refused_in_checkpoints() {
+        let signer = NoteSigner::from_seed("o", &[5u8; 32]).unwrap();
+        let root = "bjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=";
+        for body in [
+            format!("o\n1\n{root}\n\next\n"),
+            format!("o\n\n1\n{root}\n"),
+            format!("o\n1\n{root}\n\n"),
+        ] {
+            let note = signer.sign(&body).unwrap();
+            assert_eq!(signer.verifier().verify(&note).unwrap(), body);
+            assert!(
+                matches!(
+                    Checkpoint::verify(&note, &signer.verifier()),
+                    Err(CheckpointError::Malformed(_))
+                ),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

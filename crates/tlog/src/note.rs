@@ -223,8 +223,8 @@ impl NoteSigner {
         &self.name
     }
 
-    /// Sign `text` (which must end in a newline and contain no blank-line signature block) and
-    /// return the full signed note.
+    /// Sign `text` (which must end in a newline; it may contain empty lines) and return the
+    /// full signed note.
     pub fn sign(&self, text: &str) -> Result<String, NoteError> {
         check_text(text)?;
         let sig = self.key.sign(text.as_bytes());
@@ -238,12 +238,11 @@ impl NoteSigner {
     }
 }
 
-fn check_text(text: &str) -> Result<(), NoteError> {
+/// The signed-note rules for a note text: it ends in a newline and has no control characters
+/// other than newline. Empty lines are allowed: the text ends at the note's last empty line.
+pub(crate) fn check_text(text: &str) -> Result<(), NoteError> {
     if !text.ends_with('\n') {
         return Err(NoteError::Malformed("text does not end in a newline"));
-    }
-    if text.contains("\n\n") {
-        return Err(NoteError::Malformed("text contains a blank line"));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
         return Err(NoteError::Malformed("text contains control characters"));
@@ -266,7 +265,8 @@ pub struct ParsedNote<'a> {
     pub signatures: Vec<NoteSignature>,
 }
 
-/// Split a signed note into text and signature lines.
+/// Split a signed note into text and signature lines. The text runs up to the last empty line
+/// (C2SP signed-note, "Format"), so it may itself contain empty lines.
 pub fn parse(note: &str) -> Result<ParsedNote<'_>, NoteError> {
     if note.len() > 1 << 20 {
         return Err(NoteError::Malformed("note is too large"));
@@ -347,6 +347,28 @@ mod tests {
         let bad_id = s.verifier().to_vkey().replacen('+', "+f", 1);
         assert!(NoteVerifier::from_vkey(&bad_id).is_err());
         assert!(NoteSigner::from_seed("has space", &[1u8; 32]).is_err());
+    }
+
+    /// Regression: the spec lets a note's text contain empty lines (its example is a poem with
+    /// a stanza break); the text ends at the last empty line. Such notes were refused.
+    #[test]
+    fn text_with_empty_lines_round_trips() {
+        let s = NoteSigner::from_seed("poems.example/quasimodo", &[9u8; 32]).unwrap();
+        let text = "first stanza\nsecond line\n\nlast stanza\n";
+        let note = s.sign(text).unwrap();
+        assert!(note.starts_with("first stanza\nsecond line\n\nlast stanza\n\n\u{2014} "));
+        let parsed = parse(&note).unwrap();
+        assert_eq!(parsed.text, text);
+        assert_eq!(parsed.signatures.len(), 1);
+        assert_eq!(s.verifier().verify(&note).unwrap(), text);
+        // The signature covers the empty line too: dropping it breaks the signature.
+        let shortened = note.replacen("line\n\nlast", "line\nlast", 1);
+        assert_eq!(
+            s.verifier().verify(&shortened),
+            Err(NoteError::BadSignature("poems.example/quasimodo".into()))
+        );
+        // A note without any empty line still has no signature block.
+        assert!(parse("text\n\u{2014} x AAAAAAA=\n").is_err());
     }
 
     /// Known-answer test from the Go reference implementation's documentation

@@ -14,15 +14,15 @@ use crate::verify::{ProofError, verify_consistency, verify_inclusion};
 pub enum ReceiptError {
     #[error("the receipt's leaf hash does not match the certificate envelope")]
     LeafMismatch,
-    #[error("receipt checkpoint: {0}")]
+    #[error("receipt checkpoint")]
     Checkpoint(#[from] CheckpointError),
     #[error("receipt is for log {receipt:?} but the checkpoint is from {checkpoint:?}")]
     OriginMismatch { receipt: String, checkpoint: String },
     #[error("receipt says tree size {receipt} but its checkpoint has size {checkpoint}")]
     SizeMismatch { receipt: u64, checkpoint: u64 },
-    #[error("inclusion proof: {0}")]
+    #[error("inclusion proof")]
     Inclusion(#[source] ProofError),
-    #[error("consistency with the newer tree head: {0}")]
+    #[error("consistency with the newer tree head")]
     Consistency(#[source] ProofError),
     #[error("the newer tree head ({newer}) is smaller than the receipt's ({receipt})")]
     Rollback { receipt: u64, newer: u64 },

@@ -194,7 +194,7 @@ pub fn completed_by_append(index: u64) -> Vec<NodeId> {
     let mut out = Vec::new();
     let mut level = 1u8;
     let n = index + 1;
-    while level < 64 && n % (1u64 << level) == 0 {
+    while level < 64 && n.is_multiple_of(1u64 << level) {
         out.push(NodeId::new(level, (n >> level) - 1));
         level += 1;
     }

@@ -83,6 +83,9 @@ pub enum DiscoverError {
 }
 
 /// Lists every block device below `root/sys/block`, sorted by name, each with its verdict.
+/// Hidden nodes are left out: an NVMe namespace reached over several controllers (native
+/// multipath) shows one `nvme0c0n1` per path, marked `hidden`, without a `/dev` node; the
+/// namespace is listed once, as the node a person can open (`nvme0n1`).
 pub fn discover(root: &Path) -> Result<Vec<Drive>, DiscoverError> {
     let block = root.join("sys/block");
     let entries = fs::read_dir(&block).map_err(|source| DiscoverError::ListBlock {
@@ -92,23 +95,37 @@ pub fn discover(root: &Path) -> Result<Vec<Drive>, DiscoverError> {
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| !is_hidden(&block.join(name)))
         .collect();
     names.sort();
+    // Fails closed: when what the system uses cannot be read, every drive is excluded with the
+    // reason (naming the file), and discovery still lists them.
     let state = SystemState::read(root, &names);
     Ok(names
         .iter()
         .map(|name| {
             let mut drive = read_drive(root, name);
-            drive.verdict = state.verdict(&drive);
+            drive.verdict = match &state {
+                Ok(state) => state.verdict(&drive),
+                Err(unreadable) => Verdict::Excluded {
+                    reason: unreadable.to_string(),
+                },
+            };
             drive
         })
         .collect())
+}
+
+/// A block device the kernel hides from user space (`hidden` = 1: no device node).
+fn is_hidden(dir: &Path) -> bool {
+    read_attr(&dir.join("hidden")).as_deref() == Some("1")
 }
 
 /// The files [`discover`] reads, for `tabula audit --capture`.
 pub fn capture_inputs(root: &Path) -> Vec<PathBuf> {
     const DRIVE_FILES: &[&str] = &[
         "dev",
+        "hidden",
         "size",
         "ro",
         "removable",
@@ -153,7 +170,7 @@ pub fn capture_inputs(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn read_drive(root: &Path, name: &str) -> Drive {
+pub(crate) fn read_drive(root: &Path, name: &str) -> Drive {
     let dir = root.join("sys/block").join(name);
     let attr = |rel: &str| read_attr(&dir.join(rel));
     let num = |rel: &str| attr(rel).and_then(|s| s.parse::<u64>().ok());

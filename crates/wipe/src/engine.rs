@@ -12,15 +12,18 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
 use crate::buffer::AlignedBuf;
 use crate::pattern::{Pattern, all_bytes_are};
-use crate::plan::{DrivePlan, PassPlan, ResumePoint, WipePlan};
+use crate::plan::{DrivePlan, PassPlan, Preflight, ResumePoint, WipePlan};
 use crate::progress::{Event, Phase};
-use crate::ranges::RangeSet;
+use crate::ranges::{LbaRange, RangeSet};
 use crate::report::{DriveReport, PassReport};
-use crate::target::Target;
+use crate::retry::{Isolated, RetryBudget, Search};
+use crate::target::{Target, TargetError};
 
 /// Called after a write pass has been flushed, before its verification (drive index, pass number).
 /// Tests use it to corrupt a device between write and verify.
 pub type PassHook = Arc<dyn Fn(usize, usize) + Send + Sync>;
+/// See [`EngineOptions::on_event`].
+pub type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// How the engine runs.
 #[derive(Clone)]
@@ -38,7 +41,12 @@ pub struct EngineOptions {
     pub max_bad_sectors: u64,
     /// Set to stop all drives (SIGINT/SIGTERM handlers set it).
     pub cancel: Arc<AtomicBool>,
+    /// Effort spent locating the bad sectors of one failed request.
+    pub retry: RetryBudget,
     pub after_write_pass: Option<PassHook>,
+    /// Called on the drive's worker thread with each event before it is sent. Tests use it to
+    /// act at an exact moment (cancel when a retry starts).
+    pub on_event: Option<EventHook>,
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -47,6 +55,7 @@ impl std::fmt::Debug for EngineOptions {
             .field("block_size", &self.block_size)
             .field("stall_after", &self.stall_after)
             .field("max_bad_sectors", &self.max_bad_sectors)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -60,7 +69,9 @@ impl Default for EngineOptions {
             abandon_after: Duration::from_secs(10),
             max_bad_sectors: 1 << 20,
             cancel: Arc::new(AtomicBool::new(false)),
+            retry: RetryBudget::default(),
             after_write_pass: None,
+            on_event: None,
         }
     }
 }
@@ -224,6 +235,9 @@ impl Worker {
     }
 
     fn send(&self, event: Event) {
+        if let Some(hook) = &self.opts.on_event {
+            hook(&event);
+        }
         let _ = self.tx.send(Msg::Event(event));
     }
 
@@ -233,13 +247,21 @@ impl Worker {
 
     /// Runs all passes; returns true if interrupted.
     fn wipe(&self) -> bool {
-        let target = match Target::open(&self.plan.path) {
+        let target = match open_confirmed(&self.plan) {
             Ok(t) => t,
             Err(e) => {
                 lock(&self.report).error = Some(e.to_string());
                 return false;
             }
         };
+        if let Err(e) =
+            self.plan
+                .check_alignment(self.opts.block_size, target.logical_sector, target.size)
+        {
+            lock(&self.report).error =
+                Some(format!("{}: {e}; nothing written", target.path.display()));
+            return false;
+        }
         {
             let mut r = lock(&self.report);
             r.drive.size_bytes = target.size;
@@ -253,6 +275,7 @@ impl Worker {
             size: target.size,
             passes,
         });
+        // Checked above to lie on the drive.
         let resume = self
             .plan
             .resume
@@ -260,7 +283,7 @@ impl Worker {
         let mut interrupted = false;
         for pass in self.plan.passes.iter().filter(|p| p.number >= resume.pass) {
             let from = if pass.number == resume.pass {
-                resume.offset.min(target.size)
+                resume.offset
             } else {
                 0
             };
@@ -326,12 +349,17 @@ impl Worker {
             completed: !outcome.interrupted && outcome.gave_up.is_none(),
         });
         match phase {
-            Phase::Write => r.write_errors.extend(&outcome.failed),
+            Phase::Write => {
+                r.write_errors.extend(&outcome.failed);
+                r.unwritten.extend(&outcome.untried);
+            }
             Phase::Verify => {
                 r.read_errors.extend(&outcome.failed);
                 r.mismatches.extend(&outcome.mismatched);
+                r.unverified.extend(&outcome.untried);
             }
         }
+        r.notes.extend(outcome.notes.iter().cloned());
         if outcome.interrupted {
             r.resume_from = Some(ResumePoint {
                 pass: pass.number,
@@ -350,6 +378,23 @@ impl Worker {
     }
 }
 
+/// Opens a planned target for writing, only if its check before confirmation passed and it is
+/// still the target that was confirmed.
+fn open_confirmed(plan: &DrivePlan) -> Result<Target, String> {
+    match &plan.preflight {
+        Some(Preflight::Passed { identity }) => {
+            Target::open_as(&plan.path, identity).map_err(|e| e.to_string())
+        }
+        Some(Preflight::Failed { reason }) => Err(format!(
+            "refused when the wipe was confirmed: {reason}; nothing written"
+        )),
+        None => Err(TargetError::NoIdentity {
+            path: plan.path.clone(),
+        }
+        .to_string()),
+    }
+}
+
 /// Result of one pass over the device.
 struct PassOutcome {
     started: chrono::DateTime<Utc>,
@@ -357,6 +402,9 @@ struct PassOutcome {
     bytes: u64,
     failed: RangeSet,
     mismatched: RangeSet,
+    /// Sectors a retry search did not get to: not known to be written (verified).
+    untried: RangeSet,
+    notes: Vec<String>,
     interrupted: bool,
     gave_up: Option<String>,
 }
@@ -369,6 +417,35 @@ struct Chunk {
     filled_for: Option<(u64, usize)>,
     offset: u64,
     len: usize,
+}
+
+/// When a pass started and when it last sent progress.
+struct Meter {
+    clock: Instant,
+    last_event: Instant,
+}
+
+/// Free and filled chunk channels with `depth` buffers of `block` bytes in circulation.
+fn chunk_pipeline(
+    depth: usize,
+    block: usize,
+) -> (
+    Sender<Chunk>,
+    Receiver<Chunk>,
+    Sender<Chunk>,
+    Receiver<Chunk>,
+) {
+    let (free_tx, free_rx) = bounded::<Chunk>(depth + 1);
+    let (fill_tx, fill_rx) = bounded::<Chunk>(depth);
+    for _ in 0..depth {
+        let _ = free_tx.send(Chunk {
+            buf: AlignedBuf::new(block),
+            filled_for: None,
+            offset: 0,
+            len: 0,
+        });
+    }
+    (free_tx, free_rx, fill_tx, fill_rx)
 }
 
 struct PassIo<'a> {
@@ -389,106 +466,102 @@ impl PassIo<'_> {
             phase,
             pattern: self.pass.pattern.describe(),
         });
-        let started = Utc::now();
-        let clock = Instant::now();
         let mut out = PassOutcome {
-            started,
+            started: Utc::now(),
             elapsed: Duration::ZERO,
             bytes: 0,
             failed: RangeSet::default(),
             mismatched: RangeSet::default(),
+            untried: RangeSet::default(),
+            notes: Vec::new(),
             interrupted: false,
             gave_up: None,
         };
-        let size = self.target.size;
-        let block = w.opts.block_size.max(self.target.logical_sector as usize);
-        let pattern = &self.pass.pattern;
-        // A verify that checks in place needs only the chunk offsets, not filled buffers.
-        let fill = phase == Phase::Write || !pattern.verifies_in_place();
-        let depth = if fill && matches!(pattern, Pattern::Random { .. }) {
+        let mut meter = Meter {
+            clock: Instant::now(),
+            last_event: Instant::now(),
+        };
+        match phase {
+            Phase::Write => self.write_pass(from, &mut out, &mut meter),
+            Phase::Verify => self.verify_pass(from, &mut out, &mut meter),
+        }
+        out.elapsed = meter.clock.elapsed();
+        out
+    }
+
+    /// Bytes per request (a multiple of the logical sector, checked when the drive was opened).
+    fn block(&self) -> usize {
+        self.worker.opts.block_size
+    }
+
+    /// The write pass: the generator fills buffers ahead, this thread writes them.
+    fn write_pass(&self, from: u64, out: &mut PassOutcome, meter: &mut Meter) {
+        let (size, block, pattern) = (self.target.size, self.block(), &self.pass.pattern);
+        let depth = if matches!(pattern, Pattern::Random { .. }) {
             GENERATED_DEPTH
         } else {
             1
         };
-        let (free_tx, free_rx) = bounded::<Chunk>(depth + 1);
-        let (fill_tx, fill_rx) = bounded::<Chunk>(depth);
-        for _ in 0..depth {
-            let _ = free_tx.send(Chunk {
-                buf: AlignedBuf::new(block),
-                filled_for: None,
-                offset: 0,
-                len: 0,
-            });
-        }
-        // Verify reads run on their own thread, so the next read overlaps this chunk's compare.
-        let (rfree_tx, rfree_rx) = bounded::<ReadChunk>(READ_DEPTH + 1);
-        let (rfull_tx, rfull_rx) = bounded::<ReadChunk>(READ_DEPTH);
-        if phase == Phase::Verify {
-            for _ in 0..READ_DEPTH {
-                let _ = rfree_tx.send(ReadChunk {
-                    buf: AlignedBuf::new(block),
-                    offset: 0,
-                    ok: false,
-                });
-            }
-        }
-        let mut last_event = Instant::now();
-        let target = self.target;
+        let (free_tx, free_rx, fill_tx, fill_rx) = chunk_pipeline(depth, block);
         thread::scope(|scope| {
-            scope.spawn(move || generate(pattern, fill, from, size, block, &free_rx, &fill_tx));
-            if phase == Phase::Verify {
-                scope.spawn(move || read_ahead(target, from, size, block, &rfree_rx, &rfull_tx));
-            } else {
-                drop((rfree_rx, rfull_tx));
-            }
+            scope.spawn(move || generate(pattern, true, from, size, block, &free_rx, &fill_tx));
             for mut chunk in fill_rx.iter() {
-                if w.cancelled() {
+                if self.worker.cancelled() {
                     out.interrupted = true;
                     break;
                 }
-                let data = &chunk.buf[..chunk.len];
-                if phase == Phase::Write {
-                    self.write_chunk(data, chunk.offset, &mut out);
-                } else {
-                    let Ok(mut read) = rfull_rx.recv() else { break };
-                    debug_assert_eq!(read.offset, chunk.offset);
-                    self.verify_chunk(
-                        data,
-                        &mut read.buf[..chunk.len],
-                        read.ok,
-                        chunk.offset,
-                        &mut out,
-                    );
-                    read.ok = false;
-                    let _ = rfree_tx.send(read);
-                }
-                out.bytes += chunk.len as u64;
-                let bad = out.failed.blocks() + out.mismatched.blocks();
-                if bad > w.opts.max_bad_sectors {
-                    out.gave_up = Some(format!(
-                        "gave up: more than {} bad sectors in pass {} (a failing drive)",
-                        w.opts.max_bad_sectors, self.pass.number
-                    ));
+                if !self.write_chunk(&chunk.buf[..chunk.len], chunk.offset, out) {
+                    out.interrupted = true;
                     break;
                 }
-                if last_event.elapsed() >= w.opts.progress_every
-                    || chunk.offset + chunk.len as u64 >= size
-                {
-                    last_event = Instant::now();
-                    let secs = clock.elapsed().as_secs_f64();
-                    w.send(Event::Progress {
-                        drive: w.index,
-                        pass: self.pass.number,
-                        passes: self.passes,
-                        phase,
-                        position: chunk.offset + chunk.len as u64,
-                        size,
-                        bytes_per_sec: if secs > 0.0 {
-                            out.bytes as f64 / secs
-                        } else {
-                            0.0
-                        },
-                    });
+                if !self.account(Phase::Write, chunk.offset, chunk.len, out, meter) {
+                    break;
+                }
+                chunk.offset = 0;
+                let _ = free_tx.send(chunk);
+            }
+            // Closing our ends stops the generator if we left early.
+            drop((free_tx, fill_rx));
+        });
+    }
+
+    /// The verify pass: a read-ahead thread reads chunks, this thread checks them (against
+    /// generated buffers only for patterns that do not verify in place).
+    fn verify_pass(&self, from: u64, out: &mut PassOutcome, meter: &mut Meter) {
+        let (size, block, pattern) = (self.target.size, self.block(), &self.pass.pattern);
+        let fill = !pattern.verifies_in_place();
+        let (free_tx, free_rx, fill_tx, fill_rx) = chunk_pipeline(1, block);
+        let (rfree_tx, rfree_rx) = bounded::<ReadChunk>(READ_DEPTH + 1);
+        let (rfull_tx, rfull_rx) = bounded::<ReadChunk>(READ_DEPTH);
+        for _ in 0..READ_DEPTH {
+            let _ = rfree_tx.send(ReadChunk {
+                buf: AlignedBuf::new(block),
+                offset: 0,
+                ok: false,
+            });
+        }
+        let target = self.target;
+        thread::scope(|scope| {
+            scope.spawn(move || generate(pattern, fill, from, size, block, &free_rx, &fill_tx));
+            scope.spawn(move || read_ahead(target, from, size, block, &rfree_rx, &rfull_tx));
+            for mut chunk in fill_rx.iter() {
+                if self.worker.cancelled() {
+                    out.interrupted = true;
+                    break;
+                }
+                let Ok(mut read) = rfull_rx.recv() else { break };
+                debug_assert_eq!(read.offset, chunk.offset);
+                let data = &chunk.buf[..chunk.len];
+                let done =
+                    self.verify_chunk(data, &mut read.buf[..chunk.len], read.ok, chunk.offset, out);
+                read.ok = false;
+                let _ = rfree_tx.send(read);
+                if !done {
+                    out.interrupted = true;
+                    break;
+                }
+                if !self.account(Phase::Verify, chunk.offset, chunk.len, out, meter) {
+                    break;
                 }
                 chunk.offset = 0;
                 let _ = free_tx.send(chunk);
@@ -496,29 +569,70 @@ impl PassIo<'_> {
             // Closing our ends stops the generator and reader if we left early.
             drop((free_tx, fill_rx, rfree_tx, rfull_rx));
         });
-        out.elapsed = clock.elapsed();
-        out
     }
 
-    fn write_chunk(&self, data: &[u8], offset: u64, out: &mut PassOutcome) {
+    /// Counts a finished chunk, gives up on a failing drive, sends progress at most every
+    /// `progress_every`. Returns false when the pass must stop.
+    fn account(
+        &self,
+        phase: Phase,
+        offset: u64,
+        len: usize,
+        out: &mut PassOutcome,
+        meter: &mut Meter,
+    ) -> bool {
+        let w = self.worker;
+        out.bytes += len as u64;
+        let bad = out.failed.blocks() + out.mismatched.blocks();
+        if bad > w.opts.max_bad_sectors {
+            out.gave_up = Some(format!(
+                "gave up: more than {} bad sectors in pass {} (a failing drive)",
+                w.opts.max_bad_sectors, self.pass.number
+            ));
+            return false;
+        }
+        let position = offset + len as u64;
+        if meter.last_event.elapsed() >= w.opts.progress_every || position >= self.target.size {
+            meter.last_event = Instant::now();
+            let secs = meter.clock.elapsed().as_secs_f64();
+            w.send(Event::Progress {
+                drive: w.index,
+                pass: self.pass.number,
+                passes: self.passes,
+                phase,
+                position,
+                size: self.target.size,
+                bytes_per_sec: if secs > 0.0 {
+                    out.bytes as f64 / secs
+                } else {
+                    0.0
+                },
+            });
+        }
+        true
+    }
+
+    /// Writes one chunk; when the request fails, bisects it to find the sectors that refuse the
+    /// write. Returns false if cancelled while doing so.
+    fn write_chunk(&self, data: &[u8], offset: u64, out: &mut PassOutcome) -> bool {
         if self.target.write_all_at(data, offset).is_ok() {
-            return;
+            return true;
         }
-        // Retry sector by sector and record exactly which sectors refuse the write.
-        let mut bad = RangeSet::default();
-        for (lba, sector, sector_off) in self.sectors(data, offset) {
-            if self.target.write_all_at(sector, sector_off).is_err() {
-                bad.insert(lba, 1);
-            }
-        }
-        self.report_bad(&bad, Phase::Write, false);
-        out.failed.extend(&bad);
+        let found = self.isolate(Phase::Write, offset, data.len(), |part, len| {
+            let rel = (part - offset) as usize;
+            self.target
+                .write_all_at(&data[rel..rel + len], part)
+                .is_ok()
+        });
+        self.report_bad(&found.failed, Phase::Write, false);
+        out.failed.extend(&found.failed);
+        self.record_untried(&found, Phase::Write, out)
     }
 
     /// Checks what was read (when the read succeeded) against the pass's pattern; on a failed
-    /// read, retries sector by sector to separate unreadable sectors from mismatching ones.
+    /// read, bisects the request to separate unreadable sectors from mismatching ones.
     /// `expected` is the filled pattern only for patterns that do not verify in place
-    /// ([`Pattern::residue`]); `read` may be changed.
+    /// ([`Pattern::residue`]); `read` may be changed. Returns false if cancelled meanwhile.
     fn verify_chunk(
         &self,
         expected: &[u8],
@@ -526,62 +640,106 @@ impl PassIo<'_> {
         read_ok: bool,
         offset: u64,
         out: &mut PassOutcome,
-    ) {
-        let pattern = &self.pass.pattern;
-        let ls = self.target.logical_sector as usize;
+    ) -> bool {
         if read_ok {
-            let residue = pattern.residue(read, offset);
-            let intact = |got: &[u8], want: &[u8]| match residue {
-                Some(b) => all_bytes_are(got, b),
-                None => got == want,
-            };
-            if intact(read, expected) {
-                return;
-            }
-            let mut bad = RangeSet::default();
-            for (i, (got, want)) in read.chunks(ls).zip(expected.chunks(ls)).enumerate() {
-                if !intact(got, want) {
-                    bad.insert(self.lba(offset) + i as u64, 1);
-                }
-            }
+            let bad = self.mismatched_sectors(expected, read, offset);
             self.report_bad(&bad, Phase::Verify, true);
             out.mismatched.extend(&bad);
-            return;
+            return true;
         }
-        let mut unreadable = RangeSet::default();
         let mut mismatched = RangeSet::default();
-        let mut one = AlignedBuf::new(ls);
-        for (lba, want, sector_off) in self.sectors(expected, offset) {
-            match self.target.read_exact_at(&mut one, sector_off) {
-                Ok(()) => {
-                    let intact = match pattern.residue(&mut one, sector_off) {
-                        Some(b) => all_bytes_are(&one, b),
-                        None => *one == *want,
-                    };
-                    if !intact {
-                        mismatched.insert(lba, 1);
-                    }
-                }
-                Err(_) => unreadable.insert(lba, 1),
+        let mut part_buf = AlignedBuf::new(read.len());
+        let found = self.isolate(Phase::Verify, offset, read.len(), |part, len| {
+            let rel = (part - offset) as usize;
+            let buf = &mut part_buf[..len];
+            if self.target.read_exact_at(buf, part).is_err() {
+                return false;
             }
-        }
-        self.report_bad(&unreadable, Phase::Verify, false);
+            mismatched.extend(&self.mismatched_sectors(&expected[rel..rel + len], buf, part));
+            true
+        });
+        self.report_bad(&found.failed, Phase::Verify, false);
         self.report_bad(&mismatched, Phase::Verify, true);
-        out.failed.extend(&unreadable);
+        out.failed.extend(&found.failed);
         out.mismatched.extend(&mismatched);
+        self.record_untried(&found, Phase::Verify, out)
     }
 
-    /// (LBA, sector bytes, byte offset) for each logical sector of `data` at `offset`.
-    fn sectors<'d>(
-        &self,
-        data: &'d [u8],
-        offset: u64,
-    ) -> impl Iterator<Item = (u64, &'d [u8], u64)> + use<'d> {
+    /// The sectors of `read` (read from `offset`) that do not hold the pattern; `read` may be
+    /// changed (see [`Pattern::residue`]).
+    fn mismatched_sectors(&self, expected: &[u8], read: &mut [u8], offset: u64) -> RangeSet {
         let ls = self.target.logical_sector as usize;
-        let first = self.lba(offset);
-        data.chunks(ls)
-            .enumerate()
-            .map(move |(i, s)| (first + i as u64, s, offset + (i * ls) as u64))
+        let residue = self.pass.pattern.residue(read, offset);
+        let intact = |got: &[u8], want: &[u8]| match residue {
+            Some(b) => all_bytes_are(got, b),
+            None => got == want,
+        };
+        let mut bad = RangeSet::default();
+        if intact(read, expected) {
+            return bad;
+        }
+        for (i, (got, want)) in read.chunks(ls).zip(expected.chunks(ls)).enumerate() {
+            if !intact(got, want) {
+                bad.insert(self.lba(offset) + i as u64, 1);
+            }
+        }
+        bad
+    }
+
+    /// Bisects a failed request of `len` bytes at `offset` within the retry budget.
+    fn isolate(
+        &self,
+        phase: Phase,
+        offset: u64,
+        len: usize,
+        attempt: impl FnMut(u64, usize) -> bool,
+    ) -> Isolated {
+        let w = self.worker;
+        let sector = self.target.logical_sector as usize;
+        w.send(Event::Retrying {
+            drive: w.index,
+            pass: self.pass.number,
+            phase,
+            range: LbaRange {
+                first: self.lba(offset),
+                count: (len / sector) as u64,
+            },
+        });
+        let search = Search {
+            offset,
+            len,
+            sector,
+            budget: w.opts.retry,
+        };
+        search.run(|| w.cancelled(), attempt)
+    }
+
+    /// Records what a search left untried as unwritten or unverified, with a note when the budget
+    /// ran out. Returns false if the search was cancelled.
+    fn record_untried(&self, found: &Isolated, phase: Phase, out: &mut PassOutcome) -> bool {
+        out.untried.extend(&found.untried);
+        if found.exhausted {
+            let budget = self.worker.opts.retry;
+            let left: Vec<String> = found
+                .untried
+                .ranges()
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            out.notes.push(format!(
+                "pass {}: retry budget ({} commands, {} s) spent; left {}: {}",
+                self.pass.number,
+                budget.commands,
+                budget.time.as_secs(),
+                if phase == Phase::Write {
+                    "unwritten"
+                } else {
+                    "unverified"
+                },
+                left.join(", ")
+            ));
+        }
+        !found.cancelled
     }
 
     fn lba(&self, offset: u64) -> u64 {

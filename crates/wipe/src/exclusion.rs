@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,22 @@ impl Verdict {
     }
 }
 
+/// A file that says what the system uses could not be read: then no drive can be shown to be
+/// unused, and none may be wiped.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}, so no drive can be shown to be unused: {source}", path.display())]
+pub struct SourceUnreadable {
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+/// Reads one of the system's usage files (mounts, swaps, kernel command line).
+fn read_source(root: &Path, rel: &str) -> Result<String, SourceUnreadable> {
+    let path = root.join(rel);
+    fs::read_to_string(&path).map_err(|source| SourceUnreadable { path, source })
+}
+
 /// What the running system uses: mounts, swap, the boot medium. Read once per discovery.
 #[derive(Debug, Default)]
 pub(crate) struct SystemState {
@@ -51,10 +68,11 @@ pub(crate) struct SystemState {
 }
 
 impl SystemState {
-    pub(crate) fn read(root: &Path, drives: &[String]) -> Self {
+    /// Reads mounts, swaps and the kernel command line; any of them unreadable is an error.
+    pub(crate) fn read(root: &Path, drives: &[String]) -> Result<Self, SourceUnreadable> {
         let index = DeviceIndex::build(root, drives);
         let mut state = Self::default();
-        let mountinfo = fs::read_to_string(root.join("proc/self/mountinfo")).unwrap_or_default();
+        let mountinfo = read_source(root, "proc/self/mountinfo")?;
         for mount in mountinfo.lines().filter_map(MountEntry::parse) {
             let Some(drive) = index
                 .by_devnum(mount.devnum)
@@ -75,7 +93,7 @@ impl SystemState {
             }
             state.mounts.entry(drive.clone()).or_default().push(point);
         }
-        let swaps = fs::read_to_string(root.join("proc/swaps")).unwrap_or_default();
+        let swaps = read_source(root, "proc/swaps")?;
         for path in swaps
             .lines()
             .skip(1)
@@ -89,16 +107,15 @@ impl SystemState {
                     .push(path.to_owned());
             }
         }
-        let cmdline = fs::read_to_string(root.join("proc/cmdline")).unwrap_or_default();
+        let cmdline = read_source(root, "proc/cmdline")?;
         if let Some(spec) = cmdline
             .split_whitespace()
             .find_map(|w| w.strip_prefix("root="))
+            && let Some(drive) = resolve_root_spec(root, spec).and_then(|n| index.by_name(&n))
         {
-            if let Some(drive) = resolve_root_spec(root, spec).and_then(|n| index.by_name(&n)) {
-                state.boot.entry(drive.clone()).or_insert_with(|| {
-                    format!("is the root device named on the kernel command line (root={spec})")
-                });
-            }
+            state.boot.entry(drive.clone()).or_insert_with(|| {
+                format!("is the root device named on the kernel command line (root={spec})")
+            });
         }
         for name in drives {
             let dir = root.join("sys/block").join(name);
@@ -111,7 +128,7 @@ impl SystemState {
                 state.holders.insert(name.clone(), held);
             }
         }
-        state
+        Ok(state)
     }
 
     /// The verdict for one drive; all reasons that apply are named.

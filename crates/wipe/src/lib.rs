@@ -16,15 +16,18 @@
 pub mod device;
 pub mod engine;
 pub mod exclusion;
+pub mod identity;
 pub mod method;
 pub mod pattern;
 pub mod plan;
 pub mod progress;
 pub mod ranges;
 pub mod report;
+pub mod retry;
 pub mod target;
 
 mod buffer;
+mod loopback;
 mod sys;
 
 pub use device::{DiscoverError, Drive, Transport, capture_inputs, discover};

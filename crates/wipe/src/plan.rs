@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::device::Drive;
+use crate::identity::Identity;
 use crate::method::{Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
 
@@ -82,6 +83,26 @@ pub struct ResumePoint {
     pub offset: u64,
 }
 
+/// What the check before confirmation found when it opened a target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "preflight", rename_all = "kebab-case")]
+pub enum Preflight {
+    /// Opened exclusively; the engine writes only to a target with this identity.
+    Passed { identity: Identity },
+    /// Could not be opened (or was refused): the engine fails this drive with the reason and
+    /// writes nothing to it; the other drives are wiped.
+    Failed { reason: String },
+}
+
+/// A target as it was checked before confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub path: PathBuf,
+    /// The discovered drive (None for regular files).
+    pub drive: Option<Drive>,
+    pub preflight: Preflight,
+}
+
 /// Everything that will happen to one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrivePlan {
@@ -91,6 +112,10 @@ pub struct DrivePlan {
     pub passes: Vec<PassPlan>,
     #[serde(default)]
     pub resume: Option<ResumePoint>,
+    /// The identity recorded at confirmation (None in plans from before it was recorded: such a
+    /// drive is not written to).
+    #[serde(default)]
+    pub preflight: Option<Preflight>,
 }
 
 impl DrivePlan {
@@ -129,13 +154,76 @@ pub enum PlanError {
     Random(#[source] getrandom::Error),
 }
 
+/// I/O geometry that the engine cannot carry out as asked. Checked per drive once its logical
+/// sector size and size are known, before anything is written: a misaligned request would
+/// otherwise fail as if the drive had bad sectors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AlignmentError {
+    #[error("block size {block} is not a power of two of at least 512 bytes")]
+    BlockSize { block: usize },
+    #[error("block size {block} is not a multiple of the drive's {sector}-byte logical sector")]
+    BlockNotSectorMultiple { block: usize, sector: u32 },
+    #[error("resume point names pass {pass}, but the plan has {passes} passes")]
+    ResumePass { pass: usize, passes: usize },
+    #[error("resume offset {offset} is not a multiple of the drive's {sector}-byte logical sector")]
+    ResumeMisaligned { offset: u64, sector: u32 },
+    #[error("resume offset {offset} is beyond the end of the drive ({size} bytes)")]
+    ResumeBeyondEnd { offset: u64, size: u64 },
+}
+
+impl DrivePlan {
+    /// Checks `block_size` and the resume point against the drive's geometry (`sector` bytes
+    /// per logical sector, `size` bytes). A resume offset must be sector-aligned, as O_DIRECT
+    /// needs, not block-aligned: journals round it to 4 KiB, and a verify-only resume sits at the
+    /// drive's end.
+    pub fn check_alignment(
+        &self,
+        block_size: usize,
+        sector: u32,
+        size: u64,
+    ) -> Result<(), AlignmentError> {
+        if block_size < 512 || !block_size.is_power_of_two() {
+            return Err(AlignmentError::BlockSize { block: block_size });
+        }
+        if !block_size.is_multiple_of(sector as usize) {
+            return Err(AlignmentError::BlockNotSectorMultiple {
+                block: block_size,
+                sector,
+            });
+        }
+        let Some(resume) = self.resume else {
+            return Ok(());
+        };
+        if !(1..=self.passes.len()).contains(&resume.pass) {
+            return Err(AlignmentError::ResumePass {
+                pass: resume.pass,
+                passes: self.passes.len(),
+            });
+        }
+        if resume.offset % u64::from(sector) != 0 {
+            return Err(AlignmentError::ResumeMisaligned {
+                offset: resume.offset,
+                sector,
+            });
+        }
+        if resume.offset > size {
+            return Err(AlignmentError::ResumeBeyondEnd {
+                offset: resume.offset,
+                size,
+            });
+        }
+        Ok(())
+    }
+}
+
 impl WipePlan {
     /// Resolves `method` into concrete passes for every target. Each target gets its own random
     /// bytes, PRNG keys and (for Gutmann) pass order.
     pub fn new(
         method: &Method,
         verify: Option<VerifyMode>,
-        targets: Vec<(PathBuf, Option<Drive>)>,
+        targets: Vec<Checked>,
     ) -> Result<Self, PlanError> {
         if targets.is_empty() {
             return Err(PlanError::NoTargets);
@@ -143,12 +231,13 @@ impl WipePlan {
         let verify = verify.unwrap_or(method.default_verify);
         let drives = targets
             .into_iter()
-            .map(|(path, drive)| {
+            .map(|checked| {
                 Ok(DrivePlan {
-                    path,
-                    drive,
+                    path: checked.path,
+                    drive: checked.drive,
                     passes: resolve_passes(method, verify)?,
                     resume: None,
+                    preflight: Some(checked.preflight),
                 })
             })
             .collect::<Result<_, PlanError>>()?;
@@ -225,7 +314,14 @@ mod tests {
 
     fn plan(name: &str, verify: Option<VerifyMode>) -> Vec<PassPlan> {
         let m = Method::by_name(name).unwrap();
-        WipePlan::new(m, verify, vec![("x".into(), None)])
+        let target = Checked {
+            path: "x".into(),
+            drive: None,
+            preflight: Preflight::Failed {
+                reason: "not opened in this test".into(),
+            },
+        };
+        WipePlan::new(m, verify, vec![target])
             .unwrap()
             .drives
             .remove(0)
@@ -269,6 +365,84 @@ mod tests {
         expected.sort();
         assert_eq!(middle, expected);
         assert!(p.iter().all(|x| !x.verify));
+    }
+
+    fn drive(resume: Option<(usize, u64)>) -> DrivePlan {
+        let m = Method::by_name("dod-3pass").unwrap();
+        let target = Checked {
+            path: "x".into(),
+            drive: None,
+            preflight: Preflight::Failed {
+                reason: "not opened in this test".into(),
+            },
+        };
+        let mut d = WipePlan::new(m, None, vec![target])
+            .unwrap()
+            .drives
+            .remove(0);
+        d.resume = resume.map(|(pass, offset)| ResumePoint { pass, offset });
+        d
+    }
+
+    #[test]
+    fn block_size_must_be_a_power_of_two_and_a_sector_multiple() {
+        let d = drive(None);
+        assert_eq!(d.check_alignment(4 << 20, 512, 1 << 30), Ok(()));
+        assert_eq!(d.check_alignment(512, 512, 1 << 30), Ok(()));
+        for block in [0, 256, 3 << 20, 4097] {
+            assert_eq!(
+                d.check_alignment(block, 512, 1 << 30),
+                Err(AlignmentError::BlockSize { block })
+            );
+        }
+        assert_eq!(
+            d.check_alignment(2048, 4096, 1 << 30),
+            Err(AlignmentError::BlockNotSectorMultiple {
+                block: 2048,
+                sector: 4096
+            })
+        );
+    }
+
+    #[test]
+    fn resume_point_must_be_aligned_and_on_the_drive() {
+        let size = 1 << 30;
+        assert_eq!(
+            drive(Some((3, 4096))).check_alignment(4 << 20, 4096, size),
+            Ok(())
+        );
+        // A verify-only resume sits at the end of the drive.
+        assert_eq!(
+            drive(Some((3, size))).check_alignment(4 << 20, 512, size),
+            Ok(())
+        );
+        assert_eq!(
+            drive(Some((2, 1000))).check_alignment(4 << 20, 512, size),
+            Err(AlignmentError::ResumeMisaligned {
+                offset: 1000,
+                sector: 512
+            })
+        );
+        assert_eq!(
+            drive(Some((2, 512))).check_alignment(4 << 20, 4096, size),
+            Err(AlignmentError::ResumeMisaligned {
+                offset: 512,
+                sector: 4096
+            })
+        );
+        assert_eq!(
+            drive(Some((1, size + 512))).check_alignment(4 << 20, 512, size),
+            Err(AlignmentError::ResumeBeyondEnd {
+                offset: size + 512,
+                size
+            })
+        );
+        for pass in [0, 4] {
+            assert_eq!(
+                drive(Some((pass, 0))).check_alignment(4 << 20, 512, size),
+                Err(AlignmentError::ResumePass { pass, passes: 3 })
+            );
+        }
     }
 
     #[test]

@@ -52,6 +52,13 @@ pub enum Event {
         range: LbaRange,
         mismatch: bool,
     },
+    /// A request failed as a whole; its sectors are being tried in smaller parts.
+    Retrying {
+        drive: usize,
+        pass: usize,
+        phase: Phase,
+        range: LbaRange,
+    },
     /// No progress for `seconds`.
     Stalled {
         drive: usize,
@@ -75,6 +82,7 @@ impl Event {
             | Self::PassStarted { drive, .. }
             | Self::Progress { drive, .. }
             | Self::BadRange { drive, .. }
+            | Self::Retrying { drive, .. }
             | Self::Stalled { drive, .. }
             | Self::Recovered { drive }
             | Self::DriveFinished { drive, .. } => *drive,

@@ -125,6 +125,13 @@ pub struct DriveReport {
     pub read_errors: RangeSet,
     /// LBA ranges whose content did not match on verification.
     pub mismatches: RangeSet,
+    /// LBA ranges of failed writes whose sectors were not all tried again (cancelled, or the
+    /// retry budget spent): not known to be written.
+    #[serde(default)]
+    pub unwritten: RangeSet,
+    /// The same for failed reads during verification: not known to be verified.
+    #[serde(default)]
+    pub unverified: RangeSet,
     pub status: WipeStatus,
     /// Why the wipe failed or stopped, when it did.
     pub error: Option<String>,
@@ -154,6 +161,8 @@ impl DriveReport {
             write_errors: RangeSet::default(),
             read_errors: RangeSet::default(),
             mismatches: RangeSet::default(),
+            unwritten: RangeSet::default(),
+            unverified: RangeSet::default(),
             status: WipeStatus::Failed,
             error: None,
             notes,
@@ -174,7 +183,10 @@ impl DriveReport {
             VerifyOutcome::NotRequested
         } else if verify_done < verify_planned {
             VerifyOutcome::Incomplete
-        } else if self.mismatches.is_empty() && self.read_errors.is_empty() {
+        } else if self.mismatches.is_empty()
+            && self.read_errors.is_empty()
+            && self.unverified.is_empty()
+        {
             VerifyOutcome::Passed
         } else {
             VerifyOutcome::Failed
@@ -186,7 +198,9 @@ impl DriveReport {
             .any(|p| p.phase == Phase::Write && p.number == last && p.completed);
         let clean = self.write_errors.is_empty()
             && self.read_errors.is_empty()
-            && self.mismatches.is_empty();
+            && self.mismatches.is_empty()
+            && self.unwritten.is_empty()
+            && self.unverified.is_empty();
         self.status = if interrupted {
             WipeStatus::Interrupted
         } else if self.error.is_some() || !all_written {

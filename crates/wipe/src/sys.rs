@@ -16,6 +16,28 @@ nix::ioctl_read_bad!(
     libc::c_uint
 );
 nix::ioctl_read_bad!(blk_roget, nix::request_code_none!(0x12, 94), libc::c_int);
+// <linux/loop.h>: LOOP_GET_STATUS64 0x4C05, a plain number, reading a `struct loop_info64`.
+nix::ioctl_read_bad!(loop_get_status64, 0x4C05, LoopInfo64);
+
+/// `struct loop_info64` from `<linux/loop.h>` (232 bytes).
+#[repr(C)]
+#[allow(dead_code)] // mirrors the kernel's struct; only device and inode are read
+struct LoopInfo64 {
+    lo_device: u64,
+    lo_inode: u64,
+    lo_rdevice: u64,
+    lo_offset: u64,
+    lo_sizelimit: u64,
+    lo_number: u32,
+    lo_encrypt_type: u32,
+    lo_encrypt_key_size: u32,
+    lo_flags: u32,
+    lo_file_name: [u8; 64],
+    lo_crypt_name: [u8; 64],
+    lo_encrypt_key: [u8; 32],
+    lo_init: [u64; 2],
+}
+const _: () = assert!(std::mem::size_of::<LoopInfo64>() == 232);
 
 /// Size of a block device in bytes (BLKGETSIZE64).
 pub fn device_size(file: &File) -> nix::Result<u64> {
@@ -54,4 +76,31 @@ pub fn flush_buffers(file: &File) -> nix::Result<()> {
     // SAFETY: valid open fd; BLKFLSBUF takes no argument.
     unsafe { blk_flsbuf(file.as_raw_fd()) }?;
     Ok(())
+}
+
+/// The backing file of a loop device as (device, inode) of that file (LOOP_GET_STATUS64);
+/// `None` when no file is attached (ENXIO).
+pub fn loop_backing(file: &File) -> nix::Result<Option<(u64, u64)>> {
+    let mut info = LoopInfo64 {
+        lo_device: 0,
+        lo_inode: 0,
+        lo_rdevice: 0,
+        lo_offset: 0,
+        lo_sizelimit: 0,
+        lo_number: 0,
+        lo_encrypt_type: 0,
+        lo_encrypt_key_size: 0,
+        lo_flags: 0,
+        lo_file_name: [0; 64],
+        lo_crypt_name: [0; 64],
+        lo_encrypt_key: [0; 32],
+        lo_init: [0; 2],
+    };
+    // SAFETY: valid open fd; the kernel writes one `struct loop_info64`, which `LoopInfo64`
+    // matches field for field (size checked at compile time).
+    match unsafe { loop_get_status64(file.as_raw_fd(), &mut info) } {
+        Ok(_) => Ok(Some((info.lo_device, info.lo_inode))),
+        Err(nix::Error::ENXIO) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

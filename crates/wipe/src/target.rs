@@ -7,11 +7,12 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::device::Drive;
-use crate::sys;
+use crate::identity::{Identity, IdentityChange};
+use crate::{loopback, sys};
 
 /// Why a target cannot be wiped.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,10 @@ pub enum TargetError {
         "{path}: in use: the kernel refused an exclusive open (mounted, held by RAID/LVM, or opened exclusively elsewhere)"
     )]
     Busy { path: PathBuf },
+    #[error(
+        "{path}: in use: it backs {device}, which the kernel refused to open exclusively (mounted or held)"
+    )]
+    BacksBusyLoop { path: PathBuf, device: PathBuf },
     #[error("{path}: read-only device")]
     ReadOnly { path: PathBuf },
     #[error("{path}: not a block device or regular file")]
@@ -45,6 +50,13 @@ pub enum TargetError {
         size: u64,
         sector: u32,
     },
+    #[error("{path}: not the drive that was confirmed: {}; nothing written", join(.changes))]
+    IdentityChanged {
+        path: PathBuf,
+        changes: Vec<IdentityChange>,
+    },
+    #[error("{path}: no identity was recorded when the wipe was confirmed; nothing written")]
+    NoIdentity { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -68,7 +80,17 @@ pub struct Target {
     pub size: u64,
     pub logical_sector: u32,
     pub physical_sector: u32,
+    /// What was opened, measured on the descriptor.
+    pub identity: Identity,
     file: File,
+}
+
+fn join(changes: &[IdentityChange]) -> String {
+    changes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Checks that `path` may be wiped given the discovered drives: a regular file, or a whole drive
@@ -77,6 +99,7 @@ pub fn check_allowed(path: &Path, drives: &[Drive]) -> Result<Option<Drive>, Tar
     let meta = fs::metadata(path).map_err(|e| map_open_error(path, e))?;
     let ft = meta.file_type();
     if ft.is_file() {
+        refuse_backing_refused_loop(path, &meta, drives)?;
         return Ok(None);
     }
     if !ft.is_block_device() {
@@ -109,7 +132,70 @@ pub fn check_allowed(path: &Path, drives: &[Drive]) -> Result<Option<Drive>, Tar
     Ok(Some(drive.clone()))
 }
 
+/// A file behind a loop device that may not be wiped (mounted, swap, held) is refused with that
+/// device's reason.
+fn refuse_backing_refused_loop(
+    path: &Path,
+    meta: &fs::Metadata,
+    drives: &[Drive],
+) -> Result<(), TargetError> {
+    let id = (meta.dev(), meta.ino());
+    let refused = drives.iter().find(|d| {
+        !d.verdict.allows_explicit()
+            && d.backing_file
+                .as_deref()
+                .is_some_and(|b| loopback::is_file(b, id))
+    });
+    match refused {
+        Some(d) => Err(TargetError::Excluded {
+            path: path.to_owned(),
+            reason: format!(
+                "it backs {}, which is refused: {}",
+                d.path.display(),
+                d.verdict.reason().unwrap_or("excluded")
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The kernel's word on a file behind loop devices: each of those devices must be free for an
+/// exclusive open (none mounted, none held), checked when the file is opened for writing.
+fn refuse_backing_busy_loop(path: &Path, file: &File) -> Result<(), TargetError> {
+    let meta = file.metadata().map_err(|e| map_open_error(path, e))?;
+    for name in loopback::loops_backed_by(Path::new("/"), (meta.dev(), meta.ino())) {
+        let device = Path::new("/dev").join(name);
+        let claim = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_EXCL)
+            .open(&device);
+        if claim.is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY)) {
+            return Err(TargetError::BacksBusyLoop {
+                path: path.to_owned(),
+                device,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Target {
+    /// Opens a target for writing and checks on the opened descriptor that it is still the one
+    /// whose identity was recorded at confirmation; any difference is an error and nothing is
+    /// written.
+    pub fn open_as(path: &Path, expected: &Identity) -> Result<Self, TargetError> {
+        let target = Self::open(path)?;
+        let changes = expected.changes(&target.identity);
+        if changes.is_empty() {
+            Ok(target)
+        } else {
+            Err(TargetError::IdentityChanged {
+                path: path.to_owned(),
+                changes,
+            })
+        }
+    }
+
     /// Opens a target for wiping: `O_RDWR | O_DIRECT`, plus `O_EXCL` for block devices.
     pub fn open(path: &Path) -> Result<Self, TargetError> {
         let meta = fs::metadata(path).map_err(|e| map_open_error(path, e))?;
@@ -138,6 +224,9 @@ impl Target {
             path: path.to_owned(),
             source: source.into(),
         };
+        if kind == TargetKind::File {
+            refuse_backing_busy_loop(path, &file)?;
+        }
         let (size, logical_sector, physical_sector) = match kind {
             TargetKind::BlockDevice => {
                 if sys::read_only(&file).map_err(io_err)? {
@@ -166,12 +255,17 @@ impl Target {
                 sector: logical_sector,
             });
         }
+        let identity = Identity::of_open(&file, path, size).map_err(|source| TargetError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let target = Self {
             path: path.to_owned(),
             kind,
             size,
             logical_sector,
             physical_sector,
+            identity,
             file,
         };
         target.probe_direct_io()?;

@@ -20,12 +20,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::LoopDev;
-use common::faultfs::{self, Fault};
+use common::faultfs::{self, Fault, Gate};
 use tabula_wipe::engine::{self, EngineOptions};
 use tabula_wipe::method::{METHODS, Method};
-use tabula_wipe::plan::{VerifyMode, WipePlan};
+use tabula_wipe::plan::{Checked, Preflight, VerifyMode, WipePlan};
 use tabula_wipe::progress::Event;
 use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
+use tabula_wipe::target::Target;
 
 const MIB: u64 = 1 << 20;
 
@@ -37,12 +38,18 @@ fn opts(block: usize) -> EngineOptions {
 
 fn plan_for(method: &str, verify: Option<VerifyMode>, devs: &[&Path]) -> WipePlan {
     let m = Method::by_name(method).unwrap();
-    WipePlan::new(
-        m,
-        verify,
-        devs.iter().map(|d| (d.to_path_buf(), None)).collect(),
-    )
-    .unwrap()
+    WipePlan::new(m, verify, devs.iter().map(|d| checked(d)).collect()).unwrap()
+}
+
+/// A target as the check before confirmation leaves it: opened once, its identity recorded.
+fn checked(path: &Path) -> Checked {
+    Checked {
+        path: path.to_path_buf(),
+        drive: None,
+        preflight: Preflight::Passed {
+            identity: Target::open(path).unwrap().identity,
+        },
+    }
 }
 
 fn run(plan: &WipePlan, opts: &EngineOptions) -> (Vec<DriveReport>, Vec<Event>) {
@@ -290,23 +297,39 @@ fn unreadable_sectors_are_found(method: &str) {
 fn a_hung_drive_is_reported_stalled_and_does_not_hold_up_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let size = 2 * MIB as usize;
-    let mount = faultfs::mount(
-        dir.path(),
-        size,
-        vec![Fault::slow_write(MIB, Duration::from_secs(4))],
-    );
+    // The slow drive's write at 1 MiB hangs until the test opens the gate: once the stall is
+    // reported and the fast drive is done. No sleeps, no race with the stall timer.
+    let gate = Gate::default();
+    let _release = gate.open_on_drop();
+    let mount = faultfs::mount(dir.path(), size, vec![Fault::hang_write(MIB, &gate)]);
     let slow = LoopDev::attach(&mount.file, &[]);
     let fast = LoopDev::new(dir.path(), "fast.img", 2 * MIB);
     let plan = plan_for("zero", Some(VerifyMode::None), &[&slow.dev, &fast.dev]);
     let mut o = opts(256 * 1024);
     o.stall_after = Duration::from_secs(1);
-    let (reports, events) = run(&plan, &o);
-    assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::Stalled { drive: 0, .. })),
-        "no stall reported"
-    );
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let engine = std::thread::spawn(move || engine::run(&plan, &o, &tx));
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let mut events = Vec::new();
+    let (mut stalled, mut fast_done) = (false, false);
+    loop {
+        match rx.recv_deadline(deadline) {
+            Ok(e) => {
+                stalled |= matches!(e, Event::Stalled { drive: 0, .. });
+                fast_done |= matches!(e, Event::DriveFinished { drive: 1, .. });
+                events.push(e);
+                if stalled && fast_done {
+                    gate.open();
+                }
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                panic!("no stall and finish within 120 s: {events:?}")
+            }
+        }
+    }
+    let reports = engine.join().unwrap();
+    assert!(stalled, "no stall reported");
     assert!(
         !events
             .iter()
@@ -435,4 +458,168 @@ fn regular_file_targets_work() {
         reports[0].error
     );
     assert!(std::fs::read(&file).unwrap().iter().all(|&b| b == 0xFF));
+}
+
+#[test]
+fn a_loop_name_reattached_to_another_file_after_confirmation_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 2 * MIB;
+    let other = dir.path().join("other.img");
+    common::write_junk(&other, size);
+    let junk = std::fs::read(&other).unwrap();
+    // The plan is confirmed on one file's loop device; before the start the name is detached and
+    // the same /dev/loopN attached to another file of the same size (a parallel test may take
+    // the free name in between: then try again with a fresh device).
+    let (lo, plan) = (0..20)
+        .find_map(|i| {
+            let mut lo = LoopDev::new(dir.path(), &format!("confirmed{i}.img"), size);
+            let plan = plan_for("zero", Some(VerifyMode::None), &[&lo.dev]);
+            lo.reattach(&other).then_some((lo, plan))
+        })
+        .expect("re-attach a loop device under its old name");
+    let (reports, events) = run(&plan, &opts(MIB as usize));
+    let r = &reports[0];
+    assert_eq!(r.status, WipeStatus::Failed);
+    let error = r.error.as_deref().unwrap();
+    assert!(
+        error.contains("not the drive that was confirmed") && error.contains("inode"),
+        "{error}"
+    );
+    assert!(r.passes.is_empty(), "no pass may start");
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::DriveStarted { .. }))
+    );
+    assert_bytes_eq(
+        &read_direct(&lo.dev, size),
+        &junk,
+        "the other file's device",
+    );
+    assert_bytes_eq(&std::fs::read(&other).unwrap(), &junk, "the other file");
+}
+
+#[test]
+fn a_drive_that_cannot_be_opened_fails_alone_and_the_other_is_wiped() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 2 * MIB;
+    let held = LoopDev::new(dir.path(), "held.img", size);
+    let free = LoopDev::new(dir.path(), "free.img", size);
+    let plan = plan_for("zero", Some(VerifyMode::Last), &[&held.dev, &free.dev]);
+    // After confirmation something else claims the first drive exclusively.
+    let _claim = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_EXCL)
+        .open(&held.dev)
+        .unwrap();
+    let before = read_direct(&held.dev, size);
+    let (reports, _) = run(&plan, &opts(MIB as usize));
+    assert_eq!(reports[0].status, WipeStatus::Failed);
+    let error = reports[0].error.as_deref().unwrap();
+    assert!(error.contains("in use"), "{error}");
+    assert!(reports[0].passes.is_empty());
+    assert_bytes_eq(&read_direct(&held.dev, size), &before, "held drive");
+    assert_eq!(
+        reports[1].status,
+        WipeStatus::Completed,
+        "{:?}",
+        reports[1].error
+    );
+    assert_bytes_eq(&free.contents(), &vec![0u8; size as usize], "free drive");
+}
+
+fn lba_ranges(set: &tabula_wipe::ranges::RangeSet) -> Vec<(u64, u64)> {
+    set.ranges().iter().map(|x| (x.first, x.count)).collect()
+}
+
+#[test]
+fn bisection_finds_exactly_the_bad_sectors_and_writes_their_neighbours() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 4 * MIB;
+    // Two bad spots in one 4 MiB request: LBA 1027 alone, and LBAs 6000-6002.
+    let faults = vec![
+        Fault::eio_on_write(1027 * 512, 512),
+        Fault::eio_on_write(6000 * 512, 3 * 512),
+    ];
+    let mount = faultfs::mount(dir.path(), size as usize, faults);
+    let lo = LoopDev::attach(&mount.file, &[]);
+    let plan = plan_for("one", Some(VerifyMode::None), &[&lo.dev]);
+    let (reports, events) = run(&plan, &opts(4 * MIB as usize));
+    let r = &reports[0];
+    assert_eq!(r.status, WipeStatus::CompletedWithErrors, "{:?}", r.error);
+    assert_eq!(lba_ranges(&r.write_errors), [(1027, 1), (6000, 3)]);
+    assert!(r.unwritten.is_empty(), "{:?}", r.unwritten);
+    assert!(events.iter().any(|e| matches!(e, Event::Retrying { .. })));
+    let got = read_direct(&lo.dev, size);
+    for (i, b) in got.iter().enumerate() {
+        let lba = i as u64 / 512;
+        let bad = lba == 1027 || (6000..6003).contains(&lba);
+        assert_eq!(*b, if bad { 0x3C } else { 0xFF }, "byte {i} (LBA {lba})");
+    }
+}
+
+#[test]
+fn a_spent_retry_budget_leaves_the_rest_reported_unwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 2 * MIB;
+    // The whole second MiB refuses writes: 2048 sectors, far more than 16 commands can isolate.
+    let mount = faultfs::mount(
+        dir.path(),
+        size as usize,
+        vec![Fault::eio_on_write(MIB, MIB)],
+    );
+    let lo = LoopDev::attach(&mount.file, &[]);
+    let plan = plan_for("zero", Some(VerifyMode::None), &[&lo.dev]);
+    let mut o = opts(MIB as usize);
+    o.retry.commands = 16;
+    let (reports, _) = run(&plan, &o);
+    let r = &reports[0];
+    assert_eq!(r.status, WipeStatus::CompletedWithErrors, "{:?}", r.error);
+    assert!(!r.unwritten.is_empty());
+    // Every sector of the bad MiB is either a write error or unwritten; none is taken as good.
+    let mut all = r.write_errors.clone();
+    all.extend(&r.unwritten);
+    assert_eq!(lba_ranges(&all), [(2048, 2048)]);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("retry budget (16 commands")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn cancellation_stops_a_retry_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = 2 * MIB;
+    let mount = faultfs::mount(
+        dir.path(),
+        size as usize,
+        vec![Fault::eio_on_write(MIB, MIB)],
+    );
+    let lo = LoopDev::attach(&mount.file, &[]);
+    let plan = plan_for("zero", Some(VerifyMode::None), &[&lo.dev]);
+    let mut o = opts(MIB as usize);
+    o.retry.commands = u32::MAX;
+    o.retry.time = Duration::from_secs(3600);
+    // The operator presses Ctrl-C the moment the retry starts.
+    let cancel = Arc::clone(&o.cancel);
+    o.on_event = Some(Arc::new(move |e| {
+        if matches!(e, Event::Retrying { .. }) {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    }));
+    let (reports, _) = run(&plan, &o);
+    let r = &reports[0];
+    assert_eq!(r.status, WipeStatus::Interrupted);
+    // Not one sector of the failed request was tried again: all of it is unwritten.
+    assert!(r.write_errors.is_empty(), "{:?}", r.write_errors);
+    assert_eq!(lba_ranges(&r.unwritten), [(2048, 2048)]);
+    let resume = r.resume_from.expect("resume point");
+    assert_eq!(
+        (resume.pass, resume.offset),
+        (1, MIB),
+        "resume at the failed request"
+    );
 }

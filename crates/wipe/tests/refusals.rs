@@ -130,11 +130,10 @@ fn partitions_and_unknown_paths_are_refused() {
         .args(["-a", lo.dev.to_str().unwrap()])
         .output();
     let part = std::path::PathBuf::from(format!("{}p1", lo.dev.display()));
-    for _ in 0..50 {
-        if part.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    // udev creates the node asynchronously: wait for it, up to a deadline.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !part.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let drives = discover(Path::new("/")).unwrap();
     let name = lo.dev.file_name().unwrap().to_str().unwrap();
@@ -164,4 +163,38 @@ impl<F: FnMut()> Drop for Guard<F> {
     fn drop(&mut self) {
         (self.0)();
     }
+}
+
+#[test]
+fn a_file_behind_a_mounted_loop_device_is_refused_like_the_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let lo = LoopDev::new(dir.path(), "backing.img", 16 * MIB);
+    run("mkfs.ext4", &["-q", "-F", lo.dev.to_str().unwrap()]);
+    let mnt = dir.path().join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    run("mount", &[lo.dev.to_str().unwrap(), mnt.to_str().unwrap()]);
+    let _unmount = Guard(|| {
+        let _ = Command::new("umount").arg(&mnt).status();
+    });
+    // Another name for the same file: found by device and inode, not by its path string.
+    let alias = dir.path().join("alias.img");
+    std::fs::hard_link(&lo.file, &alias).unwrap();
+    let drives = discover(Path::new("/")).unwrap();
+    for file in [&lo.file, &alias] {
+        let err = check_allowed(file, &drives).unwrap_err();
+        assert!(matches!(err, TargetError::Excluded { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("it backs {}", lo.dev.display())) && text.contains("mounted"),
+            "{text}"
+        );
+        // Opening it for writing asks the kernel about the loop device as well.
+        let err = Target::open(file).unwrap_err();
+        assert!(matches!(err, TargetError::BacksBusyLoop { .. }), "{err}");
+    }
+    // A file behind a loop device nobody uses is an ordinary file.
+    let idle = LoopDev::new(dir.path(), "idle.img", 4 * MIB);
+    let drives = discover(Path::new("/")).unwrap();
+    assert!(matches!(check_allowed(&idle.file, &drives), Ok(None)));
+    assert!(Target::open(&idle.file).is_ok());
 }

@@ -1,5 +1,6 @@
 //! German / English wording of the PDF.
 
+use crate::erasure::Erasure;
 use crate::schema::{HiddenAreaState, Status, VerificationMode, VerificationOutcome};
 
 /// `"<de> / <en>"`.
@@ -27,6 +28,15 @@ pub(crate) fn status_rgb(status: Status) -> (f32, f32, f32) {
         Status::Erased => (0.0, 0.45, 0.2),
         Status::ErasedWithErrors => (0.8, 0.42, 0.0),
         Status::Failed | Status::Interrupted => (0.75, 0.08, 0.08),
+    }
+}
+
+/// RGB colour of the erasure verdict: green only when every drive was erased and verified.
+pub(crate) fn erasure_rgb(erasure: &Erasure) -> (f32, f32, f32) {
+    if erasure.is_complete() {
+        status_rgb(Status::Erased)
+    } else {
+        status_rgb(Status::Failed)
     }
 }
 

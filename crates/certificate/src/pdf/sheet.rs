@@ -7,6 +7,7 @@ use super::font::Weight;
 use super::labels::{self, both};
 use super::page::{Doc, LEFT, RIGHT, TOP};
 use super::{PdfError, PdfOptions, qr};
+use crate::erasure::Erasure;
 use crate::schema::{Certificate, DriveRecord};
 use crate::text::{human_bytes, timestamp};
 
@@ -68,9 +69,11 @@ fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(),
         "nach / per NIST SP 800-88 Rev. 1, Anhang / Appendix G",
     );
 
-    // The result in large type, German above English.
-    let (de, en) = labels::status(cert.result);
-    let rgb = labels::status_rgb(cert.result);
+    // The erasure verdict in large type, German above English; the signature is a separate,
+    // smaller line: a valid signature is not a successful wipe.
+    let erasure = Erasure::of(cert);
+    let (de, en) = (erasure.label_de(), erasure.label_en());
+    let rgb = labels::erasure_rgb(&erasure);
     let room = qr_x - LEFT - 12.0;
     let mut size = 28.0;
     while size > 14.0 && doc.width(Weight::Bold, de, size) > room {
@@ -80,6 +83,36 @@ fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(),
     doc.text_at(Weight::Bold, size, rgb, LEFT, y, de);
     y -= size * 0.8;
     doc.text_at(Weight::Bold, size * 0.62, rgb, LEFT, y, en);
+    y -= 13.0;
+    let (status_de, status_en) = labels::status(cert.result);
+    doc.text_at(
+        Weight::Regular,
+        9.0,
+        black,
+        LEFT,
+        y,
+        &format!(
+            "{}: {} ({})",
+            both("Ergebnis", "Result"),
+            both(status_de, status_en),
+            cert.result
+        ),
+    );
+    y -= 11.0;
+    doc.text_at(
+        Weight::Regular,
+        8.0,
+        grey,
+        LEFT,
+        y,
+        &format!(
+            "{}: tabula verify",
+            both(
+                "Signatur gesondert prüfen",
+                "check the signature separately"
+            )
+        ),
+    );
     doc.y = y.min(link_y) - 6.0;
     Ok(())
 }

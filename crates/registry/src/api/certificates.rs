@@ -6,17 +6,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use tabula_certificate::{Bundle, BundleError, PublicKey, find_product_key, verify};
+use tabula_certificate::{PublicKey, find_product_key, verify};
 use tabula_tlog::{Receipt, leaf_hash};
 
 use super::read_body;
 use crate::error::ApiError;
+use crate::request::{Upload, normalise_bound, parse_upload, time_text};
 use crate::state::{AppState, Shared};
-use crate::store::{AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, now_text};
-
-fn time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+use crate::store::{
+    AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, StoreError, now_text,
+};
 
 /// `POST /api/v1/certificates`: 201 with the receipt for a new certificate, 200 with the same
 /// receipt for a replay.
@@ -44,14 +43,10 @@ pub async fn upload(
 }
 
 async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), ApiError> {
-    let bytes = read_body(body, state.max_body_bytes).await?;
-    let mut bundle = Bundle::from_slice(&bytes).map_err(|e| match e {
-        BundleError::Empty | BundleError::Truncated { .. } | BundleError::NotJson { .. } => {
-            ApiError::MalformedBundle(e)
-        }
-        other => ApiError::NotABundle(other),
-    })?;
-    let cert = bundle.certificate().map_err(ApiError::NotABundle)?;
+    let Upload {
+        mut bundle,
+        certificate: cert,
+    } = parse_upload(&read_body(body, state.max_body_bytes).await?)?;
     let fingerprint = &cert.station.key_fingerprint;
     let station = state
         .store
@@ -66,17 +61,22 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
             at: at.clone(),
         });
     }
-    let pem = station.public_key.as_deref().unwrap_or_default();
-    let key = PublicKey::from_pem(pem).map_err(|_| ApiError::UnknownStation {
-        fingerprint: fingerprint.clone(),
-    })?;
+    // Enrolment stores the key and its fingerprint together: a station found by fingerprint
+    // without a usable key is a corrupt row, a registry fault, never a reason to guess.
+    let key = station
+        .public_key
+        .as_deref()
+        .and_then(|pem| PublicKey::from_pem(pem).ok())
+        .ok_or(StoreError::Corrupt {
+            what: "station public key",
+        })?;
     verify(&bundle, Some(&key)).map_err(ApiError::SignatureInvalid)?;
     if let Some(pointer) = find_product_key(&bundle.audit) {
         return Err(ApiError::ProductKeyInAudit { pointer });
     }
     let leaf = bundle
         .envelope
-        .try_leaf_bytes()
+        .leaf_bytes()
         .map_err(|e| ApiError::InvalidInput(format!("envelope cannot be canonicalised: {e}")))?;
     // A re-upload may carry an earlier receipt: the registry stores the bundle without it.
     bundle.receipt = None;
@@ -100,7 +100,9 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
             .iter()
             .map(|d| (d.model.clone(), d.serial.clone()))
             .collect(),
-        bundle: String::from_utf8(bundle.to_json()).unwrap_or_default(),
+        bundle: bundle
+            .to_json_string()
+            .map_err(|e| ApiError::Internal(format!("encoding the bundle: {e}")))?,
     };
     match state
         .store
@@ -116,23 +118,6 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         AppendOutcome::Replay(r) => Ok((StatusCode::OK, r)),
         AppendOutcome::IdCollision => Err(ApiError::IdCollision { id: new.id }),
     }
-}
-
-/// Normalise a `from`/`to` bound to the stored text form. A bare date means the start (`from`)
-/// or the end (`to`) of that day, UTC.
-pub fn normalise_bound(value: Option<&str>, end_of_day: bool) -> Result<Option<String>, ApiError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let t = if end_of_day { "23:59:59" } else { "00:00:00" };
-        return Ok(Some(format!("{}T{t}Z", d.format("%Y-%m-%d"))));
-    }
-    chrono::DateTime::parse_from_rfc3339(v)
-        .map(|t| Some(time_text(&t.with_timezone(&chrono::Utc))))
-        .map_err(|_| {
-            ApiError::InvalidInput(format!("{v:?} is not a date (YYYY-MM-DD) or RFC 3339 time"))
-        })
 }
 
 /// Run a search for the API and the web pages.

@@ -5,30 +5,13 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use serde::Deserialize;
-use tabula_certificate::PublicKey;
 
 use super::read_body;
 use crate::auth::{generate_token, token_hash};
 use crate::error::ApiError;
+use crate::request::{parse_enrolment, parse_name, valid_name};
 use crate::state::Shared;
 use crate::store::EnrolOutcome;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NameRequest {
-    name: String,
-}
-
-fn valid_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(ApiError::InvalidInput(
-            "name must be 1 to 200 printable characters".into(),
-        ));
-    }
-    Ok(name.to_owned())
-}
 
 /// Create a station and its one-time enrolment token (shared by the API and the CLI).
 pub async fn create_station(
@@ -69,8 +52,8 @@ pub async fn add(
     body: Body,
 ) -> Result<impl IntoResponse, ApiError> {
     state.access.require_admin(&headers)?;
-    let req: NameRequest = serde_json::from_slice(&read_body(body, state.max_body_bytes).await?)?;
-    let (row, token) = create_station(&state.store, &req.name).await?;
+    let name = parse_name(&read_body(body, state.max_body_bytes).await?)?;
+    let (row, token) = create_station(&state.store, &name).await?;
     tracing::info!(station = %row.name, "station created");
     Ok((
         StatusCode::CREATED,
@@ -103,14 +86,6 @@ pub async fn revoke(
     Ok(Json(row))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnrolRequest {
-    token: String,
-    /// The station's Ed25519 public key, SPKI PEM.
-    public_key: String,
-}
-
 /// `POST /api/v1/stations/enroll {"token", "public_key"}`: bind a station key to its
 /// enrolment token. Answers with the station and the log's verifier key, so the station can pin
 /// it for checking receipts.
@@ -118,15 +93,14 @@ pub async fn enroll(
     State(state): State<Shared>,
     body: Body,
 ) -> Result<impl IntoResponse, ApiError> {
-    let req: EnrolRequest = serde_json::from_slice(&read_body(body, state.max_body_bytes).await?)?;
-    let key = PublicKey::from_pem(&req.public_key)
-        .map_err(|e| ApiError::InvalidInput(format!("public_key: {e}")))?;
-    let pem = key
-        .to_pem()
-        .map_err(|e| ApiError::InvalidInput(format!("public_key: {e}")))?;
+    let enrolment = parse_enrolment(&read_body(body, state.max_body_bytes).await?)?;
     match state
         .store
-        .enrol_station(&token_hash(&req.token), &pem, &key.fingerprint())
+        .enrol_station(
+            &token_hash(enrolment.token.expose()),
+            &enrolment.pem,
+            &enrolment.key.fingerprint(),
+        )
         .await?
     {
         EnrolOutcome::Enrolled(row) => {
@@ -154,11 +128,11 @@ pub async fn add_read_token(
     body: Body,
 ) -> Result<impl IntoResponse, ApiError> {
     state.access.require_admin(&headers)?;
-    let req: NameRequest = serde_json::from_slice(&read_body(body, state.max_body_bytes).await?)?;
-    let token = create_read_token(&state.store, &req.name).await?;
+    let name = parse_name(&read_body(body, state.max_body_bytes).await?)?;
+    let token = create_read_token(&state.store, &name).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"name": req.name.trim(), "token": token.expose()})),
+        Json(serde_json::json!({"name": name, "token": token.expose()})),
     ))
 }
 

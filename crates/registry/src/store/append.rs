@@ -128,20 +128,54 @@ enum Plan {
     SameAs(usize),
 }
 
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
+
+/// The hashes of a batch's new leaves and of the subtrees they complete, with every node the
+/// receipts need.
+struct Computed {
+    /// Known nodes: fetched ones and fresh ones.
+    nodes: HashMap<NodeId, Hash>,
+    /// The new nodes to store, in the order they were computed.
+    fresh: Vec<(NodeId, Hash)>,
+}
+
+/// Append a batch in one transaction: lock the head, plan each request, compute the new
+/// nodes, persist leaves, nodes, certificates and receipts, commit.
 async fn append_batch(
     pool: &AnyPool,
     cache: &NodeCache,
     batch: &[AppendRequest],
 ) -> Result<Vec<AppendOutcome>, StoreError> {
     let mut tx = pool.begin().await?;
-    // Take the log lock first; a no-op update locks in both databases.
-    let head = sqlx::query("UPDATE log_head SET size = size + 0 WHERE id = 1 RETURNING size")
-        .fetch_one(&mut *tx)
-        .await?;
-    let start = u64::try_from(head.try_get::<i64, _>(0)?)
-        .map_err(|_| StoreError::Corrupt { what: "log size" })?;
+    let start = lock_head(&mut tx).await?;
+    let existing = existing_certificates(batch, &mut tx).await?;
+    let (plans, size) = plan(batch, &existing, start)?;
+    if size == start {
+        tx.rollback().await?;
+        return Ok(resolve(&plans, plans.iter().map(|_| None).collect()));
+    }
+    let leaves = new_leaves(&plans, batch);
+    let computed = compute(cache, &leaves, size, &mut tx).await?;
+    let outcomes = persist(batch, &plans, &computed, size, &mut tx).await?;
+    tx.commit().await?;
+    cache.insert_many(computed.fresh);
+    Ok(resolve(&plans, outcomes))
+}
 
-    // Certificates that arrived since the handler's check (another instance, or a race).
+/// Take the log lock (a no-op update locks in both databases) and return the log size.
+async fn lock_head(tx: &mut Tx<'_>) -> Result<u64, StoreError> {
+    let head = sqlx::query("UPDATE log_head SET size = size + 0 WHERE id = 1 RETURNING size")
+        .fetch_one(&mut **tx)
+        .await?;
+    u64::try_from(head.try_get::<i64, _>(0)?).map_err(|_| StoreError::Corrupt { what: "log size" })
+}
+
+/// Certificates of the batch stored since the handler's check (another instance, or a race):
+/// id to (leaf hash, receipt).
+async fn existing_certificates(
+    batch: &[AppendRequest],
+    tx: &mut Tx<'_>,
+) -> Result<HashMap<String, (String, String)>, StoreError> {
     let sql = format!(
         "SELECT id, leaf_hash, receipt FROM certificates WHERE id IN ({})",
         placeholders(1, batch.len())
@@ -150,11 +184,19 @@ async fn append_batch(
     for r in batch {
         q = q.bind(r.cert.id.clone());
     }
-    let mut existing: HashMap<String, (String, String)> = HashMap::new();
-    for row in q.fetch_all(&mut *tx).await? {
+    let mut existing = HashMap::new();
+    for row in q.fetch_all(&mut **tx).await? {
         existing.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
     }
+    Ok(existing)
+}
 
+/// What each request becomes, and the log size after the batch.
+fn plan(
+    batch: &[AppendRequest],
+    existing: &HashMap<String, (String, String)>,
+    start: u64,
+) -> Result<(Vec<Plan>, u64), StoreError> {
     let mut plans = Vec::with_capacity(batch.len());
     let mut first_of: HashMap<&str, usize> = HashMap::new();
     let mut size = start;
@@ -174,29 +216,32 @@ async fn append_batch(
         };
         plans.push(plan);
     }
-    if size == start {
-        tx.rollback().await?;
-        return Ok(plans
-            .into_iter()
-            .map(|p| match p {
-                Plan::Done(o) => o,
-                _ => AppendOutcome::IdCollision,
-            })
-            .collect());
-    }
+    Ok((plans, size))
+}
 
-    // Every hash the new leaves need: children of completed subtrees, the root, the paths.
-    let leaves: Vec<(u64, Hash)> = plans
+/// The (index, leaf hash) of each new leaf.
+fn new_leaves(plans: &[Plan], batch: &[AppendRequest]) -> Vec<(u64, Hash)> {
+    plans
         .iter()
         .zip(batch)
         .filter_map(|(p, r)| match p {
             Plan::Leaf(i) => Some((*i, r.cert.leaf_hash)),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Every hash the new leaves need (children of completed subtrees, the root, the inclusion
+/// paths), fetched, and the new subtree hashes computed.
+async fn compute(
+    cache: &NodeCache,
+    leaves: &[(u64, Hash)],
+    size: u64,
+    tx: &mut Tx<'_>,
+) -> Result<Computed, StoreError> {
     let mut fresh_ids = Vec::new();
     let mut wanted = tree::root_nodes(size);
-    for (index, _) in &leaves {
+    for (index, _) in leaves {
         fresh_ids.push(NodeId::new(0, *index));
         for id in tree::completed_by_append(*index) {
             let (l, r) = tree::children(id);
@@ -208,9 +253,9 @@ async fn append_batch(
     wanted.retain(|id| !fresh_ids.contains(id));
     wanted.sort_unstable();
     wanted.dedup();
-    let mut nodes = fetch_nodes(cache, &wanted, &mut *tx).await?;
+    let mut nodes = fetch_nodes(cache, &wanted, &mut **tx).await?;
     let mut fresh = Vec::with_capacity(fresh_ids.len());
-    for (index, leaf) in &leaves {
+    for (index, leaf) in leaves {
         nodes.insert(NodeId::new(0, *index), *leaf);
         fresh.push((NodeId::new(0, *index), *leaf));
         for id in tree::completed_by_append(*index) {
@@ -223,11 +268,22 @@ async fn append_batch(
             fresh.push((id, h));
         }
     }
+    Ok(Computed { nodes, fresh })
+}
 
-    // One checkpoint for the batch; every receipt proves inclusion in it.
+/// Sign one checkpoint for the batch, store each new certificate with its receipt, the new
+/// nodes and the new size. Returns each request's outcome (`None` for a repeat within the
+/// batch, resolved by [`resolve`]).
+async fn persist(
+    batch: &[AppendRequest],
+    plans: &[Plan],
+    computed: &Computed,
+    size: u64,
+    tx: &mut Tx<'_>,
+) -> Result<Vec<Option<AppendOutcome>>, StoreError> {
+    let nodes = &computed.nodes;
     let signer = &batch[0].signer;
-    let checkpoint =
-        Checkpoint::new(signer.name(), size, tree::root(size, &nodes)?).sign(signer)?;
+    let checkpoint = Checkpoint::new(signer.name(), size, tree::root(size, nodes)?).sign(signer)?;
     let vkey = signer.verifier().to_vkey();
     let mut outcomes: Vec<Option<AppendOutcome>> = Vec::with_capacity(batch.len());
     for (plan, r) in plans.iter().zip(batch) {
@@ -240,17 +296,28 @@ async fn append_batch(
                     *index,
                     size,
                     r.cert.leaf_hash,
-                    tree::inclusion_proof(*index, size, &nodes)?,
+                    tree::inclusion_proof(*index, size, nodes)?,
                     checkpoint.clone(),
                     Some(vkey.clone()),
                     r.received_at.clone(),
                 )
                 .with_registry_url(r.registry_url.clone());
-                insert_certificate(&r.cert, *index, &receipt, &r.received_at, &mut tx).await?;
+                insert_certificate(&r.cert, *index, &receipt, &r.received_at, tx).await?;
                 Some(AppendOutcome::Appended(receipt))
             }
         });
     }
+    insert_nodes(&computed.fresh, tx).await?;
+    let new_size = i64::try_from(size).map_err(|_| StoreError::Corrupt { what: "log size" })?;
+    sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
+        .bind(new_size)
+        .execute(&mut **tx)
+        .await?;
+    Ok(outcomes)
+}
+
+/// Store new nodes, 200 per statement.
+async fn insert_nodes(fresh: &[(NodeId, Hash)], tx: &mut Tx<'_>) -> Result<(), StoreError> {
     for chunk in fresh.chunks(200) {
         let sql = format!(
             "INSERT INTO log_nodes (node_key, hash) VALUES {}",
@@ -263,19 +330,16 @@ async fn append_batch(
         for (id, h) in chunk {
             q = q.bind(node_key(*id)).bind(h.0.to_vec());
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
-    let new_size = i64::try_from(size).map_err(|_| StoreError::Corrupt { what: "log size" })?;
-    sqlx::query("UPDATE log_head SET size = $1 WHERE id = 1")
-        .bind(new_size)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    cache.insert_many(fresh);
+    Ok(())
+}
 
-    // Requests that repeated an envelope of this batch get that request's receipt (a replay).
-    let resolved: Vec<Option<AppendOutcome>> = outcomes.clone();
-    Ok(plans
+/// The final outcomes: a request that repeated an envelope of this batch gets that request's
+/// receipt as a replay; anything unresolved is an id collision.
+fn resolve(plans: &[Plan], outcomes: Vec<Option<AppendOutcome>>) -> Vec<AppendOutcome> {
+    let resolved = outcomes.clone();
+    plans
         .iter()
         .zip(outcomes)
         .map(|(plan, out)| match (plan, out) {
@@ -284,8 +348,9 @@ async fn append_batch(
                 Some(other) => other.clone(),
                 None => AppendOutcome::IdCollision,
             },
+            (Plan::Done(o), _) => o.clone(),
             (_, Some(o)) => o,
             (_, None) => AppendOutcome::IdCollision,
         })
-        .collect())
+        .collect()
 }

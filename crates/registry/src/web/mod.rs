@@ -11,7 +11,10 @@ mod verdict;
 use axum::Form;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -19,8 +22,9 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::api::{full_bundle, run_search};
-use crate::auth::{READ_COOKIE, token_hash};
+use crate::auth::token_hash;
 use crate::error::ApiError;
+use crate::session::{SESSION_COOKIE, SESSION_LIFETIME};
 use crate::state::Shared;
 use crate::store::{CertificateFilter, StoreError};
 use tabula_certificate::{Bundle, PdfOptions, render_pdf, verify};
@@ -106,8 +110,25 @@ struct LoginForm {
     token: String,
 }
 
-/// Check a read token and keep it in an HttpOnly cookie for the pages.
-async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Response {
+/// Check a read (or the admin) token and sign in: the cookie gets a random session id, never the
+/// token. Failed attempts are logged with the client's address and throttled per address.
+async fn login(
+    State(state): State<Shared>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let client = client.map(|Extension(ConnectInfo(addr))| addr.ip());
+    if let Some(wait) = client.and_then(|ip| state.throttle.blocked(ip)) {
+        tracing::warn!(client = ?client, "sign-in refused: too many failed attempts");
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.as_secs().max(1).to_string())],
+            pages::login(Some(
+                "Zu viele Fehlversuche, bitte später erneut / too many failed sign-ins, try again later",
+            )),
+        )
+            .into_response();
+    }
     let token = form.token.trim().to_owned();
     let hash = token_hash(&token);
     let valid = if state.access.is_admin_hash(&hash) {
@@ -118,21 +139,32 @@ async fn login(State(state): State<Shared>, Form(form): Form<LoginForm>) -> Resp
             Err(e) => return error_page(e.into()),
         }
     };
-    if !valid || token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+    if !valid || token.is_empty() {
+        let failures = client.map(|ip| state.throttle.failed(ip));
+        tracing::warn!(client = ?client, failures = ?failures, "failed sign-in");
         return (
             StatusCode::UNAUTHORIZED,
             pages::login(Some("Token ungültig / invalid token")),
         )
             .into_response();
     }
-    (
-        [(
-            header::SET_COOKIE,
-            format!("{READ_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"),
-        )],
-        Redirect::to("/"),
-    )
-        .into_response()
+    if let Some(ip) = client {
+        state.throttle.succeeded(ip);
+    }
+    let session = match state.access.sessions.create(hash) {
+        Ok(id) => id,
+        Err(e) => return error_page(ApiError::Internal(format!("no random session id: {e}"))),
+    };
+    let secure = state
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    let cookie = format!(
+        "{SESSION_COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        SESSION_LIFETIME.as_secs(),
+        if secure { "; Secure" } else { "" }
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }
 
 /// `GET /certificates/{id}/pdf`: the certificate's PDF, rendered from the stored bundle with its
@@ -148,13 +180,14 @@ async fn certificate_pdf(
         let bytes = serde_json::to_vec(&bundle_json).map_err(StoreError::from)?;
         let bundle = Bundle::from_slice(&bytes)
             .map_err(|e| ApiError::Internal(format!("stored bundle {}: {e}", row.id)))?;
-        // As `tabula cert pdf`: never render a certificate that does not verify.
-        let verified = verify(&bundle, None).map_err(|e| {
-            ApiError::Internal(format!("stored bundle {} does not verify: {e}", row.id))
-        })?;
-        let options = PdfOptions::for_bundle(&bundle, state.public_url.as_deref());
-        let pdf = render_pdf(&verified.certificate, &options)
-            .map_err(|e| ApiError::Internal(format!("rendering the PDF of {}: {e}", row.id)))?;
+        // Verifying and rendering a certificate with thousands of drives takes CPU time: on the
+        // blocking pool, so /healthz and uploads are not stalled behind it.
+        let public_url = state.public_url.clone();
+        let id = row.id.clone();
+        let pdf =
+            tokio::task::spawn_blocking(move || render_verified_pdf(&id, &bundle, public_url))
+                .await
+                .map_err(|e| ApiError::Internal(format!("the PDF renderer stopped: {e}")))??;
         Ok::<_, ApiError>((row.id, pdf))
     }
     .await;
@@ -172,6 +205,19 @@ async fn certificate_pdf(
             .into_response(),
         Err(e) => error_page(e),
     }
+}
+
+/// As `tabula cert pdf`: never render a certificate that does not verify.
+fn render_verified_pdf(
+    id: &str,
+    bundle: &Bundle,
+    public_url: Option<String>,
+) -> Result<Vec<u8>, ApiError> {
+    let verified = verify(bundle, None)
+        .map_err(|e| ApiError::Internal(format!("stored bundle {id} does not verify: {e}")))?;
+    let options = PdfOptions::for_bundle(bundle, public_url.as_deref());
+    render_pdf(&verified.certificate, &options)
+        .map_err(|e| ApiError::Internal(format!("rendering the PDF of {id}: {e}")))
 }
 
 async fn certificate_page(

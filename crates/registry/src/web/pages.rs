@@ -3,8 +3,9 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
-use super::verdict::{Check, Verdict};
+use super::verdict::{Check, Verdict, row_erasure};
 use crate::store::{CertificateFilter, CertificateRow, Page, StationRow};
+use tabula_certificate::Erasure;
 
 const CSS: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 0; color: #1d2327; background: #f6f7f7; }
@@ -135,7 +136,7 @@ pub fn search(filter: &CertificateFilter, results: Option<&Page>) -> Markup {
                                         td { a.cert-link href={ "/certificates/" (c.id) } { code { (c.id) } } }
                                         td { (c.machine_vendor) " " (c.machine_model) br; span.muted { (c.machine_serial) } }
                                         td { @for d in &c.drives { (d.model) " " span.muted { (d.serial) } br; } }
-                                        td { (c.result) }
+                                        td.erasure { (erasure_mark(row_erasure(c).as_ref())) br; span.muted { (c.result) } }
                                         td { (c.finished) }
                                         td { (c.station) }
                                     }
@@ -179,6 +180,17 @@ fn next_query(f: &CertificateFilter, cursor: u64) -> String {
     }
     parts.push(format!("cursor={cursor}"));
     parts.join("&")
+}
+
+/// The erasure verdict with its mark; `None` (unreadable or unverified) is never shown as erased.
+fn erasure_mark(erasure: Option<&Erasure>) -> Markup {
+    html! {
+        @match erasure {
+            Some(e) if e.is_complete() => span.ok-mark { "✔ " (e.label_de()) " / " (e.label_en()) },
+            Some(e) => span.bad-mark { "✘ " (e.label_de()) " / " (e.label_en()) },
+            None => span.bad-mark { "✘ Löschung nicht nachgewiesen / Erasure not proven" },
+        }
+    }
 }
 
 fn check_row(label: &str, check: &Check, id: &str) -> Markup {
@@ -270,10 +282,11 @@ pub fn certificate(
     layout(
         &format!("Zertifikat {}", row.id),
         html! {
-            section.verdict.ok[verdict.ok()].bad[!verdict.ok()] id="verdict" {
-                h1 {
-                    @if verdict.ok() { span.ok-mark { "Zertifikat bestätigt / Certificate verified" } }
-                    @else { span.bad-mark { "Zertifikat NICHT bestätigt / Certificate NOT verified" } }
+            section.verdict.ok[verdict.all_ok()].bad[!verdict.all_ok()] id="verdict" {
+                h1 id="verdict-erasure" { (erasure_mark(verdict.erasure.as_ref())) }
+                p id="verdict-certificate" {
+                    @if verdict.ok() { span.ok-mark { "✔ Signatur und Transparenzlog bestätigt / Signature and transparency log verified" } }
+                    @else { span.bad-mark { "✘ Signatur oder Transparenzlog NICHT bestätigt / Signature or transparency log NOT verified" } }
                 }
                 table {
                     (check_row("Signatur / Signature", &verdict.signature, "verdict-signature"))

@@ -1,7 +1,7 @@
 //! The certificate page's verdict, recomputed on every view: the signature against the
 //! station's enrolled key, the stored receipt, and inclusion in the log's current tree.
 
-use tabula_certificate::{Bundle, Certificate, PublicKey, verify};
+use tabula_certificate::{Bundle, Certificate, Erasure, PublicKey, verify};
 use tabula_tlog::{Receipt, leaf_hash, verify_inclusion};
 
 use crate::error::ApiError;
@@ -20,12 +20,28 @@ pub struct Verdict {
     pub signature: Check,
     pub log: Check,
     pub certificate: Option<Certificate>,
+    /// The erasure verdict of the certificate, only when its signature verified: the claims of
+    /// a certificate that does not verify prove nothing.
+    pub erasure: Option<Erasure>,
 }
 
 impl Verdict {
+    /// Signature and log both check out (says nothing about the erasure).
     pub fn ok(&self) -> bool {
         self.signature.ok && self.log.ok
     }
+
+    /// Signature, log and erasure all check out: the only case shown green.
+    pub fn all_ok(&self) -> bool {
+        self.ok() && self.erasure.as_ref().is_some_and(Erasure::is_complete)
+    }
+}
+
+/// The erasure verdict of a stored certificate for the result list, from its bundle (which the
+/// registry verified on upload); `None` when the stored bundle cannot be read.
+pub fn row_erasure(row: &CertificateRow) -> Option<Erasure> {
+    let bundle = Bundle::from_slice(row.bundle.as_bytes()).ok()?;
+    bundle.certificate().ok().map(|c| Erasure::of(&c))
 }
 
 pub async fn judge(
@@ -71,10 +87,15 @@ pub async fn judge(
         ),
     };
     let log = log_check(state, row, bundle.as_ref()).await?;
+    let erasure = certificate
+        .as_ref()
+        .filter(|_| signature.ok)
+        .map(Erasure::of);
     Ok(Verdict {
         signature,
         log,
         certificate,
+        erasure,
     })
 }
 
@@ -87,7 +108,7 @@ async fn log_check(
     let Some(bundle) = bundle else {
         return Ok(fail("Bündel nicht lesbar / bundle unreadable".into()));
     };
-    let Ok(leaf) = bundle.envelope.try_leaf_bytes() else {
+    let Ok(leaf) = bundle.envelope.leaf_bytes() else {
         return Ok(fail(
             "Umschlag nicht kanonisierbar / envelope cannot be canonicalised".into(),
         ));

@@ -17,7 +17,7 @@ use tabula_registry::{Config, Registry};
 use tabula_tlog::{NoteVerifier, Receipt};
 use tokio::sync::oneshot;
 
-pub const ADMIN: &str = "test-admin-token-0123456789";
+pub const ADMIN: &str = "test-admin-token-0123456789abcdefghij";
 pub const DEFAULT_PG: &str = "postgres://tabula:tabula@127.0.0.1:5432/tabula_test";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,9 +172,14 @@ pub async fn enrolled_station(base: &str, name: &str) -> (StationKey, NoteVerifi
     (key, log_key)
 }
 
-/// A signed sample certificate with its own machine and drive serials.
+/// A signed sample certificate (one drive erased with errors) with its own machine and drive
+/// serials.
 pub fn signed(key: &StationKey, station: &str, n: usize) -> Bundle {
-    let mut cert: Certificate = sample::certificate(key);
+    signed_from(sample::certificate(key), key, station, n)
+}
+
+/// As [`signed`], from a given sample certificate (e.g. `sample::interrupted_certificate`).
+pub fn signed_from(mut cert: Certificate, key: &StationKey, station: &str, n: usize) -> Bundle {
     // What the certificate calls its station differs from the enrolled name on purpose: the
     // registry files it under the name of the key that signed it.
     cert.station.id = format!("self-declared {station}");
@@ -182,7 +187,7 @@ pub fn signed(key: &StationKey, station: &str, n: usize) -> Bundle {
     cert.drives[0].serial = format!("S3YJ-{station}-{n:04}");
     cert.drives[1].serial = format!("WD-{station}-{n:04}");
     let audit = sample::audit();
-    cert.machine.audit_digest = audit_digest(&audit);
+    cert.machine.audit_digest = audit_digest(&audit).unwrap();
     Bundle::sign(&cert, audit, key).unwrap()
 }
 
@@ -190,7 +195,7 @@ pub async fn upload(base: &str, bundle: &Bundle) -> reqwest::Response {
     client()
         .post(format!("{base}/api/v1/certificates"))
         .header("content-type", "application/json")
-        .body(bundle.to_json())
+        .body(bundle.to_json().unwrap())
         .send()
         .await
         .unwrap()
@@ -204,7 +209,7 @@ pub async fn upload_ok(base: &str, bundle: &Bundle, log_key: &NoteVerifier) -> R
     assert_eq!(status, 201, "{body}");
     let receipt: Receipt = serde_json::from_str(&body).unwrap();
     receipt
-        .verify(&bundle.envelope.leaf_bytes(), log_key)
+        .verify(&bundle.envelope.leaf_bytes().unwrap(), log_key)
         .unwrap();
     receipt
 }

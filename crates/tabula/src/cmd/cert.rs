@@ -70,6 +70,8 @@ fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
         Err(err) => (format!("NOT VALID: {err}"), Outcome::Failure),
     };
     let cert = bundle.certificate().context("decoding the certificate")?;
+    let erasure = tabula_certificate::Erasure::of(&cert);
+    println!("{:<16} {}", "Erasure", erasure.label_en().to_lowercase());
     println!("{:<16} {verdict}", "Signature");
     println!(
         "{:<16} {}",

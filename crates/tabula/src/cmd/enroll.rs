@@ -7,10 +7,10 @@ use anyhow::Context as _;
 use tabula_certificate::{PublicKey, StationKey};
 
 use super::Outcome;
-use crate::registry_client::RegistryClient;
+use super::transport::TransportArgs;
+use tabula_station::client::RegistryClient;
 
-/// File name of the pinned log key written next to the station key.
-pub const LOG_KEY_FILE: &str = "registry-log.vkey";
+use tabula_station::outbox::LOG_KEY_FILE;
 
 /// Enrol this station with a registry using a one-time enrolment token.
 #[derive(Debug, clap::Args)]
@@ -31,9 +31,8 @@ pub struct Args {
     /// Where to store the log's verifier key (default: registry-log.vkey beside --key).
     #[arg(long, value_name = "FILE")]
     pub log_key_out: Option<PathBuf>,
-    /// PEM file with the CA certificate(s) to trust (a registry behind a private CA).
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
@@ -49,7 +48,7 @@ fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let key = public_key(&args.key)?;
-    let client = RegistryClient::with_ca(&args.registry, args.ca_file.as_deref())?;
+    let client = RegistryClient::new(&args.registry, &args.transport.transport())?;
     let enrolment = client.enroll(args.token.trim(), &key.to_pem()?)?;
     let out = args.log_key_out.unwrap_or_else(|| {
         args.key

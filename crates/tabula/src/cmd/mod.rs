@@ -7,6 +7,7 @@ pub mod enroll;
 pub mod keygen;
 pub mod resume;
 pub mod run;
+pub mod transport;
 pub mod tui;
 pub mod upload;
 pub mod verify;
@@ -20,13 +21,18 @@ pub enum Outcome {
     Success,
     /// The command ran but its result is not a success (e.g. a wipe with errors); exit code 1.
     Failure,
+    /// `tabula verify`: every signature verifies, but not every drive was erased and
+    /// verified; exit code 3.
+    NotFullyErased,
 }
 
-/// The one place where outcomes and errors become exit codes: 0 success, 1 failed result, 2 error.
+/// The one place where outcomes and errors become exit codes: 0 success, 1 failed result, 2 error,
+/// 3 signature valid but not fully erased.
 pub fn exit(outcome: anyhow::Result<Outcome>) -> ExitCode {
     match outcome {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failure) => ExitCode::from(1),
+        Ok(Outcome::NotFullyErased) => ExitCode::from(3),
         Err(err) => {
             eprintln!("tabula: error: {err:#}");
             ExitCode::from(2)

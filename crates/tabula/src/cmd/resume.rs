@@ -7,8 +7,9 @@ use anyhow::bail;
 
 use super::Outcome;
 use crate::bars::Bars;
-use crate::station::{Station, default_data_dir};
-use crate::{cmd, wiping};
+use crate::cmd;
+use tabula_station::targets;
+use tabula_station::{Station, default_data_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,10 +26,22 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let station = Station::open(&args.data, args.config.as_deref())?;
-    let pending = station.pending_journals()?;
+    let listed = station.pending_journals()?;
+    let pending = listed.journals;
     if pending.is_empty() {
-        eprintln!("nothing to resume");
-        return Ok(Outcome::Success);
+        // Unreadable journals are kept and reported; with nothing else there is nothing to run.
+        for (path, e) in &listed.unreadable {
+            eprintln!(
+                "journal {} cannot be read, not resumed (the file is kept): {}",
+                path.display(),
+                tabula_station::outbox::chain(e)
+            );
+        }
+        if listed.unreadable.is_empty() {
+            eprintln!("nothing to resume");
+            return Ok(Outcome::Success);
+        }
+        return Ok(Outcome::Failure);
     }
     for j in &pending {
         eprintln!(
@@ -50,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         // Every journal's drives were listed above: the word covers them all.
         cmd::wipe::confirm_targets(pending.iter().map(|j| j.plan.drives.len()).sum())?;
     }
-    let cancel = wiping::cancel_on_signals()?;
+    let cancel = targets::cancel_on_signals()?;
     // The journals resume one after the other: bars for the one that is running.
     let mut bars: Option<(usize, Bars)> = None;
     let finished = station.resume(cancel, |index, e| {
@@ -79,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
         ok &= f.success();
     }
-    cmd::run::flush_outbox(&station);
+    cmd::run::flush_outbox(&station, cmd::run::key_policy(false));
     Ok(if ok {
         Outcome::Success
     } else {

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use super::Outcome;
 use crate::bars::Bars;
-use crate::station::config::AfterRun;
-use crate::station::outbox::Retry;
-use crate::station::{Station, default_data_dir};
-use crate::{cmd, wiping};
+use crate::cmd;
+use tabula_station::config::AfterRun;
+use tabula_station::outbox::{KeyPolicy, Retry};
+use tabula_station::targets;
+use tabula_station::{Station, default_data_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,7 +38,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let station = Station::open(&args.data, args.config.as_deref())?;
-    flush_outbox(&station);
+    let policy = key_policy(args.unattended);
+    flush_outbox(&station, policy);
     let (audit, audit_json) = station.audit()?;
     eprintln!("{}", audit_line(&audit));
     let targets = station.select_targets(&args.targets, args.unattended)?;
@@ -51,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if !args.unattended && !args.yes {
         cmd::wipe::confirm(&plan)?;
     }
-    let cancel = wiping::cancel_on_signals()?;
+    let cancel = targets::cancel_on_signals()?;
     let bars = Bars::new(&plan, std::io::stderr().is_terminal());
     let finished = station.wipe(&plan, issuer, (&audit, audit_json), cancel, |e| {
         bars.handle(e)
@@ -74,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             j.display()
         );
     }
-    flush_outbox(&station);
+    flush_outbox(&station, policy);
     if args.unattended {
         after_run(station.config.unattended.after)?;
     }
@@ -85,16 +87,25 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Unattended runs upload only with a pinned log key: nobody is there to read a warning.
+pub fn key_policy(unattended: bool) -> KeyPolicy {
+    if unattended {
+        KeyPolicy::RequirePinned
+    } else {
+        KeyPolicy::WarnUnpinned
+    }
+}
+
 /// Uploads what is waiting; an unreachable registry only leaves bundles in the outbox.
-pub fn flush_outbox(station: &Station) {
-    match station.upload(Retry::default()) {
+pub fn flush_outbox(station: &Station, policy: KeyPolicy) {
+    match station.upload(Retry::default(), policy) {
         Ok(None) => {}
         Ok(Some(report)) => {
             for line in report.lines() {
                 eprintln!("upload: {line}");
             }
         }
-        Err(e) => eprintln!("upload: not attempted: {e:#}"),
+        Err(e) => eprintln!("upload: not attempted: {:#}", anyhow::Error::from(e)),
     }
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
 use super::Outcome;
-use crate::station::{Station, default_data_dir};
+use tabula_station::{Station, default_data_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

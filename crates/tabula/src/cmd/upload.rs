@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use tabula_certificate::Bundle;
+use tabula_station::Station;
+use tabula_station::client::{RegistryClient, resolve_log_key};
+use tabula_station::outbox::{KeyPolicy, Retry, register};
 
 use super::Outcome;
-use crate::registry_client::{RegistryClient, resolve_log_key};
+use super::transport::TransportArgs;
+use tabula_station::transport::Transport;
 
 /// Upload certificate bundles to the registry and store the receipts in them.
 #[derive(Debug, clap::Args)]
@@ -23,71 +27,64 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Station data directory whose outbox is delivered when no files are named.
-    #[arg(long, env = "TABULA_DATA", default_value_os_t = crate::station::default_data_dir())]
+    #[arg(long, env = "TABULA_DATA", default_value_os_t = tabula_station::default_data_dir())]
     pub data: PathBuf,
     /// Station configuration (default: DATA/tabula.toml).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// PEM file with the CA certificate(s) to trust for named FILEs (default: `[registry]
-    /// ca_file` from the configuration, if there is one). The outbox uses `[registry] ca_file`.
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
+    /// For named FILEs (default: `[registry]` of the configuration, if there is one); the
+    /// outbox uses `[registry]` in tabula.toml.
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
-/// The CA file for named files: `--ca-file`, else `[registry] ca_file` of `--config` (which must
-/// exist) or of DATA/tabula.toml (if it exists).
-fn ca_file(args: &Args) -> anyhow::Result<Option<PathBuf>> {
-    if let Some(f) = &args.ca_file {
-        return Ok(Some(f.clone()));
-    }
+/// The transport for named files: the flags over `[registry]` of `--config` (which must exist)
+/// or of DATA/tabula.toml (if it exists).
+fn transport(args: &Args) -> anyhow::Result<Transport> {
     let path = match &args.config {
         Some(p) => p.clone(),
         None => {
             let p = args.data.join("tabula.toml");
             if !p.is_file() {
-                return Ok(None);
+                return Ok(args.transport.transport());
             }
             p
         }
     };
-    Ok(crate::station::config::Config::load(&path)?
+    let configured = tabula_station::config::Config::load(&path)?
         .registry
-        .ca_file)
+        .transport();
+    Ok(args.transport.over(configured))
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.files.is_empty() {
-        if args.ca_file.is_some() {
+        if args.transport.ca_file.is_some() || args.transport.insecure_http {
             bail!(
-                "--ca-file applies to named FILEs; the outbox uses [registry] ca_file in tabula.toml"
+                "--ca-file and --insecure-http apply to named FILEs; the outbox uses [registry] ca_file and insecure_http in tabula.toml"
             );
         }
-        return crate::station::outbox::deliver_command(
-            &args.data,
-            args.config.as_deref(),
-            args.registry,
-            args.log_key,
-        );
+        return deliver_outbox(args);
     }
     let registry = args
         .registry
         .as_deref()
         .context("--registry URL is needed to upload named files")?;
-    let client = RegistryClient::with_ca(registry, ca_file(&args)?.as_deref())?;
+    let client = RegistryClient::new(registry, &transport(&args)?)?;
     let log_key = resolve_log_key(&client, args.log_key.as_deref())?;
+    if let Some(warning) = log_key.warning(registry) {
+        eprintln!("note: {warning}");
+    }
+    let once = Retry {
+        attempts: 1,
+        ..Retry::default()
+    };
     let mut failed = 0usize;
     for file in &args.files {
         let result = (|| -> anyhow::Result<String> {
-            let mut bundle = Bundle::read(file)?;
-            let leaf = bundle.envelope.try_leaf_bytes()?;
-            let mut upload = bundle.clone();
-            upload.receipt = None;
-            let answer = client.upload(upload.to_json())?;
-            answer
-                .receipt
-                .verify(&leaf, &log_key)
-                .context("the registry's receipt does not verify; bundle left unchanged")?;
-            bundle.receipt = Some(serde_json::to_value(&answer.receipt)?);
+            let bundle = Bundle::read(file)?;
+            let (bundle, answer) =
+                register(&client, &log_key.key, &bundle, once).context("bundle left unchanged")?;
             bundle
                 .write_atomic(file)
                 .with_context(|| format!("writing the receipt into {}", file.display()))?;
@@ -119,6 +116,36 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         println!("{} uploaded, {} failed", args.files.len() - failed, failed);
     }
     Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// `tabula upload [--data DIR]`: deliver the outbox, retrying with back-off; exit 1 while bundles
+/// remain (registry down) or were rejected.
+fn deliver_outbox(args: Args) -> anyhow::Result<Outcome> {
+    let mut station = Station::open(&args.data, args.config.as_deref())?;
+    if let Some(url) = args.registry {
+        station.config.registry.url = Some(url);
+    }
+    if let Some(key) = args.log_key {
+        station.config.registry.log_key = Some(key);
+    }
+    let retry = Retry {
+        attempts: 5,
+        ..Retry::default()
+    };
+    let Some(report) = station.upload(retry, KeyPolicy::WarnUnpinned)? else {
+        bail!(tabula_station::Refusal::NoRegistry);
+    };
+    if report.items.is_empty() {
+        println!("outbox is empty");
+    }
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(if report.pending() + report.rejected() == 0 {
         Outcome::Success
     } else {
         Outcome::Failure

@@ -1,14 +1,19 @@
-//! `tabula verify FILE... [--key PEM]`: one verdict line per certificate bundle.
+//! `tabula verify FILE... [--key PEM] [--signature-only]`: per certificate bundle, the erasure
+//! verdict first and the signature verdict on its own line (exit codes: `EXIT_CODES`, also
+//! shown by `--help`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use tabula_certificate::{Bundle, KeySource, PublicKey, Verified};
+use tabula_certificate::{Bundle, Erasure, KeySource, PublicKey, Verified};
 
 use super::Outcome;
+use super::transport::TransportArgs;
 
-/// Verify certificate bundles: signature, canonical form, schema version, audit digest.
+/// Verify certificate bundles: signature, canonical form, schema version, audit digest, and
+/// that every drive was erased and verified.
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXIT_CODES)]
 pub struct Args {
     /// Certificate bundles (`<id>.tabula.json`).
     #[arg(required = true, value_name = "FILE")]
@@ -25,10 +30,21 @@ pub struct Args {
     /// the key the registry announces is trusted.
     #[arg(long, value_name = "KEY", requires = "registry")]
     pub log_key: Option<String>,
-    /// PEM file with the CA certificate(s) to trust for --registry (a registry behind a private CA).
-    #[arg(long, value_name = "FILE", requires = "registry")]
-    pub ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub transport: TransportArgs,
+    /// Check the signature only: a certificate whose drives were not all erased and verified
+    /// (e.g. `interrupted`, `erased-with-errors`) still exits 0 when its signature verifies.
+    #[arg(long)]
+    pub signature_only: bool,
 }
+
+const EXIT_CODES: &str = "Exit status:
+  0  every signature verifies and every drive was erased and verified
+     (with --signature-only: every signature verifies)
+  1  a file does not verify or cannot be read (signature, format, schema,
+     audit digest, log)
+  2  usage error, or --key or the --registry options are unusable
+  3  every signature verifies, but some certificate is not fully erased";
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let trusted = args
@@ -42,14 +58,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .registry
         .as_deref()
         .map(|url| {
-            crate::registry_client::LogCheck::new(
+            tabula_station::client::LogCheck::new(
                 url,
                 args.log_key.as_deref(),
-                args.ca_file.as_deref(),
+                &args.transport.transport(),
             )
         })
         .transpose()?;
-    let mut failed = 0usize;
+    if let Some(warning) = log.as_ref().and_then(|l| l.warning()) {
+        eprintln!("note: {warning}");
+    }
+    let mut tally = Tally::default();
     for file in &args.files {
         let checked = check_file(file, trusted.as_ref()).and_then(|(bundle, verified)| {
             let log_line = log.as_ref().map(|l| l.check(&bundle)).transpose()?;
@@ -57,7 +76,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         });
         match checked {
             Ok((verified, log_line)) => {
-                println!("{}", ok_line(file, &verified));
+                let erasure = Erasure::of(&verified.certificate);
+                if args.signature_only {
+                    tally.verified += 1;
+                    println!("{}", ok_line(file, &verified));
+                } else {
+                    tally.count(&erasure);
+                    print!("{}", verdict_lines(file, &verified, &erasure));
+                }
                 if let Some(line) = log_line {
                     println!("        {line}");
                     if verified.key_source != KeySource::Given {
@@ -69,19 +95,78 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 }
             }
             Err(err) => {
-                failed += 1;
+                tally.failed += 1;
                 println!("FAILED  {}: {err}", file.display());
             }
         }
     }
     if args.files.len() > 1 {
-        println!("{} verified, {} failed", args.files.len() - failed, failed);
+        println!("{}", tally.summary(args.signature_only));
     }
-    Ok(if failed == 0 {
-        Outcome::Success
-    } else {
-        Outcome::Failure
-    })
+    Ok(tally.outcome())
+}
+
+/// How many files ended in which verdict.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Signature valid (and, unless --signature-only, every drive erased and verified).
+    verified: usize,
+    /// Signature valid, but not every drive erased and verified.
+    not_erased: usize,
+    /// Signature or format failure.
+    failed: usize,
+}
+
+impl Tally {
+    fn count(&mut self, erasure: &Erasure) {
+        if erasure.is_complete() {
+            self.verified += 1;
+        } else {
+            self.not_erased += 1;
+        }
+    }
+
+    fn summary(&self, signature_only: bool) -> String {
+        if signature_only {
+            format!("{} verified, {} failed", self.verified, self.failed)
+        } else {
+            format!(
+                "{} erased and verified, {} not fully erased, {} failed",
+                self.verified, self.not_erased, self.failed
+            )
+        }
+    }
+
+    /// A signature failure outranks a missing erasure: exit 1 before exit 3.
+    fn outcome(&self) -> Outcome {
+        if self.failed > 0 {
+            Outcome::Failure
+        } else if self.not_erased > 0 {
+            Outcome::NotFullyErased
+        } else {
+            Outcome::Success
+        }
+    }
+}
+
+/// The verdict of a bundle whose signature verified: the erasure result first, the signature
+/// on its own line below.
+pub fn verdict_lines(path: &Path, v: &Verified, erasure: &Erasure) -> String {
+    let head = match erasure {
+        Erasure::NotFullyErased { reasons } => format!(
+            "NOT FULLY ERASED  {}: certificate {} ({}): {}",
+            path.display(),
+            v.certificate.id,
+            v.certificate.result,
+            reasons.join("; ")
+        ),
+        _ => format!(
+            "OK      {}: certificate {}: erased and verified",
+            path.display(),
+            v.certificate.id
+        ),
+    };
+    format!("{head}\n        signature valid: {}\n", key_note(v))
 }
 
 /// Read and verify one bundle.
@@ -91,7 +176,7 @@ pub fn check_file(path: &Path, trusted: Option<&PublicKey>) -> anyhow::Result<(B
     Ok((bundle, verified))
 }
 
-/// The verdict line of a certificate that verified.
+/// The `--signature-only` verdict line of a certificate whose signature verified.
 pub fn ok_line(path: &Path, v: &Verified) -> String {
     format!(
         "OK      {}: certificate {} ({}), {}",

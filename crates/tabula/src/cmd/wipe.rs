@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use tabula_wipe::engine::EngineOptions;
-use tabula_wipe::plan::{VerifyMode, WipePlan};
+use tabula_wipe::plan::{Preflight, VerifyMode, WipePlan};
 use tabula_wipe::report::DriveReport;
 
 use super::Outcome;
 use crate::bars::Bars;
 use crate::human::bytes;
-use crate::station::certify::{self, Issuer};
-use crate::station::job::audit_machine;
-use crate::wiping;
+use tabula_station::certify::{self, Issuer};
+use tabula_station::job::audit_machine;
+use tabula_station::targets;
 
 /// The word an operator types to confirm that the listed drives will be destroyed.
 pub const CONFIRM_WORD: &str = "ERASE";
@@ -36,7 +36,7 @@ pub struct Args {
     /// Report a drive as stalled after this many seconds without progress.
     #[arg(long, default_value_t = 60)]
     stall_timeout: u64,
-    /// I/O request size in KiB (multiple of 4).
+    /// I/O request size in KiB (a power of two, at least 4).
     #[arg(long, default_value_t = 4096, hide = true)]
     block_kib: usize,
     /// List the wipe methods and exit.
@@ -67,12 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         print!("{}", methods_table());
         return Ok(Outcome::Success);
     }
-    if args.block_kib == 0 || args.block_kib % 4 != 0 {
-        bail!("--block-kib must be a positive multiple of 4");
+    if args.block_kib < 4 || !args.block_kib.is_power_of_two() {
+        bail!("--block-kib must be a power of two of at least 4");
     }
-    let method = wiping::method(&args.method)?;
-    let targets = wiping::check_targets(&args.targets, std::path::Path::new("/"))?;
-    let plan = wiping::plan(method, args.verify, targets)?;
+    let method = targets::method(&args.method)?;
+    let checked = targets::check_targets(&args.targets, std::path::Path::new("/"))?;
+    let plan = targets::plan(method, args.verify, checked)?;
     // With --key: everything the certificate needs is checked before the first byte is written.
     let signing = match (&args.key, &args.out) {
         (Some(key), Some(out)) => Some(Signing::prepare(&args, key, out)?),
@@ -85,9 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut opts = EngineOptions::default();
     opts.block_size = args.block_kib * 1024;
     opts.stall_after = Duration::from_secs(args.stall_timeout.max(1));
-    opts.cancel = wiping::cancel_on_signals()?;
+    opts.cancel = targets::cancel_on_signals()?;
     let bars = Bars::new(&plan, std::io::stderr().is_terminal());
-    let reports = wiping::execute(&plan, &opts, |e| bars.handle(e));
+    let reports = targets::execute(&plan, &opts, |e| bars.handle(e))?;
     drop(bars);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
@@ -149,7 +149,7 @@ impl Signing {
             &self.audit_json,
             Some(&self.audit),
             self.started,
-        );
+        )?;
         let stored =
             certify::sign_and_store(&cert, self.audit_json, &self.key, &self.out, None, None)?;
         eprintln!(
@@ -179,6 +179,9 @@ pub fn describe_plan(plan: &WipePlan) -> String {
             serial,
             bytes(size)
         ));
+        if let Some(Preflight::Failed { reason }) = &d.preflight {
+            out.push_str(&format!("    will fail, nothing written: {reason}\n"));
+        }
     }
     out
 }
@@ -249,4 +252,36 @@ fn methods_table() -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use tabula_wipe::method::Method;
+    use tabula_wipe::plan::Checked;
+
+    use super::*;
+
+    #[test]
+    fn the_plan_names_a_drive_that_will_fail_and_why() {
+        let target = |path: &str, preflight| Checked {
+            path: path.into(),
+            drive: None,
+            preflight,
+        };
+        let failed = Preflight::Failed {
+            reason: "/nonexistent/disk.img: in use".to_owned(),
+        };
+        let plan = WipePlan::new(
+            Method::by_name("zero").expect("known method"),
+            None,
+            vec![target("/nonexistent/disk.img", failed)],
+        )
+        .expect("plan");
+        let text = describe_plan(&plan);
+        assert!(
+            text.contains("  /nonexistent/disk.img  file  serial -")
+                && text.contains("    will fail, nothing written: /nonexistent/disk.img: in use\n"),
+            "{text}"
+        );
+    }
 }

@@ -22,8 +22,8 @@ use super::result::{CertView, ResultAction, ResultView};
 use super::resume::{Pending, ResumeAction, ResumeOffer};
 use super::theme;
 use crate::cmd::Outcome;
-use crate::station::config::Config;
-use crate::station::outbox::FlushReport;
+use tabula_station::config::Config;
+use tabula_station::outbox::FlushReport;
 
 /// Which screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! It owns the screens (one widget per file: [`machine`], [`method`], [`confirm`], [`progress`],
 //! [`result`], [`resume`]), the state machine that connects them ([`app`]), the background
 //! workers ([`worker`]) and the terminal guard ([`terminal`]). It does not own the job itself:
-//! targets, plans, journal, certificates and uploads are the station's (`crate::station`), so
+//! targets, plans, journal, certificates and uploads are the station's (`tabula_station`), so
 //! the CLI and the TUI cannot drift apart. It powers the machine off only when the technician
 //! presses P on the result screen, once everything is written.
 
@@ -36,7 +36,7 @@ use self::app::{Action, App, Msg, Screen};
 use self::confirm::ConfirmForm;
 use self::terminal::TerminalGuard;
 use crate::cmd::Outcome;
-use crate::station::Station;
+use tabula_station::Station;
 
 /// How often the screen is redrawn when nothing is typed (progress, clocks).
 const TICK: Duration = Duration::from_millis(100);
@@ -101,14 +101,12 @@ impl Ui {
             guard.terminal.draw(|f| app.draw(f))?;
             if event::poll(TICK)? {
                 // Resizes need nothing: the next draw lays the screen out for the new size.
-                if let TermEvent::Key(key) = event::read()? {
-                    if key.kind != KeyEventKind::Release {
-                        if let Some(action) = app.key(key) {
-                            if let Some(outcome) = self.perform(action, app) {
-                                return Ok(outcome);
-                            }
-                        }
-                    }
+                if let TermEvent::Key(key) = event::read()?
+                    && key.kind != KeyEventKind::Release
+                    && let Some(action) = app.key(key)
+                    && let Some(outcome) = self.perform(action, app)
+                {
+                    return Ok(outcome);
                 }
             }
             for msg in self.rx.try_iter() {

@@ -13,8 +13,8 @@ use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::theme::{self, fit};
 
-use crate::station::job::Finished;
-use crate::station::outbox::{Delivery, FlushReport};
+use tabula_station::job::Finished;
+use tabula_station::outbox::{Delivery, FlushReport};
 
 /// One drive's outcome.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ impl ResultView {
             && self
                 .certs
                 .iter()
-                .all(|c| c.drives.iter().all(|d| d.status.is_success()))
+                .all(|c| !c.drives.is_empty() && c.drives.iter().all(|d| d.status.is_success()))
     }
 
     /// Everything that will be written is written: certificates stored, upload attempted.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use tabula_wipe::plan::WipePlan;
 
 use super::theme;
-use crate::station::journal::Journal;
+use tabula_station::journal::Journal;
 
 /// One interrupted wipe.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use tabula_audit::disks::{Disk, Smart, SmartState};
 use tabula_audit::smart::{Health, SmartSummary};
 use tabula_audit::{Audit, MsdmStatus, SmartctlSource};
 use tabula_wipe::method::Method;
-use tabula_wipe::plan::WipePlan;
+use tabula_wipe::plan::{Checked, Preflight, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 use tabula_wipe::{Drive, Transport, Verdict};
@@ -21,8 +21,8 @@ use super::progress::ProgressView;
 use super::result::{CertView, DriveOutcome, Upload};
 use super::resume::Pending;
 use crate::cmd::Outcome;
-use crate::station::config::Config;
-use crate::station::outbox::{Delivery, FlushReport};
+use tabula_station::config::Config;
+use tabula_station::outbox::{Delivery, FlushReport};
 
 fn drive(name: &str, size: u64, verdict: Verdict) -> Drive {
     Drive {
@@ -316,10 +316,16 @@ fn plan(method: &str) -> WipePlan {
     WipePlan::new(
         Method::by_name(method).unwrap(),
         None,
-        vec![
-            (d[2].path.clone(), Some(d[2].clone())),
-            (d[0].path.clone(), Some(d[0].clone())),
-        ],
+        [&d[2], &d[0]]
+            .into_iter()
+            .map(|d| Checked {
+                path: d.path.clone(),
+                drive: Some(d.clone()),
+                preflight: Preflight::Failed {
+                    reason: "not opened in this test".to_owned(),
+                },
+            })
+            .collect(),
     )
     .unwrap()
 }
@@ -474,6 +480,7 @@ fn result_waits_for_the_upload_then_finishes() {
         "no power-off either"
     );
     let report = FlushReport {
+        unpinned_key: None,
         items: vec![(
             PathBuf::from("/data/outbox/01a2b3c4-0000-7000-8000-000000000001.tabula.json"),
             Delivery::Registered {

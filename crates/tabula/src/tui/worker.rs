@@ -13,9 +13,9 @@ use tabula_wipe::plan::WipePlan;
 use super::app::{Msg, Ready};
 use super::result::CertView;
 use super::resume::Pending;
-use crate::station::Station;
-use crate::station::journal::IssuerRecord;
-use crate::station::outbox::Retry;
+use tabula_station::Station;
+use tabula_station::journal::IssuerRecord;
+use tabula_station::outbox::{KeyPolicy, Retry, chain};
 
 /// One flush of the outbox at a time (the start-up flush may still run when a wipe ends).
 static UPLOAD: Mutex<()> = Mutex::new(());
@@ -23,14 +23,24 @@ static UPLOAD: Mutex<()> = Mutex::new(());
 /// Audits the machine, lists drives and interrupted wipes, then retries the outbox.
 pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
     thread::spawn(move || {
+        let mut unreadable = None;
         let ready = (|| -> anyhow::Result<Ready> {
             let (audit, audit_json) = station.audit()?;
             let drives = tabula_wipe::discover(&station.root)?;
-            let pending = station
-                .pending_journals()?
-                .iter()
-                .map(Pending::from)
-                .collect();
+            let journals = station.pending_journals()?;
+            if !journals.unreadable.is_empty() {
+                let names: Vec<String> = journals
+                    .unreadable
+                    .iter()
+                    .map(|(path, e)| format!("{}: {}", path.display(), chain(e)))
+                    .collect();
+                unreadable = Some(format!(
+                    "{} interrupted wipe(s) cannot be resumed, journal unreadable (kept): {}",
+                    names.len(),
+                    names.join("; ")
+                ));
+            }
+            let pending = journals.journals.iter().map(Pending::from).collect();
             Ok(Ready {
                 audit,
                 audit_json,
@@ -43,15 +53,19 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
             Ok(r) => Msg::Ready(Box::new(r)),
             Err(e) => Msg::Failed(format!("{e:#}")),
         });
+        if let Some(line) = &unreadable {
+            let _ = tx.send(Msg::Outbox(line.clone()));
+        }
         if ok {
-            flush_outbox(&station, &tx);
+            flush_outbox(&station, &tx, unreadable);
         }
     })
 }
 
-fn flush_outbox(station: &Station, tx: &Sender<Msg>) {
+/// Flushes the outbox and shows what happened after `earlier` (a notice already on screen).
+fn flush_outbox(station: &Station, tx: &Sender<Msg>, earlier: Option<String>) {
     let _lock = UPLOAD.lock().unwrap_or_else(|p| p.into_inner());
-    let line = match station.upload(Retry::default()) {
+    let line = match station.upload(Retry::default(), KeyPolicy::WarnUnpinned) {
         Ok(Some(r)) if !r.items.is_empty() => {
             let sent = r.items.len() - r.pending() - r.rejected();
             let mut line = format!("Outbox from earlier runs: {sent} uploaded");
@@ -64,10 +78,17 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>) {
                     r.rejected()
                 ));
             }
+            if let Some(w) = &r.unpinned_key {
+                line.push_str(&format!(". WARNING: {w}"));
+            }
             line
         }
         Ok(_) => return,
-        Err(e) => format!("Outbox not uploaded: {e:#}"),
+        Err(e) => format!("Outbox not uploaded: {}", chain(&e)),
+    };
+    let line = match earlier {
+        Some(earlier) => format!("{earlier} · {line}"),
+        None => line,
     };
     let _ = tx.send(Msg::Outbox(line));
 }
@@ -86,7 +107,10 @@ pub fn wipe(
         let finished = station.wipe(&plan, issuer, (&audit, json), cancel, |e| {
             let _ = tx.send(Msg::Event(e.clone()));
         });
-        finish(&station, finished.map(|f| vec![CertView::from(&f)]), &tx);
+        let certs = finished
+            .map(|f| vec![CertView::from(&f)])
+            .map_err(|e| chain(&e));
+        finish(&station, certs, &tx);
     })
 }
 
@@ -96,10 +120,10 @@ pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -
         let finished = station.resume(cancel, |_, e| {
             let _ = tx.send(Msg::Event(e.clone()));
         });
-        let certs = finished.and_then(|r| {
+        let certs = finished.map_err(|e| chain(&e)).and_then(|r| {
             let notes: Vec<String> = r.not_resumed.iter().map(ToString::to_string).collect();
             if r.finished.is_empty() && !notes.is_empty() {
-                anyhow::bail!("{}", notes.join("; "));
+                return Err(notes.join("; "));
             }
             let _ = tx.send(Msg::NotResumed(notes));
             Ok(r.finished.iter().map(CertView::from).collect())
@@ -108,21 +132,21 @@ pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -
     })
 }
 
-fn finish(station: &Station, certs: anyhow::Result<Vec<CertView>>, tx: &Sender<Msg>) {
+fn finish(station: &Station, certs: Result<Vec<CertView>, String>, tx: &Sender<Msg>) {
     let ok = certs.is_ok();
-    let _ = tx.send(Msg::Done(certs.map_err(|e| format!("{e:#}"))));
+    let _ = tx.send(Msg::Done(certs));
     if !ok {
         return;
     }
     let _lock = UPLOAD.lock().unwrap_or_else(|p| p.into_inner());
-    let msg = match station.upload(Retry::default()) {
+    let msg = match station.upload(Retry::default(), KeyPolicy::WarnUnpinned) {
         Ok(report) => Msg::Uploaded {
             report,
             error: None,
         },
         Err(e) => Msg::Uploaded {
             report: None,
-            error: Some(format!("{e:#}")),
+            error: Some(chain(&e)),
         },
     };
     let _ = tx.send(msg);

@@ -73,6 +73,23 @@ impl LoopDev {
         self.dev.to_str().unwrap()
     }
 
+    /// Overwrites the whole device with `byte` (through the device, then synced).
+    pub fn fill(&self, byte: u8) {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.dev)
+            .unwrap();
+        let size = std::fs::metadata(&self.file).unwrap().len();
+        let block = vec![byte; 1 << 20];
+        let mut off = 0u64;
+        while off < size {
+            let n = (size - off).min(block.len() as u64) as usize;
+            std::os::unix::fs::FileExt::write_all_at(&f, &block[..n], off).unwrap();
+            off += n as u64;
+        }
+        f.sync_all().unwrap();
+    }
+
     /// True if every byte of the device equals `byte`.
     pub fn all(&self, byte: u8) -> bool {
         std::fs::read(&self.dev).unwrap().iter().all(|&b| b == byte)
@@ -116,7 +133,7 @@ impl RunningRegistry {
     fn start_with(dir: &Path, port: u16, public_read: bool) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
-        config.admin_token = Some(Secret::new("station-test-admin-token"));
+        config.admin_token = Some(Secret::new("station-test-admin-token-0123456789abcdef"));
         config.public_read = public_read;
         let (registry, listener) = runtime.block_on(async {
             let registry = Registry::open(config).await.unwrap();
@@ -193,4 +210,38 @@ pub fn keygen_and_enroll(data: &Path, registry: Option<&RunningRegistry>) -> Str
         "log_key = \"{}\"\n",
         keys.join("registry-log.vkey").display()
     )
+}
+
+/// A station data directory enrolled with `registry` (if any), configured for `targets`.
+pub fn station(
+    dir: &Path,
+    registry: Option<&RunningRegistry>,
+    url: Option<&str>,
+    method: &str,
+    targets: &[&LoopDev],
+) -> PathBuf {
+    let data = dir.join("data");
+    let log_key = keygen_and_enroll(&data, registry);
+    let url = url.map(|u| format!("url = \"{u}\"\n")).unwrap_or_default();
+    let list: Vec<String> = targets
+        .iter()
+        .map(|t| format!("\"{}\"", t.path()))
+        .collect();
+    let config = format!(
+        "[station]\norganisation = \"Stadt Leipzig\"\nsite = \"Test bench\"\noperator = \"Erika Mustermann\"\n\n\
+         [registry]\n{url}{log_key}\n[wipe]\nmethod = \"{method}\"\n\n\
+         [unattended]\nenabled = true\ntargets = [{}]\n",
+        list.join(", ")
+    );
+    std::fs::write(data.join("tabula.toml"), config).unwrap();
+    data
+}
+
+pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.to_string_lossy().ends_with(suffix));
+    v.sort();
+    v
 }

@@ -1,9 +1,10 @@
-//! A one-file FUSE file system whose file returns EIO (or stalls) at chosen byte ranges, so a
-//! loop device over it gives the wipe engine real kernel I/O errors and a real hung device.
+//! A one-file FUSE file system whose file returns EIO (or hangs until the test lets it go) at
+//! chosen byte ranges, so a loop device over it gives the wipe engine real kernel I/O errors and
+//! a real hung device.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use fuser::{
@@ -22,8 +23,39 @@ pub struct Fault {
     pub end: u64,
     pub on_write: bool,
     pub on_read: bool,
-    /// Sleep this long before answering (a slow or hung drive) instead of failing.
-    pub delay: Option<Duration>,
+    /// Hang until this gate opens (a hung drive) instead of failing.
+    pub gate: Option<Gate>,
+}
+
+/// Holds hung requests until the test opens it; opening is final.
+#[derive(Debug, Clone, Default)]
+pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+impl Gate {
+    pub fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().unwrap() = true;
+        changed.notify_all();
+    }
+
+    fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let guard = open.lock().unwrap();
+        drop(changed.wait_while(guard, |open| !*open).unwrap());
+    }
+
+    /// Opens the gate when dropped, so a failing test never leaves a request hanging.
+    pub fn open_on_drop(&self) -> OpenOnDrop {
+        OpenOnDrop(self.clone())
+    }
+}
+
+pub struct OpenOnDrop(Gate);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
 }
 
 impl Fault {
@@ -33,7 +65,7 @@ impl Fault {
             end: start + len,
             on_write: true,
             on_read: false,
-            delay: None,
+            gate: None,
         }
     }
     pub fn eio_on_read_write(start: u64, len: u64) -> Self {
@@ -42,16 +74,17 @@ impl Fault {
             end: start + len,
             on_write: true,
             on_read: true,
-            delay: None,
+            gate: None,
         }
     }
-    pub fn slow_write(start: u64, delay: Duration) -> Self {
+    /// The write touching `start` hangs until `gate` opens.
+    pub fn hang_write(start: u64, gate: &Gate) -> Self {
         Self {
             start,
             end: start + 1,
             on_write: true,
             on_read: false,
-            delay: Some(delay),
+            gate: Some(gate.clone()),
         }
     }
 }
@@ -59,8 +92,6 @@ impl Fault {
 struct FaultFs {
     data: Mutex<Vec<u8>>,
     faults: Vec<Fault>,
-    /// Delays fire once each.
-    fired: Mutex<Vec<bool>>,
 }
 
 impl FaultFs {
@@ -93,19 +124,14 @@ impl FaultFs {
     /// Applies faults for an access of `[off, off+len)`; returns true if it must fail.
     fn fault(&self, off: u64, len: u64, write: bool) -> bool {
         let mut fail = false;
-        for (i, f) in self.faults.iter().enumerate() {
+        for f in &self.faults {
             let hit =
                 (if write { f.on_write } else { f.on_read }) && off < f.end && f.start < off + len;
             if !hit {
                 continue;
             }
-            match f.delay {
-                Some(d) => {
-                    let first = !std::mem::replace(&mut self.fired.lock().unwrap()[i], true);
-                    if first {
-                        std::thread::sleep(d);
-                    }
-                }
+            match &f.gate {
+                Some(gate) => gate.wait(),
                 None => fail = true,
             }
         }
@@ -216,11 +242,9 @@ pub struct FaultMount {
 pub fn mount(dir: &Path, size: usize, faults: Vec<Fault>) -> FaultMount {
     let mnt = dir.join("mnt");
     std::fs::create_dir_all(&mnt).unwrap();
-    let fired = Mutex::new(vec![false; faults.len()]);
     let fs = FaultFs {
         data: Mutex::new(vec![0x3C; size]),
         faults,
-        fired,
     };
     let mut config = Config::default();
     config.acl = SessionACL::All;

@@ -13,6 +13,8 @@ use std::process::Command;
 pub struct LoopDev {
     pub dev: PathBuf,
     pub file: PathBuf,
+    /// False once the device was detached and its name possibly taken by another test.
+    attached: bool,
 }
 
 impl LoopDev {
@@ -52,7 +54,30 @@ impl LoopDev {
         Self {
             dev,
             file: file.to_owned(),
+            attached: true,
         }
+    }
+
+    /// Detaches the device and attaches `file` under the same name: the same `/dev/loopN`, now
+    /// another drive. Returns false if another test took the free name in between.
+    pub fn reattach(&mut self, file: &Path) -> bool {
+        let detached = Command::new("losetup")
+            .arg("-d")
+            .arg(&self.dev)
+            .status()
+            .expect("run losetup -d");
+        assert!(detached.success(), "losetup -d {}", self.dev.display());
+        self.attached = false;
+        let attached = Command::new("losetup")
+            .arg(&self.dev)
+            .arg(file)
+            .status()
+            .expect("run losetup");
+        if attached.success() {
+            self.file = file.to_owned();
+            self.attached = true;
+        }
+        self.attached
     }
 
     /// Every byte of the device, read through the block device (the engine drops its cache).
@@ -63,6 +88,9 @@ impl LoopDev {
 
 impl Drop for LoopDev {
     fn drop(&mut self) {
+        if !self.attached {
+            return;
+        }
         let _ = Command::new("losetup").arg("-d").arg(&self.dev).status();
     }
 }

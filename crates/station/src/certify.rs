@@ -4,18 +4,18 @@
 //! The certificate crate owns the schema; this module is the only place that knows both the
 //! engine's records and the schema, so either can change without the other.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use tabula_audit::{Audit, MsdmStatus};
 use tabula_certificate as cert;
-use tabula_certificate::{Bundle, Certificate, PdfOptions, StationKey};
+use tabula_certificate::{Bundle, BundleError, Certificate, PdfOptions, StationKey};
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::ranges::RangeSet;
 use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
 
-use super::datadir::{DataDir, write_atomic};
+use crate::datadir::{DataDir, write_atomic};
+use crate::error::{Error, Result};
 
 /// Who issues the certificate.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +45,7 @@ pub fn certificate(
     audit: &serde_json::Value,
     machine: Option<&Audit>,
     started: DateTime<Utc>,
-) -> Certificate {
+) -> Result<Certificate, Error> {
     let fingerprint = key.public().fingerprint();
     let mut c = Certificate::new();
     c.organisation = issuer.organisation.clone();
@@ -68,7 +68,7 @@ pub fn certificate(
             .max()
             .unwrap_or_else(Utc::now),
     );
-    c.machine = machine_record(machine, audit);
+    c.machine = machine_record(machine, audit)?;
     c.drives = reports
         .iter()
         .enumerate()
@@ -78,8 +78,11 @@ pub fn certificate(
     let notes: Vec<String> = reports
         .iter()
         .flat_map(|r| {
-            r.notes
+            // Why a drive failed or stopped comes first, so the certificate says it.
+            r.error
                 .iter()
+                .map(|e| format!("failed: {e}"))
+                .chain(r.notes.iter().cloned())
                 .map(move |n| format!("{}: {n}", r.drive.path.display()))
         })
         .collect();
@@ -88,7 +91,7 @@ pub fn certificate(
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" | ");
-    c
+    Ok(c)
 }
 
 fn default_station_id(fingerprint: &str) -> String {
@@ -109,15 +112,19 @@ fn seconds(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
-fn machine_record(audit: Option<&Audit>, doc: &serde_json::Value) -> cert::Machine {
+fn machine_record(audit: Option<&Audit>, doc: &serde_json::Value) -> Result<cert::Machine, Error> {
     let text = |v: Option<&String>| v.cloned().unwrap_or_default();
+    let audit_digest = cert::audit_digest(doc).map_err(|e| Error::Bundle {
+        what: "digesting the audit document",
+        source: BundleError::Jcs(e),
+    })?;
     let Some(a) = audit else {
-        return cert::Machine {
-            audit_digest: cert::audit_digest(doc),
+        return Ok(cert::Machine {
+            audit_digest,
             ..Default::default()
-        };
+        });
     };
-    cert::Machine {
+    Ok(cert::Machine {
         vendor: text(a.system.vendor.as_ref()),
         model: text(a.system.product.as_ref()),
         serial: text(a.system.serial.as_ref()),
@@ -127,7 +134,7 @@ fn machine_record(audit: Option<&Audit>, doc: &serde_json::Value) -> cert::Machi
             .as_ref()
             .map(|c| c.kind.clone())
             .unwrap_or_default(),
-        audit_digest: cert::audit_digest(doc),
+        audit_digest,
         // Presence and a digest only: the key itself never enters a certificate.
         windows_product_key: match &a.licence.msdm {
             MsdmStatus::Present { key_blake3, .. } => Some(cert::ProductKeyNote {
@@ -135,7 +142,7 @@ fn machine_record(audit: Option<&Audit>, doc: &serde_json::Value) -> cert::Machi
             }),
             _ => None,
         },
-    }
+    })
 }
 
 fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRecord {
@@ -149,6 +156,8 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
         (&r.write_errors, "write error"),
         (&r.read_errors, "read error"),
         (&r.mismatches, "verify mismatch"),
+        (&r.unwritten, "not written (retry stopped)"),
+        (&r.unverified, "not verified (retry stopped)"),
     ] {
         error_ranges.extend(ranges(set, sector, what));
     }
@@ -238,29 +247,71 @@ pub struct Stored {
     pub outbox: Option<PathBuf>,
 }
 
+/// Signs `cert` with the audit attached.
+pub fn sign(cert: &Certificate, audit: serde_json::Value, key: &StationKey) -> Result<Bundle> {
+    Bundle::sign(cert, audit, key).map_err(|source| Error::Bundle {
+        what: "signing the certificate",
+        source,
+    })
+}
+
 /// Signs `cert` with the audit attached and writes `<id>.tabula.json` and `<id>.pdf` into `dir`
 /// (and a copy of the bundle into `outbox`, if given).
 pub fn sign_and_store(
     cert: &Certificate,
     audit: serde_json::Value,
     key: &StationKey,
-    dir: &std::path::Path,
-    outbox: Option<&std::path::Path>,
+    dir: &Path,
+    outbox: Option<&Path>,
     registry_url: Option<&str>,
-) -> anyhow::Result<Stored> {
-    let bundle = Bundle::sign(cert, audit, key).context("signing the certificate")?;
-    let bundle_path = bundle.write_into(dir).context("storing the certificate")?;
-    let options = registry_url.map_or_else(PdfOptions::default, PdfOptions::with_registry_url);
-    let pdf = cert::render_pdf(cert, &options).context("rendering the PDF")?;
+) -> Result<Stored> {
+    store_signed(&sign(cert, audit, key)?, dir, outbox, registry_url)
+}
+
+/// Writes a signed bundle as `<id>.tabula.json` and its PDF into `dir` and a copy into
+/// `outbox`, each only if it is not there yet, so that storing again after a power loss
+/// completes what is missing and changes nothing else: a kept bundle (which may carry a receipt
+/// by now) is never overwritten, and the outbox copy is not made again once the kept copy has
+/// its receipt (it was delivered). Every file is written atomically, so one that exists is whole.
+pub fn store_signed(
+    bundle: &Bundle,
+    dir: &Path,
+    outbox: Option<&Path>,
+    registry_url: Option<&str>,
+) -> Result<Stored> {
+    let bundle_error = |what| move |source| Error::Bundle { what, source };
+    let cert = bundle
+        .certificate()
+        .map_err(bundle_error("reading the signed certificate"))?;
+    let name = cert.file_name();
+    let bundle_path = dir.join(&name);
+    let delivered = if bundle_path.exists() {
+        Bundle::read(&bundle_path)
+            .map_err(bundle_error("reading the stored certificate"))?
+            .receipt
+            .is_some()
+    } else {
+        bundle
+            .write_into(dir)
+            .map_err(bundle_error("storing the certificate"))?;
+        false
+    };
     let pdf_path = dir.join(format!("{}.pdf", cert.id));
-    write_atomic(&pdf_path, &pdf)?;
+    if !pdf_path.exists() {
+        let options = registry_url.map_or_else(PdfOptions::default, PdfOptions::with_registry_url);
+        write_atomic(&pdf_path, &cert::render_pdf(&cert, &options)?)?;
+    }
     let outbox = match outbox {
-        Some(dir) => Some(
-            bundle
-                .write_into(dir)
-                .context("queueing the certificate for upload")?,
-        ),
-        None => None,
+        Some(dir) if !delivered => {
+            let queued = dir.join(&name);
+            if !queued.exists() {
+                bundle
+                    .write_into(dir)
+                    .map_err(bundle_error("queueing the certificate for upload"))?;
+            }
+            Some(queued)
+        }
+        _ => None,
     };
     Ok(Stored {
         id: cert.id.to_string(),
@@ -270,18 +321,10 @@ pub fn sign_and_store(
     })
 }
 
-/// `sign_and_store` into a data directory.
-pub fn store(
-    data: &DataDir,
-    cert: &Certificate,
-    audit: serde_json::Value,
-    key: &StationKey,
-    registry_url: Option<&str>,
-) -> anyhow::Result<Stored> {
-    sign_and_store(
-        cert,
-        audit,
-        key,
+/// [`store_signed`] into a data directory.
+pub fn store(data: &DataDir, bundle: &Bundle, registry_url: Option<&str>) -> Result<Stored> {
+    store_signed(
+        bundle,
         &data.certificates(),
         Some(&data.outbox()),
         registry_url,

@@ -9,19 +9,30 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tabula_wipe::plan::{ResumePoint, WipePlan};
+use tabula_certificate::Bundle;
+use tabula_wipe::identity::Identity;
+use tabula_wipe::plan::{Preflight, ResumePoint, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
+use tabula_wipe::report::{DriveReport, WipeStatus};
+use tabula_wipe::target::Target;
 use tabula_wipe::{Drive, discover};
 
-use super::datadir::{list_with_suffix, write_atomic};
+use crate::datadir::{list_with_suffix, write_atomic};
+use crate::error::{Error, Refusal, Result};
 
 /// Data written to a drive in its last moments before a power loss may sit in the drive's volatile
 /// cache and be lost; a resumed write pass starts this far before the journalled position.
 pub const RESUME_MARGIN: u64 = 256 << 20;
 const SAVE_EVERY: Duration = Duration::from_secs(3);
+
+/// The journals of a directory: those that parse, and those that do not (with the reason).
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub journals: Vec<Journal>,
+    pub unreadable: Vec<(PathBuf, Error)>,
+}
 
 /// Who the wipe is for, kept for the certificate made after a resume.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -31,6 +42,24 @@ pub struct IssuerRecord {
     pub operator: String,
     pub station_id: Option<String>,
     pub remark: String,
+}
+
+/// A wipe's signed certificate and the drive reports it was made from, journalled before the
+/// certificate is stored: after a power loss while storing it, `tabula resume` stores this same
+/// certificate instead of wiping again and signing a second one for the same wipe.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Signed {
+    pub bundle: Bundle,
+    pub reports: Vec<DriveReport>,
+}
+
+impl Signed {
+    /// A drive was stopped: the journal stays after the certificate is stored, for resuming.
+    pub fn interrupted(&self) -> bool {
+        self.reports
+            .iter()
+            .any(|r| r.status == WipeStatus::Interrupted)
+    }
 }
 
 /// One unfinished wipe.
@@ -47,6 +76,9 @@ pub struct Journal {
     /// Earlier interruptions and resumes, for the certificate.
     #[serde(default)]
     pub history: Vec<String>,
+    /// The wipe has ended and its certificate is signed, but perhaps not stored yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
     #[serde(skip)]
     path: PathBuf,
     #[serde(skip)]
@@ -59,7 +91,7 @@ impl Journal {
         plan: &WipePlan,
         issuer: IssuerRecord,
         audit: serde_json::Value,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self> {
         let id = uuid::Uuid::now_v7().to_string();
         let mut journal = Self {
             path: dir.join(format!("{id}.journal.json")),
@@ -70,6 +102,7 @@ impl Journal {
             plan: plan.clone(),
             audit,
             history: Vec::new(),
+            signed: None,
             last_saved: None,
         };
         journal.save()?;
@@ -80,15 +113,18 @@ impl Journal {
         &self.path
     }
 
-    pub fn save(&mut self) -> anyhow::Result<()> {
-        let json = serde_json::to_vec_pretty(self)?;
+    pub fn save(&mut self) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(|source| Error::Json {
+            what: "encoding the journal",
+            source,
+        })?;
         write_atomic(&self.path, &json)?;
         self.last_saved = Some(Instant::now());
         Ok(())
     }
 
     /// Records progress; saves at most every few seconds (and at pass boundaries).
-    pub fn observe(&mut self, event: &Event) -> anyhow::Result<()> {
+    pub fn observe(&mut self, event: &Event) -> Result<()> {
         let (drive, point, boundary) = match event {
             Event::Progress {
                 drive,
@@ -142,51 +178,73 @@ impl Journal {
     }
 
     /// The wipe is finished and certified: the journal (and its keys) goes.
-    pub fn remove(self) -> anyhow::Result<()> {
-        std::fs::remove_file(&self.path)
-            .with_context(|| format!("removing {}", self.path.display()))
+    pub fn remove(&self) -> Result<()> {
+        std::fs::remove_file(&self.path).map_err(Error::io("removing", &self.path))
     }
 
-    /// Unfinished wipes in a journal directory.
-    pub fn list(dir: &Path) -> anyhow::Result<Vec<Journal>> {
-        list_with_suffix(dir, ".journal.json")?
-            .into_iter()
-            .map(|path| {
-                let text =
-                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-                let mut j: Journal = serde_json::from_slice(&text)
-                    .with_context(|| format!("{} is not a valid journal", path.display()))?;
-                j.path = path;
-                Ok(j)
-            })
-            .collect()
+    /// Unfinished wipes in a journal directory. A journal that cannot be read or parsed does not
+    /// hide the others: it is listed under [`Listed::unreadable`] with its reason, and its file is
+    /// left as it is.
+    pub fn list(dir: &Path) -> Result<Listed> {
+        let mut listed = Listed::default();
+        for path in list_with_suffix(dir, ".journal.json")? {
+            match Self::read(&path) {
+                Ok(j) => listed.journals.push(j),
+                Err(e) => listed.unreadable.push((path, e)),
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Reads one journal file.
+    pub fn read(path: &Path) -> Result<Journal> {
+        let text = std::fs::read(path).map_err(Error::io("reading", path))?;
+        let mut j: Journal = serde_json::from_slice(&text).map_err(|source| Error::Journal {
+            path: path.to_owned(),
+            source,
+        })?;
+        j.path = path.to_owned();
+        Ok(j)
     }
 
     /// Turns the journal into a plan that continues where each drive was, after checking that
     /// every drive is still the same one (device names can change across reboots: a drive with a
     /// serial is found by its serial, and its size must match).
-    pub fn resume_plan(&mut self, root: &Path) -> anyhow::Result<WipePlan> {
-        let drives = discover(root).context("discovering drives")?;
+    pub fn resume_plan(&mut self, root: &Path) -> Result<WipePlan> {
+        let drives = discover(root)?;
         let mut plan = self.plan.clone();
         for (i, drive_plan) in plan.drives.iter_mut().enumerate() {
             if let Some(known) = &drive_plan.drive {
-                let found = locate(known, &drives).with_context(|| {
-                    format!(
-                        "drive {} (serial {}) from the journal is not present with the same size; not resuming",
-                        known.path.display(),
-                        known.serial.as_deref().unwrap_or("unknown")
-                    )
+                let found = locate(known, &drives).ok_or_else(|| Refusal::DriveGone {
+                    path: known.path.clone(),
+                    serial: known.serial.clone(),
                 })?;
                 if let Some(reason) = found
                     .verdict
                     .reason()
                     .filter(|_| !found.verdict.allows_explicit())
                 {
-                    bail!("{}: refused: {reason}", found.path.display());
+                    return Err(Refusal::DriveExcluded {
+                        path: found.path.clone(),
+                        reason: reason.to_string(),
+                    }
+                    .into());
                 }
                 drive_plan.path = found.path.clone();
+                drive_plan.preflight = Some(reconfirm(known, &found.path)?);
             }
-            let size = drive_plan.drive.as_ref().map(|d| d.size_bytes);
+            // A regular file has no drive record: its size as recorded at confirmation.
+            let file_size = match &drive_plan.preflight {
+                Some(Preflight::Passed {
+                    identity: Identity::File(file),
+                }) => Some(file.size_bytes),
+                _ => None,
+            };
+            let size = drive_plan
+                .drive
+                .as_ref()
+                .map(|d| d.size_bytes)
+                .or(file_size);
             drive_plan.resume = Some(match self.positions.get(i).copied().flatten() {
                 None => ResumePoint { pass: 1, offset: 0 },
                 // Verification had started: the pass is fully written, verify it again.
@@ -207,6 +265,26 @@ impl Journal {
         ));
         Ok(plan)
     }
+}
+
+/// Opens the drive found again and records its identity now (device numbers change across
+/// reboots), after checking on the descriptor that it has the journal's serial and size.
+fn reconfirm(known: &Drive, path: &Path) -> Result<Preflight> {
+    let identity = Target::open(path)?.identity;
+    let same = match &identity {
+        Identity::BlockDevice(now) => {
+            now.serial == known.serial && now.size_bytes == known.size_bytes
+        }
+        _ => false,
+    };
+    if !same {
+        return Err(Refusal::DriveGone {
+            path: known.path.clone(),
+            serial: known.serial.clone(),
+        }
+        .into());
+    }
+    Ok(Preflight::Passed { identity })
 }
 
 /// The drive a journal names, found again after a reboot: by serial and size; a drive without

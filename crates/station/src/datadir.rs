@@ -17,10 +17,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use tabula_certificate::{PRIVATE_KEY_FILE, StationKey};
+use tabula_certificate::{PRIVATE_KEY_FILE, StationKey, atomic_temp_owner};
 
-use super::config::{Config, EXAMPLE};
+use crate::config::{Config, EXAMPLE};
+use crate::error::{Error, Result};
 
 /// An opened data directory.
 #[derive(Debug, Clone)]
@@ -30,10 +30,14 @@ pub struct DataDir {
 
 impl DataDir {
     /// Opens (creating the layout if needed) the data directory at `root`.
-    pub fn open(root: &Path) -> anyhow::Result<Self> {
+    /// Temporary files that a killed or powered-off `tabula` left behind are removed.
+    pub fn open(root: &Path) -> Result<Self> {
         for sub in ["keys", "certificates", "outbox", "journal", "logs"] {
             let dir = root.join(sub);
-            fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            fs::create_dir_all(&dir).map_err(Error::io("creating", &dir))?;
+        }
+        for sub in ["", "keys", "certificates", "outbox", "journal"] {
+            remove_stale_temp_files(&root.join(sub))?;
         }
         Ok(Self {
             root: root.to_owned(),
@@ -59,7 +63,7 @@ impl DataDir {
     /// The configuration: `explicit` if given, else `tabula.toml` here; if that does not exist the
     /// example is written (unattended wiping disabled) and loaded, so a new station works at once
     /// and its organisation, site and operator are the example's until someone edits them.
-    pub fn config(&self, explicit: Option<&Path>) -> anyhow::Result<Config> {
+    pub fn config(&self, explicit: Option<&Path>) -> Result<Config> {
         if let Some(path) = explicit {
             return Ok(Config::load(path)?);
         }
@@ -71,28 +75,30 @@ impl DataDir {
     }
 
     /// The station key, created on first use.
-    pub fn station_key(&self) -> anyhow::Result<StationKey> {
+    pub fn station_key(&self) -> Result<StationKey> {
         let path = self.keys().join(PRIVATE_KEY_FILE);
+        let key_error = |source| Error::Key {
+            path: path.clone(),
+            source,
+        };
         if path.exists() {
-            return StationKey::load(&path)
-                .with_context(|| format!("loading station key {}", path.display()));
+            return StationKey::load(&path).map_err(key_error);
         }
-        let key = StationKey::generate()?;
-        key.write(&self.keys())
-            .context("writing the new station key")?;
+        let key = StationKey::generate().map_err(key_error)?;
+        key.write(&self.keys()).map_err(key_error)?;
         Ok(key)
     }
 
     /// Bundles waiting in the outbox, oldest name first.
-    pub fn outbox_bundles(&self) -> anyhow::Result<Vec<PathBuf>> {
+    pub fn outbox_bundles(&self) -> Result<Vec<PathBuf>> {
         list_with_suffix(&self.outbox(), ".tabula.json")
     }
 }
 
-pub fn list_with_suffix(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>> {
+pub fn list_with_suffix(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .with_context(|| format!("listing {}", dir.display()))?
-        .filter_map(Result::ok)
+        .map_err(Error::io("listing", dir))?
+        .filter_map(|entry| entry.ok())
         .map(|e| e.path())
         .filter(|p| {
             p.file_name()
@@ -104,19 +110,39 @@ pub fn list_with_suffix(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>
     Ok(files)
 }
 
-/// Writes `bytes` to `path` atomically and durably.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    tabula_certificate::write_atomic(path, bytes)
-        .with_context(|| format!("writing {}", path.display()))
+/// Removes the temporary files of atomic writes in `dir` whose process is no longer running:
+/// a kill or power loss between writing and renaming one leaves it behind. (After a reboot a new
+/// process may have the old id; its file then stays until the next start.)
+fn remove_stale_temp_files(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(Error::io("listing", dir))? {
+        let path = entry.map_err(Error::io("listing", dir))?.path();
+        let Some(pid) = atomic_temp_owner(&path) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            fs::remove_file(&path)
+                .map_err(Error::io("removing the stale temporary file", &path))?;
+        }
+    }
+    Ok(())
 }
 
-/// Appends one line to a log file and flushes it to the medium.
-pub fn append_line(path: &Path, line: &str) -> anyhow::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    writeln!(f, "{line}")?;
-    f.sync_data()?;
-    Ok(())
+/// Writes `bytes` to `path` atomically and durably.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    tabula_certificate::write_atomic(path, bytes).map_err(Error::io("writing", path))
+}
+
+/// Appends one line to a log file and flushes it to the medium. The line and its newline go
+/// out in one `write` (`writeln!` on a `File` makes two), so a process killed in between cannot
+/// leave a line without its end for the next line to be glued to.
+pub fn append_line(path: &Path, line: &str) -> Result<()> {
+    let append = || -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        f.write_all(format!("{line}\n").as_bytes())?;
+        f.sync_data()
+    };
+    append().map_err(Error::io("appending to", path))
 }

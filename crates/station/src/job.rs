@@ -5,21 +5,21 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
 use tabula_audit::Audit;
-use tabula_certificate::StationKey;
+use tabula_certificate::{StationKey, verify};
 use tabula_wipe::engine::EngineOptions;
-use tabula_wipe::plan::WipePlan;
+use tabula_wipe::plan::{Checked, WipePlan};
 use tabula_wipe::progress::Event;
 use tabula_wipe::report::DriveReport;
 use tabula_wipe::{Drive, Verdict, discover};
 
-use super::certify::{self, Issuer, Stored};
-use super::config::Config;
-use super::datadir::{DataDir, append_line};
-use super::journal::{IssuerRecord, Journal};
-use super::outbox::{self, FlushReport, Retry};
-use crate::wiping;
+use crate::certify::{self, Issuer, Stored};
+use crate::config::Config;
+use crate::datadir::{DataDir, append_line};
+use crate::error::{Error, Refusal, Result};
+use crate::journal::{IssuerRecord, Journal, Signed};
+use crate::outbox::{self, FlushReport, KeyPolicy, Retry};
+use crate::targets::{self, same_file};
 
 /// An opened station: data directory, configuration and key.
 #[derive(Debug)]
@@ -48,7 +48,8 @@ pub struct Resumed {
     pub not_resumed: Vec<NotResumed>,
 }
 
-/// An interrupted wipe that could not be resumed now, and why.
+/// An interrupted wipe that could not be resumed now, and why. `id` is the journal's wipe id, or
+/// the journal file's name when the file itself cannot be read.
 #[derive(Debug, Clone)]
 pub struct NotResumed {
     pub id: String,
@@ -65,14 +66,24 @@ impl std::fmt::Display for NotResumed {
     }
 }
 
+impl NotResumed {
+    fn new(id: String, e: &Error) -> Self {
+        Self {
+            id,
+            reason: outbox::chain(e),
+        }
+    }
+}
+
 impl Finished {
+    /// Every drive was erased; a wipe without any drive report is no success.
     pub fn success(&self) -> bool {
-        self.reports.iter().all(|r| r.status.is_success())
+        !self.reports.is_empty() && self.reports.iter().all(|r| r.status.is_success())
     }
 }
 
 impl Station {
-    pub fn open(data: &Path, config: Option<&Path>) -> anyhow::Result<Self> {
+    pub fn open(data: &Path, config: Option<&Path>) -> Result<Self> {
         let data = DataDir::open(data)?;
         let config = data.config(config)?;
         let key = data.station_key()?;
@@ -85,7 +96,7 @@ impl Station {
     }
 
     /// Audits this machine with the configured fitness rules.
-    pub fn audit(&self) -> anyhow::Result<(Audit, serde_json::Value)> {
+    pub fn audit(&self) -> Result<(Audit, serde_json::Value)> {
         audit_machine(&self.root, self.config.fitness.clone())
     }
 
@@ -93,19 +104,14 @@ impl Station {
     /// without names, every wipeable drive, narrowed to `[unattended] targets` when that list
     /// exists (naming a loop device there counts as naming it explicitly). `[keep] serials` are
     /// never wiped.
-    pub fn select_targets(
-        &self,
-        named: &[PathBuf],
-        unattended: bool,
-    ) -> anyhow::Result<Vec<(PathBuf, Option<Drive>)>> {
+    pub fn select_targets(&self, named: &[PathBuf], unattended: bool) -> Result<Vec<Checked>> {
         if unattended && !self.config.unattended.enabled {
-            bail!(
-                "unattended wiping is disabled: set `enabled = true` under [unattended] in tabula.toml to allow it"
-            );
+            return Err(Refusal::UnattendedDisabled.into());
         }
         let keep = &self.config.keep.serials;
-        let kept = |d: &Option<Drive>| {
-            d.as_ref()
+        let kept = |c: &Checked| {
+            c.drive
+                .as_ref()
                 .and_then(|d| d.serial.as_ref())
                 .is_some_and(|s| keep.contains(s))
         };
@@ -117,11 +123,9 @@ impl Station {
             .filter(|_| unattended);
         let paths: Vec<PathBuf> = if named.is_empty() {
             if !unattended {
-                bail!(
-                    "no targets named (name drives, or use --unattended with a configuration that enables it)"
-                );
+                return Err(Refusal::NoTargetsNamed.into());
             }
-            let drives = discover(&self.root).context("discovering drives")?;
+            let drives = discover(&self.root)?;
             drives
                 .iter()
                 .filter(|d| match allow {
@@ -132,61 +136,52 @@ impl Station {
                 .collect()
         } else {
             if let Some(list) = allow {
-                let drives = discover(&self.root).context("discovering drives")?;
+                let drives = discover(&self.root)?;
                 for p in named {
-                    let d = drives.iter().find(|d| same_device(&d.path, p));
+                    let d = drives.iter().find(|d| same_file(&d.path, p));
                     if !d.is_some_and(|d| listed(list, d))
-                        && !list.iter().any(|e| same_device(Path::new(e), p))
+                        && !list.iter().any(|e| same_file(Path::new(e), p))
                     {
-                        bail!(
-                            "{} is not in the [unattended] targets allow-list",
-                            p.display()
-                        );
+                        return Err(Refusal::NotAllowListed(p.clone()).into());
                     }
                 }
             }
             named.to_vec()
         };
-        let mut checked = wiping::check_targets(&paths, &self.root).or_else(|e| {
+        // Every discovered drive: one that cannot be opened fails alone, in its report.
+        let check = if named.is_empty() {
+            targets::check_each
+        } else {
+            targets::check_targets
+        };
+        let mut checked = check(&paths, &self.root).or_else(|e| {
             if paths.is_empty() {
                 Ok(Vec::new())
             } else {
                 Err(e)
             }
         })?;
-        if let Some((p, _)) = checked.iter().find(|(_, d)| kept(d)) {
-            if !named.is_empty() {
-                bail!(
-                    "{}: refused: its serial is listed under [keep] serials",
-                    p.display()
-                );
-            }
+        if let Some(c) = checked.iter().find(|c| kept(c))
+            && !named.is_empty()
+        {
+            return Err(Refusal::Kept(c.path.clone()).into());
         }
-        checked.retain(|(_, d)| !kept(d));
+        checked.retain(|c| !kept(c));
         Ok(checked)
     }
 
     /// The plan for the chosen targets with the configured (or given) method.
-    pub fn plan(
-        &self,
-        targets: Vec<(PathBuf, Option<Drive>)>,
-        method: Option<&str>,
-    ) -> anyhow::Result<WipePlan> {
-        let method = wiping::method(method.unwrap_or(&self.config.wipe.method))?;
-        wiping::plan(method, self.config.wipe.verify, targets)
+    pub fn plan(&self, targets: Vec<Checked>, method: Option<&str>) -> Result<WipePlan> {
+        let method = targets::method(method.unwrap_or(&self.config.wipe.method))?;
+        targets::plan(method, self.config.wipe.verify, targets)
     }
 
     /// Who issues the certificate. A certificate must name its organisation, site and operator:
     /// a missing one is an error before anything is written.
-    pub fn issuer(&self, operator: Option<&str>) -> anyhow::Result<IssuerRecord> {
+    pub fn issuer(&self, operator: Option<&str>) -> Result<IssuerRecord> {
         let s = &self.config.station;
         let given = certify::given;
-        let missing = |what: &str| {
-            anyhow::anyhow!(
-                "no {what} for the certificate: set [station] {what} in tabula.toml \
-                 (see docs/station.md)"
-            )
-        };
+        let missing = |what: &'static str| Refusal::MissingIssuer(what);
         Ok(IssuerRecord {
             organisation: given(s.organisation.as_deref())
                 .ok_or_else(|| missing("organisation"))?,
@@ -214,28 +209,49 @@ impl Station {
         audit: (&Audit, serde_json::Value),
         cancel: Arc<AtomicBool>,
         on_event: impl FnMut(&Event),
-    ) -> anyhow::Result<Finished> {
+    ) -> Result<Finished> {
         let journal = Journal::create(&self.data.journal(), plan, issuer, audit.1.clone())?;
         self.run_journalled(journal, plan, Some(audit.0), cancel, on_event)
     }
 
     /// Resumes every interrupted wipe of the journal, one after the other; `on_event` gets the
-    /// journal's position in [`Self::pending_journals`] with each event. A journal whose drives
-    /// are not all back (or are now refused) is left as it is and reported; the others go on.
+    /// journal's position in [`Self::pending_journals`] with each event. A journal that cannot be
+    /// read, or whose drives are not all back (or are now refused), is left as it is and
+    /// reported; the others go on.
     pub fn resume(
         &self,
         cancel: Arc<AtomicBool>,
         mut on_event: impl FnMut(usize, &Event),
-    ) -> anyhow::Result<Resumed> {
+    ) -> Result<Resumed> {
         let mut done = Resumed::default();
-        for (index, mut journal) in Journal::list(&self.data.journal())?.into_iter().enumerate() {
+        let listed = Journal::list(&self.data.journal())?;
+        for (path, e) in &listed.unreadable {
+            let name = path.file_name().unwrap_or(path.as_os_str());
+            done.not_resumed
+                .push(NotResumed::new(name.to_string_lossy().into_owned(), e));
+        }
+        for (index, mut journal) in listed.journals.into_iter().enumerate() {
+            if let Some(signed) = journal.signed.take() {
+                // The wipe had ended and its certificate was signed; storing it was cut short.
+                let finished = match verify(&signed.bundle, Some(&self.key.public())) {
+                    Ok(_) => self.store_journalled(&mut journal, signed)?,
+                    Err(e) => {
+                        done.not_resumed
+                            .push(NotResumed::new(journal.id.clone(), &Error::Verify(e)));
+                        continue;
+                    }
+                };
+                let kept = finished.journal_kept.is_some();
+                done.finished.push(finished);
+                if !kept {
+                    continue;
+                }
+            }
             let plan = match journal.resume_plan(&self.root) {
                 Ok(plan) => plan,
                 Err(e) => {
-                    done.not_resumed.push(NotResumed {
-                        id: journal.id.clone(),
-                        reason: format!("{e:#}"),
-                    });
+                    done.not_resumed
+                        .push(NotResumed::new(journal.id.clone(), &e));
                     continue;
                 }
             };
@@ -259,19 +275,21 @@ impl Station {
         audit: Option<&Audit>,
         cancel: Arc<AtomicBool>,
         mut on_event: impl FnMut(&Event),
-    ) -> anyhow::Result<Finished> {
+    ) -> Result<Finished> {
         let log = self.data.logs().join(format!("{}.log", journal.id));
         let opts = self.engine_options(cancel);
         let mut journal_error = None;
-        let reports = wiping::execute(plan, &opts, |event| {
+        let reports = targets::execute(plan, &opts, |event| {
             if let Err(e) = journal.observe(event) {
                 journal_error.get_or_insert(e);
             }
-            if !matches!(event, Event::Progress { .. }) {
-                let _ = append_line(&log, &serde_json::to_string(event).unwrap_or_default());
+            if !matches!(event, Event::Progress { .. })
+                && let Ok(line) = serde_json::to_string(event)
+            {
+                let _ = append_line(&log, &line);
             }
             on_event(event);
-        });
+        })?;
         let i = &journal.issuer;
         let mut remark = i.remark.clone();
         if !journal.history.is_empty() {
@@ -282,7 +300,10 @@ impl Station {
                 .join(" | ");
         }
         if let Some(e) = journal_error {
-            remark.push_str(&format!(" | journal could not be written: {e:#}"));
+            remark.push_str(&format!(
+                " | journal could not be written: {}",
+                outbox::chain(&e)
+            ));
         }
         let issuer = Issuer {
             organisation: i.organisation.clone(),
@@ -299,47 +320,75 @@ impl Station {
             &journal.audit,
             audit,
             journal.started,
-        );
+        )?;
+        let signed = Signed {
+            bundle: certify::sign(&cert, journal.audit.clone(), &self.key)?,
+            reports,
+        };
+        // Journalled before it is stored: a power loss from here on makes `tabula resume` store
+        // this certificate, not wipe again and sign a second one for the same wipe.
+        journal.signed = Some(signed.clone());
+        journal.save()?;
+        self.store_journalled(&mut journal, signed)
+    }
+
+    /// Stores the certificate of a journal whose wipe has ended (what of it is not stored yet),
+    /// then removes the journal, or keeps it without the certificate when a drive was interrupted.
+    fn store_journalled(&self, journal: &mut Journal, signed: Signed) -> Result<Finished> {
         let stored = certify::store(
             &self.data,
-            &cert,
-            journal.audit.clone(),
-            &self.key,
+            &signed.bundle,
             self.config.registry.url.as_deref(),
         )?;
+        let result = signed
+            .bundle
+            .certificate()
+            .map(|c| c.result.as_str())
+            .map_err(|source| Error::Bundle {
+                what: "reading the signed certificate",
+                source,
+            })?;
+        let log = self.data.logs().join(format!("{}.log", journal.id));
         let _ = append_line(
             &log,
             &format!(
-                "{{\"certificate\":\"{}\",\"result\":\"{}\"}}",
-                stored.id, cert.result
+                "{{\"certificate\":\"{}\",\"result\":\"{result}\"}}",
+                stored.id
             ),
         );
-        let interrupted = reports
-            .iter()
-            .any(|r| r.status == tabula_wipe::report::WipeStatus::Interrupted);
-        let journal_kept = if interrupted {
+        let journal_kept = if signed.interrupted() {
+            journal.signed = None;
+            journal.save()?;
             Some(journal.path().to_owned())
         } else {
             journal.remove()?;
             None
         };
         Ok(Finished {
-            reports,
+            reports: signed.reports,
             stored,
             journal_kept,
         })
     }
 
     /// Delivers the outbox to the configured registry; `None` when no registry is configured.
-    pub fn upload(&self, retry: Retry) -> anyhow::Result<Option<FlushReport>> {
+    pub fn upload(&self, retry: Retry, policy: KeyPolicy) -> Result<Option<FlushReport>> {
         if self.config.registry.url.is_none() {
             return Ok(None);
         }
-        outbox::flush(&self.data, &self.key.public(), &self.config.registry, retry).map(Some)
+        outbox::flush(
+            &self.data,
+            &self.key.public(),
+            &self.config.registry,
+            retry,
+            policy,
+        )
+        .map(Some)
     }
 
-    /// Unfinished wipes waiting for `tabula resume`.
-    pub fn pending_journals(&self) -> anyhow::Result<Vec<Journal>> {
+    /// Unfinished wipes waiting for `tabula resume` (journals that cannot be read are in
+    /// [`crate::journal::Listed::unreadable`], and `resume` reports them).
+    pub fn pending_journals(&self) -> Result<crate::journal::Listed> {
         Journal::list(&self.data.journal())
     }
 }
@@ -349,24 +398,20 @@ impl Station {
 pub fn audit_machine(
     root: &Path,
     rules: Option<tabula_audit::Rules>,
-) -> anyhow::Result<(Audit, serde_json::Value)> {
+) -> Result<(Audit, serde_json::Value)> {
     let mut options = tabula_audit::Options::with_root(root);
     options.rules = rules;
-    let audit = tabula_audit::collect(&options).context("auditing the machine")?;
-    let json = serde_json::to_value(&audit)?;
+    let audit = tabula_audit::collect(&options)?;
+    let json = serde_json::to_value(&audit).map_err(|source| Error::Json {
+        what: "encoding the audit",
+        source,
+    })?;
     Ok((audit, json))
 }
 
 /// An allow-list entry names a drive by device path or serial number.
 fn listed(list: &[String], drive: &Drive) -> bool {
     list.iter().any(|e| {
-        same_device(Path::new(e), &drive.path) || drive.serial.as_deref() == Some(e.as_str())
+        same_file(Path::new(e), &drive.path) || drive.serial.as_deref() == Some(e.as_str())
     })
-}
-
-fn same_device(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }

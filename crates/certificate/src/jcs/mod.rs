@@ -6,6 +6,8 @@
 //! `serde_json_canonicalizer` crate; this module pins the interface and the conformance tests
 //! (`tests/jcs_vectors.rs`, the RFC author's vectors) keep it honest.
 
+mod finite;
+
 use serde::Serialize;
 
 /// Errors of canonicalisation.
@@ -16,6 +18,9 @@ pub enum JcsError {
     /// with non-string keys).
     #[error("cannot write canonical JSON (RFC 8785): {0}")]
     Serialize(#[source] serde_json::Error),
+    /// The value holds NaN or ±Infinity somewhere; RFC 8785 §3.2.2.3 forbids them at any depth.
+    #[error("cannot write canonical JSON (RFC 8785): NaN and Infinity are not JSON numbers")]
+    NonFinite,
     /// The bytes are not JSON at all.
     #[error("not JSON: {0}")]
     Parse(#[source] serde_json::Error),
@@ -26,8 +31,12 @@ pub fn canonicalize(value: &serde_json::Value) -> Result<Vec<u8>, JcsError> {
     serde_json_canonicalizer::to_vec(value).map_err(JcsError::Serialize)
 }
 
-/// The RFC 8785 canonical bytes of any serialisable value.
+/// The RFC 8785 canonical bytes of any serialisable value. A NaN or ±Infinity anywhere in it
+/// is [`JcsError::NonFinite`] (serde_json alone would write `null` for a nested one).
 pub fn to_vec<T: Serialize>(value: &T) -> Result<Vec<u8>, JcsError> {
+    if let Err(finite::Walk::NonFinite) = finite::check(value) {
+        return Err(JcsError::NonFinite);
+    }
     serde_json_canonicalizer::to_vec(value).map_err(JcsError::Serialize)
 }
 
@@ -52,6 +61,48 @@ mod tests {
             canonicalize(&v).unwrap(),
             "{\"a\":[true,null],\"b\":1,\"\u{20ac}\":\"x\",\"\u{1f602}\":2.5}".as_bytes()
         );
+    }
+
+    /// Regression: a NaN or ±Infinity inside a struct, list, map or option came out as `null`.
+    #[test]
+    fn non_finite_numbers_are_errors_at_any_depth() {
+        #[derive(Serialize)]
+        struct Reading {
+            label: &'static str,
+            values: Vec<f64>,
+            extra: Option<f32>,
+            by_name: std::collections::BTreeMap<&'static str, f64>,
+        }
+        let ok = || Reading {
+            label: "x",
+            values: vec![1.5, 0.0],
+            extra: Some(2.0),
+            by_name: [("a", 3.0)].into(),
+        };
+        assert_eq!(
+            to_vec(&ok()).unwrap(),
+            br#"{"by_name":{"a":3},"extra":2,"label":"x","values":[1.5,0]}"#.to_vec()
+        );
+        let mut cases = Vec::new();
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut r = ok();
+            r.values.push(bad);
+            cases.push(r);
+            let mut r = ok();
+            r.by_name.insert("b", bad);
+            cases.push(r);
+        }
+        let mut r = ok();
+        r.extra = Some(f32::NAN);
+        cases.push(r);
+        for case in &cases {
+            assert!(matches!(to_vec(case), Err(JcsError::NonFinite)));
+        }
+        assert!(matches!(to_vec(&f64::NAN), Err(JcsError::NonFinite)));
+        assert!(matches!(
+            to_vec(&vec![vec![f64::INFINITY]]),
+            Err(JcsError::NonFinite)
+        ));
     }
 
     #[test]

@@ -41,10 +41,24 @@ pub struct StationSection {
 pub struct RegistrySection {
     /// Base URL of the registry; without it certificates stay in the outbox.
     pub url: Option<String>,
-    /// PEM file with the CA that signed the registry's TLS certificate (private CAs).
+    /// PEM file with the CA that signed the registry's TLS certificate: the only CA trusted
+    /// for the registry when given.
     pub ca_file: Option<PathBuf>,
+    /// Allow plain `http://` to a registry that is not on this machine.
+    #[serde(default)]
+    pub insecure_http: bool,
     /// The log's verifier key (signed-note format) pinned at enrolment.
     pub log_key: Option<String>,
+}
+
+impl RegistrySection {
+    /// How to connect to the registry under these settings.
+    pub fn transport(&self) -> crate::transport::Transport {
+        crate::transport::Transport {
+            ca_file: self.ca_file.clone(),
+            insecure_http: self.insecure_http,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,7 +202,8 @@ organisation = "Stadt Leipzig"
 
 [registry]
 # url = "https://registry.example"   # without it, certificates wait in outbox/
-# ca_file = "/path/to/ca.pem"
+# ca_file = "/path/to/ca.pem"         # pins: only this CA is trusted for the registry
+# insecure_http = false                # plain http:// only to this machine unless true
 # log_key = "registry+abcd1234+AQ..."  # pinned at enrolment
 
 [wipe]
