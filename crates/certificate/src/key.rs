@@ -47,13 +47,13 @@ pub enum KeyError {
         source: std::io::Error,
     },
     /// A key file already exists; keys are never overwritten.
-    #[error("{}: already exists; refusing to overwrite a station key", path.display())]
+    #[error("{}: already exists; refusing to overwrite an existing key", path.display())]
     Exists {
         /// The existing file.
         path: PathBuf,
     },
     /// The private key file can be read by others than its owner.
-    #[error("{}: permissions {mode:04o} are too open; the private key must be 0600", path.display())]
+    #[error("{}: permissions {mode:04o} are too open; secret files must be 0600 (chmod 600)", path.display())]
     Permissions {
         /// The key file.
         path: PathBuf,
@@ -107,19 +107,7 @@ impl StationKey {
 
     /// Load a private key file. Refuses files that group or others may read.
     pub fn load(path: &Path) -> Result<Self, KeyError> {
-        let io = |source| KeyError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let mode = fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::Permissions {
-                path: path.to_owned(),
-                mode,
-            });
-        }
-        let pem = Zeroizing::new(fs::read_to_string(path).map_err(io)?);
-        Self::from_pem(&pem)
+        Self::from_pem(&read_secret_file(path)?)
     }
 
     /// The PKCS#8 PEM of the private key, in the RFC 8410 form (PKCS#8 v1, seed only) that
@@ -208,6 +196,30 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
             path: dir.to_owned(),
             source,
         })
+}
+
+/// Read a secret (a key, a token) from a file that nobody but its owner may read: a file that
+/// group or others can read is refused with [`KeyError::Permissions`]. The text is wiped when
+/// dropped.
+pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let io = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mode = fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Permissions {
+            path: path.to_owned(),
+            mode,
+        });
+    }
+    Ok(Zeroizing::new(fs::read_to_string(path).map_err(io)?))
+}
+
+/// Write a secret to a new file, mode 0600, atomically and durably (see `write_new`); an
+/// existing file is never replaced ([`KeyError::Exists`]).
+pub fn write_secret_file(path: &Path, secret: &[u8]) -> Result<(), KeyError> {
+    write_new(path, secret, 0o600)
 }
 
 /// `.<name>.tmp-<pid>-<n>` in the same directory as `path`.

@@ -45,7 +45,10 @@ pub use bundle::{
 pub use dsse::Envelope;
 pub use erasure::Erasure;
 pub use export::{ExportError, ExportedFiles, export};
-pub use key::{KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey};
+pub use key::{
+    KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey, read_secret_file,
+    write_secret_file,
+};
 pub use pdf::{PdfError, PdfOptions, render_pdf};
 pub use schema::{
     Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,

@@ -16,7 +16,8 @@ use anyhow::{Context, bail, ensure};
 
 use tabula_certificate::{Bundle, StationKey, audit_digest, sample};
 use tabula_registry::auth::Secret;
-use tabula_registry::{Config, Registry};
+use tabula_registry::{Config, DEFAULT_ORIGIN, LogKeySource, Registry};
+use tabula_tlog::NoteSigner;
 
 const ADMIN: &str = "bench-admin-token-0123456789";
 
@@ -81,6 +82,11 @@ fn main() -> anyhow::Result<()> {
     let mut config = Config::new(url);
     config.admin_token = Some(Secret::new(ADMIN));
     config.max_connections = 8;
+    // A fresh key in memory (an external signer, as far as the registry knows): PostgreSQL has
+    // no key file default, and the benchmark's log is thrown away afterwards.
+    config.log_key = LogKeySource::Signer(Arc::new(
+        NoteSigner::generate(DEFAULT_ORIGIN).context("generating a log key")?,
+    ));
     let (registry, listener) = server_rt.block_on(async {
         let registry = Registry::open(config)
             .await

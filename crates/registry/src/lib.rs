@@ -23,11 +23,14 @@
 mod api;
 pub mod auth;
 mod error;
+pub mod log_key;
 mod metrics;
 pub mod request;
+mod serve;
 pub mod session;
 mod state;
 pub mod store;
+pub mod summary;
 mod web;
 
 use std::future::Future;
@@ -38,6 +41,8 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use log_key::{LogKeyError, LogKeySource};
+pub use serve::Timeouts;
 pub use state::{Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN};
 pub use store::{Backend, Counts, Store, StoreError};
 
@@ -53,10 +58,18 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Open the database (creating and migrating it if needed) and load or create the log key.
-    pub async fn open(config: Config) -> Result<Self, StoreError> {
+    /// Open the database (creating and migrating it if needed) and load the log key (see
+    /// [`log_key`]: `log.key` beside an SQLite database is created on first start).
+    pub async fn open(config: Config) -> Result<Self, OpenError> {
         let store = Store::open(&config.database_url, config.max_connections).await?;
-        let signer = store.log_signer(&config.log_origin).await?;
+        store.ensure_origin(&config.log_origin).await?;
+        let signer = log_key::resolve(
+            &store,
+            &config.database_url,
+            &config.log_key,
+            &config.log_origin,
+        )
+        .await?;
         let access = Access {
             admin_token_hash: config.admin_token.as_ref().map(|t| token_hash(t.expose())),
             public_read: config.public_read,
@@ -74,6 +87,7 @@ impl Registry {
                     .map(|u| u.trim().trim_end_matches('/').to_owned())
                     .filter(|u| !u.is_empty()),
                 throttle: Throttle::default(),
+                timeouts: config.timeouts,
             }),
         })
     }
@@ -108,15 +122,20 @@ impl Registry {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = self
-            .router()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        serve::serve(listener, self.router(), self.state.timeouts, shutdown).await;
         self.state.store.close().await;
-        result
+        Ok(())
     }
+}
+
+/// Why a registry cannot be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    LogKey(#[from] LogKeyError),
 }
 
 /// Create a station and return its one-time enrolment token (for `tabula-registry station add`).

@@ -2,14 +2,16 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use tabula_certificate::read_secret_file;
 use tabula_registry::auth::{Secret, check_admin_token};
-use tabula_registry::{Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, Registry, Store};
+use tabula_registry::{
+    Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, LogKeySource, Registry, Store, log_key,
+};
 
 /// The Tabula registry: certificate upload, search and verification, with a transparency log.
 #[derive(Debug, Parser)]
@@ -36,8 +38,9 @@ enum Command {
     /// Manage auditors' read tokens.
     #[command(subcommand, name = "read-token")]
     ReadToken(ReadTokenCommand),
-    /// Print the log's verifier key (for pinning in `tabula verify --log-key`).
-    LogKey(LogKeyArgs),
+    /// The log's signing key file: create it, or print its verifier key.
+    #[command(subcommand, name = "log-key")]
+    LogKey(LogKeyCommand),
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +68,10 @@ struct ServeArgs {
     /// The log's origin (fixed when the database is created).
     #[arg(long, env = "TABULA_LOG_ORIGIN", default_value = DEFAULT_ORIGIN)]
     log_origin: String,
+    /// The log's signing key file (from `tabula-registry log-key init`); default for SQLite:
+    /// log.key beside the database file, created on first start. Required for PostgreSQL.
+    #[arg(long, env = "TABULA_LOG_KEY", value_name = "FILE")]
+    log_key: Option<PathBuf>,
     /// Public base URL of this registry, e.g. https://registry.example (goes into receipts;
     /// certificate PDFs link to <URL>/certificates/<id>).
     #[arg(long, env = "TABULA_PUBLIC_URL")]
@@ -106,8 +113,33 @@ enum ReadTokenCommand {
     List(DbArgs),
 }
 
+#[derive(Debug, Subcommand)]
+enum LogKeyCommand {
+    /// Create the log's signing key file (mode 0600; never overwritten). With --database, a key
+    /// that an older version kept in the database is moved into the file instead.
+    Init(LogKeyInit),
+    /// Print the log's verifier key (for pinning: `tabula verify --log-key`, stations).
+    Show(LogKeyShow),
+}
+
 #[derive(Debug, Args)]
-struct LogKeyArgs {
+struct LogKeyInit {
+    /// Where to write the key.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The registry's database, to move an older version's key out of it.
+    #[arg(long, env = "DATABASE_URL")]
+    database: Option<String>,
+    /// The log's origin (the database's, if it has one).
+    #[arg(long, env = "TABULA_LOG_ORIGIN")]
+    log_origin: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct LogKeyShow {
+    /// The key file; default: log.key beside the SQLite database.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -116,17 +148,7 @@ struct LogKeyArgs {
 /// `TABULA_ADMIN_TOKEN`; either must pass [`check_admin_token`].
 fn admin_token(file: Option<&PathBuf>) -> Result<Option<Secret>> {
     if let Some(path) = file {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("reading admin token file {}", path.display()))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            bail!(
-                "admin token file {} is readable by others (mode {:o}): chmod 600 it",
-                path.display(),
-                meta.permissions().mode() & 0o777
-            );
-        }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading admin token file {}", path.display()))?;
+        let text = read_secret_file(path).context("admin token file")?;
         check_admin_token(text.trim())
             .with_context(|| format!("admin token in {}", path.display()))?;
         return Ok(Some(Secret::new(text.trim())));
@@ -177,6 +199,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     config.public_read = args.public_read;
     config.max_body_bytes = args.max_body_bytes;
     config.log_origin = args.log_origin;
+    if let Some(path) = args.log_key {
+        config.log_key = LogKeySource::File(path);
+    }
     config.max_connections = args.db_connections;
     config.public_url = args.public_url;
     let admin = config.admin_token.is_some();
@@ -273,16 +298,53 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::LogKey(LogKeyArgs { db }) => {
-            let store = open_store(&db).await?;
-            let origin = store
-                .stored_origin()
-                .await?
-                .context("the log has no key yet: start `tabula-registry serve` once")?;
-            println!("{}", store.log_signer(&origin).await?.verifier().to_vkey());
+        Command::LogKey(LogKeyCommand::Init(args)) => log_key_init(args).await,
+        Command::LogKey(LogKeyCommand::Show(LogKeyShow { key, db })) => {
+            let path = key
+                .or_else(|| log_key::default_key_path(&db.database))
+                .context("give the key file with --key (PostgreSQL registries have no default)")?;
+            println!("{}", log_key::read_key_file(&path)?.verifier().to_vkey());
             Ok(())
         }
     }
+}
+
+async fn log_key_init(args: LogKeyInit) -> Result<()> {
+    let store = match &args.database {
+        Some(url) => Some(
+            Store::open(url, 2)
+                .await
+                .context("opening the registry database")?,
+        ),
+        None => None,
+    };
+    let stored = match &store {
+        Some(s) => s.stored_origin().await?,
+        None => None,
+    };
+    let origin = match (stored, args.log_origin) {
+        (Some(stored), Some(given)) if stored != given => {
+            bail!("the database's log origin is {stored:?}, not {given:?}")
+        }
+        (Some(o), _) | (None, Some(o)) => o,
+        (None, None) => DEFAULT_ORIGIN.to_owned(),
+    };
+    let moved = match &store {
+        Some(s) => s.legacy_log_key().await?.is_some(),
+        None => false,
+    };
+    let signer = log_key::init_key_file(store.as_ref(), &args.key, &origin).await?;
+    eprintln!(
+        "{} {}",
+        if moved {
+            "moved the log key out of the database into"
+        } else {
+            "created a new log key in"
+        },
+        args.key.display()
+    );
+    println!("{}", signer.verifier().to_vkey());
+    Ok(())
 }
 
 fn main() -> ExitCode {

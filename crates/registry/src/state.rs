@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
-use tabula_tlog::NoteSigner;
+use tabula_tlog::Sign;
 
 use crate::auth::{Access, Secret};
+use crate::log_key::LogKeySource;
 use crate::metrics::Metrics;
+use crate::serve::Timeouts;
 use crate::session::Throttle;
 use crate::store::Store;
 
@@ -23,10 +25,14 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The log's origin line and key name, fixed at first start.
     pub log_origin: String,
+    /// The log's signing key (never stored in the database).
+    pub log_key: LogKeySource,
     /// Database connection pool size.
     pub max_connections: u32,
     /// Public base URL of the registry (put into receipts; the PDF's QR code links there).
     pub public_url: Option<String>,
+    /// Connection timeouts.
+    pub timeouts: Timeouts,
 }
 
 /// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
@@ -42,8 +48,10 @@ impl Config {
             public_read: false,
             max_body_bytes: DEFAULT_MAX_BODY,
             log_origin: DEFAULT_ORIGIN.to_owned(),
+            log_key: LogKeySource::default(),
             max_connections: 8,
             public_url: None,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -52,13 +60,14 @@ impl Config {
 #[derive(Debug)]
 pub struct AppState {
     pub store: Store,
-    pub signer: NoteSigner,
+    pub signer: Arc<dyn Sign>,
     pub access: Access,
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,
     pub public_url: Option<String>,
     /// Failed web sign-ins per client address.
     pub throttle: Throttle,
+    pub timeouts: Timeouts,
 }
 
 pub type Shared = Arc<AppState>;

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ADMIN, Db, client, enrolled_station, signed, test_db, upload};
+use common::{ADMIN, Db, client, enrolled_station, signed, test_db, test_log_signer, upload};
 use serde_json::Value;
 use tabula_certificate::Bundle;
 use tabula_registry::Store;
@@ -30,7 +30,9 @@ impl Drop for Proc {
     }
 }
 
-async fn spawn(url: &str) -> Proc {
+/// Start the server binary; `key` is the log key file (PostgreSQL needs one; SQLite uses its
+/// default beside the database).
+async fn spawn(url: &str, key: &std::path::Path) -> Proc {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -44,6 +46,12 @@ async fn spawn(url: &str) -> Proc {
             "--database",
             url,
         ])
+        .args(
+            url.starts_with("postgres")
+                .then(|| ["--log-key".as_ref(), key.as_os_str()])
+                .into_iter()
+                .flatten(),
+        )
         .env("TABULA_ADMIN_TOKEN", ADMIN)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -76,7 +84,10 @@ async fn sigkill_during_uploads_postgres() {
 
 async fn crash_story(db: Db) {
     let Some(tdb) = test_db(db).await else { return };
-    let mut server = spawn(&tdb.url).await;
+    let key_dir = tempfile::tempdir().unwrap();
+    let key_file = key_dir.path().join("log.key");
+    tabula_registry::log_key::write_key_file(&key_file, &test_log_signer()).unwrap();
+    let mut server = spawn(&tdb.url, &key_file).await;
     let (key, log_key) = enrolled_station(&server.base, "station-crash").await;
     let bundles: Vec<Bundle> = (0..600).map(|i| signed(&key, "station-crash", i)).collect();
     let queue = Arc::new(Mutex::new(
@@ -130,7 +141,7 @@ async fn crash_story(db: Db) {
 
     // Restart on the same database.
     drop(server);
-    let server = spawn(&tdb.url).await;
+    let server = spawn(&tdb.url, &key_file).await;
     let c = client();
     let note = c
         .get(format!("{}/api/v1/log/checkpoint", server.base))

@@ -2,7 +2,7 @@
 //! optional extension lines) carried in a signed note.
 
 use crate::hash::Hash;
-use crate::note::{NoteError, NoteSigner, NoteVerifier, check_text};
+use crate::note::{NoteError, NoteVerifier, Sign, check_text, sign_note};
 
 /// Why a checkpoint is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,8 +99,8 @@ impl Checkpoint {
     }
 
     /// Sign the checkpoint as a note.
-    pub fn sign(&self, signer: &NoteSigner) -> Result<String, CheckpointError> {
-        Ok(signer.sign(&self.body())?)
+    pub fn sign(&self, signer: &dyn Sign) -> Result<String, CheckpointError> {
+        Ok(sign_note(signer, &self.body())?)
     }
 
     /// Verify a signed checkpoint note with the log's key and check its origin. The signed-note
@@ -122,6 +122,7 @@ impl Checkpoint {
 #[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
+    use crate::note::NoteSigner;
 
     #[test]
     fn body_round_trip_and_signature() {

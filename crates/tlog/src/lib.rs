@@ -34,7 +34,7 @@ pub mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use hash::{Hash, ParseHashError, empty_root, leaf_hash, node_hash};
-pub use note::{NoteError, NoteSigner, NoteVerifier};
+pub use note::{NoteError, NoteSigner, NoteVerifier, Sign, sign_note};
 pub use receipt::{Receipt, ReceiptError};
 pub use tree::{MemoryTree, NodeId, NodeSource, TreeError};
 pub use verify::{ProofError, verify_consistency, verify_inclusion};

@@ -226,16 +226,53 @@ impl NoteSigner {
     /// Sign `text` (which must end in a newline; it may contain empty lines) and return the
     /// full signed note.
     pub fn sign(&self, text: &str) -> Result<String, NoteError> {
-        check_text(text)?;
-        let sig = self.key.sign(text.as_bytes());
-        let mut raw = self.id.to_be_bytes().to_vec();
-        raw.extend_from_slice(&sig.to_bytes());
-        Ok(format!(
-            "{text}\n{SIG_PREFIX}{} {}\n",
-            self.name,
-            B64.encode(raw)
-        ))
+        sign_note(self, text)
     }
+}
+
+/// Whatever holds a note signing key: a key in memory ([`NoteSigner`], read from a key file) or
+/// an external signer (a hardware token, a signing service) that never hands out the secret.
+pub trait Sign: Send + Sync + fmt::Debug {
+    /// The key's name (for a log: its origin).
+    fn name(&self) -> &str;
+    /// The key's name, id and public key.
+    fn verifier(&self) -> NoteVerifier;
+    /// The Ed25519 signature of `message`.
+    fn sign_bytes(&self, message: &[u8]) -> Result<[u8; 64], NoteError>;
+}
+
+impl Sign for NoteSigner {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn verifier(&self) -> NoteVerifier {
+        NoteSigner::verifier(self)
+    }
+
+    fn sign_bytes(&self, message: &[u8]) -> Result<[u8; 64], NoteError> {
+        Ok(self.key.sign(message).to_bytes())
+    }
+}
+
+/// Sign `text` (which must end in a newline) with `signer` and return the full signed note.
+/// The signature is checked against the signer's public key before it is used, so a faulty
+/// external signer cannot put a bad signature into a note.
+pub fn sign_note(signer: &dyn Sign, text: &str) -> Result<String, NoteError> {
+    check_text(text)?;
+    let verifier = signer.verifier();
+    let sig = signer.sign_bytes(text.as_bytes())?;
+    verifier
+        .key
+        .verify_strict(text.as_bytes(), &Signature::from_bytes(&sig))
+        .map_err(|_| NoteError::BadSignature(verifier.name.clone()))?;
+    let mut raw = verifier.id.to_be_bytes().to_vec();
+    raw.extend_from_slice(&sig);
+    Ok(format!(
+        "{text}\n{SIG_PREFIX}{} {}\n",
+        verifier.name,
+        B64.encode(raw)
+    ))
 }
 
 /// The signed-note rules for a note text: it ends in a newline and has no control characters

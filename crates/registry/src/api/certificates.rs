@@ -6,16 +6,17 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use tabula_certificate::{PublicKey, find_product_key, verify};
+use tabula_certificate::{Bundle, PublicKey, find_product_key, verify};
 use tabula_tlog::{Receipt, leaf_hash};
 
 use super::read_body;
 use crate::error::ApiError;
-use crate::request::{Upload, normalise_bound, parse_upload, time_text};
+use crate::request::{Upload, normalise_bound, parse_upload};
 use crate::state::{AppState, Shared};
 use crate::store::{
     AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, StoreError, now_text,
 };
+use crate::summary::Summary;
 
 /// `POST /api/v1/certificates`: 201 with the receipt for a new certificate, 200 with the same
 /// receipt for a replay.
@@ -80,6 +81,7 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         .map_err(|e| ApiError::InvalidInput(format!("envelope cannot be canonicalised: {e}")))?;
     // A re-upload may carry an earlier receipt: the registry stores the bundle without it.
     bundle.receipt = None;
+    let summary = Summary::of(&cert);
     let new = NewCertificate {
         id: cert.id.to_string(),
         leaf_hash: leaf_hash(&leaf),
@@ -87,19 +89,15 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         // The enrolled station whose key signed it (authenticated), not the id the
         // certificate gives itself: auditors search by the name the registry vouches for.
         station_name: station.name.clone(),
-        organisation: cert.organisation.clone(),
-        site: cert.site.clone(),
-        machine_vendor: cert.machine.vendor.clone(),
-        machine_model: cert.machine.model.clone(),
-        machine_serial: cert.machine.serial.clone(),
-        result: cert.result.as_str().to_owned(),
-        started: time_text(&cert.started),
-        finished: time_text(&cert.finished),
-        drives: cert
-            .drives
-            .iter()
-            .map(|d| (d.model.clone(), d.serial.clone()))
-            .collect(),
+        organisation: summary.organisation,
+        site: summary.site,
+        machine_vendor: summary.machine_vendor,
+        machine_model: summary.machine_model,
+        machine_serial: summary.machine_serial,
+        result: summary.result,
+        started: summary.started,
+        finished: summary.finished,
+        drives: summary.drives,
         bundle: bundle
             .to_json_string()
             .map_err(|e| ApiError::Internal(format!("encoding the bundle: {e}")))?,
@@ -127,7 +125,11 @@ pub async fn run_search(
 ) -> Result<crate::store::Page, ApiError> {
     let from = normalise_bound(filter.from.as_deref(), false)?;
     let to = normalise_bound(filter.to.as_deref(), true)?;
-    Ok(state.store.search(filter, from, to).await?)
+    let mut page = state.store.search(filter, from, to).await?;
+    for row in &mut page.items {
+        from_payload(row)?;
+    }
+    Ok(page)
 }
 
 /// `GET /api/v1/certificates?drive_serial=&machine_serial=&station=&organisation=&result=&from=&to=&limit=&cursor=`
@@ -169,11 +171,36 @@ pub(crate) async fn load(
             "{id:?} ist keine Zertifikats-ID / is not a certificate id (UUID)"
         )));
     }
-    state
+    let mut row = state
         .store
         .certificate(&id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))
+        .ok_or_else(|| ApiError::NotFound(format!("certificate {id}")))?;
+    from_payload(&mut row)?;
+    Ok(row)
+}
+
+/// Show what the signed payload says, never what the summary columns say: replace the row's
+/// summary with the payload's. Columns that disagree were changed behind the registry's back;
+/// that is logged as an integrity alarm (`tabula-registry check` lists every such row). A
+/// stored bundle that cannot be read is a corrupt row.
+pub(crate) fn from_payload(row: &mut CertificateRow) -> Result<(), ApiError> {
+    let cert = Bundle::from_slice(row.bundle.as_bytes())
+        .and_then(|b| b.certificate())
+        .map_err(|_| StoreError::Corrupt {
+            what: "stored bundle",
+        })?;
+    let signed = Summary::of(&cert);
+    let differ = signed.differences(&Summary::of_row(row));
+    if !differ.is_empty() {
+        tracing::error!(
+            id = %row.id,
+            columns = ?differ,
+            "integrity alarm: stored summary columns differ from the signed payload"
+        );
+    }
+    signed.apply_to(row);
+    Ok(())
 }
 
 /// `GET /api/v1/certificates/{id}`: summary, station status, bundle (with receipt), receipt.

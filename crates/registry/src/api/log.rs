@@ -17,7 +17,7 @@ use crate::state::Shared;
 
 /// `GET /api/v1/log/checkpoint`: the current signed checkpoint (C2SP tlog-checkpoint), as text.
 pub async fn checkpoint(State(state): State<Shared>) -> Result<impl IntoResponse, ApiError> {
-    let (cp, note) = state.store.checkpoint(&state.signer).await?;
+    let (cp, note) = state.store.checkpoint(&*state.signer).await?;
     state.metrics.set_log_size(cp.size);
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note))
 }

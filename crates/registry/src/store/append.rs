@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::{AnyPool, Row as _};
-use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, Receipt, node_hash, tree};
+use tabula_tlog::{Checkpoint, Hash, NodeId, Receipt, Sign, node_hash, tree};
 use tokio::sync::{mpsc, oneshot};
 
 use super::certs::{NewCertificate, insert_certificate};
@@ -39,7 +39,7 @@ type Reply = Result<AppendOutcome, StoreError>;
 #[derive(Debug)]
 pub(super) struct AppendRequest {
     cert: NewCertificate,
-    signer: NoteSigner,
+    signer: Arc<dyn Sign>,
     received_at: String,
     registry_url: Option<String>,
     reply: oneshot::Sender<Reply>,
@@ -81,7 +81,7 @@ impl Store {
     pub async fn append_certificate(
         &self,
         cert: &NewCertificate,
-        signer: &NoteSigner,
+        signer: &Arc<dyn Sign>,
         received_at: &str,
         registry_url: Option<&str>,
     ) -> Result<AppendOutcome, StoreError> {
@@ -101,7 +101,7 @@ impl Store {
         self.writer
             .send(AppendRequest {
                 cert: cert.clone(),
-                signer: signer.clone(),
+                signer: Arc::clone(signer),
                 received_at: received_at.to_owned(),
                 registry_url: registry_url.map(str::to_owned),
                 reply,
@@ -283,7 +283,8 @@ async fn persist(
 ) -> Result<Vec<Option<AppendOutcome>>, StoreError> {
     let nodes = &computed.nodes;
     let signer = &batch[0].signer;
-    let checkpoint = Checkpoint::new(signer.name(), size, tree::root(size, nodes)?).sign(signer)?;
+    let checkpoint =
+        Checkpoint::new(signer.name(), size, tree::root(size, nodes)?).sign(&**signer)?;
     let vkey = signer.verifier().to_vkey();
     let mut outcomes: Vec<Option<AppendOutcome>> = Vec::with_capacity(batch.len());
     for (plan, r) in plans.iter().zip(batch) {

@@ -1,13 +1,13 @@
-//! The transparency log in the database: signing key set-up, appends (leaf index assigned under
+//! The transparency log in the database: its origin, appends (leaf index assigned under
 //! the log head's row lock, inside the transaction that stores the certificate), and roots and
 //! proofs computed from stored perfect-subtree hashes.
 
 use std::collections::HashMap;
 
 use sqlx::Row as _;
-use tabula_tlog::{Checkpoint, Hash, NodeId, NoteSigner, tree};
+use tabula_tlog::{Checkpoint, Hash, NodeId, Sign, tree};
 
-use super::{NodeCache, Store, StoreError};
+use super::{Backend, NodeCache, Store, StoreError};
 
 pub(super) fn node_key(id: NodeId) -> i64 {
     // level < 64 and index < 2^56 for any log that fits in a database: no overflow.
@@ -68,42 +68,56 @@ where
 }
 
 impl Store {
-    /// The log's signing key, created on first start and kept in `log_config` (so every
-    /// instance on one database signs with the same key). `origin` is fixed then too.
-    pub async fn log_signer(&self, origin: &str) -> Result<NoteSigner, StoreError> {
-        let fresh = NoteSigner::generate(origin)?;
-        for (name, value) in [
-            ("origin", origin.to_owned()),
-            ("signing_key", fresh.to_skey()),
-        ] {
-            sqlx::query(
-                "INSERT INTO log_config (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-            )
-            .bind(name)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
-        }
-        let rows = sqlx::query("SELECT name, value FROM log_config")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut config = HashMap::new();
-        for row in rows {
-            config.insert(row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?);
-        }
-        let stored_origin = config
-            .get("origin")
+    /// Fix the log's origin at first start; afterwards it must match (the origin names the log
+    /// in every checkpoint, so a registry can never quietly start another log on old data).
+    pub async fn ensure_origin(&self, origin: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO log_config (name, value) VALUES ('origin', $1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(origin)
+        .execute(&self.pool)
+        .await?;
+        let stored = self
+            .stored_origin()
+            .await?
             .ok_or(StoreError::Corrupt { what: "log origin" })?;
-        if stored_origin != origin {
+        if stored != origin {
             return Err(StoreError::OriginMismatch {
-                stored: stored_origin.clone(),
+                stored,
                 requested: origin.to_owned(),
             });
         }
-        let skey = config.get("signing_key").ok_or(StoreError::Corrupt {
-            what: "log signing key",
-        })?;
-        Ok(NoteSigner::from_skey(skey)?)
+        Ok(())
+    }
+
+    /// The signing key an older version kept in `log_config`, if it is still there.
+    pub async fn legacy_log_key(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM log_config WHERE name = 'signing_key'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Delete the older version's key from `log_config` once it is safe in a key file. On
+    /// SQLite the freed pages are overwritten and the WAL is emptied, so the key does not linger
+    /// in the files; PostgreSQL keeps dead rows until VACUUM (docs/registry.md says to rotate a
+    /// key that a database dump may hold).
+    pub async fn forget_legacy_log_key(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA secure_delete = ON")
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("DELETE FROM log_config WHERE name = 'signing_key'")
+            .execute(&mut *conn)
+            .await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The stored origin, if the log was initialised (so tools need not repeat it).
@@ -137,10 +151,7 @@ impl Store {
     }
 
     /// The signed checkpoint of the current tree.
-    pub async fn checkpoint(
-        &self,
-        signer: &NoteSigner,
-    ) -> Result<(Checkpoint, String), StoreError> {
+    pub async fn checkpoint(&self, signer: &dyn Sign) -> Result<(Checkpoint, String), StoreError> {
         let size = self.log_size().await?;
         let nodes = self.nodes(&tree::root_nodes(size), &self.pool).await?;
         let cp = Checkpoint::new(signer.name(), size, tree::root(size, &nodes)?);

@@ -12,6 +12,8 @@ mod log;
 mod stations;
 
 use std::collections::HashMap;
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 
@@ -58,6 +60,12 @@ pub enum StoreError {
     Batch(#[source] Arc<StoreError>),
     #[error("the log writer has stopped")]
     WriterStopped,
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -134,10 +142,64 @@ pub fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
     Ok((Backend::Sqlite, sqlite))
 }
 
+/// The database file of an SQLite URL (`sqlite://FILE`, `sqlite:FILE`, a bare path), without
+/// its query; `None` for PostgreSQL and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let (Backend::Sqlite, url) = normalise_url(url).ok()? else {
+        return None;
+    };
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
+}
+
+/// Make an SQLite database private to its owner: create it mode 0600 if it is missing (SQLite
+/// then creates its `-wal` and `-shm` files with the same mode), and take group and other
+/// permissions away from existing files.
+fn restrict_sqlite_files(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(io(e)),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = PathBuf::from(name);
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            tracing::warn!(file = %file.display(), mode = format!("{mode:04o}"), "database file was readable by others; now 0600");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700))
+                .map_err(|source| StoreError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Connect, apply pending migrations, and return the store.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
+        if let Some(file) = sqlite_file(url) {
+            restrict_sqlite_files(&file)?;
+        }
         let (backend, url) = normalise_url(url)?;
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()

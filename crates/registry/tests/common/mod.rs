@@ -13,8 +13,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tabula_certificate::{Bundle, Certificate, StationKey, audit_digest, sample};
 use tabula_registry::auth::Secret;
-use tabula_registry::{Config, Registry};
-use tabula_tlog::{NoteVerifier, Receipt};
+use tabula_registry::{Config, DEFAULT_ORIGIN, LogKeySource, Registry};
+use tabula_tlog::{NoteSigner, NoteVerifier, Receipt};
 use tokio::sync::oneshot;
 
 pub const ADMIN: &str = "test-admin-token-0123456789abcdefghij";
@@ -85,8 +85,17 @@ pub async fn test_db(db: Db) -> Option<TestDb> {
     }
 }
 
+/// The log key the PostgreSQL tests sign with (the same on every restart of a test's registry).
+/// SQLite tests use the real default instead: `log.key` beside the database, made on first start.
+pub fn test_log_signer() -> NoteSigner {
+    NoteSigner::from_seed(DEFAULT_ORIGIN, &[0x5a; 32]).unwrap()
+}
+
 pub fn config(url: &str) -> Config {
     let mut c = Config::new(url);
+    if url.starts_with("postgres") {
+        c.log_key = LogKeySource::Signer(std::sync::Arc::new(test_log_signer()));
+    }
     c.admin_token = Some(Secret::new(ADMIN));
     c.max_body_bytes = 256 * 1024;
     c.public_url = Some("https://registry.example/".into());
