@@ -158,3 +158,51 @@ async fn failed_sign_ins_are_throttled_per_client() {
     assert_eq!(resp.status(), StatusCode::OK);
     server.stop().await;
 }
+
+/// Reads until the server closes the connection; false if it is still open after `limit`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt as _;
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return true,
+            Ok(Ok(_)) => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn half_sent_and_idle_connections_are_closed() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt as _;
+
+    let db = test_db(Db::Sqlite).await.unwrap();
+    let mut c = config(&db.url);
+    c.timeouts.header_read = Duration::from_millis(500);
+    let server = Server::start(c).await;
+
+    // A request head that never ends (slowloris).
+    let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n")
+        .await
+        .unwrap();
+    assert!(closed_within(&mut slow, Duration::from_secs(20)).await);
+
+    // A keep-alive connection that has its answer and then sits idle.
+    let mut idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(closed_within(&mut idle, Duration::from_secs(20)).await);
+
+    // A connection that does nothing at all.
+    let mut silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(20)).await);
+
+    // Meanwhile ordinary requests are served.
+    let ok = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    server.stop().await;
+}
