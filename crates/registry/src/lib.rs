@@ -22,6 +22,7 @@
 
 mod api;
 pub mod auth;
+pub mod check;
 mod error;
 pub mod log_key;
 mod metrics;

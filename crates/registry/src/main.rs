@@ -12,6 +12,7 @@ use tabula_registry::auth::{Secret, check_admin_token};
 use tabula_registry::{
     Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, LogKeySource, Registry, Store, log_key,
 };
+use tabula_tlog::NoteVerifier;
 
 /// The Tabula registry: certificate upload, search and verification, with a transparency log.
 #[derive(Debug, Parser)]
@@ -38,6 +39,9 @@ enum Command {
     /// Manage auditors' read tokens.
     #[command(subcommand, name = "read-token")]
     ReadToken(ReadTokenCommand),
+    /// Recompute leaves, tree, summary columns and receipts from the signed bundles and name
+    /// every row that differs, is missing or is extra (exit 1 if any).
+    Check(CheckArgs),
     /// The log's signing key file: create it, or print its verifier key.
     #[command(subcommand, name = "log-key")]
     LogKey(LogKeyCommand),
@@ -111,6 +115,20 @@ enum ReadTokenCommand {
     Revoke(Named),
     /// List read tokens (names and dates; the tokens themselves are not stored).
     List(DbArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The log's verifier key (text or a file holding it); default: from the key file beside
+    /// the SQLite database.
+    #[arg(long, value_name = "VKEY")]
+    log_vkey: Option<String>,
+    /// A checkpoint note known to be genuine (e.g. witness-cosigned, or kept by an auditor):
+    /// the log must still have its root at its size. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -298,6 +316,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Check(args) => check(args).await,
         Command::LogKey(LogKeyCommand::Init(args)) => log_key_init(args).await,
         Command::LogKey(LogKeyCommand::Show(LogKeyShow { key, db })) => {
             let path = key
@@ -307,6 +326,48 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `tabula-registry check`: exit 0 when clean, 1 with every finding on stdout.
+async fn check(args: CheckArgs) -> Result<()> {
+    let verifier = match &args.log_vkey {
+        Some(v) => {
+            let text = std::fs::read_to_string(v).unwrap_or_else(|_| v.clone());
+            NoteVerifier::from_vkey(text.trim()).context("--log-vkey")?
+        }
+        None => {
+            let path = log_key::default_key_path(&args.db.database)
+                .context("give the log's verifier key with --log-vkey")?;
+            log_key::read_key_file(&path)?.verifier()
+        }
+    };
+    let mut trusted = Vec::new();
+    for path in &args.checkpoint {
+        trusted.push(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading checkpoint {}", path.display()))?,
+        );
+    }
+    let store = open_store(&args.db).await?;
+    let report = tabula_registry::check::check(&store, &verifier, &trusted).await?;
+    for f in &report.findings {
+        println!("{}: {}", f.subject, f.problem);
+    }
+    let root = report.root.map_or_else(|| "-".to_owned(), |r| r.to_hex());
+    eprintln!(
+        "checked {} certificates, log size {}, root {root}: {}",
+        report.certificates,
+        report.log_size,
+        if report.is_clean() {
+            "no differences".to_owned()
+        } else {
+            format!("{} problem(s)", report.findings.len())
+        }
+    );
+    if !report.is_clean() {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn log_key_init(args: LogKeyInit) -> Result<()> {

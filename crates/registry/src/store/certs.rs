@@ -298,6 +298,30 @@ impl Store {
         Ok(Page { items, next })
     }
 
+    /// Up to `limit` certificates with leaf index >= `from`, in leaf order (for `check`).
+    pub async fn certificates_in_log_order(
+        &self,
+        from: u64,
+        limit: u32,
+    ) -> Result<Vec<CertificateRow>, StoreError> {
+        let from = i64::try_from(from).map_err(|_| StoreError::Corrupt { what: "leaf index" })?;
+        let sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates WHERE leaf_index >= $1 \
+             ORDER BY leaf_index LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(from)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(certificate)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.attach_drives(&mut items).await?;
+        Ok(items)
+    }
+
     async fn attach_drives(&self, items: &mut [CertificateRow]) -> Result<(), StoreError> {
         if items.is_empty() {
             return Ok(());

@@ -25,6 +25,15 @@ pub(super) fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// A `(node_key, hash)` row.
+fn node_row(row: &sqlx::any::AnyRow) -> Result<(NodeId, Hash), StoreError> {
+    let bytes: Vec<u8> = row.try_get(1)?;
+    let hash = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt {
+        what: "log node hash",
+    })?;
+    Ok((node_id(row.try_get(0)?), Hash(hash)))
+}
+
 /// Fetch node hashes (cache first, then one query).
 pub(super) async fn fetch_nodes<'e, E>(
     cache: &NodeCache,
@@ -53,15 +62,7 @@ where
         q = q.bind(node_key(*id));
     }
     let rows = q.fetch_all(exec).await?;
-    let mut fetched = Vec::with_capacity(rows.len());
-    for row in rows {
-        let key: i64 = row.try_get(0)?;
-        let bytes: Vec<u8> = row.try_get(1)?;
-        let hash = <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt {
-            what: "log node hash",
-        })?;
-        fetched.push((node_id(key), Hash(hash)));
-    }
+    let fetched = rows.iter().map(node_row).collect::<Result<Vec<_>, _>>()?;
     cache.insert_many(fetched.iter().copied());
     out.extend(fetched);
     Ok(out)
@@ -127,6 +128,22 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Up to `limit` stored node hashes with node key > `after`, in key order (for `check`).
+    pub async fn log_nodes_after(
+        &self,
+        after: Option<NodeId>,
+        limit: u32,
+    ) -> Result<Vec<(NodeId, Hash)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT node_key, hash FROM log_nodes WHERE node_key > $1 ORDER BY node_key LIMIT $2",
+        )
+        .bind(after.map_or(-1, node_key))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(node_row).collect()
     }
 
     /// Number of leaves in the log.
