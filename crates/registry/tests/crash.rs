@@ -198,6 +198,10 @@ async fn crash_story(db: Db) {
             "leaf {index} has no certificate"
         );
     }
+    let report = tabula_registry::check::check(&store, &log_key, std::slice::from_ref(&note))
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.findings);
     store.close().await;
 
     // Uploads go on: the unacknowledged rest is accepted (201) or was committed just before the
