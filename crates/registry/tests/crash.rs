@@ -139,6 +139,11 @@ async fn crash_story(db: Db) {
         "the kill must land while uploads are still queued"
     );
 
+    eprintln!(
+        "figures: {} acknowledged before kill -9, {left} still queued",
+        acked.len()
+    );
+
     // Restart on the same database.
     drop(server);
     let server = spawn(&tdb.url, &key_file).await;

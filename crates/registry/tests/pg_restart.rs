@@ -197,6 +197,12 @@ async fn postgres_crash_and_restart_during_uploads() {
         bundles.len(),
         "every upload went through in the end"
     );
+    eprintln!(
+        "figures: {} uploads, {at_crash} acknowledged before the crash, {} refused during the \
+         outage and retried",
+        bundles.len(),
+        refused.lock().unwrap(),
+    );
 
     // Every acknowledged receipt is the one stored, and verifies against today's log.
     let store = server.registry.store();
