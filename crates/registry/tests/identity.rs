@@ -10,6 +10,9 @@
 //! - `ids_of_other_stations_*`: a certificate id held by another station's certificate is
 //!   refused (409 `id_held_by_other_station`, naming only that station); the same station's
 //!   different payload under its own id stays a 409 `id_collision`.
+//! - `rows_stored_before_normalisation_*`: a row written before uploads were normalised (its
+//!   bundle and leaf hash those of a copy with a junk signature) is still the same certificate
+//!   for the genuine upload: 200 with the stored receipt, not 409.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -32,6 +35,16 @@ async fn malleated_copies_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malleated_copies_postgres() {
     malleated_copies(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_stored_before_normalisation_sqlite() {
+    rows_stored_before_normalisation(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_stored_before_normalisation_postgres() {
+    rows_stored_before_normalisation(Db::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -293,5 +306,50 @@ async fn ids_of_other_stations(db: Db) {
     let (status, code) = error_code(upload(&base, &changed).await).await;
     assert_eq!((status, code.as_str()), (409, "id_collision"));
     assert_eq!(certificates(&server).await, before + 1);
+    server.stop().await;
+}
+
+async fn rows_stored_before_normalisation(db: Db) {
+    use sqlx::Connection as _;
+    let Some(tdb) = test_db(db).await else {
+        return;
+    };
+    let server = Server::start(config(&tdb.url)).await;
+    let base = server.url("");
+    let (key, log_key) = enrolled_station(&base, "station-a").await;
+    let (other, _) = enrolled_station(&base, "station-b").await;
+    let genuine = signed(&key, "station-a", 1);
+    let receipt = common::upload_ok(&base, &genuine, &log_key).await;
+
+    // Rewrite the row as an unnormalised registry would have stored a malleated copy.
+    let mut legacy = genuine.clone();
+    legacy.envelope.signatures.push(Signature {
+        keyid: "junk".into(),
+        sig: Envelope::sign("junk", b"junk", &other).signatures[0]
+            .sig
+            .clone(),
+    });
+    let legacy_leaf = tabula_tlog::leaf_hash(&legacy.envelope.leaf_bytes().unwrap()).to_hex();
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&tdb.url).await.unwrap();
+    let id = genuine.certificate().unwrap().id.to_string();
+    let done = sqlx::query("UPDATE certificates SET bundle = $1, leaf_hash = $2 WHERE id = $3")
+        .bind(legacy.to_json_string().unwrap())
+        .bind(legacy_leaf)
+        .bind(&id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1);
+
+    let resp = upload(&base, &genuine).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Receipt>().await.unwrap(), receipt);
+    let mut cert = genuine.certificate().unwrap();
+    cert.remark = "another payload".into();
+    let changed = signed_from(cert, &key, "station-a", 1);
+    let (status, code) = error_code(upload(&base, &changed).await).await;
+    assert_eq!((status, code.as_str()), (409, "id_collision"));
+    assert_eq!(certificates(&server).await, 1);
     server.stop().await;
 }
