@@ -14,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 use crate::jcs::{self, JcsError};
-use crate::key::StationKey;
+use crate::key::{PublicKey, StationKey};
 
 /// A DSSE envelope (JSON encoding): `payload` and `sig` are standard base64 with padding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +109,35 @@ impl Envelope {
             .collect()
     }
 
+    /// The envelope reduced to what `key` vouches for, in one canonical form: the payload
+    /// re-encoded, exactly one signature (of those that verify with `key`, the lowest in base64
+    /// order, so the choice does not depend on their order) with `keyid` set to `key`'s
+    /// fingerprint. Signatures that do not decode or do not verify are dropped. `None` when the
+    /// payload does not decode or no signature verifies.
+    ///
+    /// Nothing outside the signed bytes (`keyid`, extra or repeated signatures, base64 spelling)
+    /// can change the result, so every malleated copy of a signed envelope reduces to the same
+    /// envelope, with the same RFC 8785 bytes ([`Envelope::leaf_bytes`]).
+    pub fn signed_by(&self, key: &PublicKey) -> Option<Envelope> {
+        let payload = self.payload_bytes().ok()?;
+        let pae = pae(&self.payload_type, &payload);
+        let sig = self
+            .signatures
+            .iter()
+            .filter_map(|s| STANDARD.decode(&s.sig).ok())
+            .filter(|sig| key.verify(&pae, sig))
+            .map(|sig| STANDARD.encode(sig))
+            .min()?;
+        Some(Envelope {
+            payload: STANDARD.encode(&payload),
+            payload_type: self.payload_type.clone(),
+            signatures: vec![Signature {
+                keyid: key.fingerprint(),
+                sig,
+            }],
+        })
+    }
+
     /// The RFC 8785 bytes of the envelope: what the transparency log hashes as the leaf.
     /// An envelope holds only strings, so this fails only if canonicalisation itself breaks;
     /// the error is returned rather than an empty leaf.
@@ -144,5 +173,43 @@ mod tests {
         );
         let back: Envelope = serde_json::from_str(&json).unwrap();
         assert_eq!(back, env);
+    }
+
+    #[test]
+    fn signed_by_reduces_every_malleated_copy_to_the_signed_envelope() {
+        let key = StationKey::from_seed(&[2; 32]);
+        let other = StationKey::from_seed(&[3; 32]);
+        let genuine = Envelope::sign("t", b"payload", &key);
+        assert_eq!(genuine.signed_by(&key.public()), Some(genuine.clone()));
+        let junk = |sig: &str| Signature {
+            keyid: "junk".into(),
+            sig: sig.into(),
+        };
+        let mut variants = Vec::new();
+        let mut v = genuine.clone();
+        v.signatures[0].keyid = "sha256:someone-else".into();
+        variants.push(v);
+        let mut v = genuine.clone();
+        v.signatures.insert(0, junk("not base64 !"));
+        v.signatures.push(junk(&STANDARD.encode([7u8; 64])));
+        v.signatures
+            .push(Envelope::sign("t", b"payload", &other).signatures[0].clone());
+        variants.push(v);
+        let mut v = genuine.clone();
+        v.signatures.push(genuine.signatures[0].clone());
+        variants.push(v);
+        for v in variants {
+            let reduced = v.signed_by(&key.public()).unwrap();
+            assert_eq!(reduced, genuine);
+            assert_eq!(reduced.leaf_bytes().unwrap(), genuine.leaf_bytes().unwrap());
+        }
+        // Nothing verifies: no envelope, whatever else it carries.
+        assert_eq!(genuine.signed_by(&other.public()), None);
+        let mut tampered = genuine.clone();
+        tampered.payload = STANDARD.encode(b"pAyload");
+        assert_eq!(tampered.signed_by(&key.public()), None);
+        let mut broken = genuine;
+        broken.payload = "%%%".into();
+        assert_eq!(broken.signed_by(&key.public()), None);
     }
 }

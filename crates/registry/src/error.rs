@@ -26,6 +26,10 @@ pub enum ApiError {
     ProductKeyInAudit { pointer: String },
     #[error("invalid request: {0}")]
     InvalidInput(String),
+    /// A text field of an uploaded certificate the registry will not store (see
+    /// `request::check_certificate_text`).
+    #[error("certificate field {field} {problem}")]
+    InvalidField { field: String, problem: String },
     #[error("unknown station: no enrolled station has key {fingerprint}")]
     UnknownStation { fingerprint: String },
     #[error("station {name} was revoked at {at}: its uploads are refused")]
@@ -34,6 +38,10 @@ pub enum ApiError {
     SignatureInvalid(#[source] tabula_certificate::VerifyError),
     #[error("certificate id {id} is already taken by a different certificate")]
     IdCollision { id: String },
+    #[error(
+        "certificate id {id} belongs to another station ({station}): a station cannot upload a certificate under an id another station's certificate holds"
+    )]
+    IdHeldByOtherStation { id: String, station: String },
     #[error("enrolment token is unknown")]
     UnknownEnrolToken,
     #[error("enrolment token was already used")]
@@ -76,10 +84,12 @@ impl ApiError {
             ProductKeyInAudit { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "product_key_in_audit"),
             NotABundle(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_a_bundle"),
             InvalidInput(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
+            InvalidField { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
             UnknownStation { .. } => (StatusCode::FORBIDDEN, "unknown_station"),
             StationRevoked { .. } => (StatusCode::FORBIDDEN, "station_revoked"),
             SignatureInvalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "signature_invalid"),
             IdCollision { .. } => (StatusCode::CONFLICT, "id_collision"),
+            IdHeldByOtherStation { .. } => (StatusCode::CONFLICT, "id_held_by_other_station"),
             UnknownEnrolToken => (StatusCode::FORBIDDEN, "unknown_enrolment_token"),
             EnrolTokenUsed => (StatusCode::CONFLICT, "enrolment_token_used"),
             EnrolRevoked => (StatusCode::FORBIDDEN, "station_revoked"),

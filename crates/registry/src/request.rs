@@ -1,14 +1,19 @@
-//! Parsing what clients send: request bodies (upload, station and read-token names, enrolment)
-//! and the search's date bounds. Pure functions over bytes and strings, called by the handlers
-//! before anything touches the store, so unit tests and the fuzz targets (`crates/registry/fuzz`)
-//! reach them without a server.
+//! Parsing what clients send: request bodies (upload, station and read-token names, enrolment),
+//! the search's fields and date bounds, certificate ids; the text checks every value passes
+//! before it is stored or queried; and the normalised form of an upload. Pure functions over
+//! bytes and strings, called by the handlers before anything touches the store (so SQLite and
+//! PostgreSQL see only values both accept), and reached by unit tests and the fuzz targets
+//! (`crates/registry/fuzz`) without a server.
 
 use serde::Deserialize;
-use tabula_certificate::{Bundle, BundleError, Certificate, PublicKey};
+use tabula_certificate::{
+    BUNDLE_FORMAT, Bundle, BundleError, Certificate, PublicKey, VerifyError, jcs, verify,
+};
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::auth::Secret;
 use crate::error::ApiError;
+use crate::store::CertificateFilter;
 
 /// An upload body: the bundle and the certificate its envelope carries (decoded, not verified).
 #[derive(Debug)]
@@ -48,23 +53,153 @@ pub fn parse_name(body: &[u8]) -> Result<String, ApiError> {
 }
 
 /// A station or read-token name: trimmed and in Unicode NFC (so "Müller" typed two ways is one
-/// name), 1 to 200 bytes, no control characters, and none of the invisible characters that make
-/// two names look alike or reorder text on a page: bidirectional controls and zero-width
-/// characters.
+/// name), 1 to 200 bytes, and passing [`text_problem`].
 pub fn valid_name(name: &str) -> Result<String, ApiError> {
     let name: String = name.trim().nfc().collect();
-    if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+    if name.is_empty() {
         return Err(ApiError::InvalidInput(
             "name must be 1 to 200 printable characters".into(),
         ));
     }
-    if let Some(c) = name.chars().find(|&c| invisible(c)) {
-        return Err(ApiError::InvalidInput(format!(
-            "name contains the invisible character U+{:04X} (a bidirectional control or zero-width character)",
-            u32::from(c)
-        )));
+    if let Some(problem) = text_problem(&name, 200) {
+        return Err(ApiError::InvalidInput(format!("name {problem}")));
     }
     Ok(name)
+}
+
+/// Why a text value may not be stored or searched for, if it may not: longer than `max` bytes,
+/// a control character (NUL, which PostgreSQL refuses in text and SQLite stores, C0, DEL, C1),
+/// a line or paragraph separator, or one of the invisible characters that make two values look
+/// alike or reorder text on a page (bidirectional controls, zero-width characters).
+pub fn text_problem(value: &str, max: usize) -> Option<String> {
+    if value.len() > max {
+        return Some(format!("is {} bytes long; the limit is {max}", value.len()));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Some(format!(
+            "contains the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    value.chars().find(|&c| invisible(c)).map(|c| {
+        format!(
+            "contains the invisible character U+{:04X} (a bidirectional control or zero-width character)",
+            u32::from(c)
+        )
+    })
+}
+
+/// The text fields of a certificate the registry copies into its search columns, each with its
+/// limit in bytes (all far below the ~2,700 bytes PostgreSQL can index).
+fn column_fields(cert: &Certificate) -> Vec<(String, &str, usize)> {
+    let mut fields = vec![
+        ("organisation".to_owned(), cert.organisation.as_str(), 512),
+        ("site".to_owned(), cert.site.as_str(), 512),
+        (
+            "station.key_fingerprint".to_owned(),
+            cert.station.key_fingerprint.as_str(),
+            128,
+        ),
+        (
+            "machine.vendor".to_owned(),
+            cert.machine.vendor.as_str(),
+            256,
+        ),
+        ("machine.model".to_owned(), cert.machine.model.as_str(), 256),
+        (
+            "machine.serial".to_owned(),
+            cert.machine.serial.as_str(),
+            256,
+        ),
+    ];
+    for (i, d) in cert.drives.iter().enumerate() {
+        fields.push((format!("drives[{i}].model"), d.model.as_str(), 256));
+        fields.push((format!("drives[{i}].serial"), d.serial.as_str(), 256));
+    }
+    fields
+}
+
+/// Every certificate field that goes into a database column passes [`text_problem`] with its
+/// limit; the first that does not is refused by name (422 `invalid_field`). The certificate is
+/// signed, so the registry refuses it rather than storing an altered value.
+pub fn check_certificate_text(cert: &Certificate) -> Result<(), ApiError> {
+    for (field, value, max) in column_fields(cert) {
+        if let Some(problem) = text_problem(value, max) {
+            return Err(ApiError::InvalidField { field, problem });
+        }
+    }
+    Ok(())
+}
+
+/// The longest search value, in bytes.
+const SEARCH_MAX: usize = 512;
+
+/// A search's text fields pass [`text_problem`] (400 `invalid_input` naming the field), so a
+/// query both databases would answer differently (a NUL: PostgreSQL fails, SQLite finds
+/// nothing) never runs.
+pub fn check_filter(f: &CertificateFilter) -> Result<(), ApiError> {
+    for (field, value) in [
+        ("id", &f.id),
+        ("drive_serial", &f.drive_serial),
+        ("machine_serial", &f.machine_serial),
+        ("station", &f.station),
+        ("organisation", &f.organisation),
+        ("result", &f.result),
+        ("from", &f.from),
+        ("to", &f.to),
+    ] {
+        if let Some(problem) = value.as_deref().and_then(|v| text_problem(v, SEARCH_MAX)) {
+            return Err(ApiError::InvalidInput(format!("{field} {problem}")));
+        }
+    }
+    Ok(())
+}
+
+/// A certificate id from a path or query: a UUID, returned trimmed and in lower case.
+pub fn certificate_id(id: &str) -> Result<String, ApiError> {
+    let id = id.trim().to_lowercase();
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::InvalidInput(format!(
+            "{id:?} ist keine Zertifikats-ID / is not a certificate id (UUID)"
+        )));
+    }
+    Ok(id)
+}
+
+/// The bundle the registry stores and logs for an upload signed with the enrolled station key
+/// `key` (`pem`: that key as enrolled): the envelope reduced to its payload and one signature
+/// that verifies with `key`, `keyid` the key's fingerprint ([`tabula_certificate::Envelope::signed_by`]);
+/// `station_key` the enrolled key; the audit document in RFC 8785 form; no receipt; no field the
+/// bundle format does not define (parsing dropped them). Every copy of one signed upload,
+/// whatever was changed outside the signed bytes, normalises to the same bundle and so to the
+/// same log leaf. The result still goes through [`verify`] (payload type, schema, station
+/// fingerprint, audit digest).
+pub fn normalise(bundle: &Bundle, key: &PublicKey, pem: &str) -> Result<Bundle, ApiError> {
+    let Some(envelope) = bundle.envelope.signed_by(key) else {
+        // Nothing verifies with the key: the verifier says why (no signature, bad base64, ...).
+        return Err(ApiError::SignatureInvalid(
+            match verify(bundle, Some(key)) {
+                Err(e) => e,
+                Ok(_) => VerifyError::BadSignature {
+                    fingerprint: key.fingerprint(),
+                },
+            },
+        ));
+    };
+    let canonical = jcs::to_vec(&bundle.audit)
+        .map_err(|e| ApiError::SignatureInvalid(VerifyError::AuditNotCanonical(e)))?;
+    let audit = serde_json::from_slice(&canonical)
+        .map_err(|e| ApiError::Internal(format!("re-reading the canonical audit: {e}")))?;
+    Ok(Bundle {
+        format: BUNDLE_FORMAT.to_owned(),
+        envelope,
+        station_key: pem.to_owned(),
+        audit,
+        receipt: None,
+    })
 }
 
 /// Bidirectional formatting controls (Unicode UAX #9) and zero-width characters.
@@ -197,6 +332,66 @@ mod tests {
             code(&parse_name(long.as_bytes()).unwrap_err()),
             "invalid_input"
         );
+    }
+
+    #[test]
+    fn text_checks_name_the_field_and_the_problem() {
+        assert_eq!(text_problem("Müller 東京 🔒 e\u{301}", 64), None);
+        for (value, words) in [
+            ("a\0b", "U+0000"),
+            ("\u{1b}[31m", "U+001B"),
+            ("a\u{85}", "U+0085"),
+            ("a\u{2029}", "U+2029"),
+            ("x\u{202E}y", "invisible"),
+            ("ÜÜÜ", "6 bytes long; the limit is 5"),
+        ] {
+            let problem = text_problem(value, 5).unwrap();
+            assert!(problem.contains(words), "{value:?}: {problem}");
+        }
+        let key = tabula_certificate::StationKey::from_seed(&[7; 32]);
+        let mut cert = tabula_certificate::sample::certificate(&key);
+        assert!(check_certificate_text(&cert).is_ok());
+        cert.drives[1].serial = "WD\0".into();
+        let err = check_certificate_text(&cert).unwrap_err();
+        assert_eq!(code(&err), "invalid_field");
+        assert!(err.to_string().contains("drives[1].serial"), "{err}");
+        let filter = CertificateFilter {
+            organisation: Some("a\0".into()),
+            ..CertificateFilter::default()
+        };
+        let err = check_filter(&filter).unwrap_err();
+        assert!(err.to_string().contains("organisation"), "{err}");
+        assert_eq!(
+            certificate_id(" 0190F5A4-0000-7000-8000-000000000000 ").unwrap(),
+            "0190f5a4-0000-7000-8000-000000000000"
+        );
+        assert_eq!(code(&certificate_id("\0").unwrap_err()), "invalid_input");
+    }
+
+    #[test]
+    fn normalising_an_upload_keeps_only_what_the_key_signed() {
+        let key = tabula_certificate::StationKey::from_seed(&[8; 32]);
+        let other = tabula_certificate::StationKey::from_seed(&[9; 32]);
+        let cert = tabula_certificate::sample::certificate(&key);
+        let genuine =
+            tabula_certificate::Bundle::sign(&cert, tabula_certificate::sample::audit(), &key)
+                .unwrap();
+        let pem = key.public().to_pem().unwrap();
+        let normal = normalise(&genuine, &key.public(), &pem).unwrap();
+        assert_eq!(normal, genuine);
+        let mut copy = genuine.clone();
+        copy.station_key = other.public().to_pem().unwrap();
+        copy.envelope.signatures[0].keyid = "whoever".into();
+        copy.receipt = Some(serde_json::json!({"forged": true}));
+        assert_eq!(normalise(&copy, &key.public(), &pem).unwrap(), genuine);
+        // Signed by another key only: refused with the verifier's reason.
+        let foreign =
+            tabula_certificate::Bundle::sign(&cert, tabula_certificate::sample::audit(), &other);
+        assert!(foreign.is_err(), "the certificate names the first key");
+        let mut forged = genuine;
+        forged.envelope.signatures.clear();
+        let err = normalise(&forged, &key.public(), &pem).unwrap_err();
+        assert_eq!(code(&err), "signature_invalid");
     }
 
     #[test]

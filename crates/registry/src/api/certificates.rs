@@ -11,15 +11,21 @@ use tabula_tlog::{Receipt, leaf_hash};
 
 use super::read_body;
 use crate::error::ApiError;
-use crate::request::{Upload, normalise_bound, parse_upload};
+use crate::request::{
+    Upload, certificate_id, check_certificate_text, check_filter, normalise, normalise_bound,
+    parse_upload,
+};
 use crate::state::{AppState, Shared};
+use crate::summary::Summary;
 use crate::store::{
     AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, StoreError, now_text,
+    payload_digest,
 };
-use crate::summary::Summary;
 
 /// `POST /api/v1/certificates`: 201 with the receipt for a new certificate, 200 with the same
-/// receipt for a replay.
+/// receipt for a replay: the same signed payload from the same station, however the parts
+/// outside the signature (`keyid`, extra signatures, `station_key`, unknown fields, a receipt)
+/// differ.
 #[tracing::instrument(skip_all)]
 pub async fn upload(
     State(state): State<Shared>,
@@ -45,9 +51,11 @@ pub async fn upload(
 
 async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), ApiError> {
     let Upload {
-        mut bundle,
+        bundle,
         certificate: cert,
     } = parse_upload(&read_body(body, state.max_body_bytes).await?)?;
+    // Before any query: every value that reaches the database passes the text checks.
+    check_certificate_text(&cert)?;
     let fingerprint = &cert.station.key_fingerprint;
     let station = state
         .store
@@ -64,14 +72,20 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
     }
     // Enrolment stores the key and its fingerprint together: a station found by fingerprint
     // without a usable key is a corrupt row, a registry fault, never a reason to guess.
-    let key = station
+    let (pem, key) = station
         .public_key
         .as_deref()
-        .and_then(|pem| PublicKey::from_pem(pem).ok())
+        .and_then(|pem| Some((pem, PublicKey::from_pem(pem).ok()?)))
         .ok_or(StoreError::Corrupt {
             what: "station public key",
         })?;
-    verify(&bundle, Some(&key)).map_err(ApiError::SignatureInvalid)?;
+    // Only what the enrolled key signed decides which certificate this is: the stored bundle
+    // and the log leaf are the normalised ones, so no copy altered outside the signature can
+    // take the genuine upload's place.
+    let bundle = normalise(&bundle, &key, pem)?;
+    let cert = verify(&bundle, Some(&key))
+        .map_err(ApiError::SignatureInvalid)?
+        .certificate;
     if let Some(pointer) = find_product_key(&bundle.audit) {
         return Err(ApiError::ProductKeyInAudit { pointer });
     }
@@ -79,12 +93,11 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         .envelope
         .leaf_bytes()
         .map_err(|e| ApiError::InvalidInput(format!("envelope cannot be canonicalised: {e}")))?;
-    // A re-upload may carry an earlier receipt: the registry stores the bundle without it.
-    bundle.receipt = None;
     let summary = Summary::of(&cert);
     let new = NewCertificate {
         id: cert.id.to_string(),
         leaf_hash: leaf_hash(&leaf),
+        payload_sha256: payload_digest(&bundle.envelope.payload),
         station_id: station.id,
         // The enrolled station whose key signed it (authenticated), not the id the
         // certificate gives itself: auditors search by the name the registry vouches for.
@@ -115,6 +128,10 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         AppendOutcome::Appended(r) => Ok((StatusCode::CREATED, r)),
         AppendOutcome::Replay(r) => Ok((StatusCode::OK, r)),
         AppendOutcome::IdCollision => Err(ApiError::IdCollision { id: new.id }),
+        AppendOutcome::HeldByOtherStation { station } => Err(ApiError::IdHeldByOtherStation {
+            id: new.id,
+            station,
+        }),
     }
 }
 
@@ -123,6 +140,7 @@ pub async fn run_search(
     state: &AppState,
     filter: &CertificateFilter,
 ) -> Result<crate::store::Page, ApiError> {
+    check_filter(filter)?;
     let from = normalise_bound(filter.from.as_deref(), false)?;
     let to = normalise_bound(filter.to.as_deref(), true)?;
     let mut page = state.store.search(filter, from, to).await?;
@@ -165,12 +183,7 @@ pub(crate) async fn load(
     id: &str,
 ) -> Result<CertificateRow, ApiError> {
     state.access.require_read(headers, &state.store).await?;
-    let id = id.trim().to_lowercase();
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(ApiError::InvalidInput(format!(
-            "{id:?} ist keine Zertifikats-ID / is not a certificate id (UUID)"
-        )));
-    }
+    let id = certificate_id(id)?;
     let mut row = state
         .store
         .certificate(&id)

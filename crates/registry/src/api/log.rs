@@ -69,7 +69,7 @@ pub async fn inclusion(
         (None, Some(id)) => {
             // Whether an id is in the log is certificate information.
             state.access.require_read(&headers, &state.store).await?;
-            let id = id.trim().to_lowercase();
+            let id = crate::request::certificate_id(&id)?;
             let row = state
                 .store
                 .certificate(&id)

@@ -77,6 +77,7 @@ pub async fn revoke(
     Path(name): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     state.access.require_admin(&headers)?;
+    let name = valid_name(&name)?;
     let row = state
         .store
         .revoke_station(&name)
@@ -143,6 +144,7 @@ pub async fn revoke_read_token(
     Path(name): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     state.access.require_admin(&headers)?;
+    let name = valid_name(&name)?;
     if !state.store.revoke_read_token(&name).await? {
         return Err(ApiError::NotFound(format!("read token {name:?}")));
     }

@@ -7,6 +7,11 @@
 //! PostgreSQL: the row lock), so appends from several instances on one database serialise; leaf
 //! indices are assigned after that lock, from the head's size. The leaves, the subtree hashes
 //! they complete, the certificates and their receipts commit together or not at all.
+//!
+//! One upload's fault must not fail the others: when a batch's transaction fails on something
+//! the database refused (a constraint, an encoding), the writer splits the batch in halves and
+//! appends each on its own, down to single uploads, so only the one at fault is refused. Faults
+//! of the connection itself (database unreachable, pool closed) fail the batch as it is.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +21,7 @@ use tabula_tlog::{Checkpoint, Hash, NodeId, Receipt, Sign, node_hash, tree};
 use tokio::sync::{mpsc, oneshot};
 
 use super::certs::{NewCertificate, insert_certificate};
+use super::identity::{HOLDER_COLUMNS, Holder, Verdict, verdict_within_batch};
 use super::log::{fetch_nodes, node_key, placeholders};
 use super::{NodeCache, Store, StoreError};
 
@@ -28,10 +34,12 @@ pub const MAX_BATCH: usize = 64;
 pub enum AppendOutcome {
     /// Appended as a new leaf.
     Appended(Receipt),
-    /// The same envelope was uploaded before: its original receipt.
+    /// The same signed payload was uploaded before by the same station: its original receipt.
     Replay(Receipt),
-    /// A different envelope already holds this certificate id.
+    /// The same station's different payload already holds this certificate id.
     IdCollision,
+    /// A certificate of another station (named) already holds this certificate id.
+    HeldByOtherStation { station: String },
 }
 
 type Reply = Result<AppendOutcome, StoreError>;
@@ -56,28 +64,51 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
                     Err(_) => break,
                 }
             }
-            match append_batch(&pool, &cache, &batch).await {
-                Ok(outcomes) => {
-                    for (req, out) in batch.into_iter().zip(outcomes) {
-                        let _ = req.reply.send(Ok(out));
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, size = batch.len(), "append batch failed");
-                    let e = Arc::new(e);
-                    for req in batch {
-                        let _ = req.reply.send(Err(StoreError::Batch(Arc::clone(&e))));
-                    }
-                }
-            }
+            append_isolating(&pool, &cache, batch).await;
         }
     });
     tx
 }
 
+/// Append `batch` and answer each request; when the transaction fails on something the
+/// database refused, split the batch and append the halves apart (first half first, so leaves
+/// keep the order of arrival), until the failing upload stands alone.
+async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRequest>) {
+    let mut pending = vec![batch];
+    while let Some(mut part) = pending.pop() {
+        match append_batch(pool, cache, &part).await {
+            Ok(outcomes) => {
+                for (req, out) in part.into_iter().zip(outcomes) {
+                    let _ = req.reply.send(Ok(out));
+                }
+            }
+            Err(e) if part.len() > 1 && refused_by_database(&e) => {
+                tracing::warn!(error = %e, size = part.len(), "append batch failed: appending its halves apart");
+                let second = part.split_off(part.len() / 2);
+                pending.push(second);
+                pending.push(part);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, size = part.len(), "append batch failed");
+                let e = Arc::new(e);
+                for req in part {
+                    let _ = req.reply.send(Err(StoreError::Batch(Arc::clone(&e))));
+                }
+            }
+        }
+    }
+}
+
+/// Whether the database answered with an error about the data (constraint, encoding, trigger),
+/// which may concern one upload of the batch, rather than the connection failing.
+fn refused_by_database(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(_)))
+}
+
 impl Store {
-    /// Store a verified certificate and append its envelope to the log. Replays return the
-    /// stored receipt; an id held by another envelope is refused.
+    /// Store a verified certificate and append its (normalised) envelope to the log. Replays
+    /// (same station, same signed payload) return the stored receipt; an id held by another
+    /// payload or another station is refused.
     pub async fn append_certificate(
         &self,
         cert: &NewCertificate,
@@ -86,16 +117,13 @@ impl Store {
         registry_url: Option<&str>,
     ) -> Result<AppendOutcome, StoreError> {
         // Fast path for replays and collisions, without the writer.
-        let row = sqlx::query("SELECT leaf_hash, receipt FROM certificates WHERE id = $1")
+        let sql = format!("SELECT {HOLDER_COLUMNS} FROM certificates WHERE id = $1");
+        let row = sqlx::query(&sql)
             .bind(&cert.id)
             .fetch_optional(&self.pool)
             .await?;
         if let Some(row) = row {
-            return judge_existing(
-                cert,
-                &row.try_get::<String, _>(0)?,
-                &row.try_get::<String, _>(1)?,
-            );
+            return Holder::from_row(&row)?.1.judge(cert);
         }
         let (reply, answer) = oneshot::channel();
         self.writer
@@ -112,19 +140,12 @@ impl Store {
     }
 }
 
-fn judge_existing(cert: &NewCertificate, leaf_hash: &str, receipt: &str) -> Reply {
-    if leaf_hash != cert.leaf_hash.to_hex() {
-        return Ok(AppendOutcome::IdCollision);
-    }
-    Ok(AppendOutcome::Replay(serde_json::from_str(receipt)?))
-}
-
 /// What each request of a batch becomes before the receipts exist.
 enum Plan {
     Done(AppendOutcome),
     /// A new leaf at this index.
     Leaf(u64),
-    /// Same envelope as an earlier request of this batch.
+    /// Same certificate as an earlier request of this batch.
     SameAs(usize),
 }
 
@@ -171,13 +192,13 @@ async fn lock_head(tx: &mut Tx<'_>) -> Result<u64, StoreError> {
 }
 
 /// Certificates of the batch stored since the handler's check (another instance, or a race):
-/// id to (leaf hash, receipt).
+/// id to its holder.
 async fn existing_certificates(
     batch: &[AppendRequest],
     tx: &mut Tx<'_>,
-) -> Result<HashMap<String, (String, String)>, StoreError> {
+) -> Result<HashMap<String, Holder>, StoreError> {
     let sql = format!(
-        "SELECT id, leaf_hash, receipt FROM certificates WHERE id IN ({})",
+        "SELECT {HOLDER_COLUMNS} FROM certificates WHERE id IN ({})",
         placeholders(1, batch.len())
     );
     let mut q = sqlx::query(&sql);
@@ -186,7 +207,8 @@ async fn existing_certificates(
     }
     let mut existing = HashMap::new();
     for row in q.fetch_all(&mut **tx).await? {
-        existing.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+        let (id, holder) = Holder::from_row(&row)?;
+        existing.insert(id, holder);
     }
     Ok(existing)
 }
@@ -194,20 +216,22 @@ async fn existing_certificates(
 /// What each request becomes, and the log size after the batch.
 fn plan(
     batch: &[AppendRequest],
-    existing: &HashMap<String, (String, String)>,
+    existing: &HashMap<String, Holder>,
     start: u64,
 ) -> Result<(Vec<Plan>, u64), StoreError> {
     let mut plans = Vec::with_capacity(batch.len());
     let mut first_of: HashMap<&str, usize> = HashMap::new();
     let mut size = start;
     for (i, r) in batch.iter().enumerate() {
-        let plan = if let Some((leaf, receipt)) = existing.get(&r.cert.id) {
-            Plan::Done(judge_existing(&r.cert, leaf, receipt)?)
+        let plan = if let Some(holder) = existing.get(&r.cert.id) {
+            Plan::Done(holder.judge(&r.cert)?)
         } else if let Some(&j) = first_of.get(r.cert.id.as_str()) {
-            if batch[j].cert.leaf_hash == r.cert.leaf_hash {
-                Plan::SameAs(j)
-            } else {
-                Plan::Done(AppendOutcome::IdCollision)
+            match verdict_within_batch(&r.cert, &batch[j].cert) {
+                Verdict::Same => Plan::SameAs(j),
+                Verdict::OtherStation(station) => {
+                    Plan::Done(AppendOutcome::HeldByOtherStation { station })
+                }
+                Verdict::Collision => Plan::Done(AppendOutcome::IdCollision),
             }
         } else {
             first_of.insert(&r.cert.id, i);

@@ -12,6 +12,8 @@ use super::{Store, StoreError};
 pub struct NewCertificate {
     pub id: String,
     pub leaf_hash: Hash,
+    /// [`super::payload_digest`] of the envelope's payload: the certificate's identity.
+    pub payload_sha256: String,
     pub station_id: i64,
     pub station_name: String,
     pub organisation: String,
@@ -24,7 +26,7 @@ pub struct NewCertificate {
     pub finished: String,
     /// `(model, serial)` per drive, in certificate order.
     pub drives: Vec<(String, String)>,
-    /// The bundle JSON as uploaded, without any receipt.
+    /// The normalised bundle JSON (see `request::normalise`), without any receipt.
     pub bundle: String,
 }
 
@@ -123,6 +125,9 @@ fn certificate(row: &AnyRow) -> Result<CertificateRow, StoreError> {
     })
 }
 
+/// Drive rows per INSERT statement (5 parameters each).
+const DRIVES_PER_STATEMENT: usize = 1000;
+
 enum Arg {
     Text(String),
     Int(i64),
@@ -163,8 +168,10 @@ pub(super) async fn insert_certificate(
     .bind(receipt)
     .execute(&mut **tx)
     .await?;
-    if !c.drives.is_empty() {
-        let values = (0..c.drives.len())
+    // Chunked: a certificate may list thousands of drives, and both databases cap the number
+    // of parameters per statement (SQLite at 32766, PostgreSQL at 65535).
+    for (chunk_no, chunk) in c.drives.chunks(DRIVES_PER_STATEMENT).enumerate() {
+        let values = (0..chunk.len())
             .map(|i| {
                 let b = 5 * i;
                 format!(
@@ -182,7 +189,8 @@ pub(super) async fn insert_certificate(
             "INSERT INTO drives (certificate_id, position, model, serial, serial_norm) VALUES {values}"
         );
         let mut q = sqlx::query(&sql);
-        for (pos, (model, serial)) in c.drives.iter().enumerate() {
+        for (i, (model, serial)) in chunk.iter().enumerate() {
+            let pos = chunk_no * DRIVES_PER_STATEMENT + i;
             q = q
                 .bind(&c.id)
                 .bind(pos as i64)

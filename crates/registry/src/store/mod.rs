@@ -8,6 +8,7 @@
 
 mod append;
 mod certs;
+mod identity;
 mod log;
 mod stations;
 
@@ -23,6 +24,7 @@ use tabula_tlog::{Hash, NodeId};
 
 pub use append::AppendOutcome;
 pub use certs::{CertificateFilter, CertificateRow, DriveRow, NewCertificate, Page};
+pub use identity::payload_digest;
 pub use stations::{EnrolOutcome, StationRow};
 
 /// Which database a URL points at.
