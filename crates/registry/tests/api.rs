@@ -1,11 +1,14 @@
 //! The registry API, each scenario run once per backend (SQLite and PostgreSQL):
 //!
 //! - `admin_and_enrolment_*`: health; admin token required; unknown enrolment token refused.
-//! - `api_story_*`: upload and receipt; replay; id collision; forged signature; unknown and
-//!   revoked stations; malformed JSON; oversized body (each refused with its own code and no
-//!   row changed, counted before the request); search with paging and read tokens; the bundle
-//!   download verifies; proofs by id and consistency; concurrent uploads through two instances
-//!   on one database; metrics. These steps build on each other's log, so they stay one story.
+//! - `uploads_and_refusals_*`: upload and receipt; replay; id collision; forged signature;
+//!   unknown and revoked stations; malformed JSON; oversized body (each refused with its own
+//!   code and no row changed, counted before the request); the upload metrics.
+//! - `receipts_and_proofs_*`: receipts consistent with later heads; inclusion by id and index.
+//! - `search_paging_and_downloads_*`: read tokens, search, paging, bundle download, PDF, detail.
+//! - `two_instances_share_one_log_*`: concurrent uploads through two instances on one database.
+//!
+//! Each scenario starts from its own database (`populated` uploads the same eight certificates).
 //! - `corrupt_station_key_is_an_internal_error` (SQLite): a stored station without a usable
 //!   key is a 500 and stores nothing.
 
@@ -34,14 +37,44 @@ async fn admin_and_enrolment_postgres() {
     admin_and_enrolment(Db::Postgres).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn api_story_sqlite() {
-    story(Db::Sqlite).await;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_and_refusals_sqlite() {
+    uploads_and_refusals(Db::Sqlite).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn api_story_postgres() {
-    story(Db::Postgres).await;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_and_refusals_postgres() {
+    uploads_and_refusals(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_and_proofs_sqlite() {
+    receipts_and_proofs(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_and_proofs_postgres() {
+    receipts_and_proofs(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_paging_and_downloads_sqlite() {
+    search_paging_and_downloads(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_paging_and_downloads_postgres() {
+    search_paging_and_downloads(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_log_sqlite() {
+    two_instances_share_one_log(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_log_postgres() {
+    two_instances_share_one_log(Db::Postgres).await;
 }
 
 /// An enrolled station whose stored key went missing (a corrupt row: enrolment writes key and
@@ -150,8 +183,43 @@ async fn admin_and_enrolment(db: Db) {
 
 /// Upload, replay, each refusal, search, proofs, downloads, a second instance, metrics and
 /// read tokens, in order: later steps count on the log the earlier ones built.
-async fn story(db: Db) {
-    let Some((tdb, server)) = start(db).await else {
+/// A server with eight certificates: station-07's first (leaf 0), station-b's one (leaf 1),
+/// then station-07's n = 11..=16 (leaves 2..7).
+struct Populated {
+    tdb: TestDb,
+    server: Server,
+    key: StationKey,
+    log_key: tabula_tlog::NoteVerifier,
+    first: Bundle,
+    /// station-07's receipts, the first one's first.
+    receipts: Vec<Receipt>,
+}
+
+async fn populated(db: Db) -> Option<Populated> {
+    let (tdb, server) = start(db).await?;
+    let base = server.url("");
+    let (key, log_key) = enrolled_station(&base, "station-07").await;
+    let (key_b, _) = enrolled_station(&base, "station-b").await;
+    let first = signed(&key, "station-07", 0);
+    let mut receipts = vec![upload_ok(&base, &first, &log_key).await];
+    upload_ok(&base, &signed(&key_b, "station-b", 0), &log_key).await;
+    for i in 1..=6 {
+        receipts.push(upload_ok(&base, &signed(&key, "station-07", 10 + i), &log_key).await);
+    }
+    Some(Populated {
+        tdb,
+        server,
+        key,
+        log_key,
+        first,
+        receipts,
+    })
+}
+
+/// Upload and receipt, replay, and every refusal (each with its own code, no row changed);
+/// the upload metrics count them.
+async fn uploads_and_refusals(db: Db) {
+    let Some((_tdb, server)) = start(db).await else {
         return;
     };
     let base = server.url("");
@@ -244,11 +312,40 @@ async fn story(db: Db) {
     )
     .await;
 
-    // More certificates; every receipt verifies and old receipts stay consistent.
-    let mut receipts = vec![receipt.clone()];
-    for i in 1..=6 {
-        receipts.push(upload_ok(&base, &signed(&key, "station-07", 10 + i), &log_key).await);
-    }
+    // Metrics.
+    let m = c
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("tabula_registry_uploads_total{outcome=\"accepted\"}"),
+        "{m}"
+    );
+    assert!(
+        m.contains("tabula_registry_uploads_total{outcome=\"signature_invalid\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("tabula_registry_http_request_duration_seconds_bucket"),
+        "{m}"
+    );
+
+    server.stop().await;
+}
+
+/// Receipts stay consistent with later heads; inclusion proofs by id (read access) and by
+/// leaf index (no id); a consistency request past the log is a 400.
+async fn receipts_and_proofs(db: Db) {
+    let Some(fx) = populated(db).await else {
+        return;
+    };
+    let (server, log_key, first, receipts) = (&fx.server, &fx.log_key, &fx.first, &fx.receipts);
+    let c = client();
+    // Every receipt verifies and old receipts stay consistent with the current head.
     let note = c
         .get(server.url("/api/v1/log/checkpoint"))
         .send()
@@ -257,10 +354,10 @@ async fn story(db: Db) {
         .text()
         .await
         .unwrap();
-    let now = Checkpoint::verify(&note, &log_key).unwrap();
+    let now = Checkpoint::verify(&note, log_key).unwrap();
     assert_eq!(now.size, 8);
-    for r in &receipts {
-        let old = Checkpoint::verify(&r.checkpoint, &log_key).unwrap();
+    for r in receipts {
+        let old = Checkpoint::verify(&r.checkpoint, log_key).unwrap();
         let p: Value = c
             .get(server.url(&format!(
                 "/api/v1/log/proof/consistency?first={}&second={}",
@@ -317,6 +414,18 @@ async fn story(db: Db) {
         .unwrap();
     assert_eq!(error_code(resp).await, (400, "invalid_input".into()));
 
+    fx.server.stop().await;
+}
+
+/// Search with a read token, paging, bad queries, the bundle download, the PDF, the detail,
+/// and revoking the read token.
+async fn search_paging_and_downloads(db: Db) {
+    let Some(fx) = populated(db).await else {
+        return;
+    };
+    let (server, key, receipt) = (&fx.server, &fx.key, &fx.receipts[0]);
+    let id = fx.first.certificate().unwrap().id;
+    let c = client();
     // Search needs a read token.
     let resp = c
         .get(server.url("/api/v1/certificates?drive_serial=x"))
@@ -438,7 +547,7 @@ async fn story(db: Db) {
     let downloaded = Bundle::from_slice(&bytes).unwrap();
     verify(&downloaded, Some(&key.public())).unwrap();
     let r: Receipt = serde_json::from_value(downloaded.receipt.clone().unwrap()).unwrap();
-    assert_eq!(r, receipt);
+    assert_eq!(&r, receipt);
     // The certificate's PDF (linked from its web page), with the same read access.
     let resp = c
         .get(server.url(&format!("/certificates/{id}/pdf")))
@@ -488,107 +597,6 @@ async fn story(db: Db) {
         .unwrap();
     assert_eq!(error_code(resp).await, (404, "not_found".into()));
 
-    // Concurrency: a second instance on the same database; 40 uploads spread over both.
-    let second = Server::start(config(&tdb.url)).await;
-    assert_eq!(
-        second.registry.log_key(),
-        server.registry.log_key(),
-        "instances share the log key"
-    );
-    let bundles: Vec<Bundle> = (0..40)
-        .map(|i| signed(&key, "station-07", 100 + i))
-        .collect();
-    let mut tasks = Vec::new();
-    for (i, b) in bundles.iter().cloned().enumerate() {
-        let base = if i % 2 == 0 {
-            server.url("")
-        } else {
-            second.url("")
-        };
-        let log_key = log_key.clone();
-        tasks.push(tokio::spawn(
-            async move { upload_ok(&base, &b, &log_key).await },
-        ));
-    }
-    let mut indices = Vec::new();
-    for t in futures::future::join_all(tasks).await {
-        indices.push(t.unwrap().leaf_index);
-    }
-    indices.sort_unstable();
-    assert_eq!(indices, (8..48).collect::<Vec<u64>>());
-    let n = counts(&server).await;
-    assert_eq!((n.certificates, n.log_size), (48, 48));
-
-    // The whole log, rebuilt from the stored envelopes in leaf order, has the checkpoint's root.
-    let note = c
-        .get(second.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let head = Checkpoint::verify(&note, &log_key).unwrap();
-    let mut tree = MemoryTree::new();
-    for i in 0..head.size {
-        let p: Value = c
-            .get(server.url(&format!(
-                "/api/v1/log/proof/inclusion?leaf_index={i}&tree_size={}",
-                head.size
-            )))
-            .bearer_auth(&read)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = p["id"].as_str().unwrap();
-        let bytes = c
-            .get(server.url(&format!("/api/v1/certificates/{id}/bundle")))
-            .bearer_auth(&read)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let b = Bundle::from_slice(&bytes).unwrap();
-        tree.append(&b.envelope.leaf_bytes().unwrap());
-        let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
-        verify_inclusion(
-            i,
-            head.size,
-            &leaf_hash(&b.envelope.leaf_bytes().unwrap()),
-            &proof,
-            &head.root,
-        )
-        .unwrap();
-    }
-    assert_eq!(tree.root(), head.root);
-
-    // Metrics.
-    let m = c
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        m.contains("tabula_registry_uploads_total{outcome=\"accepted\"}"),
-        "{m}"
-    );
-    assert!(
-        m.contains("tabula_registry_uploads_total{outcome=\"signature_invalid\"} 1"),
-        "{m}"
-    );
-    assert!(
-        m.contains("tabula_registry_http_request_duration_seconds_bucket"),
-        "{m}"
-    );
-
     // Revoking the auditor's read token (admin only) locks it out at once; unknown names 404.
     let revoke = |name: &str, token: &str| {
         c.post(server.url(&format!("/api/v1/read-tokens/{name}/revoke")))
@@ -613,6 +621,96 @@ async fn story(db: Db) {
         "{tokens:?}"
     );
 
+    fx.server.stop().await;
+}
+
+/// Two instances on one database: 40 concurrent uploads spread over both get distinct
+/// indices, and the whole log rebuilt from the stored envelopes has the checkpoint's root.
+async fn two_instances_share_one_log(db: Db) {
+    let Some(fx) = populated(db).await else {
+        return;
+    };
+    let (server, key, log_key) = (&fx.server, &fx.key, &fx.log_key);
+    let c = client();
+    // Concurrency: a second instance on the same database; 40 uploads spread over both.
+    let second = Server::start(config(&fx.tdb.url)).await;
+    assert_eq!(
+        second.registry.log_key(),
+        server.registry.log_key(),
+        "instances share the log key"
+    );
+    let bundles: Vec<Bundle> = (0..40)
+        .map(|i| signed(key, "station-07", 100 + i))
+        .collect();
+    let mut tasks = Vec::new();
+    for (i, b) in bundles.iter().cloned().enumerate() {
+        let base = if i % 2 == 0 {
+            server.url("")
+        } else {
+            second.url("")
+        };
+        let log_key = log_key.clone();
+        tasks.push(tokio::spawn(
+            async move { upload_ok(&base, &b, &log_key).await },
+        ));
+    }
+    let mut indices = Vec::new();
+    for t in futures::future::join_all(tasks).await {
+        indices.push(t.unwrap().leaf_index);
+    }
+    indices.sort_unstable();
+    assert_eq!(indices, (8..48).collect::<Vec<u64>>());
+    let n = counts(server).await;
+    assert_eq!((n.certificates, n.log_size), (48, 48));
+
+    // The whole log, rebuilt from the stored envelopes in leaf order, has the checkpoint's root.
+    let note = c
+        .get(second.url("/api/v1/log/checkpoint"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let head = Checkpoint::verify(&note, log_key).unwrap();
+    let mut tree = MemoryTree::new();
+    for i in 0..head.size {
+        let p: Value = c
+            .get(server.url(&format!(
+                "/api/v1/log/proof/inclusion?leaf_index={i}&tree_size={}",
+                head.size
+            )))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = p["id"].as_str().unwrap();
+        let bytes = c
+            .get(server.url(&format!("/api/v1/certificates/{id}/bundle")))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let b = Bundle::from_slice(&bytes).unwrap();
+        tree.append(&b.envelope.leaf_bytes().unwrap());
+        let proof: Vec<Hash> = serde_json::from_value(p["proof"].clone()).unwrap();
+        verify_inclusion(
+            i,
+            head.size,
+            &leaf_hash(&b.envelope.leaf_bytes().unwrap()),
+            &proof,
+            &head.root,
+        )
+        .unwrap();
+    }
+    assert_eq!(tree.root(), head.root);
+
     second.stop().await;
-    server.stop().await;
+    fx.server.stop().await;
 }

@@ -16,11 +16,11 @@ use crate::request::{
     parse_upload,
 };
 use crate::state::{AppState, Shared};
-use crate::summary::Summary;
 use crate::store::{
     AppendOutcome, CertificateFilter, CertificateRow, NewCertificate, StoreError, now_text,
     payload_digest,
 };
+use crate::summary::Summary;
 
 /// `POST /api/v1/certificates`: 201 with the receipt for a new certificate, 200 with the same
 /// receipt for a replay: the same signed payload from the same station, however the parts
