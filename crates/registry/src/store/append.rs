@@ -96,7 +96,11 @@ async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRe
                     && !connection_failed(&e) =>
             {
                 failures += 1;
-                tracing::warn!(error = %e, size = part.len(), "append batch failed: appending its halves apart");
+                tracing::warn!(
+                    error = %e,
+                    size = part.len(),
+                    "append batch failed: appending its halves apart"
+                );
                 let second = part.split_off(part.len() / 2);
                 pending.push(second);
                 pending.push(part);
