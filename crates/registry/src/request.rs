@@ -171,9 +171,10 @@ pub fn certificate_id(id: &str) -> Result<String, ApiError> {
 
 /// The bundle the registry stores and logs for an upload signed with the enrolled station key
 /// `key` (`pem`: that key as enrolled): the envelope reduced to its payload and one signature
-/// that verifies with `key`, `keyid` the key's fingerprint ([`tabula_certificate::Envelope::signed_by`]);
-/// `station_key` the enrolled key; the audit document in RFC 8785 form; no receipt; no field the
-/// bundle format does not define (parsing dropped them). Every copy of one signed upload,
+/// that verifies with `key`, `keyid` the key's fingerprint
+/// ([`tabula_certificate::Envelope::signed_by`]); `station_key` the enrolled key; the audit
+/// document in RFC 8785 form; no receipt; no field the bundle format does not define (parsing
+/// dropped them). Every copy of one signed upload,
 /// whatever was changed outside the signed bytes, normalises to the same bundle and so to the
 /// same log leaf. The result still goes through [`verify`] (payload type, schema, station
 /// fingerprint, audit digest).

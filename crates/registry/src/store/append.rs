@@ -8,10 +8,12 @@
 //! indices are assigned after that lock, from the head's size. The leaves, the subtree hashes
 //! they complete, the certificates and their receipts commit together or not at all.
 //!
-//! One upload's fault must not fail the others: when a batch's transaction fails on something
-//! the database refused (a constraint, an encoding), the writer splits the batch in halves and
-//! appends each on its own, down to single uploads, so only the one at fault is refused. Faults
-//! of the connection itself (database unreachable, pool closed) fail the batch as it is.
+//! One upload's fault must not fail the others: when a batch's transaction fails on anything but
+//! the connection (a constraint, an encoding, a stored row that does not parse), the writer
+//! splits the batch in halves and appends each on its own, down to single uploads, so only the
+//! one at fault is refused. Faults of the connection itself (database unreachable, pool closed)
+//! fail the batch as it is, and so does a batch whose attempts keep failing
+//! ([`MAX_FAILED_ATTEMPTS`]): then the fault is the database's, not an upload's.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,6 +29,11 @@ use super::{NodeCache, Store, StoreError};
 
 /// Most uploads appended in one transaction.
 pub const MAX_BATCH: usize = 64;
+
+/// Most failed transactions one batch may cost while its faulty uploads are isolated: one
+/// faulty upload in a full batch costs 2·log2(64) + 1 = 13 at most, so a few of them are found;
+/// when the whole database fails, the batch is answered after this many attempts.
+pub const MAX_FAILED_ATTEMPTS: usize = 16;
 
 /// What an upload did to the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +77,12 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
     tx
 }
 
-/// Append `batch` and answer each request; when the transaction fails on something the
-/// database refused, split the batch and append the halves apart (first half first, so leaves
-/// keep the order of arrival), until the failing upload stands alone.
+/// Append `batch` and answer each request; when the transaction fails on anything but the
+/// connection, split the batch and append the halves apart (first half first, so leaves keep
+/// the order of arrival), until the failing upload stands alone.
 async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRequest>) {
     let mut pending = vec![batch];
+    let mut failures = 0;
     while let Some(mut part) = pending.pop() {
         match append_batch(pool, cache, &part).await {
             Ok(outcomes) => {
@@ -82,13 +90,23 @@ async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRe
                     let _ = req.reply.send(Ok(out));
                 }
             }
-            Err(e) if part.len() > 1 && refused_by_database(&e) => {
-                tracing::warn!(error = %e, size = part.len(), "append batch failed: appending its halves apart");
+            Err(e)
+                if part.len() > 1
+                    && failures + 1 < MAX_FAILED_ATTEMPTS
+                    && !connection_failed(&e) =>
+            {
+                failures += 1;
+                tracing::warn!(
+                    error = %e,
+                    size = part.len(),
+                    "append batch failed: appending its halves apart"
+                );
                 let second = part.split_off(part.len() / 2);
                 pending.push(second);
                 pending.push(part);
             }
             Err(e) => {
+                failures += 1;
                 tracing::error!(error = %e, size = part.len(), "append batch failed");
                 let e = Arc::new(e);
                 for req in part {
@@ -99,10 +117,20 @@ async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRe
     }
 }
 
-/// Whether the database answered with an error about the data (constraint, encoding, trigger),
-/// which may concern one upload of the batch, rather than the connection failing.
-fn refused_by_database(e: &StoreError) -> bool {
-    matches!(e, StoreError::Database(sqlx::Error::Database(_)))
+/// Whether the connection to the database failed, which concerns every upload alike (any other
+/// error may be one upload's: a constraint, an encoding, a stored row that does not parse).
+fn connection_failed(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Database(
+            sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+        )
+    )
 }
 
 impl Store {
