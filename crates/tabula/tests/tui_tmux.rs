@@ -261,3 +261,62 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     let (status, body) = reg.get(&format!("/api/v1/certificates/{id}"));
     assert_eq!(status, 200, "{body}");
 }
+
+/// The terminal goes away in the middle of a wipe (the tmux server is killed, as an SSH session
+/// or a serial console can end): the TUI stops the wipe as on SIGHUP, records it as interrupted,
+/// and exits instead of spinning on the dead terminal.
+#[test]
+fn a_hung_up_terminal_stops_the_wipe_and_the_tui_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let drive = LoopDev::new(dir.path(), "a.img", 512 << 20);
+    let data = station(dir.path(), &reg, "bsi-vsitr");
+    let pid_file = dir.path().join("tui.pid");
+    let command = format!(
+        "sh -c 'echo $$ > {}; exec {BIN} tui --data {} {}'",
+        pid_file.display(),
+        data.display(),
+        drive.path()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+    tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("2/5", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        "THE FOLLOWING DRIVES WILL BE DESTROYED",
+        Duration::from_secs(10),
+    );
+    tmux.keys(&["-l", "ERASE"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("4/5 Wiping", Duration::from_secs(10));
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(Path::new(&format!("/proc/{pid}")).exists());
+
+    drop(tmux);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat.split(' ').nth(2) == Some("Z") {
+            break; // exited; its parent (the dead pane) never reaps it
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the TUI is still running two minutes after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The wipe stopped early, and its signed certificate says so.
+    let bundles: Vec<PathBuf> = std::fs::read_dir(data.join("certificates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tabula.json"))
+        .collect();
+    assert_eq!(bundles.len(), 1, "{bundles:?}");
+    let bundle =
+        tabula_certificate::Bundle::from_slice(&std::fs::read(&bundles[0]).unwrap()).unwrap();
+    assert_eq!(bundle.certificate().unwrap().result.as_str(), "interrupted");
+}

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod confirm;
+pub mod input;
 pub mod machine;
 pub mod method;
 pub mod progress;
@@ -97,16 +98,30 @@ struct Ui {
 
 impl Ui {
     fn event_loop(&mut self, guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<Exit> {
+        // Once the terminal is gone nothing is drawn or read; a running wipe is stopped as on
+        // SIGHUP and the loop ends when it has stopped.
+        let mut hung_up = false;
         loop {
-            guard.terminal.draw(|f| app.draw(f))?;
-            if event::poll(TICK)? {
-                // Resizes need nothing: the next draw lays the screen out for the new size.
-                if let TermEvent::Key(key) = event::read()?
-                    && key.kind != KeyEventKind::Release
-                    && let Some(action) = app.key(key)
-                    && let Some(outcome) = self.perform(action, app)
-                {
-                    return Ok(outcome);
+            if hung_up {
+                std::thread::sleep(TICK);
+            } else {
+                guard.terminal.draw(|f| app.draw(f))?;
+                match input::wait(TICK)? {
+                    // Resizes need nothing: the next draw lays the screen out for the new size.
+                    input::Input::Event => {
+                        if let TermEvent::Key(key) = event::read()?
+                            && key.kind != KeyEventKind::Release
+                            && let Some(action) = app.key(key)
+                            && let Some(outcome) = self.perform(action, app)
+                        {
+                            return Ok(outcome);
+                        }
+                    }
+                    input::Input::Idle => {}
+                    input::Input::HungUp => {
+                        hung_up = true;
+                        self.signalled.store(true, Ordering::Relaxed);
+                    }
                 }
             }
             for msg in self.rx.try_iter() {
