@@ -184,9 +184,10 @@ fn verify_online_trust_on_first_use_and_rollback() {
         assert!(out.status.success(), "{}", text(&out));
     };
     upload(&files[0]);
-    // A copy of the registry's database with one certificate (idle: database and WAL agree).
+    // A copy of the registry's database with one certificate (idle: database and WAL agree),
+    // and its log key: the operator who rolls the log back holds both.
     let old = tempfile::tempdir().unwrap();
-    for name in ["registry.db", "registry.db-wal"] {
+    for name in ["registry.db", "registry.db-wal", "log.key"] {
         let from = dir.path().join(name);
         if from.exists() {
             std::fs::copy(&from, old.path().join(name)).unwrap();
