@@ -44,10 +44,18 @@ pub struct Header {
     pub creator_revision: u32,
 }
 
+/// A fixed-width ACPI text field: printable ASCII, padded with NUL or spaces. A field with any
+/// other byte (an erased `0xFF` field, garbage) is unknown: empty, never U+FFFD.
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .trim_end_matches(['\0', ' '])
-        .to_string()
+    let trimmed = match bytes.iter().rposition(|b| *b != 0 && *b != b' ') {
+        Some(end) => &bytes[..=end],
+        None => return String::new(),
+    };
+    if trimmed.iter().all(|b| (0x20..0x7f).contains(b)) {
+        String::from_utf8_lossy(trimmed).into_owned()
+    } else {
+        String::new()
+    }
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -186,12 +194,44 @@ pub fn parse_msdm(bytes: &[u8]) -> Result<Msdm, AcpiError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slic {
     pub header: Header,
+    /// Why the table cannot activate anything although its header is valid (a blank body, no
+    /// OEM public key, no marker); `None` when both structures are there.
+    pub defect: Option<&'static str>,
 }
 
-/// Parses a SLIC table (header validation; the public key and marker structures are not decoded).
+/// SLIC body layout ("Software Licensing Tables (SLIC and MSDM)", Microsoft): the OEM public
+/// key structure (type 0, 156 bytes: ... magic "RSA1" at offset 16) and the SLIC marker
+/// structure (type 1, 182 bytes: ... "WINDOWS " at offset 26).
+const SLIC_KEY_LEN: usize = 156;
+const SLIC_MARKER_LEN: usize = 182;
+
+fn slic_defect(body: &[u8]) -> Option<&'static str> {
+    if body.is_empty() {
+        return Some("header only: no OEM public key and no SLIC marker");
+    }
+    if body.iter().all(|b| *b == 0) || body.iter().all(|b| *b == 0xff) {
+        return Some("blank body (all bytes 0x00 or 0xFF)");
+    }
+    if body.len() < SLIC_KEY_LEN + SLIC_MARKER_LEN {
+        return Some("too short for the OEM public key and the SLIC marker");
+    }
+    let (key, marker) = body.split_at(SLIC_KEY_LEN);
+    if u32_at(key, 0) != 0 || &key[16..20] != b"RSA1" {
+        return Some("no OEM public key (RSA1) where the table needs one");
+    }
+    if u32_at(marker, 0) != 1 || &marker[26..34] != b"WINDOWS " {
+        return Some("no SLIC marker (WINDOWS) where the table needs one");
+    }
+    None
+}
+
+/// Parses a SLIC table: the header is validated; the public key and marker structures are
+/// checked for presence (a blank or truncated body cannot activate anything), not decoded.
 pub fn parse_slic(bytes: &[u8]) -> Result<Slic, AcpiError> {
+    let header = parse_header(bytes, "SLIC")?;
     Ok(Slic {
-        header: parse_header(bytes, "SLIC")?,
+        header,
+        defect: slic_defect(&bytes[HEADER_LEN..]),
     })
 }
 
@@ -303,7 +343,7 @@ mod tests {
 
     #[test]
     fn slic_header() {
-        let t = build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", &[0u8; 338]);
+        let t = build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", &slic_body());
         let s = parse_slic(&t).unwrap();
         assert_eq!(
             (
@@ -313,5 +353,54 @@ mod tests {
             ),
             ("DELL", "PE_SC3", 374)
         );
+        assert_eq!(s.defect, None);
+    }
+
+    /// An OEM public key structure and a SLIC marker as the specification lays them out
+    /// (invented key and signature bytes).
+    fn slic_body() -> Vec<u8> {
+        let mut key = Vec::new();
+        key.extend_from_slice(&0u32.to_le_bytes());
+        key.extend_from_slice(&156u32.to_le_bytes());
+        key.extend_from_slice(&[0x06, 0x02, 0, 0, 0, 0x24, 0, 0]);
+        key.extend_from_slice(b"RSA1");
+        key.resize(156, 0x5a);
+        let mut marker = Vec::new();
+        marker.extend_from_slice(&1u32.to_le_bytes());
+        marker.extend_from_slice(&182u32.to_le_bytes());
+        marker.extend_from_slice(&0x0002_0001u32.to_le_bytes());
+        marker.extend_from_slice(b"DELL  PE_SC3  WINDOWS ");
+        marker.resize(182, 0xa5);
+        key.extend(marker);
+        key
+    }
+
+    #[test]
+    fn blank_or_hollow_slic_bodies_cannot_activate_anything() {
+        let defect = |body: &[u8]| {
+            parse_slic(&build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", body))
+                .unwrap()
+                .defect
+        };
+        assert!(defect(&[]).unwrap().contains("header only"));
+        assert!(defect(&[0u8; 338]).unwrap().contains("blank"));
+        assert!(defect(&[0xffu8; 338]).unwrap().contains("blank"));
+        assert!(defect(&slic_body()[..200]).unwrap().contains("too short"));
+        let mut no_key = slic_body();
+        no_key[16..20].copy_from_slice(b"XXXX");
+        assert!(defect(&no_key).unwrap().contains("public key"));
+        let mut no_marker = slic_body();
+        no_marker[156 + 26..156 + 34].copy_from_slice(b"LINUX   ");
+        assert!(defect(&no_marker).unwrap().contains("marker"));
+    }
+
+    #[test]
+    fn unreadable_oem_ids_are_unknown_not_replacement_characters() {
+        let t = build_table(b"SLIC", &[0xff; 6], b"PE\xffSC3  ", &slic_body());
+        let s = parse_slic(&t).unwrap();
+        assert_eq!(s.header.oem_id, "");
+        assert_eq!(s.header.oem_table_id, "");
+        let t = build_table(b"SLIC", b"HPQ\0\0\0", b"SLIC-BPC", &slic_body());
+        assert_eq!(parse_slic(&t).unwrap().header.oem_id, "HPQ");
     }
 }

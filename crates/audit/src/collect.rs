@@ -184,7 +184,8 @@ fn identity(root: &Root, smbios: Option<&Smbios>) -> Identity {
         };
         return (system, s.board.clone(), s.chassis.clone(), s.bios.clone());
     }
-    let id = |name: &str| root.attr(format!("sys/class/dmi/id/{name}"));
+    // The kernel passes the vendor's placeholders through ("To be filled by O.E.M.").
+    let id = |name: &str| crate::smbios::real(root.attr(format!("sys/class/dmi/id/{name}")));
     let vendor = id("sys_vendor");
     let product = id("product_name");
     let source = if vendor.is_some() || product.is_some() {
@@ -296,9 +297,16 @@ fn licence(root: &Root, show_key: bool, problems: &mut Vec<String>) -> Licence {
         None => SlicStatus::Absent,
         Some(Err(error)) => SlicStatus::Malformed { error },
         Some(Ok(bytes)) => match acpi::parse_slic(&bytes) {
-            Ok(t) => SlicStatus::Present {
-                oem_id: t.header.oem_id,
-                oem_table_id: t.header.oem_table_id,
+            Ok(t) => match t.defect {
+                None => SlicStatus::Present {
+                    oem_id: t.header.oem_id,
+                    oem_table_id: t.header.oem_table_id,
+                },
+                Some(reason) => SlicStatus::Unusable {
+                    oem_id: t.header.oem_id,
+                    oem_table_id: t.header.oem_table_id,
+                    reason: reason.to_owned(),
+                },
             },
             Err(err) => SlicStatus::Malformed {
                 error: err.to_string(),

@@ -128,6 +128,12 @@ pub enum SlicStatus {
         oem_id: String,
         oem_table_id: String,
     },
+    /// A valid header around a body that cannot activate anything (blank, no key, no marker).
+    Unusable {
+        oem_id: String,
+        oem_table_id: String,
+        reason: String,
+    },
     Malformed {
         error: String,
     },

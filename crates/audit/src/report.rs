@@ -124,16 +124,32 @@ fn disks(o: &mut String, a: &Audit) {
     let _ = writeln!(o, "Disks");
     for d in &a.disks {
         let smart = match (d.smart.state, &d.smart.data) {
-            (SmartState::Ok, Some(data)) => format!(
-                "SMART {}, {} h, realloc {}, NVMe used {}",
-                data.health
-                    .map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
-                data.power_on_hours.map_or("-".into(), |h| h.to_string()),
-                data.reallocated_sectors
-                    .map_or("-".into(), |r| r.to_string()),
-                data.percentage_used
-                    .map_or("-".into(), |p| format!("{p} %")),
-            ),
+            (SmartState::Ok, Some(data)) => {
+                let mut line = format!(
+                    "SMART {}, {} h, realloc {}, wear {}",
+                    data.health
+                        .map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
+                    data.power_on_hours.map_or("-".into(), |h| h.to_string()),
+                    data.reallocated_sectors
+                        .or(data.grown_defects)
+                        .map_or("-".into(), |r| r.to_string()),
+                    data.percentage_used
+                        .map_or("-".into(), |p| format!("{p} %")),
+                );
+                // The signs of a worn drive, where the drive reports any.
+                for (what, value) in [
+                    ("pending", data.pending_sectors),
+                    ("offline-uncorrectable", data.offline_uncorrectable),
+                    ("reported-uncorrectable", data.reported_uncorrectable),
+                    ("uncorrected", data.uncorrected_errors),
+                    ("media errors", data.media_errors),
+                ] {
+                    if let Some(n) = value.filter(|n| *n > 0) {
+                        let _ = write!(line, ", {what} {n}");
+                    }
+                }
+                line
+            }
             (state, _) => format!(
                 "SMART {}{}",
                 snake(&state),
@@ -192,7 +208,16 @@ fn licence(o: &mut String, a: &Audit) {
         SlicStatus::Present {
             oem_id,
             oem_table_id,
-        } => format!("SLIC {oem_id}/{oem_table_id}"),
+        } => format!("SLIC {}/{}", or_unknown(oem_id), or_unknown(oem_table_id)),
+        SlicStatus::Unusable {
+            oem_id,
+            oem_table_id,
+            reason,
+        } => format!(
+            "SLIC {}/{} UNUSABLE: {reason}",
+            or_unknown(oem_id),
+            or_unknown(oem_table_id)
+        ),
         SlicStatus::Malformed { error } => format!("SLIC MALFORMED: {error}"),
     };
     let _ = writeln!(o, "Licence      {msdm}; {slic}");
@@ -268,4 +293,9 @@ fn problems(o: &mut String, a: &Audit) {
     for p in &a.problems {
         let _ = writeln!(o, "Problem      {p}");
     }
+}
+
+/// An ACPI text field that could not be read (empty) is shown as unknown.
+fn or_unknown(field: &str) -> &str {
+    if field.is_empty() { "unknown" } else { field }
 }

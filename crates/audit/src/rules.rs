@@ -68,10 +68,19 @@ pub enum Check {
         threads: u32,
     },
     HealthyStorage {
+        /// HDD reallocated sectors (ATA 5) and SCSI grown defects.
         #[serde(default)]
         max_reallocated: u64,
-        #[serde(default = "hundred")]
+        /// Percentage of rated endurance used (NVMe, SATA SSD statistics or wear attributes).
+        #[serde(default = "hundred", alias = "max_used_pct")]
         max_nvme_used_pct: u64,
+        /// Sectors waiting to be reallocated (ATA 197, SCSI pending defects).
+        #[serde(default)]
+        max_pending: u64,
+        /// Sectors or errors the drive could not correct (ATA 187 and 198, SCSI uncorrected
+        /// read/write/verify errors, NVMe media errors).
+        #[serde(default)]
+        max_uncorrectable: u64,
     },
     SsdPresent,
     BatteryHealth {
@@ -264,7 +273,17 @@ fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
         Check::HealthyStorage {
             max_reallocated,
             max_nvme_used_pct,
-        } => healthy_storage(s.disks, *max_reallocated, *max_nvme_used_pct),
+            max_pending,
+            max_uncorrectable,
+        } => healthy_storage(
+            s.disks,
+            &Limits {
+                reallocated: *max_reallocated,
+                used_pct: *max_nvme_used_pct,
+                pending: *max_pending,
+                uncorrectable: *max_uncorrectable,
+            },
+        ),
         Check::SsdPresent => {
             let internal: Vec<&Disk> = s.disks.iter().filter(|d| d.is_internal()).collect();
             match internal.iter().find(|d| d.is_ssd()) {
@@ -294,7 +313,58 @@ fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
     }
 }
 
-fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, String) {
+/// The thresholds of `healthy_storage`.
+struct Limits {
+    reallocated: u64,
+    used_pct: u64,
+    pending: u64,
+    uncorrectable: u64,
+}
+
+/// Why a drive with SMART data is not healthy, every reason found (empty: healthy).
+fn storage_problems(disk: &Disk, data: &crate::smart::SmartSummary, l: &Limits) -> Vec<String> {
+    let mut out = Vec::new();
+    if data.health == Some(Health::Failed) {
+        out.push("SMART overall health FAILED".to_string());
+    }
+    let over = |v: Option<u64>, max: u64| v.filter(|v| *v > max);
+    if !disk.is_ssd()
+        && let Some(n) = over(data.reallocated_sectors, l.reallocated)
+    {
+        out.push(format!(
+            "{n} reallocated sectors (at most {})",
+            l.reallocated
+        ));
+    }
+    if let Some(n) = over(data.grown_defects, l.reallocated) {
+        out.push(format!("{n} grown defects (at most {})", l.reallocated));
+    }
+    if let Some(n) = over(data.pending_sectors, l.pending) {
+        out.push(format!("{n} pending sectors (at most {})", l.pending));
+    }
+    for (what, value) in [
+        ("offline uncorrectable sectors", data.offline_uncorrectable),
+        ("reported uncorrectable errors", data.reported_uncorrectable),
+        (
+            "uncorrected read/write/verify errors",
+            data.uncorrected_errors,
+        ),
+        ("media errors", data.media_errors),
+    ] {
+        if let Some(n) = over(value, l.uncorrectable) {
+            out.push(format!("{n} {what} (at most {})", l.uncorrectable));
+        }
+    }
+    if let Some(n) = over(data.percentage_used, l.used_pct) {
+        out.push(format!(
+            "{n} % of rated endurance used (at most {} %)",
+            l.used_pct
+        ));
+    }
+    out
+}
+
+fn healthy_storage(disks: &[Disk], limits: &Limits) -> (Status, String) {
     let internal: Vec<&Disk> = disks.iter().filter(|d| d.is_internal()).collect();
     if internal.is_empty() {
         return (Status::Fail, "no internal drive".into());
@@ -313,21 +383,8 @@ fn healthy_storage(disks: &[Disk], max_realloc: u64, max_used: u64) -> (Status, 
             continue;
         };
         any_data = true;
-        let problem = match data.health {
-            Some(Health::Failed) => Some("SMART overall health FAILED".to_string()),
-            _ if !disk.is_ssd() && data.reallocated_sectors.is_some_and(|r| r > max_realloc) => {
-                Some(format!(
-                    "{} reallocated sectors",
-                    data.reallocated_sectors.unwrap_or(0)
-                ))
-            }
-            _ if data.percentage_used.is_some_and(|u| u > max_used) => Some(format!(
-                "{} % of endurance used",
-                data.percentage_used.unwrap_or(0)
-            )),
-            _ if data.media_errors.is_some_and(|e| e > 0) => Some("NVMe media errors".to_string()),
-            _ => None,
-        };
+        let problems = storage_problems(disk, data, limits);
+        let problem = (!problems.is_empty()).then(|| problems.join(", "));
         match problem {
             None => {
                 let kind = if disk.is_ssd() { "SSD" } else { "HDD" };

@@ -47,13 +47,13 @@ pub struct System {
 
 pub(super) fn system(s: &RawStructure<'_>, uuid_le: bool) -> System {
     System {
-        manufacturer: s.string(0x04),
-        product: s.string(0x05),
-        version: s.string(0x06),
-        serial: s.string(0x07),
+        manufacturer: real(s.string(0x04)),
+        product: real(s.string(0x05)),
+        version: real(s.string(0x06)),
+        serial: real(s.string(0x07)),
         uuid: s.bytes(0x08, 16).and_then(|b| uuid(b, uuid_le)),
-        sku: s.string(0x19),
-        family: s.string(0x1A),
+        sku: real(s.string(0x19)),
+        family: real(s.string(0x1A)),
     }
 }
 
@@ -92,10 +92,10 @@ pub struct Board {
 
 pub(super) fn board(s: &RawStructure<'_>) -> Board {
     Board {
-        manufacturer: s.string(0x04),
-        product: s.string(0x05),
-        version: s.string(0x06),
-        serial: s.string(0x07),
+        manufacturer: real(s.string(0x04)),
+        product: real(s.string(0x05)),
+        version: real(s.string(0x06)),
+        serial: real(s.string(0x07)),
     }
 }
 
@@ -178,12 +178,12 @@ pub fn is_portable(kind: &str) -> bool {
 pub(super) fn chassis(s: &RawStructure<'_>) -> Chassis {
     let type_code = s.u8(0x05).unwrap_or(2) & 0x7F;
     Chassis {
-        manufacturer: s.string(0x04),
+        manufacturer: real(s.string(0x04)),
         type_code,
         kind: chassis_kind(type_code).to_string(),
-        version: s.string(0x06),
-        serial: s.string(0x07),
-        asset_tag: s.string(0x08),
+        version: real(s.string(0x06)),
+        serial: real(s.string(0x07)),
+        asset_tag: real(s.string(0x08)),
     }
 }
 
@@ -321,21 +321,48 @@ fn form_factor(code: u8) -> Option<&'static str> {
     })
 }
 
-/// Memory strings that firmware uses to mean "nothing here".
-fn real(value: Option<String>) -> Option<String> {
-    value.filter(|v| {
-        let lower = v.to_ascii_lowercase();
-        !matches!(
-            lower.as_str(),
-            "not specified"
-                | "unknown"
-                | "none"
-                | "empty"
-                | "[empty]"
-                | "no dimm"
-                | "not installed"
-        )
-    })
+/// A string that firmware uses to mean "nothing here" or that the vendor never filled in
+/// ("To be filled by O.E.M.", "Default string", "SerNum1", "00000000" ...) is no value at all.
+pub fn real(value: Option<String>) -> Option<String> {
+    value.filter(|v| !is_placeholder(v))
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    let numbered = |prefix: &str| {
+        lower
+            .strip_prefix(prefix)
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    matches!(
+        lower.as_str(),
+        "not specified"
+            | "unknown"
+            | "none"
+            | "empty"
+            | "[empty]"
+            | "no dimm"
+            | "not installed"
+            | "to be filled by o.e.m."
+            | "to be filled by oem"
+            | "default string"
+            | "undefined"
+            | "not applicable"
+            | "n/a"
+            | "o.e.m."
+            | "oem"
+            | "system manufacturer"
+            | "system product name"
+            | "system version"
+            | "system serial number"
+            | "base board serial number"
+            | "chassis serial number"
+            | "123456789"
+            | "0123456789"
+    ) || lower.bytes().all(|b| b == b'0' || b == b' ')
+        || numbered("sernum")
+        || numbered("partnum")
+        || numbered("assettagnum")
 }
 
 pub(super) fn memory_device(s: &RawStructure<'_>) -> MemoryDevice {
@@ -374,6 +401,28 @@ pub(super) fn memory_device(s: &RawStructure<'_>) -> MemoryDevice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vendor_placeholders_are_no_value() {
+        for p in [
+            "To be filled by O.E.M.",
+            "To Be Filled By O.E.M.",
+            "Default string",
+            "Undefined",
+            "0000",
+            "00000000",
+            "SerNum1",
+            "PartNum1",
+            "AssetTagNum0",
+            "System Serial Number",
+            " Not Specified ",
+        ] {
+            assert_eq!(real(Some(p.to_owned())), None, "{p}");
+        }
+        for v in ["PF1A2B3C", "0A00", "SerNumber7", "HP", "10"] {
+            assert_eq!(real(Some(v.to_owned())).as_deref(), Some(v));
+        }
+    }
 
     #[test]
     fn uuid_byte_order_follows_the_version() {

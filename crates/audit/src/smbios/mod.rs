@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use decode::{
     Bios, Board, Chassis, MemoryArray, MemoryDevice, Processor, System, chassis_kind, is_portable,
+    real,
 };
 pub use entry::{EntryKind, EntryPoint};
 
