@@ -155,8 +155,22 @@ pub fn check_filter(f: &CertificateFilter) -> Result<(), ApiError> {
             return Err(ApiError::InvalidInput(format!("{field} {problem}")));
         }
     }
+    if let Some(id) = f.id.as_deref().map(str::trim) {
+        let prefix = id.len() >= ID_PREFIX_MIN
+            && id.len() <= 36
+            && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+        if !prefix {
+            return Err(ApiError::InvalidInput(format!(
+                "{id:?}: Zertifikats-ID oder ihr Anfang (mindestens {ID_PREFIX_MIN} Zeichen) / \
+                 a certificate id or its first {ID_PREFIX_MIN} characters or more"
+            )));
+        }
+    }
     Ok(())
 }
+
+/// Shortest certificate id prefix a search accepts.
+pub const ID_PREFIX_MIN: usize = 8;
 
 /// A certificate id from a path or query: a UUID, returned trimmed and in lower case.
 pub fn certificate_id(id: &str) -> Result<String, ApiError> {

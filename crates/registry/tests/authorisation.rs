@@ -142,6 +142,7 @@ fn routes() -> Vec<(&'static str, Kind, [u16; 11])> {
         ("/metrics", Kind::Get, PUBLIC),
         ("/", Kind::Get, READ),
         ("/login", Kind::Get, PUBLIC),
+        ("/log", Kind::Get, PUBLIC),
         (
             "/login",
             Kind::Login,

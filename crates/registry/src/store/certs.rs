@@ -95,7 +95,25 @@ pub struct Page {
 
 /// Serials are compared trimmed and upper-cased.
 pub fn normalise_serial(s: &str) -> String {
-    s.trim().to_uppercase()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Shortest serial that is also matched as the end of a longer one (a vendor prefix such as
+/// `WD-` before it): shorter ones would match too much.
+const SUFFIX_MATCH_MIN: usize = 6;
+
+/// SQL condition for "serial column `col` is the searched serial (argument `?`)": equal after
+/// normalisation, or one ends with the other when both are long enough, so `WD-WX11A12B3456`
+/// and `WX11A12B3456` find each other. Normalised serials hold only letters and digits, so no
+/// LIKE wildcard can come from the search.
+fn serial_matches(col: &str) -> String {
+    format!(
+        "({col} = ? OR (LENGTH(?) >= {SUFFIX_MATCH_MIN} AND {col} LIKE ('%' || ?)) \
+         OR (LENGTH({col}) >= {SUFFIX_MATCH_MIN} AND ? LIKE ('%' || {col})))"
+    )
 }
 
 const CERT_COLUMNS: &str = "id, leaf_index, leaf_hash, station_id, station_name, organisation, \
@@ -128,6 +146,7 @@ fn certificate(row: &AnyRow) -> Result<CertificateRow, StoreError> {
 /// Drive rows per INSERT statement (5 parameters each).
 const DRIVES_PER_STATEMENT: usize = 1000;
 
+#[derive(Clone)]
 enum Arg {
     Text(String),
     Int(i64),
@@ -240,21 +259,41 @@ impl Store {
         let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 500));
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Arg> = Vec::new();
+        // Every `?` in `cond` takes its own placeholder bound to `arg`.
         let mut push = |cond: &str, arg: Arg| {
-            args.push(arg);
-            conds.push(cond.replace('?', &format!("${}", args.len())));
+            let mut out = String::new();
+            for (i, part) in cond.split('?').enumerate() {
+                if i > 0 {
+                    args.push(arg.clone());
+                    out.push_str(&format!("${}", args.len()));
+                }
+                out.push_str(part);
+            }
+            conds.push(out);
         };
         if let Some(v) = &f.id {
-            push("id = ?", Arg::Text(v.trim().to_lowercase()));
+            let id = v.trim().to_lowercase();
+            if id.len() == 36 {
+                push("id = ?", Arg::Text(id));
+            } else {
+                // A prefix (check_filter lets only hex digits and dashes through).
+                push("id LIKE ?", Arg::Text(format!("{id}%")));
+            }
         }
         if let Some(v) = &f.drive_serial {
             push(
-                "id IN (SELECT certificate_id FROM drives WHERE serial_norm = ?)",
+                &format!(
+                    "id IN (SELECT certificate_id FROM drives WHERE {})",
+                    serial_matches("serial_norm")
+                ),
                 Arg::Text(normalise_serial(v)),
             );
         }
         if let Some(v) = &f.machine_serial {
-            push("serial_norm = ?", Arg::Text(normalise_serial(v)));
+            push(
+                &serial_matches("serial_norm"),
+                Arg::Text(normalise_serial(v)),
+            );
         }
         if let Some(v) = &f.station {
             push("station_name = ?", Arg::Text(v.trim().to_owned()));

@@ -11,11 +11,13 @@ mod verdict;
 use axum::Form;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::net::SocketAddr;
 
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::Markup;
@@ -33,15 +35,18 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/", get(search_page))
         .route("/login", get(login_page).post(login))
+        .route("/log", get(log_page))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/pdf", get(certificate_pdf))
 }
 
-/// Errors on pages are pages too (with the API's status codes).
-fn error_page(err: ApiError) -> Response {
+/// Errors on pages are pages too (with the API's status codes). A page that needs read access
+/// asks for the token and comes back to `uri` afterwards.
+fn error_page(err: ApiError, uri: &Uri) -> Response {
     let (status, _) = err.status_and_code();
     if status == StatusCode::UNAUTHORIZED {
-        return (status, pages::login(None)).into_response();
+        let next = uri.path_and_query().map(|p| p.as_str());
+        return (status, pages::login(None, next)).into_response();
     }
     let message = match &err {
         ApiError::Store(_) | ApiError::Internal(_) => {
@@ -53,10 +58,26 @@ fn error_page(err: ApiError) -> Response {
     (status, pages::error(status.as_u16(), &message)).into_response()
 }
 
-fn page(result: Result<Markup, ApiError>) -> Response {
+fn page(result: Result<Markup, ApiError>, uri: &Uri) -> Response {
     match result {
         Ok(markup) => markup.into_response(),
-        Err(e) => error_page(e),
+        Err(e) => error_page(e, uri),
+    }
+}
+
+/// Where to go after signing in: a path on this site only (`/certificates/...`), never another
+/// site (`//evil.example`, `https://...`) or something that is no path.
+fn local_target(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n
+        }
+        _ => "/",
     }
 }
 
@@ -84,6 +105,7 @@ fn blank_to_none(f: &mut CertificateFilter) -> bool {
 async fn search_page(
     State(state): State<Shared>,
     headers: HeaderMap,
+    uri: Uri,
     query: Result<Query<CertificateFilter>, QueryRejection>,
 ) -> Response {
     page(
@@ -95,19 +117,54 @@ async fn search_page(
             } else {
                 None
             };
-            Ok(pages::search(&filter, results.as_ref()))
+            let mut verdicts = Vec::new();
+            if let Some(page) = &results {
+                let mut stations = HashMap::new();
+                for row in &page.items {
+                    if let Entry::Vacant(slot) = stations.entry(row.station_id) {
+                        slot.insert(state.store.station_by_id(row.station_id).await?);
+                    }
+                    let (bundle_json, _) = full_bundle(row)?;
+                    let station = stations.get(&row.station_id).and_then(Option::as_ref);
+                    verdicts.push(verdict::judge(&state, row, &bundle_json, station).await?);
+                }
+            }
+            Ok(pages::search(&filter, results.as_ref(), &verdicts))
         }
         .await,
+        &uri,
     )
 }
 
-async fn login_page() -> Markup {
-    pages::login(None)
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(Query(q): Query<NextQuery>) -> Markup {
+    pages::login(None, Some(local_target(q.next.as_deref())))
 }
 
 #[derive(Debug, Deserialize)]
 struct LoginForm {
     token: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `GET /log`: the transparency log for people: size, the signed checkpoint, the key, and how
+/// to check it. Public, as the log's API is.
+async fn log_page(State(state): State<Shared>, uri: Uri) -> Response {
+    page(
+        async {
+            let (cp, note) = state.store.checkpoint(&*state.signer).await?;
+            let verifier = state.signer.verifier();
+            let verified = tabula_tlog::Checkpoint::verify(&note, &verifier).is_ok();
+            Ok(pages::log(&cp, &note, &verifier.to_vkey(), verified))
+        }
+        .await,
+        &uri,
+    )
 }
 
 /// Check a read (or the admin) token and sign in: the cookie gets a random session id, never the
@@ -123,9 +180,12 @@ async fn login(
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, wait.as_secs().max(1).to_string())],
-            pages::login(Some(
-                "Zu viele Fehlversuche, bitte später erneut / too many failed sign-ins, try again later",
-            )),
+            pages::login(
+                Some(
+                    "Zu viele Fehlversuche, bitte später erneut / too many failed sign-ins, try again later",
+                ),
+                form.next.as_deref(),
+            ),
         )
             .into_response();
     }
@@ -136,7 +196,7 @@ async fn login(
     } else {
         match state.store.read_token_valid(&hash).await {
             Ok(valid) => valid,
-            Err(e) => return error_page(e.into()),
+            Err(e) => return error_page(e.into(), &Uri::from_static("/login")),
         }
     };
     if !valid || token.is_empty() {
@@ -144,7 +204,7 @@ async fn login(
         tracing::warn!(client = ?client, failures = ?failures, "failed sign-in");
         return (
             StatusCode::UNAUTHORIZED,
-            pages::login(Some("Token ungültig / invalid token")),
+            pages::login(Some("Token ungültig / invalid token"), form.next.as_deref()),
         )
             .into_response();
     }
@@ -153,7 +213,12 @@ async fn login(
     }
     let session = match state.access.sessions.create(hash) {
         Ok(id) => id,
-        Err(e) => return error_page(ApiError::Internal(format!("no random session id: {e}"))),
+        Err(e) => {
+            return error_page(
+                ApiError::Internal(format!("no random session id: {e}")),
+                &Uri::from_static("/login"),
+            );
+        }
     };
     let secure = state
         .public_url
@@ -164,7 +229,11 @@ async fn login(
         SESSION_LIFETIME.as_secs(),
         if secure { "; Secure" } else { "" }
     );
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(local_target(form.next.as_deref())),
+    )
+        .into_response()
 }
 
 /// `GET /certificates/{id}/pdf`: the certificate's PDF, rendered from the stored bundle with its
@@ -172,6 +241,7 @@ async fn login(
 async fn certificate_pdf(
     State(state): State<Shared>,
     headers: HeaderMap,
+    uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
@@ -203,7 +273,7 @@ async fn certificate_pdf(
             pdf,
         )
             .into_response(),
-        Err(e) => error_page(e),
+        Err(e) => error_page(e, &uri),
     }
 }
 
@@ -223,6 +293,7 @@ fn render_verified_pdf(
 async fn certificate_page(
     State(state): State<Shared>,
     headers: HeaderMap,
+    uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
     page(
@@ -239,5 +310,6 @@ async fn certificate_page(
             ))
         }
         .await,
+        &uri,
     )
 }

@@ -39,7 +39,7 @@ fn layout(title: &str, body: Markup) -> Markup {
                 style { (PreEscaped(CSS)) }
             }
             body {
-                header { a href="/" { "Tabula-Register · Tabula Registry" } }
+                header { a href="/" { "Tabula-Register · Tabula Registry" } " · " a href="/log" { "Transparenzlog / log" } }
                 main { (body) }
             }
         }
@@ -59,7 +59,7 @@ pub fn error(status: u16, message: &str) -> Markup {
     )
 }
 
-pub fn login(problem: Option<&str>) -> Markup {
+pub fn login(problem: Option<&str>, next: Option<&str>) -> Markup {
     layout(
         "Anmeldung / Sign in",
         html! {
@@ -69,6 +69,7 @@ pub fn login(problem: Option<&str>) -> Markup {
                 @if let Some(p) = problem { p.bad-mark id="login-error" { (p) } }
                 form method="post" action="/login" {
                     label { "Token" input type="password" name="token" autocomplete="off" required; }
+                    @if let Some(n) = next { input type="hidden" name="next" value=(n); }
                     p { button type="submit" { "Anmelden / Sign in" } }
                 }
             }
@@ -84,7 +85,49 @@ fn field(name: &str, de: &str, en: &str, value: Option<&str>, kind: &str) -> Mar
     }
 }
 
-pub fn search(filter: &CertificateFilter, results: Option<&Page>) -> Markup {
+/// Vendor, model and serial of a machine, leaving out what is unknown; "unknown" when nothing is.
+fn machine_text(vendor: &str, model: &str, serial: &str) -> String {
+    let name = [vendor.trim(), model.trim()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (name.is_empty(), serial.trim()) {
+        (true, "") => "unbekannt / unknown".to_owned(),
+        (true, sn) => format!("SN {sn}"),
+        (false, "") => name,
+        (false, sn) => format!("{name}, SN {sn}"),
+    }
+}
+
+/// A drive size people can read: MiB below 1 GiB, never "0.0 GiB"; unknown when 0.
+fn size_text(bytes: u64) -> String {
+    const MIB: f64 = (1u64 << 20) as f64;
+    const GIB: f64 = (1u64 << 30) as f64;
+    match bytes {
+        0 => "unbekannt / unknown".to_owned(),
+        b if b < 1 << 20 => format!("{b} B"),
+        b if b < 1 << 30 => format!("{:.1} MiB", b as f64 / MIB),
+        b => format!("{:.1} GiB", b as f64 / GIB),
+    }
+}
+
+/// The verdict of one result row: signature, log, erasure, each with its mark.
+fn verdict_cell(v: &Verdict) -> Markup {
+    let mark = |ok: bool, de: &str, en: &str| {
+        html! {
+            @if ok { span.ok-mark { "✔ " (de) " / " (en) } } @else { span.bad-mark { "✘ " (de) " / " (en) } }
+            br;
+        }
+    };
+    html! {
+        (mark(v.signature.ok, "Signatur", "signature"))
+        (mark(v.log.ok, "Log", "log"))
+        (erasure_mark(v.erasure.as_ref()))
+    }
+}
+
+pub fn search(filter: &CertificateFilter, results: Option<&Page>, verdicts: &[Verdict]) -> Markup {
     let result_options = [
         ("", "alle / any"),
         ("erased", "gelöscht / erased"),
@@ -127,16 +170,22 @@ pub fn search(filter: &CertificateFilter, results: Option<&Page>) -> Markup {
                         table {
                             thead { tr {
                                 th { "Zertifikat / Certificate" } th { "Gerät / Machine" }
-                                th { "Laufwerke / Drives" } th { "Ergebnis / Result" }
+                                th { "Laufwerke / Drives" } th { "Prüfung / Verdict" }
                                 th { "Beendet / Finished" } th { "Station" }
                             } }
                             tbody {
-                                @for c in &page.items {
+                                @for (i, c) in page.items.iter().enumerate() {
                                     tr {
                                         td { a.cert-link href={ "/certificates/" (c.id) } { code { (c.id) } } }
-                                        td { (c.machine_vendor) " " (c.machine_model) br; span.muted { (c.machine_serial) } }
+                                        td { (machine_text(&c.machine_vendor, &c.machine_model, &c.machine_serial)) }
                                         td { @for d in &c.drives { (d.model) " " span.muted { (d.serial) } br; } }
-                                        td.erasure { (erasure_mark(row_erasure(c).as_ref())) br; span.muted { (c.result) } }
+                                        td.erasure {
+                                            @match verdicts.get(i) {
+                                                Some(v) => (verdict_cell(v)),
+                                                None => (erasure_mark(row_erasure(c).as_ref())),
+                                            }
+                                            span.muted { (c.result) }
+                                        }
                                         td { (c.finished) }
                                         td { (c.station) }
                                     }
@@ -313,8 +362,12 @@ pub fn certificate(
                     tr { th { "Beginn / started" } td { (row.started) } }
                     tr { th { "Ende / finished" } td { (row.finished) } }
                     tr { th { "Ergebnis / result" } td id="result" { (row.result) } }
-                    tr { th { "Gerät / machine" } td { (row.machine_vendor) " " (row.machine_model) ", SN " (row.machine_serial) } }
-                    tr { th { "Registriert / registered" } td { (row.received_at) ", Logeintrag / log entry #" (row.leaf_index) } }
+                    tr { th { "Gerät / machine" } td { (machine_text(&row.machine_vendor, &row.machine_model, &row.machine_serial)) } }
+                    tr { th { "Registriert / registered" } td {
+                        (row.received_at) ", Logeintrag / log entry #" (row.leaf_index) " · "
+                        a id="inclusion-proof" href={ "/api/v1/log/proof/inclusion?id=" (row.id) } { "Einschlussbeweis / inclusion proof" }
+                        " · " a href="/log" { "Log" }
+                    } }
                     @if let Some(c) = cert { @if !c.remark.is_empty() { tr { th { "Bemerkung / remark" } td { (c.remark) } } } }
                 }
             }
@@ -329,7 +382,7 @@ pub fn certificate(
                         @if let Some(c) = cert {
                             @for d in &c.drives {
                                 tr {
-                                    td { (d.model) } td { code { (d.serial) } } td { (gib(d.size_bytes)) }
+                                    td { (d.model) } td { code { (d.serial) } } td { (size_text(d.size_bytes)) }
                                     td { (d.method.name) @if let Some(b) = &d.method.bsi_method { " (" (b) ")" } }
                                     td { (d.method.nist_category.label()) }
                                     td { (d.verification.mode.as_str()) ": " (d.verification.outcome.as_str()) }
@@ -346,6 +399,54 @@ pub fn certificate(
                 h2 { "Audit (Zusammenfassung / summary)" }
                 table id="audit" {
                     @for (label, value) in audit_summary(&audit) { tr { th { (label) } td { (value) } } }
+                }
+            }
+        },
+    )
+}
+
+/// The transparency log page.
+pub fn log(cp: &tabula_tlog::Checkpoint, note: &str, vkey: &str, verified: bool) -> Markup {
+    layout(
+        "Transparenzlog / Transparency log",
+        html! {
+            section {
+                h1 { "Transparenzlog / Transparency log" }
+                p {
+                    "Jedes angenommene Zertifikat ist ein Eintrag in diesem Log (RFC 9162). Einträge werden nur angehängt, nie geändert. / "
+                    "Every accepted certificate is an entry in this log (RFC 9162). Entries are only ever appended, never changed."
+                }
+                table id="log" {
+                    tr { th { "Ursprung / origin" } td { code { (cp.origin) } } }
+                    tr { th { "Einträge / entries" } td id="log-size" { (cp.size) } }
+                    tr { th { "Wurzel / root hash" } td { code { (cp.root.to_hex()) } } }
+                    tr { th { "Signatur / signature" } td id="log-signature" {
+                        @if verified { span.ok-mark { "✔ gültig mit dem Log-Schlüssel / valid with the log key" } }
+                        @else { span.bad-mark { "✘ ungültig / invalid" } }
+                    } }
+                    tr { th { "Log-Schlüssel / log key" } td { code id="log-key" { (vkey) } } }
+                }
+            }
+            section {
+                h2 { "Aktueller Checkpoint / Latest checkpoint" }
+                pre id="checkpoint" { (note) }
+                p.muted { a href="/api/v1/log/checkpoint" { "als Text / as text" } }
+            }
+            section {
+                h2 { "Selbst prüfen / Check it yourself" }
+                p {
+                    "Den Log-Schlüssel einmal sicher aufbewahren (nicht bei jeder Prüfung neu laden). Dann prüft "
+                    code { "tabula verify" } ", dass ein Zertifikat im Log steht und das Log seit der letzten Prüfung nur gewachsen ist. / "
+                    "Keep the log key once, safely (do not fetch it anew for every check). Then "
+                    code { "tabula verify" } " checks that a certificate is in the log and that the log has only grown since the last check."
+                }
+                pre { "tabula verify ZERTIFIKAT.tabula.json --registry https://… --log-key registry-log.vkey" }
+                p {
+                    "Konsistenz zwischen zwei Größen / consistency between two sizes: "
+                    code { "/api/v1/log/proof/consistency?first=N&second=" (cp.size) }
+                    "; Einschlussbeweis eines Zertifikats / inclusion proof of a certificate: "
+                    code { "/api/v1/log/proof/inclusion?id=ID" }
+                    " (RFC 9162 §2.1.3, §2.1.4)."
                 }
             }
         },
