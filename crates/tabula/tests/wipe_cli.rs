@@ -254,3 +254,84 @@ fn wipe_with_a_key_audits_signs_and_writes_the_certificate() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A station's profile sets the issuer in the environment: a plain wipe must not care, and with
+/// `--out` but no key it writes an unsigned record of what it did, and says how long it took.
+#[test]
+fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = LoopDev::new(dir.path(), "a.img", 2 << 20);
+    let record = dir.path().join("record");
+    let out = std::process::Command::new(support::BIN)
+        .args(["wipe", "-m", "zero", "--yes", "--out"])
+        .arg(&record)
+        .arg(a.path())
+        .env("TABULA_ORGANISATION", "Stadt Leipzig")
+        .env("TABULA_SITE", "Bench 3")
+        .env("TABULA_OPERATOR", "Erika")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(a.all(0x00));
+    assert!(stderr(&out).contains("finished in "), "{}", stderr(&out));
+    let mut files: Vec<_> = std::fs::read_dir(&record)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert_eq!(json["signed"], false);
+    assert_eq!(json["method"], "zero");
+    assert_eq!(json["drives"][0]["status"], "completed");
+    assert_eq!(json["drives"][0]["drive"]["path"], a.path());
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(
+        text.contains("unsigned") && text.contains(a.path()),
+        "{text}"
+    );
+
+    // An explicit issuer flag without --key is an error; with --key the environment's issuer
+    // signs the certificate.
+    let out = tabula(&["wipe", "-m", "zero", "--yes", "--site", "X", a.path()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let keys = dir.path().join("keys");
+    assert!(
+        tabula(&["keygen", "--out", keys.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let certs = dir.path().join("certs");
+    let out = std::process::Command::new(support::BIN)
+        .args(["wipe", "-m", "zero", "--yes", "--key"])
+        .arg(keys.join("station.key"))
+        .arg("--out")
+        .arg(&certs)
+        .arg(a.path())
+        .env("TABULA_ORGANISATION", "Stadt Leipzig")
+        .env("TABULA_SITE", "Bench 3")
+        .env("TABULA_OPERATOR", "Erika")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = std::fs::read_dir(&certs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".tabula.json"))
+        .unwrap();
+    let cert = tabula_certificate::Bundle::from_slice(&std::fs::read(bundle).unwrap())
+        .unwrap()
+        .certificate()
+        .unwrap();
+    assert_eq!(
+        (
+            cert.organisation.as_str(),
+            cert.site.as_str(),
+            cert.operator.as_str()
+        ),
+        ("Stadt Leipzig", "Bench 3", "Erika")
+    );
+}

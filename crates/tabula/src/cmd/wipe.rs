@@ -45,17 +45,18 @@ pub struct Args {
     /// Station key (station.key): also audit the machine and sign the wipe's certificate.
     #[arg(long, value_name = "FILE", requires = "out")]
     key: Option<PathBuf>,
-    /// Where the signed certificate goes: `DIR/<id>.tabula.json` and `DIR/<id>.pdf`.
-    #[arg(long, value_name = "DIR", requires = "key")]
+    /// With --key: where the signed certificate goes (`DIR/<id>.tabula.json`, `DIR/<id>.pdf`).
+    /// Without: a plain record of the wipe (`DIR/wipe-<time>.json` and `.txt`), unsigned.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// The certificate's issuing organisation (with --key).
-    #[arg(long, env = "TABULA_ORGANISATION", requires = "key")]
+    /// The certificate's issuing organisation (with --key; else $TABULA_ORGANISATION when signing).
+    #[arg(long, requires = "key")]
     organisation: Option<String>,
-    /// The certificate's site (with --key).
-    #[arg(long, env = "TABULA_SITE", requires = "key")]
+    /// The certificate's site (with --key; else $TABULA_SITE when signing).
+    #[arg(long, requires = "key")]
     site: Option<String>,
-    /// The certificate's operator (with --key).
-    #[arg(long, env = "TABULA_OPERATOR", requires = "key")]
+    /// The certificate's operator (with --key; else $TABULA_OPERATOR when signing).
+    #[arg(long, requires = "key")]
     operator: Option<String>,
     /// Drives (/dev/sdX, /dev/disk/by-id/...) or regular files to wipe.
     #[arg(required_unless_present = "list_methods")]
@@ -78,10 +79,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         (Some(key), Some(out)) => Some(Signing::prepare(&args, key, out)?),
         _ => None,
     };
+    // Without --key, --out gets a plain record: the directory must be usable before any byte
+    // is written.
+    let record_dir = match (&args.key, &args.out) {
+        (None, Some(out)) => {
+            std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+            Some(out.clone())
+        }
+        _ => None,
+    };
     eprint!("{}", describe_plan(&plan));
     if !args.yes {
         confirm(&plan)?;
     }
+    let started = chrono::Utc::now();
     let mut opts = EngineOptions::default();
     opts.block_size = args.block_kib * 1024;
     opts.stall_after = Duration::from_secs(args.stall_timeout.max(1));
@@ -92,7 +103,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
+    let finished = chrono::Utc::now();
     eprint!("{}", summary(&reports));
+    eprintln!("finished in {}", duration_text(finished - started));
+    if let Some(dir) = record_dir {
+        let (json, text) = write_record(&dir, &plan, &reports, started, finished)?;
+        eprintln!(
+            "record (unsigned): {}\n                   {}",
+            json.display(),
+            text.display()
+        );
+    }
     if let Some(signing) = signing {
         signing.certify(&plan, &reports)?;
     }
@@ -117,14 +138,18 @@ impl Signing {
     fn prepare(args: &Args, key: &Path, out: &Path) -> anyhow::Result<Self> {
         let key = tabula_certificate::StationKey::load(key)
             .with_context(|| format!("reading the station key {}", key.display()))?;
-        let named = |value: &Option<String>, flag: &str| {
-            certify::given(value.as_deref())
-                .with_context(|| format!("--key signs a certificate, which needs --{flag}"))
+        // The issuer comes from the flags, else from the station's environment: only here,
+        // where a certificate is signed (a plain wipe never needs it).
+        let named = |value: &Option<String>, flag: &str, var: &str| {
+            let from_env = std::env::var(var).ok();
+            certify::given(value.as_deref().or(from_env.as_deref())).with_context(|| {
+                format!("--key signs a certificate, which needs --{flag} (or {var})")
+            })
         };
         let issuer = Issuer {
-            organisation: named(&args.organisation, "organisation")?,
-            site: named(&args.site, "site")?,
-            operator: named(&args.operator, "operator")?,
+            organisation: named(&args.organisation, "organisation", "TABULA_ORGANISATION")?,
+            site: named(&args.site, "site", "TABULA_SITE")?,
+            operator: named(&args.operator, "operator", "TABULA_OPERATOR")?,
             station_id: None,
             remark: String::new(),
         };
@@ -161,6 +186,55 @@ impl Signing {
         );
         Ok(())
     }
+}
+
+/// A duration for people: "42 s", "3 min 05 s", "2 h 07 min".
+pub fn duration_text(d: chrono::TimeDelta) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {:02} s", s / 60, s % 60),
+        s => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// `tabula wipe --out DIR` without `--key`: what was done, as JSON (the plan's method and the
+/// engine's reports, with start and end) and as the text the terminal showed. Unsigned: a
+/// record for the technician, not a certificate. Returns both paths.
+fn write_record(
+    dir: &Path,
+    plan: &WipePlan,
+    reports: &[DriveReport],
+    started: chrono::DateTime<chrono::Utc>,
+    finished: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let stem = format!("wipe-{}", started.format("%Y%m%dT%H%M%SZ"));
+    let json_path = dir.join(format!("{stem}.json"));
+    let text_path = dir.join(format!("{stem}.txt"));
+    let record = serde_json::json!({
+        "format": "tabula-wipe-record/1",
+        "signed": false,
+        "method": plan.method.name,
+        "verify": plan.verify.to_string(),
+        "started": started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "finished": finished.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "duration_seconds": (finished - started).num_seconds(),
+        "drives": reports,
+    });
+    let mut json = serde_json::to_vec_pretty(&record)?;
+    json.push(b'\n');
+    let text = format!(
+        "Tabula wipe record (unsigned)\nstarted  {}\nfinished {} ({})\n\n{}\n{}",
+        started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        finished.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        duration_text(finished - started),
+        describe_plan(plan),
+        summary(reports)
+    );
+    for (path, bytes) in [(&json_path, json.as_slice()), (&text_path, text.as_bytes())] {
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok((json_path, text_path))
 }
 
 /// What will be destroyed, shown before confirmation.
