@@ -84,8 +84,13 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
-    #[error("unknown wipe method '{name}'; known methods: {known}")]
-    UnknownMethod { name: String, known: String },
+    #[error("unknown wipe method '{name}'{}; known methods: {known}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
+    UnknownMethod {
+        name: String,
+        /// The closest accepted name, if the name looks like a typo of it.
+        suggestion: Option<String>,
+        known: String,
+    },
     #[error("no targets given: name the drives to wipe (see `tabula devices`)")]
     NoTargets,
     #[error(

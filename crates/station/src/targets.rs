@@ -22,6 +22,7 @@ pub fn method(name: &str) -> Result<&'static Method> {
     Method::by_name(name).ok_or_else(|| {
         Refusal::UnknownMethod {
             name: name.to_owned(),
+            suggestion: Method::closest(name).map(str::to_owned),
             known: Method::names().join(", "),
         }
         .into()

@@ -72,6 +72,10 @@ fn bad_input_gets_one_clear_line() {
             "unknown wipe method 'shredder'; known methods: zero, one",
         ),
         (
+            &["wipe", "--method", "gutman", "--yes", dev],
+            "unknown wipe method 'gutman' (did you mean gutmann?); known methods:",
+        ),
+        (
             &["wipe", "--yes", "/dev/does-not-exist"],
             "/dev/does-not-exist: no such device or file",
         ),

@@ -265,11 +265,34 @@ impl Method {
     pub fn names() -> Vec<&'static str> {
         METHODS.iter().map(|m| m.name).collect()
     }
+
+    /// The accepted name (or alias) closest to a mistyped `name`, if one is close enough to
+    /// be what was meant ("gutman" -> "gutmann"): at most one edit per three letters.
+    pub fn closest(name: &str) -> Option<&'static str> {
+        let name = name.trim().to_ascii_lowercase();
+        let limit = (name.chars().count() / 3).max(1);
+        METHODS
+            .iter()
+            .flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied()))
+            .map(|candidate| (strsim::damerau_levenshtein(&name, candidate), candidate))
+            .filter(|(distance, _)| *distance <= limit)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, candidate)| candidate)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typos_get_the_closest_name() {
+        assert_eq!(Method::closest("gutman"), Some("gutmann"));
+        assert_eq!(Method::closest("Gutmnan"), Some("gutmann"));
+        assert_eq!(Method::closest("zreo"), Some("zero"));
+        assert_eq!(Method::closest("shred-it-all"), None);
+        assert_eq!(Method::closest("x"), None);
+    }
 
     #[test]
     fn names_and_aliases_resolve() {
