@@ -1,53 +1,195 @@
-//! indicatif front end for wipe events: one bar per drive.
+//! The CLI's progress: one bar per drive on a terminal (indicatif), timestamped lines otherwise
+//! (batches, the image's unattended service, `| tee`).
+//!
+//! Both show the whole wipe, every pass and the verify, as one span: the percentage, the speed
+//! and the ETA are over all of it, so a new pass neither resets the bar nor starts at "0 B/s ETA
+//! 0s". Speed and ETA are shown only once there is something to measure, and in MB/s (decimal,
+//! as in the TUI and the PDF). A drive that ends early keeps its bar where it stopped, with its
+//! real average speed; only a completed drive shows 100 %.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::progress::{Event, Phase};
+use tabula_wipe::report::WipeStatus;
 
-/// One progress bar per drive of a plan.
+use crate::tui::theme::{duration, rate};
+
+/// How often a line is printed per drive without a terminal (besides every pass boundary).
+const LINE_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Where one drive's wipe stands.
+#[derive(Debug, Clone)]
+struct DriveState {
+    path: String,
+    size: u64,
+    /// Every write and verify of the plan, in order: each is one `size` of work.
+    spans: Vec<(usize, Phase)>,
+    passes: usize,
+    pass: usize,
+    phase: Phase,
+    /// Bytes done over all passes (earlier passes counted whole).
+    done: u64,
+    /// `done` when this run began (a resumed wipe starts with earlier passes done).
+    base: Option<u64>,
+    started: Instant,
+    last_line: Option<Instant>,
+}
+
+impl DriveState {
+    fn total(&self) -> u64 {
+        self.size.saturating_mul(self.spans.len().max(1) as u64)
+    }
+
+    /// Work done before `position` of `pass`'s `phase`.
+    fn done_at(&self, pass: usize, phase: Phase, position: u64) -> u64 {
+        let before = self
+            .spans
+            .iter()
+            .position(|s| *s == (pass, phase))
+            .unwrap_or(0);
+        self.size
+            .saturating_mul(before as u64)
+            .saturating_add(position)
+    }
+
+    fn percent(&self) -> f64 {
+        if self.total() == 0 {
+            return 0.0;
+        }
+        self.done as f64 * 100.0 / self.total() as f64
+    }
+
+    /// Average bytes per second of this run, once there is a second and a byte to measure.
+    fn speed(&self) -> Option<f64> {
+        let secs = self.started.elapsed().as_secs_f64();
+        let bytes = self.done.saturating_sub(self.base.unwrap_or(self.done));
+        (secs >= 1.0 && bytes > 0).then(|| bytes as f64 / secs)
+    }
+
+    fn speed_text(&self) -> String {
+        self.speed().map_or_else(|| "-- MB/s".to_owned(), rate)
+    }
+
+    /// The average of this run at its end (also under a second).
+    fn average_text(&self) -> String {
+        let secs = self.started.elapsed().as_secs_f64();
+        let bytes = self.done.saturating_sub(self.base.unwrap_or(self.done));
+        if secs > 0.0 && bytes > 0 {
+            rate(bytes as f64 / secs)
+        } else {
+            "-- MB/s".to_owned()
+        }
+    }
+
+    fn eta_text(&self) -> String {
+        match self.speed() {
+            Some(s) => duration((self.total().saturating_sub(self.done) as f64 / s) as u64),
+            None => "--".to_owned(),
+        }
+    }
+
+    fn pass_text(&self) -> String {
+        let verb = if self.phase == Phase::Write {
+            "write"
+        } else {
+            "verify"
+        };
+        format!("pass {}/{} {verb}", self.pass.max(1), self.passes.max(1))
+    }
+
+    fn ended(&self, status: WipeStatus) -> String {
+        let took = duration(self.started.elapsed().as_secs());
+        if status == WipeStatus::Completed {
+            format!("{status}, {} average, {took}", self.average_text())
+        } else {
+            format!(
+                "{status} at {:.1} % ({}), {} average, {took}",
+                self.percent(),
+                self.pass_text(),
+                self.average_text()
+            )
+        }
+    }
+}
+
+/// Progress output for one plan.
 #[derive(Debug)]
 pub struct Bars {
-    bars: Vec<ProgressBar>,
-    _multi: MultiProgress,
+    drives: Mutex<Vec<DriveState>>,
+    /// On a terminal: one bar per drive; else `None` and lines are printed.
+    bars: Option<(MultiProgress, Vec<ProgressBar>)>,
 }
 
 impl Bars {
-    pub fn new(plan: &WipePlan, visible: bool) -> Self {
-        let target = if visible {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let multi = MultiProgress::with_draw_target(target);
-        let style = ProgressStyle::with_template(
-            "{prefix:<14} [{bar:28}] {percent:>3}% {binary_bytes_per_sec:>11} ETA {eta:>4} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        let bars = plan
+    pub fn new(plan: &WipePlan, terminal: bool) -> Self {
+        let drives: Vec<DriveState> = plan
             .drives
             .iter()
-            .map(|d| {
-                let bar = multi.add(ProgressBar::new(
-                    d.drive.as_ref().map_or(0, |x| x.size_bytes),
-                ));
-                bar.set_style(style.clone());
-                bar.set_prefix(d.path.display().to_string());
-                bar
+            .map(|d| DriveState {
+                path: d.path.display().to_string(),
+                size: d.drive.as_ref().map_or(0, |x| x.size_bytes),
+                spans: d
+                    .passes
+                    .iter()
+                    .flat_map(|p| {
+                        std::iter::once((p.number, Phase::Write))
+                            .chain(p.verify.then_some((p.number, Phase::Verify)))
+                    })
+                    .collect(),
+                passes: d.passes.len().max(1),
+                pass: 0,
+                phase: Phase::Write,
+                done: 0,
+                base: None,
+                started: Instant::now(),
+                last_line: None,
             })
             .collect();
+        let bars = terminal.then(|| {
+            let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{prefix:<14} [{bar:28}] {percent:>3}% {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            let bars = drives
+                .iter()
+                .map(|d| {
+                    let bar = multi.add(ProgressBar::new(d.size));
+                    bar.set_style(style.clone());
+                    bar.set_prefix(d.path.clone());
+                    bar
+                })
+                .collect();
+            (multi, bars)
+        });
         Self {
+            drives: Mutex::new(drives),
             bars,
-            _multi: multi,
         }
     }
 
     pub fn handle(&self, event: &Event) {
-        let Some(bar) = self.bars.get(event.drive()) else {
+        let Ok(mut drives) = self.drives.lock() else {
             return;
         };
+        let Some(d) = drives.get_mut(event.drive()) else {
+            return;
+        };
+        let bar = self.bars.as_ref().and_then(|(_, b)| b.get(event.drive()));
+        // What to say now, if anything (a line without a terminal, a message on the bar).
+        let mut say: Option<String> = None;
+        let mut line_due = false;
         match event {
-            Event::DriveStarted { size, .. } => bar.set_length(*size),
+            Event::DriveStarted { size, passes, .. } => {
+                d.size = *size;
+                d.passes = (*passes).max(1);
+                d.started = Instant::now();
+                if let Some(bar) = bar {
+                    bar.set_length(d.total());
+                }
+            }
             Event::PassStarted {
                 pass,
                 passes,
@@ -55,27 +197,154 @@ impl Bars {
                 pattern,
                 ..
             } => {
-                bar.reset();
-                let verb = if *phase == Phase::Write {
-                    "write"
-                } else {
-                    "verify"
-                };
-                bar.set_message(format!("pass {pass}/{passes} {verb} {pattern}"));
+                d.pass = *pass;
+                d.passes = (*passes).max(1);
+                d.phase = *phase;
+                d.done = d.done_at(*pass, *phase, 0);
+                if d.base.is_none() {
+                    d.base = Some(d.done);
+                    d.started = Instant::now();
+                }
+                say = Some(format!("{} {pattern}", d.pass_text()));
+                line_due = true;
             }
-            Event::Progress { position, .. } => bar.set_position(*position),
+            Event::Progress {
+                pass,
+                phase,
+                position,
+                ..
+            } => {
+                d.done = d.done_at(*pass, *phase, *position);
+                if d.base.is_none() {
+                    d.base = Some(d.done);
+                }
+                say = Some(format!(
+                    "{} {} ETA {}",
+                    d.pass_text(),
+                    d.speed_text(),
+                    d.eta_text()
+                ));
+                line_due = d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
+            }
             Event::BadRange {
                 range, mismatch, ..
             } => {
                 let what = if *mismatch { "mismatch" } else { "I/O error" };
-                bar.println(format!("{}: {what} at {range}", bar.prefix()));
+                self.print(bar, &format!("{}: {what} at {range}", d.path));
             }
             Event::Stalled { seconds, .. } => {
-                bar.set_message(format!("STALLED ({seconds} s without progress)"))
+                say = Some(format!("STALLED ({seconds} s without progress)"));
+                line_due = true;
             }
-            Event::Recovered { .. } => bar.set_message("moving again"),
-            Event::DriveFinished { status, .. } => bar.finish_with_message(status.to_string()),
+            Event::Recovered { .. } => {
+                say = Some("moving again".to_owned());
+                line_due = true;
+            }
+            Event::DriveFinished { status, .. } => {
+                let text = d.ended(*status);
+                match bar {
+                    Some(bar) if *status == WipeStatus::Completed => bar.finish_with_message(text),
+                    // Where it stopped, never 100 %.
+                    Some(bar) => bar.abandon_with_message(text),
+                    None => eprintln!("{} {}: {text}", now(), d.path),
+                }
+                return;
+            }
             _ => {}
         }
+        match (bar, say) {
+            (Some(bar), Some(text)) => {
+                bar.set_position(d.done);
+                bar.set_message(text);
+            }
+            (Some(bar), None) => bar.set_position(d.done),
+            (None, Some(text)) if line_due => {
+                d.last_line = Some(Instant::now());
+                eprintln!("{} {}: {:.1} % {text}", now(), d.path, d.percent());
+            }
+            (None, _) => {}
+        }
+    }
+
+    fn print(&self, bar: Option<&ProgressBar>, text: &str) {
+        match bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{} {text}", now()),
+        }
+    }
+}
+
+/// Local time for people reading the log of a batch.
+fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(size: u64, passes: usize) -> DriveState {
+        DriveState {
+            path: "/dev/x".into(),
+            size,
+            spans: (1..=passes).map(|p| (p, Phase::Write)).collect(),
+            passes,
+            pass: 1,
+            phase: Phase::Write,
+            done: 0,
+            base: None,
+            started: Instant::now() - Duration::from_secs(10),
+            last_line: None,
+        }
+    }
+
+    #[test]
+    fn nothing_measured_shows_no_speed_and_no_eta() {
+        let d = state(1000, 2);
+        assert_eq!(
+            (d.speed_text().as_str(), d.eta_text().as_str()),
+            ("-- MB/s", "--")
+        );
+    }
+
+    #[test]
+    fn percent_speed_and_eta_cover_every_pass() {
+        // Pass 2 of 4 half done: 1.5 of 4 sizes; 10 s for 1.5e9 bytes from the start.
+        let mut d = state(1_000_000_000, 4);
+        d.base = Some(0);
+        d.pass = 2;
+        d.done = 1_500_000_000;
+        assert!((d.percent() - 37.5).abs() < 1e-9);
+        assert_eq!(d.speed_text(), "150.0 MB/s");
+        // 2.5e9 bytes left at 150 MB/s: about 16.7 s.
+        assert!(matches!(d.eta_text().as_str(), "0:00:16" | "0:00:17"));
+    }
+
+    #[test]
+    fn a_resumed_wipe_measures_only_its_own_bytes() {
+        let mut d = state(1_000_000_000, 7);
+        d.base = Some(4_000_000_000);
+        d.done = 4_000_000_000;
+        assert_eq!(d.speed_text(), "-- MB/s", "earlier passes are not speed");
+        d.done = 4_500_000_000;
+        assert_eq!(d.speed_text(), "50.0 MB/s");
+    }
+
+    #[test]
+    fn a_verify_is_a_span_of_its_own() {
+        let mut d = state(100, 2);
+        d.spans = vec![(1, Phase::Write), (2, Phase::Write), (2, Phase::Verify)];
+        assert_eq!(d.done_at(2, Phase::Verify, 50), 250);
+        assert_eq!(d.total(), 300);
+    }
+
+    #[test]
+    fn an_interrupted_drive_says_where_it_stopped() {
+        let mut d = state(1000, 4);
+        d.base = Some(0);
+        d.pass = 2;
+        d.done = 1500;
+        let text = d.ended(WipeStatus::Interrupted);
+        assert!(text.contains("at 37.5 % (pass 2/4 write)"), "{text}");
     }
 }

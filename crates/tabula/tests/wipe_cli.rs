@@ -279,6 +279,38 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(a.all(0x00));
     assert!(stderr(&out).contains("finished in "), "{}", stderr(&out));
+    // Without a terminal: timestamped lines at the pass boundaries and the end, no escapes.
+    let err = stderr(&out);
+    assert!(!err.contains('\x1b'), "{err}");
+    let progress: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(a.path()) && (l.contains(" % ") || l.contains(" average")))
+        .collect();
+    assert!(
+        progress
+            .iter()
+            .any(|l| l.contains(": 0.0 % pass 1/1 write")),
+        "{err}"
+    );
+    assert!(
+        progress
+            .iter()
+            .any(|l| l.contains(": 50.0 % pass 1/1 verify")),
+        "{err}"
+    );
+    assert!(
+        progress
+            .iter()
+            .any(|l| l.contains(": completed, ") && l.contains("MB/s average")),
+        "{err}"
+    );
+    for l in &progress {
+        let stamp = l.get(..19).unwrap_or_default();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S").is_ok(),
+            "no timestamp: {l}"
+        );
+    }
     let mut files: Vec<_> = std::fs::read_dir(&record)
         .unwrap()
         .map(|e| e.unwrap().path())
