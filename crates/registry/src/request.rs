@@ -141,17 +141,8 @@ const SEARCH_MAX: usize = 512;
 /// query both databases would answer differently (a NUL: PostgreSQL fails, SQLite finds
 /// nothing) never runs.
 pub fn check_filter(f: &CertificateFilter) -> Result<(), ApiError> {
-    for (field, value) in [
-        ("id", &f.id),
-        ("drive_serial", &f.drive_serial),
-        ("machine_serial", &f.machine_serial),
-        ("station", &f.station),
-        ("organisation", &f.organisation),
-        ("result", &f.result),
-        ("from", &f.from),
-        ("to", &f.to),
-    ] {
-        if let Some(problem) = value.as_deref().and_then(|v| text_problem(v, SEARCH_MAX)) {
+    for (field, value) in f.text_fields() {
+        if let Some(problem) = value.and_then(|v| text_problem(v, SEARCH_MAX)) {
             return Err(ApiError::InvalidInput(format!("{field} {problem}")));
         }
     }

@@ -17,8 +17,8 @@
 mod common;
 
 use common::{
-    ADMIN, Db, Server, TestDb, client, config, enrolled_station, error_code, get_json, signed,
-    test_db, upload, upload_ok,
+    ADMIN, Db, Server, TestDb, client, config, enrolled_station, error_code, get_json, get_text,
+    signed, test_db, upload, upload_ok,
 };
 use serde_json::Value;
 use tabula_certificate::{Bundle, StationKey, verify};
@@ -313,14 +313,7 @@ async fn uploads_and_refusals(db: Db) {
     .await;
 
     // Metrics.
-    let m = c
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = get_text(server.url("/metrics")).await;
     assert!(
         m.contains("tabula_registry_uploads_total{outcome=\"accepted\"}"),
         "{m}"
@@ -346,14 +339,7 @@ async fn receipts_and_proofs(db: Db) {
     let (server, log_key, first, receipts) = (&fx.server, &fx.log_key, &fx.first, &fx.receipts);
     let c = client();
     // Every receipt verifies and old receipts stay consistent with the current head.
-    let note = c
-        .get(server.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = get_text(server.url("/api/v1/log/checkpoint")).await;
     let now = Checkpoint::verify(&note, log_key).unwrap();
     assert_eq!(now.size, 8);
     for r in receipts {
@@ -664,14 +650,7 @@ async fn two_instances_share_one_log(db: Db) {
     assert_eq!((n.certificates, n.log_size), (48, 48));
 
     // The whole log, rebuilt from the stored envelopes in leaf order, has the checkpoint's root.
-    let note = c
-        .get(second.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = get_text(second.url("/api/v1/log/checkpoint")).await;
     let head = Checkpoint::verify(&note, log_key).unwrap();
     let mut tree = MemoryTree::new();
     for i in 0..head.size {

@@ -12,7 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ADMIN, Db, client, enrolled_station, signed, test_db, test_log_signer, upload};
+use common::{
+    ADMIN, Db, client, enrolled_station, get_text, signed, test_db, test_log_signer, upload,
+};
 use serde_json::Value;
 use tabula_certificate::Bundle;
 use tabula_registry::Store;
@@ -148,14 +150,7 @@ async fn crash_story(db: Db) {
     drop(server);
     let server = spawn(&tdb.url, &key_file).await;
     let c = client();
-    let note = c
-        .get(format!("{}/api/v1/log/checkpoint", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = get_text(format!("{}/api/v1/log/checkpoint", server.base)).await;
     let head = Checkpoint::verify(&note, &log_key).unwrap();
     assert!(
         head.size >= acked.len() as u64,

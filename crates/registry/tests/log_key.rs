@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use common::{Db, Server, client, config, enrolled_station, signed, test_db, upload_ok};
+use common::{Db, Server, config, enrolled_station, get_text, signed, test_db, upload_ok};
 use tabula_registry::log_key::{read_key_file, write_key_file};
 use tabula_registry::{
     DEFAULT_ORIGIN, LogKeyError, LogKeySource, OpenError, Registry, Store, StoreError,
@@ -65,14 +65,7 @@ async fn sqlite_keeps_its_key_beside_the_database_and_everything_private() {
     // The key in the file is the key the log signs with; the database holds no key.
     let signer = read_key_file(&key_file).unwrap();
     assert_eq!(signer.verifier(), log_key);
-    let note = client()
-        .get(server.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = get_text(server.url("/api/v1/log/checkpoint")).await;
     Checkpoint::verify(&note, &signer.verifier()).unwrap();
     assert_eq!(
         server.registry.store().legacy_log_key().await.unwrap(),

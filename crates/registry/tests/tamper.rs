@@ -11,8 +11,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{
-    ADMIN, Db, Server, TestDb, client, config, enrolled_station, get_json, signed, test_db,
-    upload_ok,
+    ADMIN, Db, Server, TestDb, client, config, enrolled_station, get_json, get_text, signed,
+    test_db, upload_ok,
 };
 use tabula_certificate::{Bundle, StationKey};
 use tabula_registry::check::{Report, check};
@@ -53,14 +53,7 @@ async fn fixture(db: Db) -> Option<Fixture> {
 }
 
 async fn checkpoint(server: &Server) -> String {
-    client()
-        .get(server.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    get_text(server.url("/api/v1/log/checkpoint")).await
 }
 
 async fn sql(url: &str, statements: &[&str]) {

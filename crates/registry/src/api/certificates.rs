@@ -93,7 +93,6 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         .envelope
         .leaf_bytes()
         .map_err(|e| ApiError::InvalidInput(format!("envelope cannot be canonicalised: {e}")))?;
-    let summary = Summary::of(&cert);
     let new = NewCertificate {
         id: cert.id.to_string(),
         leaf_hash: leaf_hash(&leaf),
@@ -102,15 +101,7 @@ async fn accept(state: &AppState, body: Body) -> Result<(StatusCode, Receipt), A
         // The enrolled station whose key signed it (authenticated), not the id the
         // certificate gives itself: auditors search by the name the registry vouches for.
         station_name: station.name.clone(),
-        organisation: summary.organisation,
-        site: summary.site,
-        machine_vendor: summary.machine_vendor,
-        machine_model: summary.machine_model,
-        machine_serial: summary.machine_serial,
-        result: summary.result,
-        started: summary.started,
-        finished: summary.finished,
-        drives: summary.drives,
+        summary: Summary::of(&cert),
         bundle: bundle
             .to_json_string()
             .map_err(|e| ApiError::Internal(format!("encoding the bundle: {e}")))?,

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use tabula_tlog::{Hash, Receipt};
 
 use super::{Store, StoreError};
+use crate::summary::Summary;
 
 /// A verified certificate ready to store: the search columns, the bundle and the leaf hash.
 #[derive(Debug, Clone)]
@@ -16,16 +17,8 @@ pub struct NewCertificate {
     pub payload_sha256: String,
     pub station_id: i64,
     pub station_name: String,
-    pub organisation: String,
-    pub site: String,
-    pub machine_vendor: String,
-    pub machine_model: String,
-    pub machine_serial: String,
-    pub result: String,
-    pub started: String,
-    pub finished: String,
-    /// `(model, serial)` per drive, in certificate order.
-    pub drives: Vec<(String, String)>,
+    /// The search columns, from the signed payload.
+    pub summary: Summary,
     /// The normalised bundle JSON (see `request::normalise`), without any receipt.
     pub bundle: String,
 }
@@ -81,6 +74,22 @@ pub struct CertificateFilter {
     pub limit: Option<u32>,
     /// Continue after this cursor (the `next` of the previous page).
     pub cursor: Option<u64>,
+}
+
+impl CertificateFilter {
+    /// The text criteria by their query parameter names, in form order.
+    pub fn text_fields(&self) -> [(&'static str, Option<&str>); 8] {
+        [
+            ("id", self.id.as_deref()),
+            ("drive_serial", self.drive_serial.as_deref()),
+            ("machine_serial", self.machine_serial.as_deref()),
+            ("station", self.station.as_deref()),
+            ("organisation", self.organisation.as_deref()),
+            ("result", self.result.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+        ]
+    }
 }
 
 /// One page of results, newest first.
@@ -173,15 +182,15 @@ pub(super) async fn insert_certificate(
     .bind(c.leaf_hash.to_hex())
     .bind(c.station_id)
     .bind(&c.station_name)
-    .bind(&c.organisation)
-    .bind(&c.site)
-    .bind(&c.machine_vendor)
-    .bind(&c.machine_model)
-    .bind(&c.machine_serial)
-    .bind(normalise_serial(&c.machine_serial))
-    .bind(&c.result)
-    .bind(&c.started)
-    .bind(&c.finished)
+    .bind(&c.summary.organisation)
+    .bind(&c.summary.site)
+    .bind(&c.summary.machine_vendor)
+    .bind(&c.summary.machine_model)
+    .bind(&c.summary.machine_serial)
+    .bind(normalise_serial(&c.summary.machine_serial))
+    .bind(&c.summary.result)
+    .bind(&c.summary.started)
+    .bind(&c.summary.finished)
     .bind(received_at)
     .bind(&c.bundle)
     .bind(receipt)
@@ -189,7 +198,7 @@ pub(super) async fn insert_certificate(
     .await?;
     // Chunked: a certificate may list thousands of drives, and both databases cap the number
     // of parameters per statement (SQLite at 32766, PostgreSQL at 65535).
-    for (chunk_no, chunk) in c.drives.chunks(DRIVES_PER_STATEMENT).enumerate() {
+    for (chunk_no, chunk) in c.summary.drives.chunks(DRIVES_PER_STATEMENT).enumerate() {
         let values = (0..chunk.len())
             .map(|i| {
                 let b = 5 * i;

@@ -204,16 +204,7 @@ pub fn search(filter: &CertificateFilter, results: Option<&Page>, verdicts: &[Ve
 
 fn next_query(f: &CertificateFilter, cursor: u64) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [
-        ("id", &f.id),
-        ("drive_serial", &f.drive_serial),
-        ("machine_serial", &f.machine_serial),
-        ("station", &f.station),
-        ("organisation", &f.organisation),
-        ("result", &f.result),
-        ("from", &f.from),
-        ("to", &f.to),
-    ] {
+    for (k, v) in f.text_fields() {
         if let Some(v) = v {
             let enc: String = v
                 .bytes()

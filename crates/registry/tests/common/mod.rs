@@ -230,6 +230,18 @@ pub async fn error_code(resp: reqwest::Response) -> (u16, String) {
     (status, v["error"].as_str().unwrap_or_default().to_owned())
 }
 
+/// GET `url` and return the body as text (checkpoints, keys, pages).
+pub async fn get_text(url: impl reqwest::IntoUrl) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// GET `url` (with a bearer token if given) and parse the JSON answer.
 pub async fn get_json(c: &reqwest::Client, url: String, token: Option<&str>) -> serde_json::Value {
     let mut req = c.get(url);
