@@ -13,7 +13,9 @@ REPO=$(pwd)
 ISO=$REPO/target/image/tabula-live.iso
 BIN=$REPO/target/release/tabula
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # seconds for the whole guest run, boot to power-off
-TARGET_MIB=64
+TARGET_MIB=32
+# Every kind of disk a PC has, each with the serial QEMU gives it; KEEP is listed under [keep].
+KINDS="virtio sata nvme scsi usb keep"
 export DEBIAN_FRONTEND=noninteractive
 
 # --- QEMU from bookworm-backports --------------------------------------------------------------
@@ -36,13 +38,19 @@ trap 'rm -rf "$T"' EXIT
 cd "$T"
 
 # --- the disks ----------------------------------------------------------------------------------
-# target.img: the drive to wipe, every byte 0x5A ('Z')
-head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >target.img
-# data.img: the data partition, ext4 labelled TABULA, with tabula.toml (mkfs -d, no mount)
-# Guest disks: the ISO is the IDE cdrom (/dev/sr0); virtio disks are named in -drive order,
-# so data.img is /dev/vda and target.img is /dev/vdb.
+# One file per disk kind, every byte 0x5A ('Z'); the guest sees them as a virtio disk, a SATA disk
+# on AHCI, an NVMe namespace, a SCSI disk on virtio-scsi, a USB stick, and one more virtio disk
+# that the configuration keeps. The ISO is the IDE cdrom (/dev/sr0), the data disk the first
+# virtio disk (/dev/vda).
+for k in $KINDS; do
+    head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >"$k.img"
+done
+serial() { echo "TAB-$(echo "$1" | tr 'a-z' 'A-Z')"; }
+# data.img: the data partition, ext4 labelled TABULA, with tabula.toml (mkfs -d, no mount).
+# No target list: the unattended run wipes every drive it may (not the stick, not the data
+# disk, which is mounted, not the kept one).
 mkdir data
-cat >data/tabula.toml <<'EOF'
+cat >data/tabula.toml <<EOF
 # written by image/test.sh
 [station]
 organisation = "Tabula image test"
@@ -54,8 +62,10 @@ method = "zero"
 
 [unattended]
 enabled = true
-targets = ["/dev/vdb"]
 after = "poweroff"
+
+[keep]
+serials = ["$(serial keep)"]
 EOF
 truncate -s 64M data.img
 mkfs.ext4 -q -F -L TABULA -d data data.img
@@ -76,10 +86,19 @@ ISO_SUM=$(sha256sum <test.iso)
 echo "== booting the ISO (TCG, timeout ${BOOT_TIMEOUT}s); serial console kept in target/image/image-test-serial.log"
 START=$(date +%s)
 set +e
+raw() { echo "id=$1,file=$1.img,if=none,format=raw"; }
 timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 -nographic -no-reboot \
     -cdrom test.iso -boot d \
     -drive file=data.img,if=virtio,format=raw \
-    -drive file=target.img,if=virtio,format=raw \
+    -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
+    -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
+    -device ahci,id=ahci -drive "$(raw sata)" \
+    -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=TABULA-SATA" \
+    -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
+    -device virtio-scsi-pci,id=scsi -drive "$(raw scsi)" \
+    -device "scsi-hd,drive=scsi,bus=scsi.0,serial=$(serial scsi)" \
+    -device qemu-xhci,id=xhci -drive "$(raw usb)" \
+    -device "usb-storage,drive=usb,bus=xhci.0,serial=$(serial usb)" \
     </dev/null >serial.log 2>&1
 RC=$?
 set -e
@@ -96,9 +115,16 @@ fail() {
 [ "$RC" = 0 ] || fail "qemu exited with status $RC"
 
 # --- checks -------------------------------------------------------------------------------------
-[ "$(stat -c %s target.img)" = $((TARGET_MIB * 1024 * 1024)) ] || fail "target.img changed size"
-cmp -s -n $((TARGET_MIB * 1024 * 1024)) target.img /dev/zero || fail "target.img is not all 0x00"
-echo "ok: every byte of the target is 0x00"
+SIZE=$((TARGET_MIB * 1024 * 1024))
+for k in $KINDS; do
+    [ "$(stat -c %s "$k.img")" = "$SIZE" ] || fail "$k.img changed size"
+    if [ "$k" = keep ]; then
+        cmp -s "$k.img" <(head -c "$SIZE" /dev/zero | tr '\000' 'Z') || fail "the kept disk was written to"
+    else
+        cmp -s -n "$SIZE" "$k.img" /dev/zero || fail "the $k disk is not all 0x00"
+    fi
+done
+echo "ok: every byte of the virtio, SATA, NVMe, SCSI and USB disks is 0x00; the kept disk is untouched"
 
 [ "$(sha256sum <test.iso)" = "$ISO_SUM" ] || fail "the boot medium changed"
 echo "ok: the boot medium is untouched"
@@ -114,6 +140,18 @@ for c in $CERTS; do
     if [ -s out/station.pem ]; then
         "$BIN" verify --key out/station.pem "out/$c" || fail "tabula verify --key rejects $c"
     fi
+    "$BIN" cert show "out/$c" >>out/shown.txt || fail "tabula cert show rejects $c"
 done
 echo "ok: certificate(s) $CERTS verified"
+for k in $KINDS; do
+    if [ "$k" = keep ]; then
+        grep -q "$(serial keep)" out/shown.txt && fail "the kept disk is in a certificate"
+    else
+        grep -q "$(serial "$k")" out/shown.txt || { cat out/shown.txt >&2; fail "no certificate names the $k disk ($(serial "$k"))"; }
+    fi
+done
+# Debian's kernel exposes the NVMe namespace also as the hidden multipath node nvme0c0n1: it is
+# no drive and must not appear.
+grep -q 'nvme0c0n1' out/shown.txt && fail "the hidden NVMe node nvme0c0n1 was treated as a drive"
+echo "ok: each wiped disk is named in a certificate by its serial; the kept disk and nvme0c0n1 are not"
 echo "PASS: image test (guest run ${ELAPSED}s)"

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
-use tabula_wipe::plan::WipePlan;
+use tabula_wipe::plan::{Preflight, WipePlan};
 
 use super::theme::{self, fit, fit_right, printable};
 use crate::cmd::wipe::CONFIRM_WORD;
@@ -73,7 +73,14 @@ impl ConfirmForm {
 
 impl Widget for &ConfirmForm {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let n = u16::try_from(self.drive_count()).unwrap_or(u16::MAX);
+        // A drive that already failed its checks takes a second line saying why.
+        let failing = self
+            .plans
+            .iter()
+            .flat_map(|p| &p.drives)
+            .filter(|d| matches!(d.preflight, Some(Preflight::Failed { .. })))
+            .count();
+        let n = u16::try_from(self.drive_count() + failing).unwrap_or(u16::MAX);
         let [list, about, input, foot] = Layout::vertical([
             Constraint::Max(n.saturating_add(3)),
             Constraint::Min(3),
@@ -116,6 +123,15 @@ impl Widget for &ConfirmForm {
                     fit(&printable(serial), serial_w),
                     fit_right(&bytes(size), 10)
                 )));
+                if let Some(Preflight::Failed { reason }) = &d.preflight {
+                    lines.push(Line::styled(
+                        fit(
+                            &format!("  will fail, nothing written: {}", printable(reason)),
+                            w,
+                        ),
+                        theme::warn(),
+                    ));
+                }
             }
         }
         Paragraph::new(lines).render(inner, buf);

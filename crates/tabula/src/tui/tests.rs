@@ -341,6 +341,13 @@ fn confirmation_names_every_drive_and_needs_the_exact_word() {
     assert!(sda.contains("Samsung SSD 860 EVO") && sda.contains("S3Z9NB0K123456"));
     assert!(sda.contains("238.5 GiB"), "{sda}");
     assert!(line_with(&text, "/dev/loop0").contains("8.0 MiB"));
+    // A drive that failed its checks says so before anyone types the word.
+    assert_eq!(
+        text.matches("will fail, nothing written: not opened in this test")
+            .count(),
+        2,
+        "{text}"
+    );
     assert!(text.contains("zero (Zero fill (1 pass)), 1 pass(es), verify last"));
     assert!(text.contains("Operator: Jana"));
     assert!(text.contains("Type ERASE and press Enter"));
