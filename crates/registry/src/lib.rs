@@ -22,6 +22,7 @@
 
 mod api;
 pub mod auth;
+pub mod cosign;
 mod error;
 mod metrics;
 pub mod request;
@@ -29,6 +30,7 @@ pub mod session;
 mod state;
 pub mod store;
 mod web;
+pub mod witness;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -62,20 +64,20 @@ impl Registry {
             public_read: config.public_read,
             sessions: Arc::default(),
         };
-        Ok(Self {
-            state: Arc::new(AppState {
-                store,
-                signer,
-                access,
-                metrics: Arc::new(Metrics::new()),
-                max_body_bytes: config.max_body_bytes,
-                public_url: config
-                    .public_url
-                    .map(|u| u.trim().trim_end_matches('/').to_owned())
-                    .filter(|u| !u.is_empty()),
-                throttle: Throttle::default(),
-            }),
-        })
+        let state = Arc::new(AppState {
+            store,
+            signer,
+            access,
+            metrics: Arc::new(Metrics::new()),
+            max_body_bytes: config.max_body_bytes,
+            public_url: config
+                .public_url
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
+            throttle: Throttle::default(),
+        });
+        cosign::spawn(&state, &config.cosigning);
+        Ok(Self { state })
     }
 
     /// The storage, for tools and tests.

@@ -27,6 +27,8 @@ pub struct Config {
     pub max_connections: u32,
     /// Public base URL of the registry (put into receipts; the PDF's QR code links there).
     pub public_url: Option<String>,
+    /// Witnesses to collect cosignatures from (none: no background task).
+    pub cosigning: crate::cosign::Cosigning,
 }
 
 /// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
@@ -44,6 +46,7 @@ impl Config {
             log_origin: DEFAULT_ORIGIN.to_owned(),
             max_connections: 8,
             public_url: None,
+            cosigning: crate::cosign::Cosigning::default(),
         }
     }
 }

@@ -45,7 +45,11 @@ pub(super) struct AppendRequest {
     reply: oneshot::Sender<Reply>,
 }
 
-pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender<AppendRequest> {
+pub(super) fn spawn_writer(
+    pool: AnyPool,
+    cache: Arc<NodeCache>,
+    appended: tokio::sync::watch::Sender<u64>,
+) -> mpsc::Sender<AppendRequest> {
     let (tx, mut rx) = mpsc::channel::<AppendRequest>(4 * MAX_BATCH);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
@@ -58,6 +62,7 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
             }
             match append_batch(&pool, &cache, &batch).await {
                 Ok(outcomes) => {
+                    notify_appended(&appended, &outcomes);
                     for (req, out) in batch.into_iter().zip(outcomes) {
                         let _ = req.reply.send(Ok(out));
                     }
@@ -73,6 +78,20 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
         }
     });
     tx
+}
+
+/// Tell watchers (the witness collector) the log grew.
+fn notify_appended(appended: &tokio::sync::watch::Sender<u64>, outcomes: &[AppendOutcome]) {
+    let size = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            AppendOutcome::Appended(r) => Some(r.tree_size),
+            _ => None,
+        })
+        .max();
+    if let Some(size) = size {
+        appended.send_replace(size);
+    }
 }
 
 impl Store {
