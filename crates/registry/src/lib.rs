@@ -23,6 +23,7 @@
 mod api;
 pub mod auth;
 pub mod check;
+pub mod cosign;
 mod error;
 pub mod log_key;
 mod metrics;
@@ -33,6 +34,7 @@ mod state;
 pub mod store;
 pub mod summary;
 mod web;
+pub mod witness;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -76,21 +78,21 @@ impl Registry {
             public_read: config.public_read,
             sessions: Arc::default(),
         };
-        Ok(Self {
-            state: Arc::new(AppState {
-                store,
-                signer,
-                access,
-                metrics: Arc::new(Metrics::new()),
-                max_body_bytes: config.max_body_bytes,
-                public_url: config
-                    .public_url
-                    .map(|u| u.trim().trim_end_matches('/').to_owned())
-                    .filter(|u| !u.is_empty()),
-                throttle: Throttle::default(),
-                timeouts: config.timeouts,
-            }),
-        })
+        let state = Arc::new(AppState {
+            store,
+            signer,
+            access,
+            metrics: Arc::new(Metrics::new()),
+            max_body_bytes: config.max_body_bytes,
+            public_url: config
+                .public_url
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
+            throttle: Throttle::default(),
+            timeouts: config.timeouts,
+        });
+        cosign::spawn(&state, &config.cosigning);
+        Ok(Self { state })
     }
 
     /// The storage, for tools and tests.

@@ -9,6 +9,8 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use tabula_certificate::read_secret_file;
 use tabula_registry::auth::{Secret, check_admin_token};
+use tabula_registry::cosign::WitnessEndpoint;
+use tabula_registry::witness::{Witness, keyfile};
 use tabula_registry::{
     Config, DEFAULT_MAX_BODY, DEFAULT_ORIGIN, LogKeySource, Registry, Store, log_key,
 };
@@ -45,6 +47,46 @@ enum Command {
     /// The log's signing key file: create it, or print its verifier key.
     #[command(subcommand, name = "log-key")]
     LogKey(LogKeyCommand),
+    /// Run a witness (C2SP tlog-witness): cosign checkpoints of the given logs.
+    Witness(WitnessArgs),
+    /// Manage the witness's key.
+    #[command(subcommand, name = "witness-key")]
+    WitnessKey(WitnessKeyCommand),
+}
+
+#[derive(Debug, Args)]
+struct WitnessArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8441")]
+    listen: SocketAddr,
+    /// The witness key file (`tabula-registry witness-key init`).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The state file: per log, the latest cosigned checkpoint (created if missing).
+    #[arg(long, value_name = "FILE")]
+    state: PathBuf,
+    /// A log to witness: "<origin> <log vkey>" (repeatable).
+    #[arg(long = "log", value_name = "ORIGIN VKEY", required = true, value_parser = parse_log)]
+    logs: Vec<tabula_tlog::NoteVerifier>,
+    /// Log format on stderr.
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    log_format: String,
+}
+
+fn parse_log(arg: &str) -> Result<tabula_tlog::NoteVerifier, String> {
+    tabula_registry::witness::parse_log(arg)
+}
+
+#[derive(Debug, Subcommand)]
+enum WitnessKeyCommand {
+    /// Create a witness key file (mode 0600; never overwrites) and print its verifier key.
+    Init {
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The witness's name, a schema-less URL such as witness.city.example/w1.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +128,15 @@ struct ServeArgs {
     /// Log format on stderr.
     #[arg(long, env = "TABULA_LOG_FORMAT", value_parser = ["text", "json"], default_value = "text")]
     log_format: String,
+    /// A witness to collect cosignatures from, URL=VKEY (repeatable; the environment variable
+    /// takes a comma-separated list).
+    #[arg(long = "witness", env = "TABULA_WITNESSES", value_delimiter = ',', value_name = "URL=VKEY",
+          value_parser = parse_witness)]
+    witnesses: Vec<WitnessEndpoint>,
+}
+
+fn parse_witness(arg: &str) -> Result<WitnessEndpoint, String> {
+    WitnessEndpoint::parse(arg)
 }
 
 /// A station or read token by name, in a database.
@@ -222,6 +273,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     }
     config.max_connections = args.db_connections;
     config.public_url = args.public_url;
+    config.cosigning.witnesses = args.witnesses;
     let admin = config.admin_token.is_some();
     let registry = Registry::open(config)
         .await
@@ -241,6 +293,23 @@ async fn serve(args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
+async fn witness(args: WitnessArgs) -> Result<()> {
+    init_tracing(&args.log_format);
+    let signer = keyfile::load(&args.key)?;
+    let witness = Witness::open(signer, args.logs, &args.state)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    tracing::info!(
+        listen = %listener.local_addr()?,
+        witness_key = %witness.vkey(),
+        "tabula-registry witness listening"
+    );
+    witness.serve(listener, shutdown_signal()).await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
 async fn open_store(db: &DbArgs) -> Result<Store> {
     Store::open(&db.database, 2)
         .await
@@ -250,6 +319,16 @@ async fn open_store(db: &DbArgs) -> Result<Store> {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Witness(args) => witness(args).await,
+        Command::WitnessKey(WitnessKeyCommand::Init { key, name }) => {
+            let signer = keyfile::init(&key, &name)?;
+            eprintln!(
+                "witness key written to {}; its verifier key:",
+                key.display()
+            );
+            println!("{}", signer.verifier().to_vkey());
+            Ok(())
+        }
         Command::Station(StationCommand::Add(Named { name, db })) => {
             let store = open_store(&db).await?;
             let (row, token) = tabula_registry::add_station(&store, &name).await?;

@@ -33,6 +33,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Connection timeouts.
     pub timeouts: Timeouts,
+    /// Witnesses to collect cosignatures from (none: no background task).
+    pub cosigning: crate::cosign::Cosigning,
 }
 
 /// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
@@ -52,6 +54,7 @@ impl Config {
             max_connections: 8,
             public_url: None,
             timeouts: Timeouts::default(),
+            cosigning: crate::cosign::Cosigning::default(),
         }
     }
 }

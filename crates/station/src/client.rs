@@ -209,6 +209,16 @@ impl RegistryClient {
             .map_err(answer("checkpoint"))
     }
 
+    /// The newest checkpoint witnesses cosigned (note text with cosignature lines), or `None`
+    /// when the registry has none (no witness configured or none answered yet).
+    pub fn cosigned_checkpoint(&self) -> Result<Option<String>> {
+        match self.send(self.http.get(self.url("/api/v1/log/checkpoint/cosigned"))) {
+            Ok(resp) => resp.text().map(Some).map_err(answer("cosigned checkpoint")),
+            Err(ClientError::Refused(r)) if r.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The log's verifier key as the registry announces it.
     pub fn log_key(&self) -> Result<NoteVerifier> {
         let text = self
@@ -380,6 +390,16 @@ impl LogCheck {
     /// The notice to show when the log key was not pinned.
     pub fn warning(&self) -> Option<String> {
         self.log_key.warning(&self.client.base)
+    }
+
+    /// Check the registry's checkpoint (the cosigned one, with `policy`) against this client's
+    /// view of the log in `state_dir`, and advance the view ([`crate::logview`]).
+    pub fn check_head(
+        &self,
+        policy: Option<&tabula_tlog::WitnessPolicy>,
+        state_dir: &Path,
+    ) -> std::result::Result<crate::logview::HeadVerdict, crate::logview::LogViewError> {
+        crate::logview::check_and_advance(&self.client, &self.log_key.key, policy, state_dir)
     }
 
     /// Check a bundle's receipt: inclusion in its tree head, and that the registry's current

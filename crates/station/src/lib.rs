@@ -37,6 +37,7 @@ pub mod datadir;
 mod error;
 pub mod job;
 pub mod journal;
+pub mod logview;
 pub mod outbox;
 pub mod targets;
 pub mod transport;

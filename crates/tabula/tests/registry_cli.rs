@@ -2,7 +2,11 @@
 //! `tabula enroll` pins the log key; `tabula upload` writes a verified receipt into the bundle
 //! (and a second upload is recognised as a replay); wrong tokens and unreachable registries are
 //! clear errors with exit code 2; `tabula verify --registry` checks receipts online, says when
-//! it trusts the served log key, and reports a registry whose tree shrank as a rollback.
+//! it trusts the served log key, and reports a registry whose tree shrank as a rollback;
+//! `verify_state_dir_catches_rollback_and_fork`: the state dir remembers the newest checkpoint,
+//! so a log rebuilt smaller or forked under the same key is refused even where the receipt alone
+//! is consistent; `verify_witness_policy_quorum`: a registry with a witness serves a cosigned
+//! checkpoint that meets a policy of quorum 1, and a policy of quorum 2 is refused.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -184,15 +188,9 @@ fn verify_online_trust_on_first_use_and_rollback() {
         assert!(out.status.success(), "{}", text(&out));
     };
     upload(&files[0]);
-    // A copy of the registry's database with one certificate (idle: database and WAL agree),
-    // and its log key: the operator who rolls the log back holds both.
+    // A copy of the registry with one certificate.
     let old = tempfile::tempdir().unwrap();
-    for name in ["registry.db", "registry.db-wal", "log.key"] {
-        let from = dir.path().join(name);
-        if from.exists() {
-            std::fs::copy(&from, old.path().join(name)).unwrap();
-        }
-    }
+    snapshot(dir.path(), old.path());
     upload(&files[1]);
 
     // Without --log-key the served key is used, and a notice says so.
@@ -234,4 +232,183 @@ fn verify_online_trust_on_first_use_and_rollback() {
         text(&out)
     );
     assert!(!text(&out).contains("first"), "{}", text(&out));
+}
+
+/// Copy the registry's SQLite files (idle: database and WAL agree) from `from` to `to`.
+/// A copy of a registry (idle: database and WAL agree) with its log key: the operator who rolls
+/// a log back or forks it holds both.
+fn snapshot(from: &std::path::Path, to: &std::path::Path) {
+    for name in ["registry.db", "registry.db-wal", "log.key"] {
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), to.join(name)).unwrap();
+        }
+    }
+}
+
+/// Signed, written bundles `<tag>-0..n` of the enrolled station in `dir`.
+fn bundles(dir: &std::path::Path, tag: &str, n: usize) -> Vec<String> {
+    let key = StationKey::load(&dir.join("keys/station.key")).unwrap();
+    (0..n)
+        .map(|i| {
+            let mut cert = sample::erased_certificate(&key);
+            cert.drives[0].serial = format!("{tag}-{i}");
+            let bundle = Bundle::sign(&cert, sample::audit(), &key).unwrap();
+            let file = dir.join(bundle.file_name().unwrap());
+            bundle.write_atomic(&file).unwrap();
+            file.to_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn verify_state_dir_catches_rollback_and_fork() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let state = state.path().to_str().unwrap().to_owned();
+    let reg = start(dir.path());
+    support::keygen_and_enroll(dir.path(), Some(&reg));
+    let pinned = dir.path().join("keys/registry-log.vkey");
+    let pinned = pinned.to_str().unwrap().to_owned();
+    let files = bundles(dir.path(), "STATE", 3);
+    let upload = |url: &str, file: &str| {
+        let out = tabula(&["upload", "--registry", url, "--log-key", &pinned, file]);
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    let verify = |url: &str, file: &str| {
+        tabula(&[
+            "verify",
+            file,
+            "--registry",
+            url,
+            "--log-key",
+            &pinned,
+            "--state",
+            &state,
+        ])
+    };
+    upload(&reg.url, &files[0]);
+    let one = tempfile::tempdir().unwrap();
+    snapshot(dir.path(), one.path());
+    upload(&reg.url, &files[1]);
+
+    let out = verify(&reg.url, &files[0]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("2 entries, first seen now"),
+        "{}",
+        text(&out)
+    );
+    let out = verify(&reg.url, &files[1]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("consistent with the 2 entries seen before"),
+        "{}",
+        text(&out)
+    );
+    let stored: Vec<_> = std::fs::read_dir(&state).unwrap().collect();
+    assert_eq!(stored.len(), 1);
+
+    // Rebuilt from the one-entry copy: the first receipt alone is fine with it, the state is not.
+    let rolled = start(one.path());
+    let out = verify(&rolled.url, &files[0]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("ROLLBACK"), "{}", text(&out));
+    drop(rolled);
+
+    // Forked: the same one-entry log, another second entry, signed with the same key.
+    let forked = start(one.path());
+    upload(&forked.url, &files[2]);
+    let out = verify(&forked.url, &files[0]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("FORK"), "{}", text(&out));
+    drop(forked);
+
+    // The stored view was not replaced by what the bad registries served: the real one grows on.
+    upload(&reg.url, &files[2]);
+    let out = verify(&reg.url, &files[2]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("3 entries, consistent with the 2 entries seen before"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn verify_witness_policy_quorum() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let state = state.path().to_str().unwrap().to_owned();
+    let (reg, witness) = RunningRegistry::start_witnessed(dir.path());
+    support::keygen_and_enroll(dir.path(), Some(&reg));
+    let pinned = dir.path().join("keys/registry-log.vkey");
+    let pinned = pinned.to_str().unwrap().to_owned();
+    let files = bundles(dir.path(), "WITNESSED", 1);
+    let out = tabula(&[
+        "upload",
+        "--registry",
+        &reg.url,
+        "--log-key",
+        &pinned,
+        &files[0],
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Wait for the collector to bring the witness's cosignature.
+    let cosigned = (0..200)
+        .find_map(|_| {
+            let (status, _) = reg.get("/api/v1/log/checkpoint/cosigned");
+            if status == 200 {
+                return Some(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            None
+        })
+        .is_some();
+    assert!(cosigned, "no cosigned checkpoint");
+
+    let other = tabula_tlog::CosignatureSigner::generate("witness.other.example").unwrap();
+    let policy = dir.path().join("witnesses.policy");
+    let write_policy = |quorum: usize| {
+        std::fs::write(
+            &policy,
+            format!(
+                "# the city's witnesses\nwitness {} {}\nwitness {} {}\nquorum {quorum}\n",
+                witness.name(),
+                witness.verifier().to_vkey(),
+                other.name(),
+                other.verifier().to_vkey()
+            ),
+        )
+        .unwrap();
+    };
+    let verify = || {
+        tabula(&[
+            "verify",
+            &files[0],
+            "--registry",
+            &reg.url,
+            "--log-key",
+            &pinned,
+            "--state",
+            &state,
+            "--witness-policy",
+            policy.to_str().unwrap(),
+        ])
+    };
+    write_policy(1);
+    let out = verify();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("cosigned by witness.test.example/w1"),
+        "{}",
+        text(&out)
+    );
+    write_policy(2);
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("only 1 of the 2 required witness cosignatures verify"),
+        "{}",
+        text(&out)
+    );
 }

@@ -4,6 +4,8 @@
 //! and inclusion/consistency proof *generation* from stored perfect-subtree hashes
 //! ([`tree`]), proof *verification* exactly as RFC 9162 §2.1.3.2 and §2.1.4.2 ([`verify`]),
 //! C2SP signed notes with Ed25519 ([`note`]), C2SP `tlog-checkpoint` tree heads ([`Checkpoint`]),
+//! C2SP `tlog-cosignature` witness cosignatures ([`cosignature`]) and witness quorum policies
+//! ([`policy`]),
 //! and the upload [`Receipt`] stations keep in their bundles.
 //!
 //! Does not own: storage (the registry keeps node hashes in its database), networking, or the
@@ -26,15 +28,19 @@
 #![forbid(unsafe_code)]
 
 pub mod checkpoint;
+pub mod cosignature;
 pub mod hash;
 pub mod note;
+pub mod policy;
 pub mod receipt;
 pub mod tree;
 pub mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
+pub use cosignature::{CosignatureError, CosignatureSigner, CosignatureVerifier};
 pub use hash::{Hash, ParseHashError, empty_root, leaf_hash, node_hash};
 pub use note::{NoteError, NoteSigner, NoteVerifier, Sign, sign_note};
+pub use policy::{PolicyError, WitnessPolicy};
 pub use receipt::{Receipt, ReceiptError};
 pub use tree::{MemoryTree, NodeId, NodeSource, TreeError};
 pub use verify::{ProofError, verify_consistency, verify_inclusion};

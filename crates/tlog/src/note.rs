@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 /// Signature algorithm byte for Ed25519 in signed-note key ids and key encodings.
 const ALG_ED25519: u8 = 0x01;
 /// The em dash that starts a signature line.
-const SIG_PREFIX: &str = "\u{2014} ";
+pub(crate) const SIG_PREFIX: &str = "\u{2014} ";
 
 /// Why a note, key or signature is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,18 +31,53 @@ pub enum NoteError {
     BadSignature(String),
 }
 
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains('+') && !name.chars().any(char::is_whitespace)
 }
 
 /// signed-note key id: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), big endian.
 pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
+    key_id_for(ALG_ED25519, name, public_key)
+}
+
+/// The key id of a key of signature type `alg`: SHA-256(name || 0x0A || alg || key)[:4].
+pub(crate) fn key_id_for(alg: u8, name: &str, public_key: &[u8; 32]) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
-    h.update([b'\n', ALG_ED25519]);
+    h.update([b'\n', alg]);
     h.update(public_key);
     let d = h.finalize();
     u32::from_be_bytes([d[0], d[1], d[2], d[3]])
+}
+
+/// Split a key text `name+hash+base64(alg||32 bytes)` (the prefix `PRIVATE+KEY+` already
+/// removed) into its name, id and 32 key bytes, checking the signature type byte is `alg`.
+pub(crate) fn decode_key_text(text: &str, alg: u8) -> Result<(&str, &str, [u8; 32]), NoteError> {
+    let mut parts = text.trim().splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(NoteError::MalformedKey);
+    };
+    let raw = B64.decode(b64).map_err(|_| NoteError::MalformedKey)?;
+    let [found, key @ ..] = raw.as_slice() else {
+        return Err(NoteError::MalformedKey);
+    };
+    if *found != alg {
+        return Err(NoteError::MalformedKey);
+    }
+    let key: [u8; 32] = key.try_into().map_err(|_| NoteError::MalformedKey)?;
+    Ok((name, id_hex, key))
+}
+
+/// The key text `name+hash+base64(alg||32 bytes)`.
+pub(crate) fn encode_key_text(name: &str, id: u32, alg: u8, key: &[u8; 32]) -> String {
+    let mut raw = vec![alg];
+    raw.extend_from_slice(key);
+    format!("{name}+{id:08x}+{}", B64.encode(raw))
+}
+
+/// Whether `id_hex` is the 8 hex digits of `id`.
+pub(crate) fn id_matches(id_hex: &str, id: u32) -> bool {
+    id_hex.len() == 8 && format!("{id:08x}") == id_hex.to_ascii_lowercase()
 }
 
 /// An Ed25519 note verifier: a key name and public key.
@@ -74,19 +109,10 @@ impl NoteVerifier {
 
     /// Parse the standard verifier key text `name+hash+base64(0x01||key)`.
     pub fn from_vkey(vkey: &str) -> Result<Self, NoteError> {
-        let mut parts = vkey.trim().splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(NoteError::MalformedKey);
-        };
-        let raw = B64.decode(b64).map_err(|_| NoteError::MalformedKey)?;
-        let [ALG_ED25519, key @ ..] = raw.as_slice() else {
-            return Err(NoteError::MalformedKey);
-        };
-        let key: [u8; 32] = key.try_into().map_err(|_| NoteError::MalformedKey)?;
+        let (name, id_hex, key) = decode_key_text(vkey, ALG_ED25519)?;
         let key = VerifyingKey::from_bytes(&key).map_err(|_| NoteError::MalformedKey)?;
         let v = Self::new(name, key)?;
-        if id_hex.len() != 8 || format!("{:08x}", v.id) != id_hex.to_ascii_lowercase() {
+        if !id_matches(id_hex, v.id) {
             return Err(NoteError::MalformedKey);
         }
         Ok(v)
@@ -94,9 +120,7 @@ impl NoteVerifier {
 
     /// The standard verifier key text.
     pub fn to_vkey(&self) -> String {
-        let mut raw = vec![ALG_ED25519];
-        raw.extend_from_slice(self.key.as_bytes());
-        format!("{}+{:08x}+{}", self.name, self.id, B64.encode(raw))
+        encode_key_text(&self.name, self.id, ALG_ED25519, self.key.as_bytes())
     }
 
     pub fn name(&self) -> &str {
@@ -178,22 +202,9 @@ impl NoteSigner {
 
     /// Parse the standard signer key text `PRIVATE+KEY+name+hash+base64(0x01||seed)`.
     pub fn from_skey(skey: &str) -> Result<Self, NoteError> {
-        let rest = skey
-            .trim()
-            .strip_prefix("PRIVATE+KEY+")
-            .ok_or(NoteError::MalformedKey)?;
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(NoteError::MalformedKey);
-        };
-        let raw = B64.decode(b64).map_err(|_| NoteError::MalformedKey)?;
-        let [ALG_ED25519, seed @ ..] = raw.as_slice() else {
-            return Err(NoteError::MalformedKey);
-        };
-        let seed: [u8; 32] = seed.try_into().map_err(|_| NoteError::MalformedKey)?;
+        let (name, id_hex, seed) = decode_key_text(strip_private(skey)?, ALG_ED25519)?;
         let s = Self::from_seed(name, &seed)?;
-        if format!("{:08x}", s.id) != id_hex.to_ascii_lowercase() {
+        if !id_matches(id_hex, s.id) {
             return Err(NoteError::MalformedKey);
         }
         Ok(s)
@@ -201,13 +212,9 @@ impl NoteSigner {
 
     /// The standard signer key text (secret: store it like a password).
     pub fn to_skey(&self) -> String {
-        let mut raw = vec![ALG_ED25519];
-        raw.extend_from_slice(self.key.as_bytes());
         format!(
-            "PRIVATE+KEY+{}+{:08x}+{}",
-            self.name,
-            self.id,
-            B64.encode(raw)
+            "PRIVATE+KEY+{}",
+            encode_key_text(&self.name, self.id, ALG_ED25519, self.key.as_bytes())
         )
     }
 
@@ -273,6 +280,13 @@ pub fn sign_note(signer: &dyn Sign, text: &str) -> Result<String, NoteError> {
         verifier.name,
         B64.encode(raw)
     ))
+}
+
+/// The key text of a signer key without its `PRIVATE+KEY+` prefix.
+pub(crate) fn strip_private(skey: &str) -> Result<&str, NoteError> {
+    skey.trim()
+        .strip_prefix("PRIVATE+KEY+")
+        .ok_or(NoteError::MalformedKey)
 }
 
 /// The signed-note rules for a note text: it ends in a newline and has no control characters

@@ -22,6 +22,16 @@ pub async fn checkpoint(State(state): State<Shared>) -> Result<impl IntoResponse
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note))
 }
 
+/// `GET /api/v1/log/checkpoint/cosigned`: the newest checkpoint witnesses cosigned, with their
+/// cosignature lines (C2SP tlog-cosignature), as text; 404 before the first cosignature.
+pub async fn cosigned(State(state): State<Shared>) -> Result<impl IntoResponse, ApiError> {
+    let stored = state.store.cosignatures().await?;
+    let note = crate::cosign::cosigned_note(&stored, &*state.signer)?.ok_or_else(|| {
+        ApiError::NotFound("cosigned checkpoint: no witness has cosigned the log yet".into())
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note))
+}
+
 /// `GET /api/v1/log/key`: the log's note verifier key (`name+id+base64`), as text.
 pub async fn key(State(state): State<Shared>) -> impl IntoResponse {
     (

@@ -27,6 +27,7 @@ pub fn router() -> Router<Shared> {
             get(certificates::bundle),
         )
         .route("/api/v1/log/checkpoint", get(log::checkpoint))
+        .route("/api/v1/log/checkpoint/cosigned", get(log::cosigned))
         .route("/api/v1/log/key", get(log::key))
         .route("/api/v1/log/proof/inclusion", get(log::inclusion))
         .route("/api/v1/log/proof/consistency", get(log::consistency))

@@ -60,7 +60,11 @@ pub(super) struct AppendRequest {
     reply: oneshot::Sender<Reply>,
 }
 
-pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender<AppendRequest> {
+pub(super) fn spawn_writer(
+    pool: AnyPool,
+    cache: Arc<NodeCache>,
+    appended: tokio::sync::watch::Sender<u64>,
+) -> mpsc::Sender<AppendRequest> {
     let (tx, mut rx) = mpsc::channel::<AppendRequest>(4 * MAX_BATCH);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
@@ -71,7 +75,7 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
                     Err(_) => break,
                 }
             }
-            append_isolating(&pool, &cache, batch).await;
+            append_isolating(&pool, &cache, batch, &appended).await;
         }
     });
     tx
@@ -80,12 +84,18 @@ pub(super) fn spawn_writer(pool: AnyPool, cache: Arc<NodeCache>) -> mpsc::Sender
 /// Append `batch` and answer each request; when the transaction fails on anything but the
 /// connection, split the batch and append the halves apart (first half first, so leaves keep
 /// the order of arrival), until the failing upload stands alone.
-async fn append_isolating(pool: &AnyPool, cache: &NodeCache, batch: Vec<AppendRequest>) {
+async fn append_isolating(
+    pool: &AnyPool,
+    cache: &NodeCache,
+    batch: Vec<AppendRequest>,
+    appended: &tokio::sync::watch::Sender<u64>,
+) {
     let mut pending = vec![batch];
     let mut failures = 0;
     while let Some(mut part) = pending.pop() {
         match append_batch(pool, cache, &part).await {
             Ok(outcomes) => {
+                notify_appended(appended, &outcomes);
                 for (req, out) in part.into_iter().zip(outcomes) {
                     let _ = req.reply.send(Ok(out));
                 }
@@ -131,6 +141,20 @@ fn connection_failed(e: &StoreError) -> bool {
                 | sqlx::Error::WorkerCrashed
         )
     )
+}
+
+/// Tell watchers (the witness collector) the log grew.
+fn notify_appended(appended: &tokio::sync::watch::Sender<u64>, outcomes: &[AppendOutcome]) {
+    let size = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            AppendOutcome::Appended(r) => Some(r.tree_size),
+            _ => None,
+        })
+        .max();
+    if let Some(size) = size {
+        appended.send_replace(size);
+    }
 }
 
 impl Store {

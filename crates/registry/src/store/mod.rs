@@ -8,6 +8,7 @@
 
 mod append;
 mod certs;
+mod cosigned;
 mod identity;
 mod log;
 mod stations;
@@ -24,6 +25,7 @@ use tabula_tlog::{Hash, NodeId};
 
 pub use append::AppendOutcome;
 pub use certs::{CertificateFilter, CertificateRow, DriveRow, NewCertificate, Page};
+pub use cosigned::StoredCosignature;
 pub use identity::payload_digest;
 pub use stations::{EnrolOutcome, StationRow};
 
@@ -111,6 +113,8 @@ pub struct Store {
     cache: Arc<NodeCache>,
     /// The log writer task: appends are batched, one transaction each (see `append.rs`).
     writer: tokio::sync::mpsc::Sender<append::AppendRequest>,
+    /// The log size after each committed append batch (the witness collector watches it).
+    appended: tokio::sync::watch::Sender<u64>,
 }
 
 /// Row counts, for tests and `/metrics`.
@@ -228,13 +232,25 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         let cache = Arc::new(NodeCache::default());
-        let writer = append::spawn_writer(pool.clone(), Arc::clone(&cache));
+        let (appended, _) = tokio::sync::watch::channel(0);
+        let writer = append::spawn_writer(pool.clone(), Arc::clone(&cache), appended.clone());
         Ok(Self {
             pool,
             backend,
             cache,
             writer,
+            appended,
         })
+    }
+
+    /// Watch the log size as this instance appends (changes after each committed batch).
+    pub fn watch_appends(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.appended.subscribe()
+    }
+
+    /// Whether [`Store::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,11 +1,13 @@
-//! `tabula verify FILE... [--key PEM] [--signature-only]`: per certificate bundle, the erasure
-//! verdict first and the signature verdict on its own line (exit codes: `EXIT_CODES`, also
-//! shown by `--help`).
+//! `tabula verify FILE... [--key PEM] [--signature-only] [--registry URL [--witness-policy
+//! FILE] [--state DIR]]`: with --registry first the log's head against this client's view of it
+//! (rollback, fork, witness quorum), then per certificate bundle the erasure verdict first and
+//! the signature verdict on its own line (exit codes: `EXIT_CODES`, also shown by `--help`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use tabula_certificate::{Bundle, Erasure, KeySource, PublicKey, Verified};
+use tabula_tlog::WitnessPolicy;
 
 use super::Outcome;
 use super::transport::TransportArgs;
@@ -30,6 +32,14 @@ pub struct Args {
     /// the key the registry announces is trusted.
     #[arg(long, value_name = "KEY", requires = "registry")]
     pub log_key: Option<String>,
+    /// With --registry: require a quorum of witness cosignatures on the registry's checkpoint
+    /// (lines `witness <name> <vkey>` and `quorum <n>`; see docs/verify.md).
+    #[arg(long, value_name = "FILE", requires = "registry")]
+    pub witness_policy: Option<PathBuf>,
+    /// With --registry: where the newest checkpoint seen of each log is kept; every run checks
+    /// the registry's log extends it [default: $XDG_STATE_HOME/tabula or ~/.local/state/tabula]
+    #[arg(long, value_name = "DIR", requires = "registry")]
+    pub state: Option<PathBuf>,
     #[command(flatten)]
     pub transport: TransportArgs,
     /// Check the signature only: a certificate whose drives were not all erased and verified
@@ -42,7 +52,8 @@ const EXIT_CODES: &str = "Exit status:
   0  every signature verifies and every drive was erased and verified
      (with --signature-only: every signature verifies)
   1  a file does not verify or cannot be read (signature, format, schema,
-     audit digest, log)
+     audit digest, log), or with --registry the log was rolled back or
+     forked since the last run, or lacks the witness quorum
   2  usage error, or --key or the --registry options are unusable
   3  every signature verifies, but some certificate is not fully erased";
 
@@ -69,6 +80,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         eprintln!("note: {warning}");
     }
     let mut tally = Tally::default();
+    if let Some(log) = &log {
+        let (policy, state) = head_options(&args)?;
+        match log.check_head(policy.as_ref(), &state) {
+            Ok(verdict) => println!("OK      {}", verdict.line()),
+            Err(err) => {
+                tally.failed += 1;
+                println!("FAILED  registry log: {:#}", anyhow::Error::from(err));
+            }
+        }
+    }
     for file in &args.files {
         let checked = check_file(file, trusted.as_ref()).and_then(|(bundle, verified)| {
             let log_line = log.as_ref().map(|l| l.check(&bundle)).transpose()?;
@@ -104,6 +125,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         println!("{}", tally.summary(args.signature_only));
     }
     Ok(tally.outcome())
+}
+
+/// The witness policy (if any) and the state directory for the log-head check.
+fn head_options(args: &Args) -> anyhow::Result<(Option<WitnessPolicy>, PathBuf)> {
+    let policy = args
+        .witness_policy
+        .as_deref()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --witness-policy {}", path.display()))?;
+            WitnessPolicy::parse(&text)
+                .with_context(|| format!("--witness-policy {}", path.display()))
+        })
+        .transpose()?;
+    let state = match &args.state {
+        Some(dir) => dir.clone(),
+        None => tabula_station::logview::default_state_dir()
+            .context("no state directory: set HOME or XDG_STATE_HOME, or give --state DIR")?,
+    };
+    Ok((policy, state))
 }
 
 /// How many files ended in which verdict.

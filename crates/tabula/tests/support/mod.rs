@@ -18,6 +18,11 @@ pub fn tabula(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .env_remove("TABULA_REGISTRY")
         .env_remove("TABULA_DATA")
+        // `tabula verify --registry` keeps its view of each log here unless --state says.
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("tabula-test-state-{}", std::process::id())),
+        )
         .output()
         .unwrap()
 }
@@ -130,11 +135,60 @@ impl RunningRegistry {
         Self::start_with(dir, 0, false)
     }
 
-    fn start_with(dir: &Path, port: u16, public_read: bool) -> Self {
+    /// A registry that asks a witness (in-process, port 0, state in `dir`) to cosign its
+    /// checkpoints, needing a read token for certificates. Returns the witness's key too.
+    pub fn start_witnessed(dir: &Path) -> (Self, tabula_tlog::CosignatureSigner) {
         let runtime = tokio::runtime::Runtime::new().unwrap();
+        let wkey = tabula_tlog::CosignatureSigner::generate("witness.test.example/w1").unwrap();
+        let witness_url = runtime.block_on(async {
+            // The log key the registry will use (log.key beside its database), made now to
+            // tell the witness.
+            let log = tabula_registry::log_key::init_key_file(
+                None,
+                &dir.join("log.key"),
+                tabula_registry::DEFAULT_ORIGIN,
+            )
+            .await
+            .unwrap();
+            let w = tabula_registry::witness::Witness::open(
+                wkey.clone(),
+                vec![log.verifier()],
+                &dir.join("witness-state.json"),
+            )
+            .unwrap();
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let wurl = format!("http://{}", l.local_addr().unwrap());
+            tokio::spawn(async move {
+                let _ = w.serve(l, std::future::pending()).await;
+            });
+            wurl
+        });
+        let mut config = Self::config(dir, false);
+        config.cosigning.witnesses = vec![
+            tabula_registry::cosign::WitnessEndpoint::parse(&format!(
+                "{witness_url}={}",
+                wkey.verifier().to_vkey()
+            ))
+            .unwrap(),
+        ];
+        config.cosigning.debounce = std::time::Duration::from_millis(20);
+        config.cosigning.retry = std::time::Duration::from_millis(200);
+        (Self::serve(runtime, config, 0), wkey)
+    }
+
+    fn config(dir: &Path, public_read: bool) -> Config {
         let mut config = Config::new(format!("sqlite://{}", dir.join("registry.db").display()));
         config.admin_token = Some(Secret::new("station-test-admin-token-0123456789abcdef"));
         config.public_read = public_read;
+        config
+    }
+
+    fn start_with(dir: &Path, port: u16, public_read: bool) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        Self::serve(runtime, Self::config(dir, public_read), port)
+    }
+
+    fn serve(runtime: tokio::runtime::Runtime, config: Config, port: u16) -> Self {
         let (registry, listener) = runtime.block_on(async {
             let registry = Registry::open(config).await.unwrap();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
