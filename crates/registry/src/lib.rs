@@ -4,7 +4,9 @@
 //! SQLite or PostgreSQL through one set of queries ([`store`]), the append-only transparency
 //! log (RFC 9162 hashing and C2SP checkpoints from `tabula-tlog`; leaves are the RFC 8785 bytes
 //! of each certificate's DSSE envelope), the JSON API, the auditors' web pages, tokens, and
-//! metrics. The binary (`src/main.rs`) only parses flags and calls [`Registry`].
+//! metrics, collecting witness cosignatures of its checkpoints ([`cosign`]), and a C2SP
+//! `tlog-witness` server for other parties to run ([`witness`]). The binary (`src/main.rs`) only
+//! parses flags and calls [`Registry`] or [`witness::Witness`].
 //!
 //! Does not own: the certificate format and its verification (`tabula-certificate`), Merkle
 //! math (`tabula-tlog`), and anything about wiping or auditing machines: the audit document is

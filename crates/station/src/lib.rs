@@ -33,6 +33,7 @@
 pub mod certify;
 pub mod client;
 pub mod config;
+pub mod cosigned;
 pub mod datadir;
 mod error;
 pub mod job;

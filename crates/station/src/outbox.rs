@@ -12,6 +12,7 @@ use tabula_tlog::NoteVerifier;
 
 use crate::client::{ClientError, KeyTrust, LogKey, RegistryClient, Uploaded, load_log_key};
 use crate::config::RegistrySection;
+use crate::cosigned::store_cosigned;
 use crate::datadir::{DataDir, append_line};
 use crate::error::{Error, Refusal, Result};
 
@@ -37,6 +38,9 @@ pub struct FlushReport {
     /// Set when receipts were checked with a log key fetched from the registry itself rather than
     /// a pinned one: those receipts prove nothing against a lying registry. Front ends show it.
     pub unpinned_key: Option<String>,
+    /// Tree size of the cosigned checkpoint stored beside the kept bundles after this flush
+    /// ([`crate::cosigned`]), when the registry served a newer one.
+    pub cosigned: Option<u64>,
 }
 
 impl FlushReport {
@@ -156,6 +160,25 @@ pub fn flush(
             }
         };
         report.items.push((path, delivery));
+    }
+    let registered = report
+        .items
+        .iter()
+        .any(|(_, d)| matches!(d, Delivery::Registered { .. }));
+    if let (true, Some(key)) = (registered, &log_key) {
+        // Best effort: the receipts are what counts; a missing cosigned checkpoint is fetched
+        // again after the next upload.
+        match store_cosigned(&client, &key.key, &data.certificates()) {
+            Ok(size) => report.cosigned = size,
+            Err(e) => append_line(
+                &data.logs().join("upload.log"),
+                &format!(
+                    "{} note: no cosigned checkpoint stored: {}",
+                    chrono::Utc::now().to_rfc3339(),
+                    chain(&e)
+                ),
+            )?,
+        }
     }
     if let Some(w) = &report.unpinned_key {
         let line = format!("{} WARNING: {w}", chrono::Utc::now().to_rfc3339());

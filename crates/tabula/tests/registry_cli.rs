@@ -6,7 +6,8 @@
 //! `verify_state_dir_catches_rollback_and_fork`: the state dir remembers the newest checkpoint,
 //! so a log rebuilt smaller or forked under the same key is refused even where the receipt alone
 //! is consistent; `verify_witness_policy_quorum`: a registry with a witness serves a cosigned
-//! checkpoint that meets a policy of quorum 1, and a policy of quorum 2 is refused.
+//! checkpoint that meets a policy of quorum 1, and a policy of quorum 2 is refused; `tabula
+//! upload` stores that cosigned checkpoint beside the bundle.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -365,6 +366,31 @@ fn verify_witness_policy_quorum() {
         })
         .is_some();
     assert!(cosigned, "no cosigned checkpoint");
+    // Uploading again (a replay) stores the cosigned checkpoint beside the bundle.
+    let out = tabula(&[
+        "upload",
+        "--registry",
+        &reg.url,
+        "--log-key",
+        &pinned,
+        &files[0],
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("cosigned checkpoint (tree size 1) stored"),
+        "{}",
+        text(&out)
+    );
+    let kept = std::fs::read_to_string(dir.path().join("cosigned-checkpoint.txt")).unwrap();
+    witness.verifier().verify(&kept).unwrap();
+    let log_key =
+        NoteVerifier::from_vkey(std::fs::read_to_string(&pinned).unwrap().trim()).unwrap();
+    assert_eq!(
+        tabula_tlog::Checkpoint::verify(&kept, &log_key)
+            .unwrap()
+            .size,
+        1
+    );
 
     let other = tabula_tlog::CosignatureSigner::generate("witness.other.example").unwrap();
     let policy = dir.path().join("witnesses.policy");

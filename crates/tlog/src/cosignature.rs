@@ -4,7 +4,7 @@
 //! The signed message is `cosignature/v1\ntime <POSIX seconds>\n` followed by the checkpoint's
 //! whole note body; the note signature line is `— <witness name> base64(key id || u64 timestamp
 //! big endian || Ed25519 signature)`, the key id is SHA-256(name || 0x0A || 0x04 || public
-//! key)[:4]. Witness keys use the signed-note key texts with signature type 0x04.
+//! key), first 4 bytes. Witness keys use the signed-note key texts with signature type 0x04.
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! `tabula upload --registry URL FILE...`: upload certificate bundles; verify each receipt and
 //! write it into the bundle atomically (a crash leaves the old file or the new one).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use tabula_certificate::Bundle;
@@ -105,7 +105,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             ))
         })();
         match result {
-            Ok(line) => println!("OK      {}: {line}", file.display()),
+            Ok(line) => {
+                println!("OK      {}: {line}", file.display());
+                cosigned_beside(&client, &log_key.key, file);
+            }
             Err(e) => {
                 failed += 1;
                 println!("FAILED  {}: {e:#}", file.display());
@@ -120,6 +123,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Failure
     })
+}
+
+/// Store the registry's cosigned checkpoint beside an uploaded bundle (best effort: a note on
+/// failure, never a failed upload).
+fn cosigned_beside(client: &RegistryClient, log_key: &tabula_tlog::NoteVerifier, file: &Path) {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match tabula_station::cosigned::store_cosigned(client, log_key, dir) {
+        Ok(Some(size)) => println!(
+            "        cosigned checkpoint (tree size {size}) stored in {}",
+            dir.join(tabula_station::cosigned::COSIGNED_FILE).display()
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "note: no cosigned checkpoint stored: {:#}",
+            anyhow::Error::from(e)
+        ),
+    }
 }
 
 /// `tabula upload [--data DIR]`: deliver the outbox, retrying with back-off; exit 1 while bundles

@@ -488,6 +488,7 @@ fn result_waits_for_the_upload_then_finishes() {
     );
     let report = FlushReport {
         unpinned_key: None,
+        cosigned: None,
         items: vec![(
             PathBuf::from("/data/outbox/01a2b3c4-0000-7000-8000-000000000001.tabula.json"),
             Delivery::Registered {
