@@ -8,11 +8,14 @@ build:
 	$(CARGO) build --workspace --release
 
 # Every test: unit, integration and binary tests (--all-targets), then the doctests, which
-# --all-targets does not run, then the minimum-Rust-version check (see msrv below).
+# --all-targets does not run, then the minimum-Rust-version check (see msrv below), then the live
+# image booted in QEMU with every kind of disk (image/test.sh; it builds the ISO around the debug
+# binary just built when the ISO is missing or older).
 test:
 	$(CARGO) test --workspace --all-targets --no-fail-fast -- --test-threads=4
 	$(CARGO) test --workspace --doc --no-fail-fast
 	CARGO=$(CARGO) scripts/msrv.sh
+	TABULA_BIN=$(CURDIR)/target/debug/tabula image/test.sh
 
 # The fast loop while editing: formatting, clippy with warnings denied, and the unit tests of the
 # libraries and binaries (no integration tests, no doctests: `make test` runs those).

@@ -22,9 +22,16 @@ apt-get install -y --no-install-recommends debootstrap squashfs-tools xorriso gr
 EFI=no
 if apt-get install -y --no-install-recommends grub-efi-amd64-bin >/dev/null 2>&1; then EFI=yes; fi
 
-echo "== tabula (release)"
-$CARGO build --release -p tabula
-BIN=$REPO/target/release/tabula
+# TABULA_BIN: a tabula binary built already (make test passes the debug build it just made);
+# otherwise the release build.
+if [ -n "${TABULA_BIN:-}" ]; then
+    BIN=$TABULA_BIN
+    echo "== tabula: $BIN"
+else
+    echo "== tabula (release)"
+    $CARGO build --release -p tabula
+    BIN=$REPO/target/release/tabula
+fi
 
 WORK=$(mktemp -d /var/tmp/tabula-image.XXXXXX)
 ROOT=$WORK/rootfs

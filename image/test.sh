@@ -11,7 +11,8 @@ REPO=$(pwd)
 [ -f image/test.sh ] && [ -d crates/tabula ] || { echo "run from the repository root" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "image/test.sh must run as root (apt-get)" >&2; exit 2; }
 ISO=$REPO/target/image/tabula-live.iso
-BIN=$REPO/target/release/tabula
+# TABULA_BIN: the tabula binary to test (make test passes its debug build); else the release one.
+BIN=${TABULA_BIN:-$REPO/target/release/tabula}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # seconds for the whole guest run, boot to power-off
 TARGET_MIB=32
 # Every kind of disk a PC has, each with the serial QEMU gives it; KEEP is listed under [keep].
@@ -30,8 +31,9 @@ apt-get install -y -t bookworm-backports qemu-system-x86 >/dev/null || {
 }
 apt-get install -y --no-install-recommends xorriso grub-pc-bin mtools e2fsprogs >/dev/null
 
-[ -f "$ISO" ] || image/build.sh
 [ -x "$BIN" ] || cargo build --release -p tabula
+# An ISO older than the binary under test is rebuilt, so the test never boots stale code.
+if [ ! -f "$ISO" ] || [ "$BIN" -nt "$ISO" ]; then TABULA_BIN=$BIN image/build.sh; fi
 
 T=$(mktemp -d /var/tmp/tabula-image-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
