@@ -8,7 +8,8 @@
 //! - the log: one leaf per certificate with no gaps, the size in the log head, every stored
 //!   subtree hash recomputed from the leaves;
 //! - trusted checkpoints given by the operator or an auditor (e.g. witness-cosigned ones): their
-//!   signature, and the recomputed root at their size.
+//!   signature, and the recomputed root at their size; and every checkpoint the configured
+//!   witnesses cosigned (stored with their cosignatures): the recomputed root at its size.
 //!
 //! What it cannot catch alone: a consistent rewrite by someone holding the database *and* the
 //! log key, or a truncated log with no later receipt in the database. Trusted checkpoints from
@@ -190,6 +191,14 @@ pub async fn check(
     }
     for (n, note) in trusted.iter().enumerate() {
         check_trusted(&mut report, &memory, log_key, n, note);
+    }
+    // What the witnesses cosigned: the tree must still have those heads.
+    for c in store.cosignatures().await? {
+        let subject = format!("checkpoint of size {} cosigned by {}", c.size, c.witness);
+        match Checkpoint::parse_body(&c.body) {
+            Ok(cp) => check_head(&mut report, &memory, &subject, &cp),
+            Err(e) => report.find(subject, format!("stored body unreadable: {e}")),
+        }
     }
     Ok(report)
 }

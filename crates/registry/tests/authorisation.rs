@@ -101,6 +101,8 @@ fn routes() -> Vec<(&'static str, Kind, [u16; 11])> {
         ("/api/v1/certificates/{id}/bundle", Kind::Get, READ),
         ("/api/v1/log/checkpoint", Kind::Get, PUBLIC),
         ("/api/v1/log/key", Kind::Get, PUBLIC),
+        // Public like the checkpoint; 404 for everyone while no witness has cosigned.
+        ("/api/v1/log/checkpoint/cosigned", Kind::Get, [404; 11]),
         (
             "/api/v1/log/proof/inclusion?leaf_index=0",
             Kind::Get,

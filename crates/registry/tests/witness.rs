@@ -322,6 +322,34 @@ async fn registry_collects(db: Db) {
     // A cosignature edited to another size no longer verifies.
     let forged = note.replacen("\n5\n", "\n6\n", 1);
     assert!(verifier.verify(&forged).is_err());
+
+    // `check` holds the log to what the witness cosigned: clean now, and a stored bundle swapped
+    // in the database (by someone without the key) is named against the cosigned heads.
+    let store = server.registry.store();
+    let report = tabula_registry::check::check(store, &log_key, &[])
+        .await
+        .unwrap();
+    assert!(report.is_clean(), "{:?}", report.findings);
+    let pool = sqlx::AnyPool::connect(&tdb.url).await.unwrap();
+    sqlx::query(
+        "UPDATE certificates SET bundle = (SELECT bundle FROM certificates WHERE leaf_index = 1) \
+         WHERE leaf_index = 0",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let report = tabula_registry::check::check(store, &log_key, &[])
+        .await
+        .unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.subject.contains("cosigned by") && f.problem.contains("another root")),
+        "{:?}",
+        report.findings
+    );
     server.stop().await;
     wtask.abort();
 }
