@@ -107,16 +107,19 @@ impl Ui {
             } else {
                 guard.terminal.draw(|f| app.draw(f))?;
                 match input::wait(TICK)? {
-                    // Resizes need nothing: the next draw lays the screen out for the new size.
-                    input::Input::Event => {
-                        if let TermEvent::Key(key) = event::read()?
-                            && key.kind != KeyEventKind::Release
-                            && let Some(action) = app.key(key)
-                            && let Some(outcome) = self.perform(action, app)
-                        {
-                            return Ok(outcome);
+                    input::Input::Event => match event::read()? {
+                        TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                            if let Some(action) = app.key(key)
+                                && let Some(outcome) = self.perform(action, app)
+                            {
+                                return Ok(outcome);
+                            }
                         }
-                    }
+                        // A full clear, so no glyph of the old layout stays behind; the next
+                        // draw lays the screen out for the new size.
+                        TermEvent::Resize(..) => guard.terminal.clear()?,
+                        _ => {}
+                    },
                     input::Input::Idle => {}
                     input::Input::HungUp => {
                         hung_up = true;

@@ -29,7 +29,12 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        // Cleared once in full: the Linux console has no alternate screen, and whatever the
+        // getty or the kernel printed before would otherwise show between the widgets.
+        match Terminal::new(CrosstermBackend::new(io::stdout())).and_then(|mut terminal| {
+            terminal.clear()?;
+            Ok(terminal)
+        }) {
             Ok(terminal) => Ok(Self { terminal }),
             Err(e) => {
                 restore();
