@@ -1,6 +1,7 @@
 //! `tabula-registry`: flags and environment in, library calls out. See docs/registry.md.
 #![forbid(unsafe_code)]
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -234,7 +235,9 @@ fn admin_token(file: Option<&PathBuf>) -> Result<Option<Secret>> {
 fn init_tracing(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // No colour codes where nobody sees colours (journald, a file, `| tee`).
     let builder = tracing_subscriber::fmt()
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if format == "json" {

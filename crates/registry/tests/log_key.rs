@@ -223,3 +223,38 @@ async fn the_origin_is_fixed_at_first_start() {
         "{err}"
     );
 }
+
+/// `serve` logs where no terminal is (journald, a file): the log key it announces, and no
+/// colour codes in the lines.
+#[test]
+fn serve_logs_plain_lines_without_a_terminal() {
+    use std::io::{BufRead as _, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tabula-registry"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}", dir.path().join("r.db").display()))
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        let done = line.contains("listening");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = lines.join("\n");
+    assert!(text.contains("tabula-registry listening"), "{text}");
+    assert!(text.contains("log_key=tabula.registry/log+"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "colour codes in a plain log: {text:?}"
+    );
+}

@@ -284,7 +284,10 @@ impl Station {
                 journal_error.get_or_insert(e);
             }
             if !matches!(event, Event::Progress { .. })
-                && let Ok(line) = serde_json::to_string(event)
+                && let Ok(line) = serde_json::to_string(&serde_json::json!({
+                    "time": log_time(),
+                    "event": event,
+                }))
             {
                 let _ = append_line(&log, &line);
             }
@@ -351,10 +354,12 @@ impl Station {
         let log = self.data.logs().join(format!("{}.log", journal.id));
         let _ = append_line(
             &log,
-            &format!(
-                "{{\"certificate\":\"{}\",\"result\":\"{result}\"}}",
-                stored.id
-            ),
+            &serde_json::json!({
+                "time": log_time(),
+                "certificate": stored.id,
+                "result": result,
+            })
+            .to_string(),
         );
         let journal_kept = if signed.interrupted() {
             journal.signed = None;
@@ -414,4 +419,9 @@ fn listed(list: &[String], drive: &Drive) -> bool {
     list.iter().any(|e| {
         same_file(Path::new(e), &drive.path) || drive.serial.as_deref() == Some(e.as_str())
     })
+}
+
+/// When a line of a run's log was written: RFC 3339, UTC, milliseconds.
+fn log_time() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -96,6 +96,27 @@ fn a_named_file_is_wiped_certified_and_its_journal_removed() {
         std::fs::read(queued).unwrap(),
         std::fs::read(&done.stored.bundle).unwrap()
     );
+    // The run's log: every line a JSON object with its time, ending with the certificate.
+    let logs: Vec<PathBuf> = std::fs::read_dir(station.data.logs())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let text = std::fs::read_to_string(&logs[0]).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() > 2, "{text}");
+    for line in &lines {
+        let time = line["time"].as_str().unwrap_or_default();
+        assert!(chrono::DateTime::parse_from_rfc3339(time).is_ok(), "{line}");
+    }
+    assert!(lines[0]["event"].is_object(), "{text}");
+    assert_eq!(
+        lines.last().unwrap()["certificate"],
+        done.stored.id.as_str()
+    );
 }
 
 #[test]
