@@ -24,7 +24,12 @@ trap cleanup EXIT
 rm -rf "$OUT" && mkdir -p "$OUT"
 data="$OUT/station"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: no escape codes in a log or a pipe.
+if [ -t 1 ]; then
+    step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+    step() { printf '\n== %s\n' "$*"; }
+fi
 
 step "1. registry on SQLite"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
