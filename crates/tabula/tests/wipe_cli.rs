@@ -160,6 +160,18 @@ fn devices_table_lists_loop_devices_as_explicit_only() {
         .expect("loop device listed");
     assert!(line.contains("explicit only"), "{line}");
     assert!(line.contains("1.0 MiB"), "{line}");
+    assert!(
+        line.contains("a.img"),
+        "a loop device shows its file: {line}"
+    );
+    // Unattached loop devices (size 0) are no drives to a technician: hidden unless --all.
+    // (Other tests attach loop devices meanwhile, so each table is judged on its own.)
+    let empty_loop = |l: &str| l.starts_with("/dev/loop") && l.contains(" 0 B ");
+    assert!(!table.lines().any(empty_loop), "{table}");
+    let all = tabula(&["devices", "--all"]);
+    let all = String::from_utf8_lossy(&all.stdout);
+    assert!(all.lines().count() + 1 >= table.lines().count(), "{all}");
+    assert!(!all.contains("--all lists them"), "{all}");
 }
 
 #[test]

@@ -13,19 +13,41 @@ pub struct Args {
     /// Print the full drive records as JSON.
     #[arg(long)]
     json: bool,
+    /// Also list what is no drive to a technician: loop devices without a file, zram, and
+    /// drives without a medium.
+    #[arg(long)]
+    all: bool,
     /// Read /sys and /proc below this directory instead of / (captured trees).
     #[arg(long, default_value = "/", hide = true)]
     root: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let drives = discover(&args.root).context("discovering drives")?;
+    let mut drives = discover(&args.root).context("discovering drives")?;
+    let before = drives.len();
+    if !args.all {
+        drives.retain(shown_by_default);
+    }
+    let hidden = before - drives.len();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&drives)?);
     } else {
         print!("{}", table(&drives));
+        if hidden > 0 {
+            println!(
+                "({hidden} more not shown: loop devices without a file, zram, drives without a medium; --all lists them)"
+            );
+        }
     }
     Ok(Outcome::Success)
+}
+
+/// Whether a technician wants to see this block device in a list of drives: not a loop device
+/// with no file behind it, not compressed RAM (zram), not a drive without a medium (size 0: an
+/// empty card reader slot, an unattached loop device).
+pub fn shown_by_default(d: &Drive) -> bool {
+    let unattached_loop = d.name.starts_with("loop") && d.backing_file.is_none();
+    !(unattached_loop || d.name.starts_with("zram") || d.size_bytes == 0)
 }
 
 /// The drive table as technicians see it.
@@ -45,12 +67,36 @@ pub fn table(drives: &[Drive]) -> String {
             d.path.display(),
             bytes(d.size_bytes),
             d.transport.to_string(),
-            truncate(d.model.as_deref().unwrap_or("-"), 24),
+            truncate(&model_column(d), 24),
             truncate(d.serial.as_deref().unwrap_or("-"), 20),
             verdict
         ));
     }
     out
+}
+
+/// The model, or for a loop device the file behind it (its end, where the name is).
+fn model_column(d: &Drive) -> String {
+    match (&d.backing_file, &d.model) {
+        (Some(file), _) => {
+            let file = file.display().to_string();
+            let tail: String = file
+                .chars()
+                .rev()
+                .take(22)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if tail.len() < file.len() {
+                format!("…{tail}")
+            } else {
+                file
+            }
+        }
+        (None, Some(m)) => m.clone(),
+        (None, None) => "-".to_owned(),
+    }
 }
 
 fn truncate(s: &str, max: usize) -> String {

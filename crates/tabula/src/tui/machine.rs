@@ -207,7 +207,7 @@ impl DriveTable {
                 not_named += 1;
                 continue;
             }
-            if drive.size_bytes == 0 {
+            if !named && !crate::cmd::devices::shown_by_default(&drive) {
                 hidden += 1;
                 continue;
             }

@@ -59,13 +59,14 @@ fn drives() -> Vec<Drive> {
         },
     );
     vda.transport = Transport::Virtio;
-    let loop0 = drive(
+    let mut loop0 = drive(
         "loop0",
         8 << 20,
         Verdict::ExplicitOnly {
             reason: "loop device: wiped only when named explicitly".to_owned(),
         },
     );
+    loop0.backing_file = Some(PathBuf::from("/var/tmp/disk.img"));
     let loop7 = drive(
         "loop7",
         0,
