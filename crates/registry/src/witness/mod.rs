@@ -162,15 +162,21 @@ impl Witness {
             .layer(TraceLayer::new_for_http())
     }
 
-    /// Serve on a bound listener until `shutdown` completes.
+    /// Serve on a bound listener until `shutdown` completes, with the registry's connection
+    /// timeouts (a witness is as exposed as the registry).
     pub async fn serve(
         &self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await
+        crate::serve::serve(
+            listener,
+            self.router(),
+            crate::Timeouts::default(),
+            shutdown,
+        )
+        .await;
+        Ok(())
     }
 
     /// Check a request and, if it passes, record the checkpoint and return the cosignature
