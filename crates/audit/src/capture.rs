@@ -60,7 +60,7 @@ pub fn capture(options: &Options, dir: &Path) -> Result<Manifest, CaptureError> 
     let audit = collect_from(&root, &quiet);
 
     let mut wanted: Vec<PathBuf> = root.touched();
-    for path in tabula_wipe::device::capture_inputs(root.dir()) {
+    for path in tabula_device::device::capture_inputs(root.dir()) {
         if let Ok(rel) = path.strip_prefix(root.dir()) {
             wanted.push(rel.to_path_buf());
         }

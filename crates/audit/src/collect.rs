@@ -254,7 +254,7 @@ fn memory(root: &Root, smbios: Option<&Smbios>) -> Memory {
 }
 
 fn read_disks(root: &Root, source: &SmartctlSource, problems: &mut Vec<String>) -> Vec<Disk> {
-    match tabula_wipe::device::discover(root.dir()) {
+    match tabula_device::device::discover(root.dir()) {
         Ok(drives) => drives
             .into_iter()
             .map(|drive| {

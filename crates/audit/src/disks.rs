@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tabula_wipe::device::{Drive, Transport};
+use tabula_device::device::{Drive, Transport};
 
 use crate::root::Root;
 use crate::smart::{self, SmartSummary};

@@ -4,7 +4,7 @@
 //! This crate owns the parsers (SMBIOS tables, ACPI `MSDM`/`SLIC`, smartctl JSON, `/proc/cpuinfo`,
 //! power supplies, efivars, TPM and PCI sysfs), the versioned [`Audit`] document, the fitness rules
 //! (TOML, grades `A`/`B`/`C`/`unfit`, Windows 11 floor) and `--capture`. It does not discover drives
-//! (that is `tabula_wipe::device::discover`, used here) and does not sign or store anything.
+//! (that is `tabula_device::device::discover`, used here) and does not sign or store anything.
 //!
 //! Everything is read through a root directory, so an audit replays from a captured tree:
 //!

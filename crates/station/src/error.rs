@@ -33,7 +33,7 @@ pub enum Error {
         source: KeyError,
     },
     #[error("discovering drives")]
-    Discover(#[from] tabula_wipe::DiscoverError),
+    Discover(#[from] tabula_device::DiscoverError),
     #[error(transparent)]
     Target(#[from] tabula_wipe::target::TargetError),
     #[error("planning the wipe")]

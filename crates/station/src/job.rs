@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tabula_audit::Audit;
 use tabula_certificate::{StationKey, verify};
+use tabula_device::{Drive, Verdict, discover};
 use tabula_wipe::engine::EngineOptions;
 use tabula_wipe::plan::{Checked, WipePlan};
 use tabula_wipe::progress::Event;
 use tabula_wipe::report::DriveReport;
-use tabula_wipe::{Drive, Verdict, discover};
 
 use crate::certify::{self, Issuer, Stored};
 use crate::config::Config;

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tabula_certificate::Bundle;
-use tabula_wipe::identity::Identity;
+use tabula_device::identity::Identity;
+use tabula_device::{Drive, discover};
 use tabula_wipe::plan::{Preflight, ResumePoint, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::{DriveReport, WipeStatus};
 use tabula_wipe::target::Target;
-use tabula_wipe::{Drive, discover};
 
 use crate::datadir::{list_with_suffix, write_atomic};
 use crate::error::{Error, Refusal, Result};

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::thread;
 
+use tabula_device::{Drive, discover};
 use tabula_wipe::engine::{self, EngineOptions};
 use tabula_wipe::method::Method;
 use tabula_wipe::plan::{Checked, Preflight, VerifyMode, WipePlan};
 use tabula_wipe::progress::Event;
 use tabula_wipe::report::DriveReport;
 use tabula_wipe::target::{Target, TargetError, check_allowed};
-use tabula_wipe::{Drive, discover};
 
 use crate::error::{Error, Refusal, Result};
 
@@ -31,7 +31,7 @@ pub fn method(name: &str) -> Result<&'static Method> {
 
 /// Checks every target against the discovered drives and opens it once (exclusively, O_DIRECT)
 /// so refusals surface before anything is confirmed or written, and records what was opened
-/// (its [`Identity`](tabula_wipe::identity::Identity)) so the engine writes only to that. All
+/// (its [`Identity`](tabula_device::identity::Identity)) so the engine writes only to that. All
 /// targets must pass.
 pub fn check_targets(targets: &[PathBuf], root: &Path) -> Result<Vec<Checked>> {
     check(targets, root, |path, drives| {

@@ -6,10 +6,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::device::Drive;
-use crate::identity::Identity;
 use crate::method::{Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
+use tabula_device::device::Drive;
+use tabula_device::identity::Identity;
 
 /// Which passes are read back and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

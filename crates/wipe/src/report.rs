@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::device::{Drive, Transport};
 use crate::plan::{DrivePlan, MethodRef, ResumePoint, VerifyMode};
 use crate::progress::Phase;
 use crate::ranges::RangeSet;
+use tabula_device::device::{Drive, Transport};
 
 /// How a drive's wipe ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

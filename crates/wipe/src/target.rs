@@ -10,9 +10,9 @@ use std::io;
 use std::os::unix::fs::{FileExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::device::Drive;
-use crate::identity::{Identity, IdentityChange};
-use crate::{loopback, sys};
+use tabula_device::device::Drive;
+use tabula_device::identity::{Identity, IdentityChange};
+use tabula_device::{loopback, sys};
 
 /// Why a target cannot be wiped.
 #[derive(Debug, thiserror::Error)]

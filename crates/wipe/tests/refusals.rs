@@ -12,8 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 use common::LoopDev;
+use tabula_device::{Verdict, discover};
 use tabula_wipe::target::{Target, TargetError, check_allowed};
-use tabula_wipe::{Verdict, discover};
 
 const MIB: u64 = 1 << 20;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tabula_wipe::{Drive, Verdict, discover};
+use tabula_device::{Drive, Verdict, discover};
 
 use super::Outcome;
 use crate::human::bytes;

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use tabula_audit::Audit;
 use tabula_audit::disks::Disk;
-use tabula_wipe::Drive;
+use tabula_device::Drive;
 use tabula_wipe::progress::Event;
 
 use super::confirm::{ConfirmAction, ConfirmForm};

@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use tabula_audit::disks::{Disk, SmartState};
 use tabula_audit::smart::Health;
 use tabula_audit::{Audit, MsdmStatus};
-use tabula_wipe::{Drive, Verdict};
+use tabula_device::{Drive, Verdict};
 
 use super::theme::{self, fit, fit_right, printable};
 use crate::human::bytes;
@@ -166,7 +166,7 @@ impl DriveRow {
     fn kind(&self) -> String {
         let d = &self.drive;
         match d.transport {
-            tabula_wipe::Transport::Loop => "loop".to_owned(),
+            tabula_device::Transport::Loop => "loop".to_owned(),
             t => format!("{t} {}", if d.rotational { "HDD" } else { "SSD" }),
         }
     }

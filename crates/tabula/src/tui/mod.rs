@@ -151,7 +151,7 @@ impl Ui {
         match action {
             Action::Quit(outcome) => return Some(Exit::Quit(outcome)),
             Action::PowerOff(outcome) => return Some(Exit::PowerOff(outcome)),
-            Action::Rescan => match tabula_wipe::discover(&self.station.root) {
+            Action::Rescan => match tabula_device::discover(&self.station.root) {
                 Ok(drives) => app.rescanned(drives),
                 Err(e) => app.drives.message = Some(format!("rescan failed: {e}")),
             },

@@ -10,11 +10,11 @@ use ratatui::style::Color;
 use tabula_audit::disks::{Disk, Smart, SmartState};
 use tabula_audit::smart::{Health, SmartSummary};
 use tabula_audit::{Audit, MsdmStatus, SmartctlSource};
+use tabula_device::{Drive, Transport, Verdict};
 use tabula_wipe::method::Method;
 use tabula_wipe::plan::{Checked, Preflight, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
-use tabula_wipe::{Drive, Transport, Verdict};
 
 use super::app::{Action, App, Msg, Ready, Screen};
 use super::progress::ProgressView;

@@ -26,7 +26,7 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
         let mut unreadable = None;
         let ready = (|| -> anyhow::Result<Ready> {
             let (audit, audit_json) = station.audit()?;
-            let drives = tabula_wipe::discover(&station.root)?;
+            let drives = tabula_device::discover(&station.root)?;
             let journals = station.pending_journals()?;
             if !journals.unreadable.is_empty() {
                 let names: Vec<String> = journals

@@ -10,10 +10,10 @@ use std::path::Path;
 use crate::device::{list_dir, read_attr};
 
 /// (device, inode) of a file, from `stat`.
-pub(crate) type FileId = (u64, u64);
+pub type FileId = (u64, u64);
 
 /// Kernel names of the loop devices below `root/sys/block` whose backing file is `file`.
-pub(crate) fn loops_backed_by(root: &Path, file: FileId) -> Vec<String> {
+pub fn loops_backed_by(root: &Path, file: FileId) -> Vec<String> {
     let block = root.join("sys/block");
     let mut names: Vec<String> = list_dir(&block)
         .filter(|name| name.starts_with("loop"))
@@ -27,6 +27,6 @@ pub(crate) fn loops_backed_by(root: &Path, file: FileId) -> Vec<String> {
 }
 
 /// True if `path` names the file `file`.
-pub(crate) fn is_file(path: &Path, file: FileId) -> bool {
+pub fn is_file(path: &Path, file: FileId) -> bool {
     fs::metadata(path).is_ok_and(|m| (m.dev(), m.ino()) == file)
 }

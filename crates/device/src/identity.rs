@@ -120,11 +120,7 @@ impl std::fmt::Display for IdentityChange {
 
 impl Identity {
     /// Measures the identity of the open `file` (opened from `path`).
-    pub(crate) fn of_open(
-        file: &File,
-        path: &Path,
-        size_bytes: u64,
-    ) -> Result<Self, std::io::Error> {
+    pub fn of_open(file: &File, path: &Path, size_bytes: u64) -> Result<Self, std::io::Error> {
         let meta = file.metadata()?;
         if !std::os::unix::fs::FileTypeExt::is_block_device(&meta.file_type()) {
             return Ok(Self::File(FileIdentity {

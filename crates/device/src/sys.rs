@@ -1,4 +1,4 @@
-//! The only module with `unsafe`: block-device ioctls through `nix`.
+//! The only module of the workspace with `unsafe`: block-device ioctls through `nix`.
 //!
 //! Each wrapper takes an open file and returns a plain value; callers never see raw pointers.
 

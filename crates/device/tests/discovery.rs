@@ -10,7 +10,7 @@
 use std::fs;
 use std::path::Path;
 
-use tabula_wipe::{Transport, Verdict, discover};
+use tabula_device::{Transport, Verdict, discover};
 
 /// Writes `text` to `root/rel`, creating directories.
 fn put(root: &Path, rel: &str, text: &str) {
