@@ -10,11 +10,11 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 
 use crate::note::{
-    NoteError, SIG_PREFIX, check_text, decode_key_text, encode_key_text, id_matches, key_id_for,
-    parse, strip_private, valid_name,
+    NamedKey, NoteError, SIG_PREFIX, check_text, decode_key_text, encode_key_text, id_matches,
+    key_id_for, parse, valid_name,
 };
 
 /// Signature type byte of `cosignature/v1` keys (key ids and key texts).
@@ -43,9 +43,7 @@ pub fn signed_message(body: &str, timestamp: u64) -> String {
 /// A witness's cosigning key. `Debug` never shows the secret.
 #[derive(Clone)]
 pub struct CosignatureSigner {
-    name: String,
-    key: SigningKey,
-    id: u32,
+    k: NamedKey,
 }
 
 impl fmt::Debug for CosignatureSigner {
@@ -53,60 +51,41 @@ impl fmt::Debug for CosignatureSigner {
         write!(
             f,
             "CosignatureSigner({}, {:08x}, secret: ***)",
-            self.name, self.id
+            self.k.name, self.k.id
         )
     }
 }
 
 impl CosignatureSigner {
     pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<Self, NoteError> {
-        if !valid_name(name) {
-            return Err(NoteError::InvalidName(name.to_owned()));
-        }
-        let key = SigningKey::from_bytes(seed);
-        let id = key_id_for(ALG_COSIGNATURE_V1, name, key.verifying_key().as_bytes());
-        Ok(Self {
-            name: name.to_owned(),
-            key,
-            id,
-        })
+        NamedKey::from_seed(ALG_COSIGNATURE_V1, name, seed).map(|k| Self { k })
     }
 
     /// A fresh key from the operating system's random number generator.
     pub fn generate(name: &str) -> Result<Self, NoteError> {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|_| NoteError::MalformedKey)?;
-        Self::from_seed(name, &seed)
+        NamedKey::generate(ALG_COSIGNATURE_V1, name).map(|k| Self { k })
     }
 
     /// Parse `PRIVATE+KEY+name+hash+base64(0x04||seed)`.
     pub fn from_skey(skey: &str) -> Result<Self, NoteError> {
-        let (name, id_hex, seed) = decode_key_text(strip_private(skey)?, ALG_COSIGNATURE_V1)?;
-        let s = Self::from_seed(name, &seed)?;
-        if !id_matches(id_hex, s.id) {
-            return Err(NoteError::MalformedKey);
-        }
-        Ok(s)
+        NamedKey::from_skey(ALG_COSIGNATURE_V1, skey).map(|k| Self { k })
     }
 
     /// The signer key text (secret).
     pub fn to_skey(&self) -> String {
-        format!(
-            "PRIVATE+KEY+{}",
-            encode_key_text(&self.name, self.id, ALG_COSIGNATURE_V1, self.key.as_bytes())
-        )
+        self.k.to_skey(ALG_COSIGNATURE_V1)
     }
 
     pub fn verifier(&self) -> CosignatureVerifier {
         CosignatureVerifier {
-            name: self.name.clone(),
-            key: self.key.verifying_key(),
-            id: self.id,
+            name: self.k.name.clone(),
+            key: self.k.key.verifying_key(),
+            id: self.k.id,
         }
     }
 
     pub fn name(&self) -> &str {
-        &self.name
+        &self.k.name
     }
 
     /// Cosign a checkpoint body at `timestamp`: the note signature line, ending in a newline.
@@ -115,12 +94,12 @@ impl CosignatureSigner {
         if timestamp > i64::MAX as u64 {
             return Err(NoteError::Malformed("timestamp exceeds 2^63 - 1"));
         }
-        let sig = self.key.sign(signed_message(body, timestamp).as_bytes());
+        let sig = self.k.key.sign(signed_message(body, timestamp).as_bytes());
         let mut raw = Vec::with_capacity(76);
-        raw.extend_from_slice(&self.id.to_be_bytes());
+        raw.extend_from_slice(&self.k.id.to_be_bytes());
         raw.extend_from_slice(&timestamp.to_be_bytes());
         raw.extend_from_slice(&sig.to_bytes());
-        Ok(format!("{SIG_PREFIX}{} {}\n", self.name, B64.encode(raw)))
+        Ok(format!("{SIG_PREFIX}{} {}\n", self.k.name, B64.encode(raw)))
     }
 }
 

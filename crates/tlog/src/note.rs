@@ -165,27 +165,22 @@ impl NoteVerifier {
     }
 }
 
-/// An Ed25519 note signer. `Debug` never shows the secret.
+/// A named Ed25519 secret key of one signed-note signature type (`alg`): what the note signer
+/// and the witness's cosignature signer share (key id, key texts, generation).
 #[derive(Clone)]
-pub struct NoteSigner {
-    name: String,
-    key: SigningKey,
-    id: u32,
+pub(crate) struct NamedKey {
+    pub(crate) name: String,
+    pub(crate) key: SigningKey,
+    pub(crate) id: u32,
 }
 
-impl fmt::Debug for NoteSigner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NoteSigner({}, {:08x}, secret: ***)", self.name, self.id)
-    }
-}
-
-impl NoteSigner {
-    pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<Self, NoteError> {
+impl NamedKey {
+    pub(crate) fn from_seed(alg: u8, name: &str, seed: &[u8; 32]) -> Result<Self, NoteError> {
         if !valid_name(name) {
             return Err(NoteError::InvalidName(name.to_owned()));
         }
         let key = SigningKey::from_bytes(seed);
-        let id = key_id(name, key.verifying_key().as_bytes());
+        let id = key_id_for(alg, name, key.verifying_key().as_bytes());
         Ok(Self {
             name: name.to_owned(),
             key,
@@ -194,40 +189,77 @@ impl NoteSigner {
     }
 
     /// A fresh key from the operating system's random number generator.
-    pub fn generate(name: &str) -> Result<Self, NoteError> {
+    pub(crate) fn generate(alg: u8, name: &str) -> Result<Self, NoteError> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|_| NoteError::MalformedKey)?;
-        Self::from_seed(name, &seed)
+        Self::from_seed(alg, name, &seed)
+    }
+
+    /// Parse `PRIVATE+KEY+name+hash+base64(alg||seed)`; the id must match.
+    pub(crate) fn from_skey(alg: u8, skey: &str) -> Result<Self, NoteError> {
+        let (name, id_hex, seed) = decode_key_text(strip_private(skey)?, alg)?;
+        let k = Self::from_seed(alg, name, &seed)?;
+        if !id_matches(id_hex, k.id) {
+            return Err(NoteError::MalformedKey);
+        }
+        Ok(k)
+    }
+
+    /// The signer key text (secret: store it like a password).
+    pub(crate) fn to_skey(&self, alg: u8) -> String {
+        format!(
+            "PRIVATE+KEY+{}",
+            encode_key_text(&self.name, self.id, alg, self.key.as_bytes())
+        )
+    }
+}
+
+/// An Ed25519 note signer. `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct NoteSigner {
+    k: NamedKey,
+}
+
+impl fmt::Debug for NoteSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "NoteSigner({}, {:08x}, secret: ***)",
+            self.k.name, self.k.id
+        )
+    }
+}
+
+impl NoteSigner {
+    pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<Self, NoteError> {
+        NamedKey::from_seed(ALG_ED25519, name, seed).map(|k| Self { k })
+    }
+
+    /// A fresh key from the operating system's random number generator.
+    pub fn generate(name: &str) -> Result<Self, NoteError> {
+        NamedKey::generate(ALG_ED25519, name).map(|k| Self { k })
     }
 
     /// Parse the standard signer key text `PRIVATE+KEY+name+hash+base64(0x01||seed)`.
     pub fn from_skey(skey: &str) -> Result<Self, NoteError> {
-        let (name, id_hex, seed) = decode_key_text(strip_private(skey)?, ALG_ED25519)?;
-        let s = Self::from_seed(name, &seed)?;
-        if !id_matches(id_hex, s.id) {
-            return Err(NoteError::MalformedKey);
-        }
-        Ok(s)
+        NamedKey::from_skey(ALG_ED25519, skey).map(|k| Self { k })
     }
 
     /// The standard signer key text (secret: store it like a password).
     pub fn to_skey(&self) -> String {
-        format!(
-            "PRIVATE+KEY+{}",
-            encode_key_text(&self.name, self.id, ALG_ED25519, self.key.as_bytes())
-        )
+        self.k.to_skey(ALG_ED25519)
     }
 
     pub fn verifier(&self) -> NoteVerifier {
         NoteVerifier {
-            name: self.name.clone(),
-            key: self.key.verifying_key(),
-            id: self.id,
+            name: self.k.name.clone(),
+            key: self.k.key.verifying_key(),
+            id: self.k.id,
         }
     }
 
     pub fn name(&self) -> &str {
-        &self.name
+        &self.k.name
     }
 
     /// Sign `text` (which must end in a newline; it may contain empty lines) and return the
@@ -250,7 +282,7 @@ pub trait Sign: Send + Sync + fmt::Debug {
 
 impl Sign for NoteSigner {
     fn name(&self) -> &str {
-        &self.name
+        &self.k.name
     }
 
     fn verifier(&self) -> NoteVerifier {
@@ -258,7 +290,7 @@ impl Sign for NoteSigner {
     }
 
     fn sign_bytes(&self, message: &[u8]) -> Result<[u8; 64], NoteError> {
-        Ok(self.key.sign(message).to_bytes())
+        Ok(self.k.key.sign(message).to_bytes())
     }
 }
 
