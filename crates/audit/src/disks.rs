@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tabula_device::device::{Drive, Transport};
+use tabula_device::device::{Bus, Drive};
 
 use crate::root::Root;
 use crate::smart::{self, SmartSummary};
@@ -81,7 +81,7 @@ impl Disk {
 
     /// An internal drive worth grading (not removable, not USB, not loop/virtual).
     pub fn is_internal(&self) -> bool {
-        !self.drive.removable && has_smart(&self.drive) && self.drive.transport != Transport::Usb
+        !self.drive.removable && has_smart(&self.drive) && self.drive.transport != Bus::Usb
     }
 }
 
@@ -90,7 +90,7 @@ pub fn has_smart(drive: &Drive) -> bool {
     let virtual_name = ["loop", "zram", "ram", "dm-", "md", "sr", "nbd"]
         .iter()
         .any(|p| drive.name.starts_with(p));
-    drive.transport != Transport::Loop && !virtual_name
+    drive.transport != Bus::Loop && !virtual_name
 }
 
 /// SMART for one drive, from wherever `source` says.

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::exclusion::{SystemState, Verdict};
 
-/// How a drive is attached.
+/// The bus a drive is attached by (serialised as `transport`, the word lsblk uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
-pub enum Transport {
+pub enum Bus {
     Sata,
     Nvme,
     Usb,
@@ -27,7 +27,7 @@ pub enum Transport {
     Other,
 }
 
-impl std::fmt::Display for Transport {
+impl std::fmt::Display for Bus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = match self {
             Self::Sata => "sata",
@@ -59,7 +59,7 @@ pub struct Drive {
     pub physical_sector_size: u32,
     pub rotational: bool,
     pub removable: bool,
-    pub transport: Transport,
+    pub transport: Bus,
     pub read_only: bool,
     /// For loop devices: the file behind it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,26 +212,26 @@ pub(crate) fn read_drive(root: &Path, name: &str) -> Drive {
 }
 
 /// Transport from the kernel name and the sysfs device path (`../devices/.../usb2/...`).
-fn transport_of(name: &str, dir: &Path) -> Transport {
+fn transport_of(name: &str, dir: &Path) -> Bus {
     let link = fs::read_link(dir)
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     if name.starts_with("loop") {
-        Transport::Loop
+        Bus::Loop
     } else if link.contains("/usb") {
-        Transport::Usb
+        Bus::Usb
     } else if name.starts_with("nvme") {
-        Transport::Nvme
+        Bus::Nvme
     } else if name.starts_with("vd") || link.contains("/virtio") {
-        Transport::Virtio
+        Bus::Virtio
     } else if name.starts_with("mmcblk") {
-        Transport::Mmc
+        Bus::Mmc
     } else if link.contains("/ata") {
-        Transport::Sata
+        Bus::Sata
     } else if name.starts_with("sd") {
-        Transport::Scsi
+        Bus::Scsi
     } else {
-        Transport::Other
+        Bus::Other
     }
 }
 

@@ -16,5 +16,5 @@ pub mod identity;
 pub mod loopback;
 pub mod sys;
 
-pub use device::{DiscoverError, Drive, Transport, capture_inputs, discover};
+pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};
 pub use exclusion::Verdict;

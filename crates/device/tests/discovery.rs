@@ -10,7 +10,7 @@
 use std::fs;
 use std::path::Path;
 
-use tabula_device::{Transport, Verdict, discover};
+use tabula_device::{Bus, Verdict, discover};
 
 /// Writes `text` to `root/rel`, creating directories.
 fn put(root: &Path, rel: &str, text: &str) {
@@ -81,7 +81,7 @@ fn nvme_multipath_lists_the_namespace_once_by_its_openable_node() {
     assert_eq!(names, ["nvme0n1"]);
     let d = &drives[0];
     assert_eq!(d.path, Path::new("/dev/nvme0n1"));
-    assert_eq!(d.transport, Transport::Nvme);
+    assert_eq!(d.transport, Bus::Nvme);
     assert_eq!(d.serial.as_deref(), Some("TNV0001"));
     assert_eq!(d.size_bytes, 1 << 30);
     assert_eq!(d.verdict, Verdict::Wipeable);

@@ -163,7 +163,7 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
     }
     let media = match (r.drive.transport, r.drive.rotational) {
         (None, _) => "file",
-        (Some(tabula_device::Transport::Loop), _) => "virtual",
+        (Some(tabula_device::Bus::Loop), _) => "virtual",
         (_, Some(true)) => "hdd",
         (_, _) => "ssd",
     };

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::{DrivePlan, MethodRef, ResumePoint, VerifyMode};
 use crate::progress::Phase;
 use crate::ranges::RangeSet;
-use tabula_device::device::{Drive, Transport};
+use tabula_device::device::{Bus, Drive};
 
 /// How a drive's wipe ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ pub struct DriveIdentity {
     pub serial: Option<String>,
     pub firmware: Option<String>,
     pub vendor: Option<String>,
-    pub transport: Option<Transport>,
+    pub transport: Option<Bus>,
     pub rotational: Option<bool>,
     pub size_bytes: u64,
     pub logical_sector_size: u32,

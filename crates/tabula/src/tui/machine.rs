@@ -166,7 +166,7 @@ impl DriveRow {
     fn kind(&self) -> String {
         let d = &self.drive;
         match d.transport {
-            tabula_device::Transport::Loop => "loop".to_owned(),
+            tabula_device::Bus::Loop => "loop".to_owned(),
             t => format!("{t} {}", if d.rotational { "HDD" } else { "SSD" }),
         }
     }

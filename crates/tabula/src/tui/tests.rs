@@ -10,7 +10,7 @@ use ratatui::style::Color;
 use tabula_audit::disks::{Disk, Smart, SmartState};
 use tabula_audit::smart::{Health, SmartSummary};
 use tabula_audit::{Audit, MsdmStatus, SmartctlSource};
-use tabula_device::{Drive, Transport, Verdict};
+use tabula_device::{Bus, Drive, Verdict};
 use tabula_wipe::method::Method;
 use tabula_wipe::plan::{Checked, Preflight, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
@@ -37,7 +37,7 @@ fn drive(name: &str, size: u64, verdict: Verdict) -> Drive {
         physical_sector_size: 512,
         rotational: false,
         removable: false,
-        transport: Transport::Loop,
+        transport: Bus::Loop,
         read_only: false,
         backing_file: None,
         partitions: Vec::new(),
@@ -50,7 +50,7 @@ fn drives() -> Vec<Drive> {
     let mut sda = drive("sda", 256_060_514_304, Verdict::Wipeable);
     sda.model = Some("Samsung SSD 860 EVO".to_owned());
     sda.serial = Some("S3Z9NB0K123456".to_owned());
-    sda.transport = Transport::Sata;
+    sda.transport = Bus::Sata;
     let mut vda = drive(
         "vda",
         1 << 34,
@@ -58,7 +58,7 @@ fn drives() -> Vec<Drive> {
             reason: "boot medium: holds the root file system /".to_owned(),
         },
     );
-    vda.transport = Transport::Virtio;
+    vda.transport = Bus::Virtio;
     let mut loop0 = drive(
         "loop0",
         8 << 20,
