@@ -10,6 +10,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod capabilities;
+pub mod command;
 pub mod device;
 pub mod exclusion;
 pub mod identity;

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod engine;
+pub mod firmware;
 pub mod method;
 pub mod pattern;
 pub mod plan;
