@@ -32,6 +32,7 @@ mod erasure;
 mod export;
 pub mod jcs;
 mod key;
+mod local;
 mod pdf;
 pub mod sample;
 mod schema;
@@ -49,11 +50,12 @@ pub use key::{
     KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey, read_secret_file,
     write_secret_file,
 };
+pub use local::{DEFAULT_TIME_ZONE, LocalZone, UnknownTimeZone};
 pub use pdf::{PdfError, PdfOptions, render_pdf};
 pub use schema::{
     Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
-    NistCategory, PAYLOAD_TYPE, PassRecord, ProductKeyNote, SCHEMA_VERSION, Station, Status,
-    Verification, VerificationMode, VerificationOutcome, now_seconds,
+    NistCategory, PAYLOAD_TYPE, PassRecord, ProductKeyNote, SCHEMA_MINOR, SCHEMA_VERSION, Station,
+    Status, Verification, VerificationMode, VerificationOutcome, now_seconds,
 };
 pub use text::{human_bytes, render_text};
 pub use verify::{KeySource, Verified, VerifyError, verify};

@@ -14,7 +14,7 @@ use crate::schema::{
 /// The digest of [`audit()`] (a unit test keeps it current), so the sample certificates need no
 /// fallible step.
 pub const AUDIT_DIGEST: &str =
-    "blake3:38585071ede460e1aba59819a655817d98b06dcdc8dc44805a3605b3e4808f7e";
+    "blake3:7a87f364476f66b73e53a0a37eec36e8ef8ee9ee84a26a7b89959a58b3d0075c";
 
 /// A sample audit document (the shape the audit crate writes is opaque here).
 pub fn audit() -> serde_json::Value {
@@ -26,6 +26,20 @@ pub fn audit() -> serde_json::Value {
         "cpu": {"model": "Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz", "cores": 4},
         "windows_product_key": {"present": true,
             "digest": ProductKeyNote::from_key("VK7JG-NPHTM-C97JM-9MPGT-3V66T").digest},
+        "licence": {
+            "msdm": {"status": "present", "oem_id": "LENOVO", "oem_table_id": "TP-N24",
+                     "key_masked": "XXXXX-XXXXX-XXXXX-XXXXX-3V66T",
+                     "key_blake3": ProductKeyNote::from_key("VK7JG-NPHTM-C97JM-9MPGT-3V66T")
+                         .digest.trim_start_matches("blake3:")},
+            "slic": {"status": "absent"}},
+        "fitness": {"grade": "B", "rules": [
+            {"id": "ram-minimum", "description": "At least 4 GiB RAM",
+             "detail": "8.0 GiB (needs 4 GiB)", "status": "pass", "grade": null},
+            {"id": "battery-health",
+             "description": "Battery at 50 % of its design capacity or more (portable machines)",
+             "detail": "BAT0: 41.0 %", "status": "fail", "grade": "B"}],
+            "windows11": {"meets_floor": true, "recommendation": "windows11", "checks": [
+                {"name": "tpm-2.0", "passed": true, "detail": "TPM 2.0"}]}},
     })
 }
 
@@ -150,6 +164,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
                     started: t(5 + 12 * i as i64),
                     finished: t(5 + 12 * (i as i64 + 1)),
                     bytes_written: 500_107_862_016,
+                    number: u32::try_from(i + 1).ok(),
                 })
                 .collect(),
             status: Status::ErasedWithErrors,

@@ -1,13 +1,22 @@
-//! Certificate schema, version 1.
+//! Certificate schema, version 1 (minor 1).
 //!
 //! The fields follow NIST SP 800-88 Rev. 1, Appendix G ("Certificate of Sanitization"): who
 //! sanitised (operator, organisation, site), which tool (station, Tabula version, live image),
 //! the media (one [`DriveRecord`] per drive), the method and its NIST category, the verification,
 //! and the outcome. The BSI method name is recorded beside the NIST category where one applies.
 //!
-//! This module is the versioned contract that auditors read years later: add fields only with a
-//! new schema version. Every struct rejects unknown fields, so what `tabula cert show` prints is
-//! exactly what was signed.
+//! This module is the versioned contract that auditors read years later. Its rules:
+//!
+//! - `schema_version` is the major version: it changes (with the payload type) only when a field
+//!   changes meaning or goes away. Readers refuse a major version they do not know.
+//! - `schema_minor` counts additions: a new field is always optional (absent means what the
+//!   older minor version said), and the minor version goes up by one. A v1.0 certificate has no
+//!   `schema_minor` and still verifies; a reader refuses a minor version newer than its own,
+//!   since it could not show the new fields.
+//!
+//! Every struct rejects unknown fields, so what `tabula cert show` prints is exactly what was
+//! signed. Minor versions: 1.0 the first; 1.1 `continues` (a resumed wipe names the interrupted
+//! certificate it continues) and `passes[].number` (passes numbered as the method does).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,8 +25,11 @@ use uuid::Uuid;
 /// The DSSE `payloadType` of a signed certificate.
 pub const PAYLOAD_TYPE: &str = "application/vnd.tabula.wipe-certificate.v1+json";
 
-/// The schema version this crate writes and the only one it accepts.
+/// The schema's major version: the one this crate writes and the only one it accepts.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The schema's minor version this crate writes; it reads every minor version up to this one.
+pub const SCHEMA_MINOR: u32 = 1;
 
 /// A certificate of sanitisation for one machine and its drives (schema v1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +37,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Certificate {
     /// Always [`SCHEMA_VERSION`] for certificates this crate writes.
     pub schema_version: u32,
+    /// The minor version ([`SCHEMA_MINOR`] when written); absent (0) in v1.0 certificates.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub schema_minor: u32,
     /// Unique id, a UUID v7 (time-ordered). Also the file name: `<id>.tabula.json`.
     pub id: Uuid,
     /// The issuing organisation (e.g. "Stadt Leipzig, Amt für Schule").
@@ -49,6 +64,9 @@ pub struct Certificate {
     pub result: Status,
     /// Free text from the operator (may be empty).
     pub remark: String,
+    /// A resumed wipe: the id of the interrupted certificate it continues (since 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<Uuid>,
 }
 
 impl Certificate {
@@ -58,6 +76,7 @@ impl Certificate {
         let now = now_seconds();
         Self {
             schema_version: SCHEMA_VERSION,
+            schema_minor: SCHEMA_MINOR,
             id: Uuid::now_v7(),
             organisation: String::new(),
             site: String::new(),
@@ -69,6 +88,7 @@ impl Certificate {
             drives: Vec::new(),
             result: Status::Failed,
             remark: String::new(),
+            continues: None,
         }
     }
 
@@ -82,6 +102,10 @@ impl Default for Certificate {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The current time truncated to whole seconds, as certificates record it.
@@ -242,6 +266,26 @@ pub struct DriveRecord {
     pub passes: Vec<PassRecord>,
     /// Final status of this drive.
     pub status: Status,
+}
+
+impl DriveRecord {
+    /// The passes with their numbers in the method: the recorded `number`, else (v1.0, where
+    /// every wipe started at the first pass) the position.
+    pub fn numbered_passes(&self) -> impl Iterator<Item = (u32, &PassRecord)> {
+        self.passes.iter().enumerate().map(|(i, p)| {
+            let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            (p.number.unwrap_or(position), p)
+        })
+    }
+
+    /// How a pass is numbered for people: `5/7`, or `5` when the method has no pass count.
+    pub fn pass_label(&self, number: u32) -> String {
+        if self.method.passes > 0 {
+            format!("{number}/{}", self.method.passes)
+        } else {
+            number.to_string()
+        }
+    }
 }
 
 /// The sanitisation method applied to a drive.
@@ -406,6 +450,10 @@ pub struct PassRecord {
     pub finished: DateTime<Utc>,
     /// Bytes written in this pass.
     pub bytes_written: u64,
+    /// The pass's number in the method, from 1 (since 1.1): a resumed wipe's first pass may be
+    /// pass 5 of 7. Absent in v1.0, where the position in `passes` is the number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
 }
 
 /// Lower-case hex of bytes.

@@ -28,7 +28,13 @@ pub fn render_text(cert: &Certificate) -> String {
     };
     line("Certificate", &cert.id.to_string());
     line("Result", &cert.result.as_str().to_uppercase());
-    line("Schema", &cert.schema_version.to_string());
+    line(
+        "Schema",
+        &format!("{}.{}", cert.schema_version, cert.schema_minor),
+    );
+    if let Some(previous) = &cert.continues {
+        line("Continues", &format!("{previous} (interrupted wipe)"));
+    }
     line("Organisation", &cert.organisation);
     line("Site", &cert.site);
     line("Operator", &cert.operator);
@@ -109,10 +115,10 @@ fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
             &format!("offset {} length {}: {}", r.offset, r.length, r.error),
         );
     }
-    for (i, p) in d.passes.iter().enumerate() {
+    for (number, p) in d.numbered_passes() {
         let secs = (p.finished - p.started).num_seconds();
         line(
-            &format!("Pass {}", i + 1),
+            &format!("Pass {}", d.pass_label(number)),
             &format!(
                 "{} {} .. {} ({secs} s, {})",
                 p.pattern,
@@ -156,7 +162,7 @@ mod tests {
             "BSI-VSITR",
             "HPA removed, DCO unknown",
             "offset 1048576 length 4096: write: EIO",
-            "Pass 7",
+            "Pass 7/7",
             &key.public().fingerprint(),
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");

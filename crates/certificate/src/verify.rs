@@ -5,7 +5,7 @@ use crate::bundle::{Bundle, audit_digest};
 use crate::dsse::DecodeError;
 use crate::jcs;
 use crate::key::{KeyError, PublicKey};
-use crate::schema::{Certificate, PAYLOAD_TYPE, SCHEMA_VERSION};
+use crate::schema::{Certificate, PAYLOAD_TYPE, SCHEMA_MINOR, SCHEMA_VERSION};
 
 /// Which key the signature was checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,9 +76,12 @@ pub enum VerifyError {
     #[error("the signed payload is not JSON: {0}")]
     PayloadNotJson(#[source] jcs::JcsError),
     /// The certificate's schema version is not one this Tabula knows.
-    #[error("unknown schema version {found}: this Tabula reads schema version {SCHEMA_VERSION}")]
+    #[error(
+        "unknown schema version {found}: this Tabula reads schema version {SCHEMA_VERSION} up to {SCHEMA_VERSION}.{SCHEMA_MINOR}"
+    )]
     UnknownSchemaVersion {
-        /// The `schema_version` found (or `missing`).
+        /// The `schema_version` found (or `missing`), with the minor version when it is the
+        /// unknown part (`1.7`).
         found: String,
     },
     /// The payload is JSON of a known version but not a valid certificate.
@@ -167,6 +170,15 @@ pub fn verify(bundle: &Bundle, trusted: Option<&PublicKey>) -> Result<Verified, 
                 found: "missing".into(),
             });
         }
+    }
+    // A newer minor version adds fields this Tabula could not show: refused by name, not as
+    // an unknown field.
+    if let Some(minor) = value.get("schema_minor")
+        && minor.as_u64().is_none_or(|m| m > u64::from(SCHEMA_MINOR))
+    {
+        return Err(VerifyError::UnknownSchemaVersion {
+            found: format!("{SCHEMA_VERSION}.{minor}"),
+        });
     }
     let certificate: Certificate =
         serde_json::from_value(value).map_err(VerifyError::InvalidCertificate)?;

@@ -1,14 +1,18 @@
 //! Golden files: the v1 format must not drift, and a bundle written today must verify years
 //! from now. The fixtures are the sample certificate with a fixed id, signed with the fixed
 //! test key seed [5; 32] (Ed25519 signatures are deterministic, so the bytes are stable).
+//! `fixtures/v1.1` is what this Tabula writes; `fixtures/v1` holds a v1.0 bundle as the
+//! first release wrote it, never regenerated.
 //!
-//! - `canonical_certificate_is_stable`: JCS of the sample = `fixtures/v1/certificate.json`.
-//! - `stored_bundle_still_verifies`: `fixtures/v1/sample.tabula.json` verifies and re-signing
+//! - `canonical_certificate_is_stable`: JCS of the sample = `fixtures/v1.1/certificate.json`.
+//! - `stored_bundle_still_verifies`: `fixtures/v1.1/sample.tabula.json` verifies and re-signing
 //!   the same certificate gives the same envelope.
-//!
+//! - `a_v1_0_bundle_still_verifies`: the v1.0 bundle verifies, reads as minor 0 without the
+//!   1.1 fields, numbers its passes by position, and re-serialises to its signed bytes.
+//! - `a_newer_minor_version_is_refused_by_name`: 1.2 is an unknown schema version.
 //! - `failure_messages_are_stable`: every verification failure message, in `messages.txt`.
 //!
-//! To regenerate after an intended schema change (which needs a new schema version!):
+//! To regenerate after an intended schema change (which needs a new minor version at least!):
 //! `TABULA_BLESS=1 cargo test -p tabula-certificate --test golden`.
 
 #![allow(clippy::unwrap_used)]
@@ -22,7 +26,7 @@ const ID: &str = "019aa1b2-4c3d-7e5f-8a6b-1c2d3e4f5a6b";
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/v1")
+        .join("tests/fixtures/v1.1")
         .join(name)
 }
 
@@ -64,6 +68,45 @@ fn stored_bundle_still_verifies() {
         stored.to_json().unwrap(),
         fs::read(fixture("sample.tabula.json")).unwrap()
     );
+}
+
+#[test]
+fn a_v1_0_bundle_still_verifies() {
+    let key = key();
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/sample.tabula.json");
+    let stored = Bundle::read(&path).unwrap();
+    let verified = verify(&stored, Some(&key.public())).unwrap();
+    let cert = verified.certificate;
+    assert_eq!((cert.schema_version, cert.schema_minor), (1, 0));
+    assert_eq!(cert.continues, None);
+    let hdd = &cert.drives[1];
+    assert!(hdd.passes.iter().all(|p| p.number.is_none()));
+    let numbers: Vec<u32> = hdd.numbered_passes().map(|(n, _)| n).collect();
+    assert_eq!(numbers, (1..=7).collect::<Vec<_>>());
+    // Reading and writing a v1.0 certificate changes no byte: nothing 1.1 sneaks in.
+    assert_eq!(
+        jcs::to_vec(&cert).unwrap(),
+        stored.envelope.payload_bytes().unwrap()
+    );
+}
+
+#[test]
+fn a_newer_minor_version_is_refused_by_name() {
+    use tabula_certificate::dsse::Envelope;
+    let key = key();
+    let good = Bundle::read(&fixture("sample.tabula.json")).unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&good.envelope.payload_bytes().unwrap()).unwrap();
+    value["schema_minor"] = 2.into();
+    let mut newer = good.clone();
+    newer.envelope = Envelope::sign(
+        tabula_certificate::PAYLOAD_TYPE,
+        &jcs::canonicalize(&value).unwrap(),
+        &key,
+    );
+    let err = verify(&newer, None).unwrap_err().to_string();
+    assert!(err.contains("unknown schema version 1.2"), "{err}");
 }
 
 /// Every failure message a user can meet, for fixed inputs, in `fixtures/v1/messages.txt`:

@@ -7,11 +7,17 @@
 //! - `erasure_verdict_leads`: "Not fully erased" (interrupted) or "Erased and verified" (clean)
 //!   heads the page; the signature is a separate line.
 //! - `qr_link_uses_the_registry_url`: the link annotation carries `<url>/certificates/<id>`.
+//! - `qr_decodes_from_a_50_dpi_print`: the page rendered at 50 dpi (`pdftoppm -r 50`) gives
+//!   the link back through `zbarimg` (Debian package zbar-tools); the PNGs stay in
+//!   `target/test-artifacts/pdf-*.png` to look at.
+//! - `empty_fields_leave_no_stray_separators`: unknown vendor, firmware, image show nothing.
+//! - `a_resumed_wipe_names_what_it_continues`: the continued certificate's id and the passes
+//!   numbered as the method does (5/7 .. 7/7), times in the zone given.
 
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tabula_certificate::{Certificate, PdfOptions, StationKey, render_pdf, sample};
@@ -54,8 +60,9 @@ fn sample_pdf_has_the_fields() {
     let cert = sample::certificate(&key);
     let (_dir, path) = render(
         &cert,
-        &PdfOptions::with_registry_url("https://registry.example/"),
+        &PdfOptions::with_registry_url("https://registry.example/").with_audit(sample::audit()),
     );
+    keep_pages(&path, "sample");
     let info = pdfinfo(&path);
     assert!(info.contains("Pages:           1"), "{info}");
     assert!(info.contains("595.28 x 841.89 pts (A4)"), "{info}");
@@ -87,9 +94,13 @@ fn sample_pdf_has_the_fields() {
         "HPA: entfernt und gelöscht / removed and wiped",
         "Clear (NIST SP 800-88 Rev. 1) · BSI: BSI-VSITR",
         "1048576 +4096: write: EIO",
-        "7. 0xaa 12 min 00 s",
+        "7/7 0xaa 12 min 00 s",
+        "B · geeignet / suited: Battery at 50 % of its design capacity or more (portable",
+        "BAT0: 41.0 %",
+        "Windows 11",
+        "MSDM: vorhanden / present (LENOVO) · SLIC: keine / none",
         "Gehäuse beschädigt; Festplatte über USB-Adapter gelöscht.",
-        "2026-11-18T",
+        "18.11.2026 12:06:40 CET",
         "Ed25519",
         "Seite / Page 1 / 1",
     ] {
@@ -105,8 +116,9 @@ fn sample_pdf_has_the_fields() {
         "https://registry.example/certificates/{}",
         cert.id
     )));
-    // The product key itself is never printed.
+    // The product key itself is never printed, nor a path into Tabula's repository.
     assert!(!text.contains("VK7JG"));
+    assert!(!text.contains("docs/"), "{text}");
 }
 
 fn page_count(pdf: &Path) -> usize {
@@ -232,4 +244,109 @@ fn erasure_verdict_leads() {
     assert!(text.contains("Gelöscht und geprüft"), "{text}");
     assert!(text.contains("Erased and verified"), "{text}");
     assert!(!text.contains("Not fully erased"), "{text}");
+}
+
+/// `pdftoppm -r DPI` of every page into `dir`, the PNG paths in page order.
+fn pages_as_png(pdf: &Path, dpi: u32, dir: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let prefix = dir.join(name);
+    let out = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-png"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm (Debian package poppler-utils) must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pages: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(name) && n.ends_with(".png"))
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The pages at 100 dpi in `target/test-artifacts`, to look at.
+fn keep_pages(pdf: &Path, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../test-artifacts");
+    fs::create_dir_all(&dir).unwrap();
+    let name = format!("pdf-{name}");
+    assert!(!pages_as_png(pdf, 100, &dir, &name).is_empty());
+}
+
+#[test]
+fn qr_decodes_from_a_50_dpi_print() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let cert = sample::certificate(&key);
+    // A long registry address, as a school authority might have.
+    let options = PdfOptions::with_registry_url("https://tabula-register.schulamt-leipzig.de/");
+    let (dir, path) = render(&cert, &options);
+    let pages = pages_as_png(&path, 50, dir.path(), "print");
+    let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../test-artifacts");
+    fs::create_dir_all(&artifacts).unwrap();
+    fs::copy(&pages[0], artifacts.join("pdf-qr-50dpi.png")).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&pages[0])
+        .output()
+        .expect("zbarimg (Debian package zbar-tools) must be installed");
+    assert!(
+        out.status.success(),
+        "no QR code decoded at 50 dpi: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        options.link(&cert)
+    );
+}
+
+#[test]
+fn empty_fields_leave_no_stray_separators() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let mut cert = sample::erased_certificate(&key);
+    cert.machine.vendor.clear();
+    cert.machine.uuid.clear();
+    cert.station.image_id.clear();
+    cert.drives[0].firmware.clear();
+    cert.remark.clear();
+    let (_dir, path) = render(&cert, &PdfOptions::default());
+    let text = pdftotext(&path);
+    for line in text.lines() {
+        let t = line.trim();
+        assert!(
+            !t.ends_with('·') && !t.contains("· ·") && !t.contains("  · "),
+            "stray separator in {line:?}"
+        );
+    }
+    assert!(text.contains("ThinkPad T480"), "{text}");
+    assert!(!text.contains("UUID"), "{text}");
+    assert!(!text.contains("Bemerkung"), "{text}");
+    assert!(!text.contains("Abbild"), "{text}");
+}
+
+#[test]
+fn a_resumed_wipe_names_what_it_continues() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let mut cert = sample::erased_certificate(&key);
+    let previous = uuid::Uuid::now_v7();
+    cert.continues = Some(previous);
+    cert.drives[1].passes.drain(..4);
+    let zone = tabula_certificate::LocalZone::named("America/New_York").unwrap();
+    let (_dir, path) = render(&cert, &PdfOptions::default().with_zone(zone));
+    keep_pages(&path, "resumed");
+    let text = pdftotext(&path);
+    assert!(text.contains(&previous.to_string()), "{text}");
+    assert!(text.contains("Setzt fort / Continues"), "{text}");
+    assert!(text.contains("5/7 0x00"), "{text}");
+    assert!(text.contains("7/7 0xaa"), "{text}");
+    assert!(!text.contains("1/7"), "{text}");
+    assert!(text.contains("18.11.2026 06:06:40 EST"), "{text}");
 }

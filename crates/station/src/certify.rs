@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use tabula_audit::{Audit, MsdmStatus};
 use tabula_certificate as cert;
-use tabula_certificate::{Bundle, BundleError, Certificate, PdfOptions, StationKey};
+use tabula_certificate::{Bundle, BundleError, Certificate, LocalZone, PdfOptions, StationKey};
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::ranges::RangeSet;
 use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
@@ -78,11 +78,18 @@ pub fn certificate(
     let notes: Vec<String> = reports
         .iter()
         .flat_map(|r| {
-            // Why a drive failed or stopped comes first, so the certificate says it.
+            // Why a drive failed or stopped comes first, so the certificate says it. The
+            // engine's "resumed at pass N from byte B" is left out: the journal's history says
+            // when and after how many passes, in both languages.
             r.error
                 .iter()
                 .map(|e| format!("failed: {e}"))
-                .chain(r.notes.iter().cloned())
+                .chain(
+                    r.notes
+                        .iter()
+                        .filter(|n| !n.starts_with("resumed at pass "))
+                        .cloned(),
+                )
                 .map(move |n| format!("{}: {n}", r.drive.path.display()))
         })
         .collect();
@@ -216,6 +223,7 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
                 started: seconds(p.started),
                 finished: seconds(p.finished),
                 bytes_written: p.bytes,
+                number: u32::try_from(p.number).ok(),
             })
             .collect(),
         status: match r.status {
@@ -256,7 +264,8 @@ pub fn sign(cert: &Certificate, audit: serde_json::Value, key: &StationKey) -> R
 }
 
 /// Signs `cert` with the audit attached and writes `<id>.tabula.json` and `<id>.pdf` into `dir`
-/// (and a copy of the bundle into `outbox`, if given).
+/// (and a copy of the bundle into `outbox`, if given). The PDF's times are in Europe/Berlin:
+/// this is `tabula wipe`, which has no station configuration.
 pub fn sign_and_store(
     cert: &Certificate,
     audit: serde_json::Value,
@@ -265,7 +274,8 @@ pub fn sign_and_store(
     outbox: Option<&Path>,
     registry_url: Option<&str>,
 ) -> Result<Stored> {
-    store_signed(&sign(cert, audit, key)?, dir, outbox, registry_url)
+    let bundle = sign(cert, audit, key)?;
+    store_signed(&bundle, dir, outbox, registry_url, &LocalZone::default())
 }
 
 /// Writes a signed bundle as `<id>.tabula.json` and its PDF into `dir` and a copy into
@@ -273,11 +283,13 @@ pub fn sign_and_store(
 /// completes what is missing and changes nothing else: a kept bundle (which may carry a receipt
 /// by now) is never overwritten, and the outbox copy is not made again once the kept copy has
 /// its receipt (it was delivered). Every file is written atomically, so one that exists is whole.
+/// The PDF shows times in `zone`.
 pub fn store_signed(
     bundle: &Bundle,
     dir: &Path,
     outbox: Option<&Path>,
     registry_url: Option<&str>,
+    zone: &LocalZone,
 ) -> Result<Stored> {
     let bundle_error = |what| move |source| Error::Bundle { what, source };
     let cert = bundle
@@ -298,7 +310,7 @@ pub fn store_signed(
     };
     let pdf_path = dir.join(format!("{}.pdf", cert.id));
     if !pdf_path.exists() {
-        let options = registry_url.map_or_else(PdfOptions::default, PdfOptions::with_registry_url);
+        let options = PdfOptions::for_bundle(bundle, registry_url).with_zone(zone.clone());
         write_atomic(&pdf_path, &cert::render_pdf(&cert, &options)?)?;
     }
     let outbox = match outbox {
@@ -322,11 +334,17 @@ pub fn store_signed(
 }
 
 /// [`store_signed`] into a data directory.
-pub fn store(data: &DataDir, bundle: &Bundle, registry_url: Option<&str>) -> Result<Stored> {
+pub fn store(
+    data: &DataDir,
+    bundle: &Bundle,
+    registry_url: Option<&str>,
+    zone: &LocalZone,
+) -> Result<Stored> {
     store_signed(
         bundle,
         &data.certificates(),
         Some(&data.outbox()),
         registry_url,
+        zone,
     )
 }

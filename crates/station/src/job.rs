@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use tabula_audit::Audit;
-use tabula_certificate::{StationKey, verify};
+use tabula_certificate::{LocalZone, StationKey, verify};
 use tabula_device::{Drive, Verdict, discover};
 use tabula_wipe::engine::EngineOptions;
 use tabula_wipe::plan::{Checked, WipePlan};
@@ -17,7 +17,7 @@ use crate::certify::{self, Issuer, Stored};
 use crate::config::Config;
 use crate::datadir::{DataDir, append_line};
 use crate::error::{Error, Refusal, Result};
-use crate::journal::{IssuerRecord, Journal, Signed};
+use crate::journal::{Interrupted, IssuerRecord, Journal, Signed};
 use crate::outbox::{self, FlushReport, KeyPolicy, Retry};
 use crate::targets::{self, same_file};
 
@@ -29,6 +29,8 @@ pub struct Station {
     pub key: StationKey,
     /// Where /sys and /proc are read (`/` except in replayed tests).
     pub root: PathBuf,
+    /// The zone of the times written for people (remarks, PDF): Europe/Berlin by default.
+    pub zone: LocalZone,
 }
 
 /// What a finished wipe left behind.
@@ -92,6 +94,7 @@ impl Station {
             config,
             key,
             root: PathBuf::from("/"),
+            zone: LocalZone::default(),
         })
     }
 
@@ -247,7 +250,7 @@ impl Station {
                     continue;
                 }
             }
-            let plan = match journal.resume_plan(&self.root) {
+            let plan = match journal.resume_plan(&self.root, &self.zone) {
                 Ok(plan) => plan,
                 Err(e) => {
                     done.not_resumed
@@ -315,7 +318,7 @@ impl Station {
             station_id: i.station_id.clone(),
             remark,
         };
-        let cert = certify::certificate(
+        let mut cert = certify::certificate(
             &issuer,
             &self.key,
             plan,
@@ -324,6 +327,8 @@ impl Station {
             audit,
             journal.started,
         )?;
+        // A resumed wipe continues the certificate signed when it was stopped.
+        cert.continues = journal.interrupted.as_ref().map(|i| i.certificate);
         let signed = Signed {
             bundle: certify::sign(&cert, journal.audit.clone(), &self.key)?,
             reports,
@@ -342,15 +347,16 @@ impl Station {
             &self.data,
             &signed.bundle,
             self.config.registry.url.as_deref(),
+            &self.zone,
         )?;
-        let result = signed
+        let cert = signed
             .bundle
             .certificate()
-            .map(|c| c.result.as_str())
             .map_err(|source| Error::Bundle {
                 what: "reading the signed certificate",
                 source,
             })?;
+        let result = cert.result.as_str();
         let log = self.data.logs().join(format!("{}.log", journal.id));
         let _ = append_line(
             &log,
@@ -363,6 +369,10 @@ impl Station {
         );
         let journal_kept = if signed.interrupted() {
             journal.signed = None;
+            journal.interrupted = Some(Interrupted {
+                certificate: cert.id,
+                at: cert.finished,
+            });
             journal.save()?;
             Some(journal.path().to_owned())
         } else {

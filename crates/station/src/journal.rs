@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tabula_certificate::Bundle;
+use tabula_certificate::{Bundle, LocalZone};
 use tabula_device::identity::Identity;
 use tabula_device::{Drive, discover};
 use tabula_wipe::plan::{Preflight, ResumePoint, WipePlan};
@@ -62,6 +62,16 @@ impl Signed {
     }
 }
 
+/// The certificate signed when the wipe was stopped (operator, removal, a failing drive): the
+/// resumed wipe's certificate names it as the one it continues.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Interrupted {
+    /// The interrupted certificate's id.
+    pub certificate: uuid::Uuid,
+    /// When the wipe stopped (the certificate's `finished`).
+    pub at: DateTime<Utc>,
+}
+
 /// One unfinished wipe.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Journal {
@@ -73,9 +83,15 @@ pub struct Journal {
     pub positions: Vec<Option<ResumePoint>>,
     /// The audit document the certificate will carry.
     pub audit: serde_json::Value,
-    /// Earlier interruptions and resumes, for the certificate.
+    /// Earlier interruptions and resumes, for the certificate's remark (German and English).
     #[serde(default)]
     pub history: Vec<String>,
+    /// The last certificate signed for an interruption of this wipe, if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interrupted>,
+    /// When the journal was last written: after a power loss, about when the wipe stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<DateTime<Utc>>,
     /// The wipe has ended and its certificate is signed, but perhaps not stored yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<Signed>,
@@ -102,6 +118,8 @@ impl Journal {
             plan: plan.clone(),
             audit,
             history: Vec::new(),
+            interrupted: None,
+            saved: None,
             signed: None,
             last_saved: None,
         };
@@ -114,6 +132,7 @@ impl Journal {
     }
 
     pub fn save(&mut self) -> Result<()> {
+        self.saved = Some(tabula_certificate::now_seconds());
         let json = serde_json::to_vec_pretty(self).map_err(|source| Error::Json {
             what: "encoding the journal",
             source,
@@ -209,8 +228,9 @@ impl Journal {
 
     /// Turns the journal into a plan that continues where each drive was, after checking that
     /// every drive is still the same one (device names can change across reboots: a drive with a
-    /// serial is found by its serial, and its size must match).
-    pub fn resume_plan(&mut self, root: &Path) -> Result<WipePlan> {
+    /// serial is found by its serial, and its size must match). The history gets a line for
+    /// people, with times in `zone`.
+    pub fn resume_plan(&mut self, root: &Path, zone: &LocalZone) -> Result<WipePlan> {
         let drives = discover(root)?;
         let mut plan = self.plan.clone();
         for (i, drive_plan) in plan.drives.iter_mut().enumerate() {
@@ -258,12 +278,64 @@ impl Journal {
                 },
             });
         }
-        self.history.push(format!(
-            "interrupted during the wipe started {}; resumed {}",
-            self.started.to_rfc3339(),
-            Utc::now().to_rfc3339()
-        ));
+        self.history
+            .push(self.resume_note(&plan, tabula_certificate::now_seconds(), zone));
         Ok(plan)
+    }
+}
+
+impl Journal {
+    /// The history line of a resume, German then English: "Unterbrochen um 17:05:12 nach 2 von
+    /// 7 Durchgängen, fortgesetzt am 06.12.2026 um 17:20:03 / interrupted at 17:05:12 after 2 of
+    /// 7 passes, resumed on 06.12.2026 at 17:20:03". Without an interrupted certificate (a power
+    /// loss), the time is the journal's last save, "gegen"/"about" it.
+    fn resume_note(&self, plan: &WipePlan, resumed: DateTime<Utc>, zone: &LocalZone) -> String {
+        let total = plan
+            .drives
+            .iter()
+            .map(|d| d.passes.len())
+            .max()
+            .unwrap_or(0);
+        // Passes fully written, of the drive that got least far.
+        let done = self
+            .positions
+            .iter()
+            .map(|p| match p {
+                None => 0,
+                Some(p) if p.offset == u64::MAX => p.pass,
+                Some(p) => p.pass.saturating_sub(1),
+            })
+            .min()
+            .unwrap_or(0);
+        let (at, about_de, about_en) = match (&self.interrupted, self.saved) {
+            (Some(i), _) => (Some(i.at), "um", "at"),
+            (None, Some(saved)) => (Some(saved), "gegen", "about"),
+            (None, None) => (None, "", ""),
+        };
+        let (when_de, when_en) = match at {
+            Some(t) if zone.date(&t) == zone.date(&resumed) => (
+                format!(" {about_de} {}", zone.time(&t)),
+                format!(" {about_en} {}", zone.time(&t)),
+            ),
+            Some(t) => (
+                format!(" am {} {about_de} {}", zone.date(&t), zone.time(&t)),
+                format!(" on {} {about_en} {}", zone.date(&t), zone.time(&t)),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let durchgang = if total == 1 {
+            "Durchgang"
+        } else {
+            "Durchgängen"
+        };
+        let pass = if total == 1 { "pass" } else { "passes" };
+        format!(
+            "Unterbrochen{when_de} nach {done} von {total} {durchgang}, fortgesetzt am {date} um \
+             {time} / interrupted{when_en} after {done} of {total} {pass}, resumed on {date} at \
+             {time}",
+            date = zone.date(&resumed),
+            time = zone.time(&resumed),
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 //! The station flow in-process, through the library the CLI and the TUI share: a named file as
 //! the target (regular files are never discovered, only named), the journalled wipe, the signed
-//! certificate, resume over a broken journal, and the pinned-key rule for unattended uploads.
+//! certificate, resume over a broken journal, the pinned-key rule for unattended uploads, and
+//! a wipe stopped in pass 3 of 7 whose resumed certificate continues the interrupted one.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -204,4 +205,96 @@ fn a_certificate_must_name_its_issuer() {
         "{err:?}"
     );
     assert!(err.is_permanent());
+}
+
+/// Stopped as pass 3 of 7 starts, then resumed: the first certificate is `interrupted`, the
+/// second names it in `continues`, numbers its passes 3/7 .. 7/7, and its remark says in German
+/// and English, in local time without fractions, when it stopped and after how many passes.
+#[test]
+fn a_resumed_wipe_continues_the_interrupted_certificate() {
+    use tabula_wipe::progress::{Event, Phase};
+
+    let dir = tempfile::tempdir().unwrap();
+    let station = station(dir.path(), None);
+    let file = target(dir.path(), "disk.img");
+    let chosen = station
+        .select_targets(std::slice::from_ref(&file), false)
+        .unwrap();
+    let plan = station.plan(chosen, Some("dod-ece-7pass")).unwrap();
+    let (audit, doc) = station.audit().unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&cancel);
+    let first = station
+        .wipe(
+            &plan,
+            station.issuer(None).unwrap(),
+            (&audit, doc),
+            Arc::clone(&cancel),
+            move |e| {
+                if let Event::PassStarted {
+                    pass: 3,
+                    phase: Phase::Write,
+                    ..
+                } = e
+                {
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            },
+        )
+        .unwrap();
+    assert!(first.journal_kept.is_some());
+    let interrupted = Bundle::read(&first.stored.bundle)
+        .unwrap()
+        .certificate()
+        .unwrap();
+    assert_eq!(interrupted.result.as_str(), "interrupted");
+    assert_eq!(interrupted.continues, None);
+
+    let resumed = station
+        .resume(Arc::new(AtomicBool::new(false)), |_, _| {})
+        .unwrap();
+    assert!(resumed.not_resumed.is_empty(), "{:?}", resumed.not_resumed);
+    let done = &resumed.finished[0];
+    assert!(done.success(), "{:?}", done.reports);
+    let bundle = Bundle::read(&done.stored.bundle).unwrap();
+    let cert = tabula_certificate::verify(&bundle, Some(&station.key.public()))
+        .unwrap()
+        .certificate;
+    assert_eq!(cert.continues, Some(interrupted.id));
+    assert_eq!(cert.result.as_str(), "erased");
+    let drive = &cert.drives[0];
+    assert_eq!(drive.method.passes, 7);
+    let numbers: Vec<u32> = drive.numbered_passes().map(|(n, _)| n).collect();
+    assert_eq!(numbers, vec![3, 4, 5, 6, 7]);
+    assert_eq!(drive.pass_label(numbers[0]), "3/7");
+
+    let zone = tabula_certificate::LocalZone::default();
+    let at = zone.time(&interrupted.finished);
+    let remark = &cert.remark;
+    assert!(
+        remark.contains(&format!("Unterbrochen um {at} nach 2 von 7 Durchgängen")),
+        "{remark}"
+    );
+    assert!(
+        remark.contains(&format!("interrupted at {at} after 2 of 7 passes")),
+        "{remark}"
+    );
+    assert!(remark.contains("fortgesetzt am ") && remark.contains(", resumed on "));
+    assert!(!remark.contains("resumed at pass"), "{remark}");
+    // Readable times only: no RFC 3339 stamps, no fractions of a second.
+    let day = interrupted.finished.format("%Y-%m-%dT").to_string();
+    assert!(
+        !remark.contains("+00:00") && !remark.contains(&day),
+        "{remark}"
+    );
+    eprintln!("remark: {remark}");
+    assert!(
+        !remark
+            .split(|c: char| !c.is_ascii_digit() && c != '.' && c != ':')
+            .any(|w| w.contains(':') && w.contains('.')),
+        "{remark}"
+    );
+    // The interrupted certificate stays as it was, beside the new one.
+    assert!(first.stored.bundle.exists());
+    assert!(journals(&station).is_empty());
 }

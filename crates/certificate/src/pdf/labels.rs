@@ -12,6 +12,16 @@ pub(crate) fn both(de: &str, en: &str) -> String {
     }
 }
 
+/// The non-empty parts joined with ` · `: an unknown field leaves no stray separator.
+pub(crate) fn joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "-")
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The result in large type: German line and English line.
 pub(crate) fn status(status: Status) -> (&'static str, &'static str) {
     match status {

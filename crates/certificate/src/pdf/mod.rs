@@ -1,11 +1,14 @@
 //! The human-readable certificate: an A4 PDF in German and English.
 //!
 //! One page normally; more only when many drives do not fit. The result is set in large type,
-//! the station's key fingerprint is printed, and a QR code links to the certificate in the
-//! registry. Fonts are embedded (DejaVu Sans, subset) with a ToUnicode map, so umlauts render
+//! times are local (Europe/Berlin unless told otherwise), the audit's fitness grade for school
+//! use and the Windows licence state come from the attached audit, the station's key
+//! fingerprint is printed, and a QR code (readable from a 50 dpi print) links to the
+//! certificate's page in the registry. Fonts are embedded (DejaVu Sans, subset) with a ToUnicode map, so umlauts render
 //! and text extraction (`pdftotext`) gives back the fields. The PDF is a rendering: the signed
 //! bundle stays authoritative, and the PDF says so.
 
+mod facts;
 mod font;
 mod labels;
 mod page;
@@ -13,6 +16,7 @@ mod qr;
 mod sheet;
 
 use crate::bundle::Bundle;
+use crate::local::LocalZone;
 use crate::schema::Certificate;
 
 /// Errors rendering a PDF.
@@ -31,12 +35,16 @@ pub enum PdfError {
 }
 
 /// Options for [`render_pdf`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PdfOptions {
     /// Base URL of the registry (e.g. `https://registry.example/`); the QR code links to
     /// `<url>/certificates/<id>`. Without it, the QR code holds the certificate id alone.
     pub registry_url: Option<String>,
+    /// The audit document the bundle carries: fitness grade and Windows licence come from it.
+    pub audit: Option<serde_json::Value>,
+    /// The zone times are shown in (default Europe/Berlin).
+    pub zone: LocalZone,
 }
 
 impl PdfOptions {
@@ -44,11 +52,25 @@ impl PdfOptions {
     pub fn with_registry_url(url: impl Into<String>) -> Self {
         Self {
             registry_url: Some(url.into()),
+            ..Self::default()
         }
     }
 
-    /// Options for a bundle: the registry URL from its receipt (`receipt.registry_url`) if
-    /// present, else `fallback` (e.g. a `--registry-url` flag), else none.
+    /// These options with the audit document attached to the certificate.
+    pub fn with_audit(mut self, audit: serde_json::Value) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// These options with times shown in `zone`.
+    pub fn with_zone(mut self, zone: LocalZone) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// Options for a bundle: its audit, and the registry URL from its receipt
+    /// (`receipt.registry_url`) if present, else `fallback` (e.g. a `--registry-url` flag),
+    /// else none.
     pub fn for_bundle(bundle: &Bundle, fallback: Option<&str>) -> Self {
         let from_receipt = bundle
             .receipt
@@ -58,6 +80,8 @@ impl PdfOptions {
             .filter(|u| !u.is_empty());
         Self {
             registry_url: from_receipt.or(fallback).map(str::to_owned),
+            audit: Some(bundle.audit.clone()),
+            ..Self::default()
         }
     }
 

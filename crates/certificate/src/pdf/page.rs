@@ -170,8 +170,12 @@ impl Doc {
         self.y -= 5.0;
     }
 
-    /// One label/value row; the value wraps within its column.
+    /// One label/value row; the value wraps within its column. An empty value shows nothing,
+    /// not even its label.
     pub(crate) fn row(&mut self, label: &str, value: &str) {
+        if value.trim().is_empty() {
+            return;
+        }
         self.row_styled(label, value, Weight::Regular, BLACK);
     }
 

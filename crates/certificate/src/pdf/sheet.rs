@@ -1,23 +1,23 @@
 //! What goes on the certificate, in order: title and QR code, the result in large type,
-//! general facts, the machine, one block per drive, the remark, and how to verify.
+//! general facts, the machine with its audit verdict, one block per drive, and how to verify.
 
 use pdf_writer::Rect;
 
 use super::font::Weight;
-use super::labels::{self, both};
+use super::labels::{self, both, joined};
 use super::page::{Doc, LEFT, RIGHT, TOP};
-use super::{PdfError, PdfOptions, qr};
+use super::qr::Qr;
+use super::{PdfError, PdfOptions, facts};
 use crate::erasure::Erasure;
+use crate::local::LocalZone;
 use crate::schema::{Certificate, DriveRecord};
-use crate::text::{human_bytes, timestamp};
-
-const QR_SIZE: f32 = 112.0;
+use crate::text::human_bytes;
 
 pub(crate) fn render(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut doc = Doc::new()?;
     header(&mut doc, cert, options)?;
-    general(&mut doc, cert);
-    machine(&mut doc, cert);
+    general(&mut doc, cert, &options.zone);
+    machine(&mut doc, cert, options.audit.as_ref());
     for (i, drive) in cert.drives.iter().enumerate() {
         drive_block(&mut doc, i + 1, drive);
     }
@@ -38,12 +38,15 @@ fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(),
     let grey = (0.35, 0.35, 0.35);
     // QR code in the top right corner, its link below it.
     let link = options.link(cert);
-    let qr_x = RIGHT - QR_SIZE;
-    let qr_y = TOP - QR_SIZE + 10.0;
-    qr::draw(doc.content(), &link, qr_x, qr_y, QR_SIZE)?;
-    doc.link(Rect::new(qr_x, qr_y, qr_x + QR_SIZE, qr_y + QR_SIZE), &link);
+    let qr = Qr::new(&link)?;
+    let side = qr.side();
+    let qr_x = RIGHT - side;
+    // The quiet zone may reach into the page margin: it is blank paper either way.
+    let qr_y = super::page::HEIGHT - side;
+    qr.draw(doc.content(), qr_x, qr_y);
+    doc.link(Rect::new(qr_x, qr_y, qr_x + side, qr_y + side), &link);
     let mut link_y = qr_y - 2.0;
-    for line in doc.wrap(Weight::Regular, &link, 6.0, QR_SIZE) {
+    for line in doc.wrap(Weight::Regular, &link, 6.0, side) {
         doc.text_at(Weight::Regular, 6.0, grey, qr_x, link_y, &line);
         link_y -= 7.5;
     }
@@ -85,19 +88,22 @@ fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(),
     doc.text_at(Weight::Bold, size * 0.62, rgb, LEFT, y, en);
     y -= 13.0;
     let (status_de, status_en) = labels::status(cert.result);
-    doc.text_at(
-        Weight::Regular,
-        9.0,
-        black,
-        LEFT,
-        y,
-        &format!(
-            "{}: {} ({})",
-            both("Ergebnis", "Result"),
-            both(status_de, status_en),
-            cert.result
-        ),
+    let result = format!(
+        "{}: {} ({})",
+        both("Ergebnis", "Result"),
+        both(status_de, status_en),
+        cert.result
     );
+    for (i, line) in doc
+        .wrap(Weight::Regular, &result, 9.0, room)
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            y -= 10.5;
+        }
+        doc.text_at(Weight::Regular, 9.0, black, LEFT, y, line);
+    }
     y -= 11.0;
     doc.text_at(
         Weight::Regular,
@@ -117,42 +123,64 @@ fn header(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) -> Result<(),
     Ok(())
 }
 
-fn general(doc: &mut Doc, cert: &Certificate) {
+fn general(doc: &mut Doc, cert: &Certificate, zone: &LocalZone) {
     doc.heading(&both("Allgemein", "General"));
     doc.row(
         &both("Zertifikat-Nr.", "Certificate ID"),
         &cert.id.to_string(),
     );
+    if let Some(previous) = &cert.continues {
+        doc.row(
+            &both("Setzt fort", "Continues"),
+            &format!(
+                "{previous} ({})",
+                both("abgebrochene Löschung", "interrupted wipe")
+            ),
+        );
+    }
     doc.row(&both("Organisation", "Organisation"), &cert.organisation);
     doc.row(&both("Standort", "Site"), &cert.site);
     doc.row(&both("Bearbeiter", "Operator"), &cert.operator);
-    doc.row(&both("Beginn", "Started"), &timestamp(&cert.started));
-    doc.row(&both("Ende", "Finished"), &timestamp(&cert.finished));
+    doc.row(&both("Beginn", "Started"), &zone.date_time(&cert.started));
+    doc.row(&both("Ende", "Finished"), &zone.date_time(&cert.finished));
+    let version = (!cert.station.tabula_version.trim().is_empty())
+        .then(|| format!("Tabula {}", cert.station.tabula_version));
+    let image = (!cert.station.image_id.trim().is_empty())
+        .then(|| format!("{} {}", both("Abbild", "image"), cert.station.image_id));
     doc.row(
         &both("Station", "Station"),
-        &format!(
-            "{} · Tabula {} · {} {}",
-            cert.station.id,
-            cert.station.tabula_version,
-            both("Abbild", "image"),
-            cert.station.image_id
-        ),
+        &joined([
+            cert.station.id.as_str(),
+            version.as_deref().unwrap_or(""),
+            image.as_deref().unwrap_or(""),
+        ]),
     );
-    if !cert.remark.is_empty() {
-        doc.row(&both("Bemerkung", "Remark"), &cert.remark);
-    }
+    doc.row(&both("Bemerkung", "Remark"), &cert.remark);
 }
 
-fn machine(doc: &mut Doc, cert: &Certificate) {
+fn machine(doc: &mut Doc, cert: &Certificate, audit: Option<&serde_json::Value>) {
     let m = &cert.machine;
     doc.heading(&both("Gerät", "Machine"));
     doc.row(
         &both("Hersteller, Modell", "Vendor, model"),
-        &format!("{} · {}", m.vendor, m.model),
+        &joined([m.vendor.as_str(), m.model.as_str()]),
     );
     doc.row(&both("Seriennummer", "Serial number"), &m.serial);
     doc.row("UUID", &m.uuid);
     doc.row(&both("Bauform", "Chassis"), &m.chassis);
+    if let Some((grade, reasons)) = audit.and_then(facts::fitness) {
+        let mut text = facts::grade_label(&grade);
+        if !reasons.is_empty() {
+            text.push_str(&format!(": {}", reasons.join("; ")));
+        }
+        doc.row(&both("Eignung Schule", "Fit for school use"), &text);
+    }
+    if let Some(w11) = audit.and_then(facts::windows11) {
+        doc.row("Windows 11", &w11);
+    }
+    if let Some(licence) = audit.and_then(facts::licence) {
+        doc.row(&both("Windows-Lizenz", "Windows licence"), &licence);
+    }
     doc.row(&both("Audit-Prüfsumme", "Audit digest"), &m.audit_digest);
     if let Some(key) = &m.windows_product_key {
         doc.row(
@@ -182,16 +210,16 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
     );
     doc.row(
         &both("Seriennr., Firmware", "Serial, firmware"),
-        &format!("{} · {}", d.serial, d.firmware),
+        &joined([d.serial.as_str(), d.firmware.as_str()]),
     );
+    let size = (d.size_bytes > 0).then(|| human_bytes(d.size_bytes));
     doc.row(
         &both("Kapazität, Medium", "Capacity, media"),
-        &format!(
-            "{} · {} · {}",
-            human_bytes(d.size_bytes),
-            d.media_type,
-            d.transport
-        ),
+        &joined([
+            size.as_deref().unwrap_or(""),
+            d.media_type.as_str(),
+            d.transport.as_str(),
+        ]),
     );
     let method = &d.method;
     let mut text = format!(
@@ -251,13 +279,11 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
     }
     if !d.passes.is_empty() {
         let passes = d
-            .passes
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
+            .numbered_passes()
+            .map(|(number, p)| {
                 format!(
-                    "{}. {} {}",
-                    i + 1,
+                    "{} {} {}",
+                    d.pass_label(number),
                     p.pattern,
                     labels::duration((p.finished - p.started).num_seconds())
                 )
@@ -278,14 +304,20 @@ fn signature(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) {
         &both("Fingerabdruck", "Fingerprint"),
         &cert.station.key_fingerprint,
     );
-    if options.registry_url.is_some() {
-        doc.row(&both("Register", "Registry"), &options.link(cert));
-    }
+    let verify_at = if options.registry_url.is_some() {
+        doc.row(&both("Prüfen", "Verify"), &options.link(cert));
+        format!(
+            "im Register / in the registry: {}, oder / or tabula verify {}.tabula.json",
+            options.link(cert),
+            cert.id
+        )
+    } else {
+        format!("tabula verify {}.tabula.json", cert.id)
+    };
     doc.paragraph(
         &format!(
             "Darstellung; maßgeblich ist die signierte Datei / A rendering; the signed file is \
-             authoritative: {id}.tabula.json. Prüfung / verify: tabula verify {id}.tabula.json \
-             oder / or OpenSSL (docs/verify.md).",
+             authoritative: {id}.tabula.json. Prüfung / verify: {verify_at}.",
             id = cert.id
         ),
         7.0,
