@@ -17,6 +17,8 @@ pub mod exclusion;
 pub mod identity;
 pub mod loopback;
 pub mod probe;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod sys;
 
 pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};
