@@ -130,7 +130,7 @@ impl State {
                 buf[256..258].copy_from_slice(&oacs.to_le_bytes());
                 buf[328..332].copy_from_slice(&c.sanicap.to_le_bytes());
                 buf[516..520].copy_from_slice(&1u32.to_le_bytes());
-                buf[524] = u8::from(c.all_namespaces) * 0b11 | u8::from(c.format_crypto) << 2;
+                buf[524] = (u8::from(c.all_namespaces) * 0b11) | (u8::from(c.format_crypto) << 2);
                 0
             }
             0x00 if cmd.nsid == 1 => {
@@ -163,7 +163,7 @@ impl State {
                 self.nuse = 0;
             } else {
                 self.running = Some((fill, polls));
-                self.sprog = (u32::from(polls) * 65536 / finish) as u16;
+                self.sprog = (polls * 65536 / finish) as u16;
             }
         }
         if buf.len() < SANITIZE_LOG_LEN {

@@ -97,7 +97,7 @@ impl State {
                 descriptor_sense(scsi::SENSE_NO_SENSE, 0, 0, &[])
             } else {
                 self.running = Some((fill, polls));
-                let [hi, lo] = ((u32::from(polls) * 65536 / finish) as u16).to_be_bytes();
+                let [hi, lo] = ((polls * 65536 / finish) as u16).to_be_bytes();
                 let sks = [0x02, 0x06, 0, 0, 0x80, hi, lo, 0];
                 descriptor_sense(scsi::SENSE_NOT_READY, 0x04, 0x1B, &[&sks])
             }
