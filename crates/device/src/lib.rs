@@ -16,6 +16,9 @@ pub mod device;
 pub mod exclusion;
 pub mod identity;
 pub mod loopback;
+pub mod probe;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod sys;
 
 pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};
