@@ -491,14 +491,14 @@ if selected vt; then
         grep -q "$(serial "$k")" "$first" || { cat "$first" >&2; fail "the drive screen does not show $(serial "$k")"; }
     done
     grep -Eq '32(\.0)? ?MiB' "$first" || { cat "$first" >&2; fail "the drive screen shows no sizes"; }
-    for f in "$ART"/vt-*.txt; do
+    for f in "$ART"/vt-[0-9]*.txt; do
         if grep -Eq 'login:|^ *\[ *[0-9]+\.[0-9]+\]|nvme0c0n1' "$f"; then
             cat "$f" >&2; fail "$(basename "$f"): a login prompt, kernel messages or nvme0c0n1 on tty1"
         fi
     done
     grep -q 'ERASE' "$ART"/vt-*-confirm.txt || fail "the confirmation screen does not ask for ERASE"
     grep -q '\.pdf' "$ART"/vt-*-result.txt || fail "the result screen names no certificate PDF"
-    for f in "$ART"/vt-*.txt; do [ -s "${f%.txt}.png" ] || fail "no screendump ${f%.txt}.png"; done
+    for f in "$ART"/vt-[0-9]*.txt; do [ -s "${f%.txt}.png" ] || fail "no screendump ${f%.txt}.png"; done
     echo "ok (vt): drive selection, method, ERASE and the result on tty1, clean; screens in $ART/vt-*"
     V=
 fi
