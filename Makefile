@@ -67,9 +67,10 @@ FUZZ_SECONDS ?= 30
 fuzz:
 	CARGO=$(CARGO) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
-# The live USB image (image/README.md): target/image/tabula-live.iso. Not part of `make test`;
-# root, network access to deb.debian.org. image-test boots the ISO in QEMU (TCG), unattended,
-# and checks the wipe and the certificate from the host (builds the ISO first if it is missing).
+# The live USB image (image/README.md, docs/image.md): target/image/tabula-live.iso; root, a
+# Debian mirror in this machine's apt sources (or MIRROR=). image-test boots the ISO in QEMU
+# (BIOS, UEFI, Secure Boot, upload to a registry, the TUI on tty1) and checks the wipes, the
+# certificates and the screens from the host; `make test` runs it last with the debug build.
 .PHONY: image image-test
 image:
 	CARGO=$(CARGO) image/build.sh

@@ -10,26 +10,35 @@ REPO=$(pwd)
 [ -f image/build.sh ] && [ -d crates/tabula ] || { echo "run from the repository root" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "image/build.sh must run as root (debootstrap, chroot)" >&2; exit 2; }
 
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
+# The Debian mirror: MIRROR=, else the one this machine's apt already uses for $SUITE main (and
+# the same for $SUITE-security, SECURITY_MIRROR=); no host name is written into the build.
+apt_uri() {
+    apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' "Release: $1" \
+        'Component: main' 2>/dev/null | head -n1
+}
+MIRROR=${MIRROR:-$(apt_uri "$SUITE")}
+SECURITY_MIRROR=${SECURITY_MIRROR:-$(apt_uri "$SUITE-security")}
+[ -n "$MIRROR" ] || { echo "no apt source for $SUITE main on this machine: set MIRROR=" >&2; exit 2; }
 OUT=$REPO/target/image
 ISO=$OUT/tabula-live.iso
+MAX_MIB=250
 CARGO=${CARGO:-cargo}
+START=$(date +%s)
 
 export DEBIAN_FRONTEND=noninteractive
-echo "== build tools"
-apt-get install -y --no-install-recommends debootstrap squashfs-tools xorriso grub-pc-bin mtools >/dev/null
-EFI=no
-if apt-get install -y --no-install-recommends grub-efi-amd64-bin >/dev/null 2>&1; then EFI=yes; fi
+echo "== build tools (mirror $MIRROR)"
+apt-get install -y --no-install-recommends debootstrap squashfs-tools xorriso grub-pc-bin mtools \
+    dosfstools b3sum >/dev/null
 
 # TABULA_BIN: a tabula binary built already (make test passes the debug build it just made);
-# otherwise the release build.
+# otherwise the release build, built like `make build` so that its crates are reused.
 if [ -n "${TABULA_BIN:-}" ]; then
     BIN=$TABULA_BIN
     echo "== tabula: $BIN"
 else
-    echo "== tabula (release)"
-    $CARGO build --release -p tabula
+    echo "== tabula (release, as make build)"
+    $CARGO build --workspace --release
     BIN=$REPO/target/release/tabula
 fi
 
@@ -59,101 +68,81 @@ printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 
 echo "== packages"
+{
+    echo "deb $MIRROR $SUITE main non-free-firmware"
+    echo "deb $MIRROR $SUITE-updates main non-free-firmware"
+    [ -z "$SECURITY_MIRROR" ] || echo "deb $SECURITY_MIRROR $SUITE-security main non-free-firmware"
+} >"$ROOT/etc/apt/sources.list"
 chroot "$ROOT" apt-get update >/dev/null
-chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    linux-image-amd64 live-boot systemd-sysv udev smartmontools util-linux e2fsprogs dmidecode \
-    >"$WORK/packages.log" 2>&1 || { tail -n 30 "$WORK/packages.log" >&2; exit 1; }
+# Debian's signed shim and GRUB, unpacked (not installed: their scripts set up a disk's ESP)
+mkdir -p "$ROOT/tmp/efi"
+chroot "$ROOT" sh -c "cd /tmp/efi && apt-get download shim-signed grub-efi-amd64-signed" \
+    >"$WORK/efi.log" 2>&1 || { cat "$WORK/efi.log" >&2; exit 1; }
+for deb in "$ROOT"/tmp/efi/*.deb; do dpkg-deb -x "$deb" "$WORK/efi"; done
+install_pkgs() {
+    chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
+        >>"$WORK/packages.log" 2>&1 || { tail -n 30 "$WORK/packages.log" >&2; exit 1; }
+}
+# linux-image-amd64 is Debian's signed kernel; zstd compresses its initrd.
+# kbd and console-data: the console keymaps (German by default).
+install_pkgs zstd
+install_pkgs linux-image-amd64 live-boot systemd-sysv udev smartmontools util-linux \
+    e2fsprogs dmidecode kbd console-data
+# The firmware common office NICs (Realtek, Intel) load when the interface comes up, from the
+# root file system: kept out of the initrd, which would otherwise carry a copy of it.
+sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$ROOT/etc/initramfs-tools/update-initramfs.conf"
+install_pkgs firmware-realtek firmware-misc-nonfree
+# last: it replaces /etc/resolv.conf, so apt in the chroot resolves no names after it
+install_pkgs systemd-resolved
 chroot "$ROOT" apt-get clean
-rm -f "$ROOT/usr/sbin/policy-rc.d"
+rm -rf "$ROOT/tmp/efi" "$ROOT/usr/sbin/policy-rc.d"
 
 echo "== tabula into the rootfs"
 # without the debug info (symbols stay, for backtraces)
 objcopy --strip-debug "$BIN" "$ROOT/usr/local/bin/tabula"
 chmod 0755 "$ROOT/usr/local/bin/tabula"
 mkdir -p "$ROOT/var/lib/tabula"
-
-# The data partition: the stick's second partition (or any ext4 file system) labelled TABULA.
-cat >"$ROOT/etc/fstab" <<'EOF'
-# Tabula: the station's data directory (TABULA_DATA) lives on the partition labelled TABULA
-LABEL=TABULA /var/lib/tabula ext4 defaults,nofail 0 2
-EOF
-
-# tty1: root logs in automatically and runs the TUI (not in unattended mode).
-mkdir -p "$ROOT/etc/systemd/system/getty@tty1.service.d"
-cat >"$ROOT/etc/systemd/system/getty@tty1.service.d/tabula.conf" <<'EOF'
-[Unit]
-ConditionKernelCommandLine=!tabula.unattended=1
-After=var-lib-tabula.mount
-
-[Service]
-ExecStart=
-ExecStart=-/sbin/agetty --autologin root --noclear %I $TERM
-EOF
-cat >"$ROOT/root/.profile" <<'EOF'
-# Tabula: the TUI is the console on tty1; leaving it logs in again.
-export TABULA_DATA=/var/lib/tabula
-if [ "$(tty)" = /dev/tty1 ]; then
-    exec /usr/local/bin/tabula
-fi
-EOF
-
-# Unattended mode: `tabula.unattended=1` on the kernel command line runs the batch instead.
-cat >"$ROOT/etc/systemd/system/tabula-unattended.service" <<'EOF'
-[Unit]
-Description=Tabula unattended wipe (tabula.unattended=1)
-ConditionKernelCommandLine=tabula.unattended=1
-RequiresMountsFor=/var/lib/tabula
-After=systemd-udev-settle.service local-fs.target systemd-udevd.service
-Wants=systemd-udev-settle.service
-
-[Service]
-Type=oneshot
-Environment=TABULA_DATA=/var/lib/tabula
-ExecStart=/usr/local/bin/tabula run --unattended --data /var/lib/tabula
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-WantedBy=multi-user.target
-EOF
-chroot "$ROOT" systemctl enable tabula-unattended.service >/dev/null 2>&1
+cp -r "$REPO/image/rootfs/." "$ROOT/"
+chmod 0755 "$ROOT"/usr/local/lib/tabula/*
+chroot "$ROOT" systemctl enable tabula-tui.service tabula-keymap.service tabula-diag.service \
+    tabula-unattended.service systemd-networkd.service systemd-resolved.service \
+    systemd-networkd-wait-online.service >/dev/null 2>&1
+# tty1 belongs to the TUI: no getty, no login banner on it
+ln -sf /dev/null "$ROOT/etc/systemd/system/getty@tty1.service"
+ln -sf /dev/null "$ROOT/etc/systemd/system/autovt@tty1.service"
 : >"$ROOT/etc/machine-id"
+
+echo "== trimming"
+# apt's lists, documentation, and the translations except German; no Wi-Fi (out of scope),
+# sound or video capture drivers.
+rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/usr/share/doc/* \
+    "$ROOT"/usr/share/man/* "$ROOT"/usr/share/info/*
+find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'de*' ! -name locale.alias -exec rm -rf {} +
+KVER=$(basename "$(readlink -f "$ROOT/vmlinuz")" | sed 's/^vmlinuz-//')
+MODS=$ROOT/usr/lib/modules/$KVER/kernel
+rm -rf "$MODS/sound" "$MODS/drivers/media" "$MODS/drivers/net/wireless" "$MODS/net/wireless" \
+    "$MODS/net/mac80211" "$MODS/drivers/infiniband" "$MODS/drivers/bluetooth" "$MODS/net/bluetooth"
+chroot "$ROOT" depmod -a "$KVER"
 
 echo "== squashfs"
 STAGE=$WORK/iso
-mkdir -p "$STAGE/live" "$STAGE/boot/grub"
+mkdir -p "$STAGE/live" "$STAGE/boot/grub" "$STAGE/EFI/boot" "$STAGE/.disk"
 cp -L "$ROOT/vmlinuz" "$STAGE/live/vmlinuz"
 cp -L "$ROOT/initrd.img" "$STAGE/live/initrd.img"
 for m in dev/pts dev proc sys; do umount "$ROOT/$m"; done
-mksquashfs "$ROOT" "$STAGE/live/filesystem.squashfs" -comp zstd -noappend -no-progress \
-    -e boot >/dev/null
+mksquashfs "$ROOT" "$STAGE/live/filesystem.squashfs" -comp zstd -Xcompression-level 19 \
+    -noappend -no-progress -e boot >/dev/null
 
-cat >"$STAGE/boot/grub/grub.cfg" <<'EOF'
-# Tabula live USB
-serial --unit=0 --speed=115200
-terminal_input console serial
-terminal_output console serial
-set timeout=10
-set default=0
+cp "$WORK/efi/usr/lib/shim/shimx64.efi.signed" "$STAGE/EFI/boot/bootx64.efi"
+cp "$WORK/efi/usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed" "$STAGE/EFI/boot/grubx64.efi"
+echo "Tabula live $SUITE $(date -u +%Y-%m-%d)" >"$STAGE/.disk/info"
+cp "$REPO/image/grub.cfg" "$STAGE/boot/grub/grub.cfg"
 
-menuentry "Tabula" {
-    linux /live/vmlinuz boot=live quiet
-    initrd /live/initrd.img
-}
-menuentry "Tabula unattended (tabula.unattended=1)" {
-    linux /live/vmlinuz boot=live tabula.unattended=1
-    initrd /live/initrd.img
-}
-menuentry "Tabula unattended, serial console ttyS0 (tests)" --id serial-unattended {
-    linux /live/vmlinuz boot=live tabula.unattended=1 console=tty0 console=ttyS0,115200
-    initrd /live/initrd.img
-}
-EOF
-
-echo "== ISO (BIOS i386-pc, UEFI x86_64-efi: $EFI)"
+echo "== ISO (BIOS; UEFI through Debian's signed shim and GRUB)"
 mkdir -p "$OUT"
-# without -d, grub-mkrescue puts in every platform under /usr/lib/grub (i386-pc, x86_64-efi)
-grub-mkrescue -o "$ISO.tmp" "$STAGE" -- -volid TABULA_LIVE >"$WORK/mkrescue.log" 2>&1 || {
-    cat "$WORK/mkrescue.log" >&2; exit 1; }
+image/mkiso.sh "$STAGE" "$ISO.tmp"
 mv "$ISO.tmp" "$ISO"
-ls -l "$ISO"
+SIZE=$(stat -c %s "$ISO")
+echo "== $ISO: $((SIZE / 1048576)) MiB, built in $(($(date +%s) - START)) s"
+echo "BLAKE3 $(b3sum --no-names "$ISO")"
+[ "$SIZE" -le $((MAX_MIB * 1048576)) ] || { echo "the image is larger than $MAX_MIB MiB" >&2; exit 1; }

@@ -1,25 +1,56 @@
 #!/usr/bin/env bash
-# Boot target/image/tabula-live.iso in QEMU (TCG) in unattended mode and check the result from the
-# host (see image/README.md). Debian 12, as root; run from the repository root (`make image-test`).
-# Builds the ISO first (image/build.sh) if it does not exist.
+# Boot target/image/tabula-live.iso in QEMU, unattended, and check the result from the host
+# (see image/README.md). Debian 12, as root; run from the repository root (`make image-test`).
+# Builds the ISO first (image/build.sh) if it is missing or older than the binary under test.
 #
-# Touches no device: the guest gets only files this script creates in its own temporary
-# directory (a target disk, a data disk, a copy of the ISO), and no loop device or mount is used.
+#   image/test.sh [bios] [uefi] [secureboot] [upload] [vt]    (no argument: all of them)
+#
+# bios:       SeaBIOS, the ISO as a CD.
+# uefi:       OVMF without Secure Boot, the ISO written to a USB stick (a disk file).
+# secureboot: OVMF with Secure Boot on and Microsoft's keys enrolled, the ISO as a CD; the guest's
+#             SecureBoot variable and `tabula audit --json` must both say it is on.
+# upload:     a tabula-registry on the host's 127.0.0.1, the guest reaching it through QEMU user
+#             networking (guestfwd to a relay, restrict=on). The bios boot runs with the registry
+#             unreachable (its certificates stay in the outbox), the uefi boot reuses that data
+#             disk with the registry reachable (it uploads the outbox and its own certificates),
+#             and the secureboot boot uploads directly.
+# vt:         the normal entry (the TUI on tty1), SeaBIOS: QEMU's monitor types the keys (sendkey)
+#             through drive selection, method, the confirmation word and the result; a helper on
+#             the test's copy of the ISO copies tty1's text (/dev/vcs1) to the serial port, and
+#             the test asserts what a person sees and keeps a screendump PNG of each screen.
+# Every boot attaches one disk of each kind a PC has (virtio, SATA, NVMe, SCSI, USB, and one the
+# configuration keeps) and checks that the wipeable ones are all zero and named in a signed
+# certificate, that the kept disk and the boot medium are untouched.
+#
+# Touches no device: the guests get only files this script creates in its own temporary
+# directory; no loop device or mount is used. Serial logs and the guests' boot reports are kept in
+# target/test-artifacts/image/.
 set -euo pipefail
 
 REPO=$(pwd)
 [ -f image/test.sh ] && [ -d crates/tabula ] || { echo "run from the repository root" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "image/test.sh must run as root (apt-get)" >&2; exit 2; }
 ISO=$REPO/target/image/tabula-live.iso
+ART=$REPO/target/test-artifacts/image
 # TABULA_BIN: the tabula binary to test (make test passes its debug build); else the release one.
 BIN=${TABULA_BIN:-$REPO/target/release/tabula}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # seconds for the whole guest run, boot to power-off
+REGISTRY_BIN=${REGISTRY_BIN:-$(dirname "$BIN")/tabula-registry}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # seconds for one guest run, boot to power-off
+ACCEL=${ACCEL:-tcg}                 # kvm on real hardware
+CPU=${CPU:-max}
+OVMF=/usr/share/OVMF
 TARGET_MIB=32
+REGISTRY_PORT_GUEST=8080            # the guest's registry: http://10.0.2.100:8080
 # Every kind of disk a PC has, each with the serial QEMU gives it; KEEP is listed under [keep].
 KINDS="virtio sata nvme scsi usb keep"
+SELECTED=${*:-bios uefi secureboot upload vt}
+for s in $SELECTED; do
+    case $s in bios | uefi | secureboot | upload | vt) ;; *) echo "unknown test: $s" >&2; exit 2 ;; esac
+done
+selected() { [[ " $SELECTED " == *" $1 "* ]]; }
 export DEBIAN_FRONTEND=noninteractive
 
-# --- QEMU from bookworm-backports --------------------------------------------------------------
+# --- QEMU from bookworm-backports, OVMF, the relay -----------------------------------------------
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     echo "deb http://deb.debian.org/debian bookworm-backports main" \
         >/etc/apt/sources.list.d/bookworm-backports.list
@@ -29,35 +60,105 @@ apt-get install -y -t bookworm-backports qemu-system-x86 >/dev/null || {
     apt-get update >/dev/null
     apt-get install -y -t bookworm-backports qemu-system-x86 >/dev/null
 }
-apt-get install -y --no-install-recommends xorriso grub-pc-bin mtools e2fsprogs >/dev/null
+apt-get install -y --no-install-recommends xorriso grub-pc-bin mtools dosfstools e2fsprogs ovmf \
+    socat jq curl >/dev/null
 
 [ -x "$BIN" ] || cargo build --release -p tabula
 # An ISO older than the binary under test is rebuilt, so the test never boots stale code.
 if [ ! -f "$ISO" ] || [ "$BIN" -nt "$ISO" ]; then TABULA_BIN=$BIN image/build.sh; fi
 
 T=$(mktemp -d /var/tmp/tabula-image-test.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+mkdir -p "$ART"
+rm -f "$ART"/*.log "$ART"/*.txt "$ART"/*.json "$ART"/*.png
 cd "$T"
 
-# --- the disks ----------------------------------------------------------------------------------
-# One file per disk kind, every byte 0x5A ('Z'); the guest sees them as a virtio disk, a SATA disk
-# on AHCI, an NVMe namespace, a SCSI disk on virtio-scsi, a USB stick, and one more virtio disk
-# that the configuration keeps. The ISO is the IDE cdrom (/dev/sr0), the data disk the first
-# virtio disk (/dev/vda).
-for k in $KINDS; do
-    head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >"$k.img"
-done
+fail() {
+    local v=${V:-}
+    if [ -n "$v" ] && [ -f "$T/$v/serial.log" ]; then
+        echo "--- last lines of the $v guest's serial console ($ART/$v-serial.log):" >&2
+        tail -n 40 "$T/$v/serial.log" | tr -d '\r' >&2
+    fi
+    echo "FAIL${v:+ ($v)}: $*" >&2
+    exit 1
+}
 serial() { echo "TAB-$(echo "$1" | tr 'a-z' 'A-Z')"; }
-# data.img: the data partition, ext4 labelled TABULA, with tabula.toml (mkfs -d, no mount).
-# No target list: the unattended run wipes every drive it may (not the stick, not the data
-# disk, which is mounted, not the kept one).
-mkdir data
-cat >data/tabula.toml <<EOF
+
+# --- a copy of the ISO whose GRUB boots the serial unattended entry at once ---------------------
+# The ISO's files with only grub.cfg changed, made into an ISO again the way image/build.sh does.
+xorriso -osirrox on -indev "$ISO" -extract / iso >xorriso.log 2>&1 || { cat xorriso.log >&2; exit 1; }
+chmod -R u+w iso
+# no_timer_check: a TCG guest on a busy host can fail the kernel's IO-APIC timer check and
+# panic; panic=5 ends a panicked guest (-no-reboot) instead of waiting for BOOT_TIMEOUT.
+sed -i -e 's/^set timeout=.*/set timeout=1/' -e 's/^set default=.*/set default=serial-unattended/' \
+    -e 's|boot=live|boot=live no_timer_check panic=5|' iso/boot/grub/grub.cfg
+grep -q -- '--id serial-unattended' iso/boot/grub/grub.cfg || { echo "no serial-unattended entry in the ISO" >&2; exit 1; }
+"$REPO/image/mkiso.sh" iso test.iso >/dev/null 2>&1
+if selected vt; then
+    # vt.iso: the normal entry (TUI on tty1, no serial console) plus the boot report, and a helper
+    # that systemd.run starts: tty1's text to the serial port whenever it changes
+    mkdir -p iso/tabula-test
+    cat >iso/tabula-test/vcsdump.sh <<'EOF'
+#!/bin/sh
+# systemd.run= makes this the boot's default unit: start the normal system (and the TUI) too
+systemctl start --no-block multi-user.target
+last=
+while :; do
+    cur=$(fold -w 80 /dev/vcs1)
+    if [ "$cur" != "$last" ]; then
+        printf '=== vcs1 ===\n%s\n=== end ===\n' "$cur" >/dev/ttyS0
+        last=$cur
+    fi
+    sleep 2
+done
+EOF
+    sed -i -e 's/^set default=.*/set default=vt/' iso/boot/grub/grub.cfg
+    cat >>iso/boot/grub/grub.cfg <<'EOF'
+menuentry "Tabula, tty1 copied to ttyS0 (tests)" --id vt {
+    linux /live/vmlinuz boot=live no_timer_check panic=5 quiet loglevel=3 tabula.diag=1 systemd.run_success_action=none "systemd.run=/bin/sh /run/live/medium/tabula-test/vcsdump.sh"
+    initrd /live/initrd.img
+}
+EOF
+    "$REPO/image/mkiso.sh" iso vt.iso >/dev/null 2>&1
+fi
+rm -rf iso
+ISO_SUM=$(sha256sum <test.iso)
+
+# --- the registry (upload) ----------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REGISTRY_PORT=""
+DEAD_PORT=$(free_port)   # nothing listens there: "the registry is stopped"
+if selected upload; then
+    REGISTRY_PORT=$(free_port)
+    REGISTRY=http://127.0.0.1:$REGISTRY_PORT
+    export TABULA_ADMIN_TOKEN="image-test-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+    "$REGISTRY_BIN" serve --listen "127.0.0.1:$REGISTRY_PORT" --database "sqlite://$T/registry.db" \
+        --public-read --public-url "$REGISTRY" >"$T/registry.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 100); do curl -fsS "$REGISTRY/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    curl -fsS "$REGISTRY/healthz" >/dev/null || { cat "$T/registry.log" >&2; fail "the registry did not start"; }
+fi
+
+# data disk DIR: DIR/data.img, ext4 labelled TABULA, with tabula.toml (mkfs -d, no mount). With
+# the registry, the station's key is made and enrolled here first.
+# No target list: the unattended run wipes every drive it may (not the stick, not the data disk,
+# which is mounted, not the kept one).
+data_disk() {
+    local dir=$1 name=$2 keymap=${3:-}
+    mkdir -p "$dir/data"
+    {
+        cat <<EOF
 # written by image/test.sh
 [station]
 organisation = "Tabula image test"
 site = "QEMU"
 operator = "image/test.sh"
+${keymap:+keymap = \"$keymap\"}
 
 [wipe]
 method = "zero"
@@ -69,91 +170,336 @@ after = "poweroff"
 [keep]
 serials = ["$(serial keep)"]
 EOF
-truncate -s 64M data.img
-mkfs.ext4 -q -F -L TABULA -d data data.img
+        if [ -n "$REGISTRY_PORT" ]; then
+            local token
+            token=$("$REGISTRY_BIN" station add --name "$name" --database "sqlite://$T/registry.db" | tail -n 1)
+            "$BIN" keygen --out "$dir/data/keys" >/dev/null
+            LOG_VKEY=$dir/data/keys/registry-log.vkey
+            "$BIN" enroll --registry "$REGISTRY" --token "$token" --key "$dir/data/keys/station.key" \
+                >"$dir/enroll.log" 2>&1 || { cat "$dir/enroll.log" >&2; fail "enrolling $name"; }
+            cat <<EOF
 
-# --- a copy of the ISO whose GRUB boots the serial unattended entry at once ---------------------
-# The ISO's files, with only grub.cfg changed, made into an ISO again with grub-mkrescue (the way
-# image/build.sh makes it; xorriso's boot-image replay fails on grub-mkrescue's GPT).
-xorriso -osirrox on -indev "$ISO" -extract / iso >xorriso.log 2>&1 || { cat xorriso.log >&2; exit 1; }
-chmod -R u+w iso
-sed -i -e 's/^set timeout=.*/set timeout=1/' -e 's/^set default=.*/set default=serial-unattended/' \
-    iso/boot/grub/grub.cfg
-grep -q -- '--id serial-unattended' iso/boot/grub/grub.cfg || { echo "no serial-unattended entry in the ISO" >&2; exit 1; }
-grub-mkrescue -o test.iso iso -- -volid TABULA_LIVE >mkrescue.log 2>&1 || { cat mkrescue.log >&2; exit 1; }
-rm -rf iso
-ISO_SUM=$(sha256sum <test.iso)
-
-# --- boot ---------------------------------------------------------------------------------------
-echo "== booting the ISO (TCG, timeout ${BOOT_TIMEOUT}s); serial console kept in target/image/image-test-serial.log"
-START=$(date +%s)
-set +e
-raw() { echo "id=$1,file=$1.img,if=none,format=raw"; }
-timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 -nographic -no-reboot \
-    -cdrom test.iso -boot d \
-    -drive file=data.img,if=virtio,format=raw \
-    -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
-    -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
-    -device ahci,id=ahci -drive "$(raw sata)" \
-    -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=TABULA-SATA" \
-    -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
-    -device virtio-scsi-pci,id=scsi -drive "$(raw scsi)" \
-    -device "scsi-hd,drive=scsi,bus=scsi.0,serial=$(serial scsi)" \
-    -device qemu-xhci,id=xhci -drive "$(raw usb)" \
-    -device "usb-storage,drive=usb,bus=xhci.0,serial=$(serial usb)" \
-    </dev/null >serial.log 2>&1
-RC=$?
-set -e
-ELAPSED=$(($(date +%s) - START))
-cp serial.log "$REPO/target/image/image-test-serial.log"   # kept for a look afterwards
-echo "== guest ran ${ELAPSED}s, qemu exit status $RC"
-fail() {
-    echo "--- last lines of the serial console:" >&2
-    tail -n 60 serial.log | tr -d '\r' >&2
-    echo "FAIL: $*" >&2
-    exit 1
+[registry]
+url = "http://10.0.2.100:$REGISTRY_PORT_GUEST"
+insecure_http = true
+EOF
+        fi
+    } >"$dir/data/tabula.toml"
+    truncate -s 64M "$dir/data.img"
+    mkfs.ext4 -q -F -L TABULA -d "$dir/data" "$dir/data.img"
 }
-[ "$RC" = 124 ] && fail "the guest did not power off within ${BOOT_TIMEOUT}s"
-[ "$RC" = 0 ] || fail "qemu exited with status $RC"
 
-# --- checks -------------------------------------------------------------------------------------
-SIZE=$((TARGET_MIB * 1024 * 1024))
-for k in $KINDS; do
-    [ "$(stat -c %s "$k.img")" = "$SIZE" ] || fail "$k.img changed size"
-    if [ "$k" = keep ]; then
-        cmp -s "$k.img" <(head -c "$SIZE" /dev/zero | tr '\000' 'Z') || fail "the kept disk was written to"
+# boot VARIANT DATA_IMG REGISTRY_PORT_OR_DEAD: one guest run, boot to power-off, in $T/VARIANT.
+boot() {
+    local v=$1 data=$2 port=$3 dir=$T/$1
+    mkdir -p "$dir"
+    cd "$dir"
+    # One file per disk kind, every byte 0x5A ('Z'): a virtio disk, a SATA disk on AHCI, an NVMe
+    # namespace, a SCSI disk on virtio-scsi, a USB disk, and one more virtio disk that the
+    # configuration keeps. The data disk is the first virtio disk (/dev/vda).
+    for k in $KINDS; do
+        head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >"$k.img"
+    done
+    local fw=() medium=()
+    case $v in
+        bios)
+            fw=(-machine pc)
+            medium=(-drive "id=cd,file=$T/test.iso,if=none,media=cdrom,format=raw,readonly=on"
+                -device "ide-cd,drive=cd,bootindex=0") ;;
+        vt)
+            fw=(-machine pc -monitor "unix:$dir/mon.sock,server,nowait")
+            medium=(-drive "id=cd,file=$T/vt.iso,if=none,media=cdrom,format=raw,readonly=on"
+                -device "ide-cd,drive=cd,bootindex=0") ;;
+        uefi)
+            cp "$OVMF/OVMF_VARS_4M.fd" vars.fd
+            fw=(-machine q35
+                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
+                -drive "if=pflash,format=raw,unit=1,file=vars.fd")
+            # the ISO written to a USB stick (the stick is a copy: the check compares it)
+            cp "$T/test.iso" stick.img
+            medium=(-drive "id=stick,file=stick.img,if=none,format=raw"
+                -device "usb-storage,drive=stick,bus=xhci.0,serial=TAB-STICK,bootindex=0") ;;
+        secureboot)
+            cp "$OVMF/OVMF_VARS_4M.ms.fd" vars.fd
+            fw=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.secboot.fd"
+                -drive "if=pflash,format=raw,unit=1,file=vars.fd")
+            medium=(-drive "id=cd,file=$T/test.iso,if=none,media=cdrom,format=raw,readonly=on"
+                -device "ide-cd,drive=cd,bootindex=0") ;;
+    esac
+    # User networking isolated from the host and the outside (restrict=on); only 10.0.2.100:8080
+    # leads somewhere: a relay per connection to the registry (or to a closed port).
+    local net=user,id=net0,restrict=on
+    net+=",guestfwd=tcp:10.0.2.100:$REGISTRY_PORT_GUEST-cmd:socat - TCP:127.0.0.1:$port"
+    raw() { echo "id=$1,file=$1.img,if=none,format=raw"; }
+    local start rc
+    start=$(date +%s)
+    set +e
+    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
+        -display none -serial stdio -no-reboot "${fw[@]}" \
+        -netdev "$net" -device e1000,netdev=net0 \
+        -device qemu-xhci,id=xhci "${medium[@]}" \
+        -drive "file=$data,if=virtio,format=raw" \
+        -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
+        -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
+        -device ahci,id=ahci -drive "$(raw sata)" \
+        -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=TABULA-SATA" \
+        -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
+        -device virtio-scsi-pci,id=scsi -drive "$(raw scsi)" \
+        -device "scsi-hd,drive=scsi,bus=scsi.0,serial=$(serial scsi)" \
+        -drive "$(raw usb)" -device "usb-storage,drive=usb,bus=xhci.0,serial=$(serial usb)" \
+        </dev/null >serial.log 2>&1 &
+    local qemu=$!
+    if [ "$v" = vt ]; then
+        vt_drive "$dir" >vt-drive.log 2>&1
+        [ -f "$dir/vt-problem" ] && kill "$qemu" 2>/dev/null
+    fi
+    wait "$qemu"
+    rc=$?
+    set -e
+    echo "$rc $(($(date +%s) - start))" >status
+    cp serial.log "$ART/$v-serial.log"
+    cd "$T"
+}
+
+# vt_drive DIR: types through the TUI on tty1 with QEMU's monitor, reading the screen from the
+# serial port (vcsdump.sh); keeps a screendump PNG and the text of each screen in $ART. Problems
+# go to DIR/vt-problem, which check() reports.
+vt_drive() {
+    local dir=$1 n=0
+    mon() { echo "$1" | socat - "UNIX-CONNECT:$dir/mon.sock" >/dev/null 2>&1; }
+    screen() {
+        tr -d '\r' <"$dir/serial.log" | awk '/^=== vcs1 ===$/ {buf = ""; on = 1; next}
+            /^=== end ===$/ {last = buf; on = 0; next} on {buf = buf $0 "\n"} END {printf "%s", last}'
+    }
+    # wait_for REGEX SECONDS: until the screen matches
+    wait_for() {
+        local i
+        for i in $(seq "$2"); do screen | grep -Eq "$1" && return 0; sleep 1; done
+        echo "the screen never showed /$1/ within $2 s" >"$dir/vt-problem"; return 1
+    }
+    shot() {
+        n=$((n + 1))
+        sleep 3   # let the TUI finish drawing and the helper copy it
+        screen >"$ART/vt-$n-$1.txt"
+        mon "screendump $ART/vt-$n-$1.png -f png"
+    }
+    keys() { local k; for k in "$@"; do mon "sendkey $k"; sleep 0.3; done; }
+    wait_for 'TAB-VIRTIO' 600 || return 0
+    shot select
+    keys ret
+    local i
+    for i in 1 2 3 4; do   # method (and whatever else asks) until the confirmation word
+        sleep 5
+        screen | grep -q 'ERASE' && break
+        shot "step$i"
+        keys ret
+    done
+    wait_for 'ERASE' 60 || return 0
+    shot confirm
+    keys shift-e shift-r shift-a shift-s shift-e ret
+    wait_for '\.tabula\.json' 600 || return 0
+    shot result
+    keys p   # power off from the result screen
+}
+
+# dump DATA_IMG PATH OUT: one file from the data disk (debugfs, no mount).
+dump() { debugfs -R "dump $2 $3" "$1" >/dev/null 2>&1; [ -s "$3" ]; }
+ls_dir() { debugfs -R "ls -p $2" "$1" 2>/dev/null | awk -F/ '$6 ~ /\.tabula\.json$/ {print $6}'; }
+
+# check VARIANT DATA_IMG: the disks, the boot medium, the certificates of this boot.
+check() {
+    V=$1
+    local data=$2 dir=$T/$1 rc elapsed
+    read -r rc elapsed <"$dir/status"
+    [ "$rc" = 124 ] && fail "the guest did not power off within ${BOOT_TIMEOUT}s"
+    [ "$rc" = 0 ] || fail "qemu exited with status $rc"
+    [ -f "$dir/vt-problem" ] && fail "driving the TUI: $(cat "$dir/vt-problem")"
+    local size=$((TARGET_MIB * 1024 * 1024)) k c
+    for k in $KINDS; do
+        [ "$(stat -c %s "$dir/$k.img")" = "$size" ] || fail "$k.img changed size"
+        if [ "$k" = keep ]; then
+            cmp -s "$dir/$k.img" <(head -c "$size" /dev/zero | tr '\000' 'Z') || fail "the kept disk was written to"
+        else
+            cmp -s -n "$size" "$dir/$k.img" /dev/zero || fail "the $k disk is not all 0x00"
+        fi
+    done
+    # boot to a wipe-ready station: the kernel's clock at the unattended run's first line
+    local ready
+    ready=$(tr -d '\r' <"$dir/serial.log" | sed -n 's/^\[ *\([0-9]*\)\.[0-9]*\] tabula\[[0-9]*\]: .*/\1/p' | head -n1)
+    echo "ok ($V, guest ran ${elapsed}s, kernel start to the station's first line ${ready:-?}s): the virtio, SATA, NVMe, SCSI and USB disks are all 0x00; the kept disk is untouched"
+    [ "$(sha256sum <"$T/test.iso")" = "$ISO_SUM" ] || fail "the boot medium (CD image) changed"
+    if [ -f "$dir/stick.img" ]; then
+        [ "$(sha256sum <"$dir/stick.img")" = "$ISO_SUM" ] || fail "the boot stick was written to"
+    fi
+    echo "ok ($V): the boot medium is untouched"
+
+    mkdir -p "$dir/out"
+    dump "$data" /keys/station.pem "$dir/out/station.pem" || true
+    # this boot's certificates: in certificates/ and not there before this boot
+    local certs=() c
+    for c in $(ls_dir "$data" /certificates); do
+        grep -qx "$c" "$dir/before.txt" 2>/dev/null || certs+=("$c")
+    done
+    [ "${#certs[@]}" -gt 0 ] || fail "no new certificates/*.tabula.json on the data disk"
+    : >"$dir/out/shown.txt"
+    for c in "${certs[@]}"; do
+        dump "$data" "/certificates/$c" "$dir/out/$c" || fail "could not read certificates/$c"
+        "$BIN" verify "$dir/out/$c" >/dev/null || fail "tabula verify rejects $c"
+        if [ -s "$dir/out/station.pem" ]; then
+            "$BIN" verify --key "$dir/out/station.pem" "$dir/out/$c" >/dev/null || fail "tabula verify --key rejects $c"
+        fi
+        "$BIN" cert show "$dir/out/$c" >>"$dir/out/shown.txt" || fail "tabula cert show rejects $c"
+    done
+    for k in $KINDS; do
+        if [ "$k" = keep ]; then
+            grep -q "$(serial keep)" "$dir/out/shown.txt" && fail "the kept disk is in a certificate"
+        else
+            grep -q "$(serial "$k")" "$dir/out/shown.txt" || { cat "$dir/out/shown.txt" >&2; fail "no certificate names the $k disk ($(serial "$k"))"; }
+        fi
+    done
+    grep -q 'TAB-STICK' "$dir/out/shown.txt" && fail "the boot stick is in a certificate"
+    # Debian's kernel also shows the NVMe namespace as the hidden multipath node nvme0c0n1: it is
+    # no drive and must not appear.
+    grep -q 'nvme0c0n1' "$dir/out/shown.txt" && fail "the hidden NVMe node nvme0c0n1 was treated as a drive"
+    echo "ok ($V): ${#certs[@]} certificate(s) verified; each wiped disk is named by its serial, the kept disk, the stick and nvme0c0n1 are not"
+    printf '%s\n' "${certs[@]}" >"$dir/certs.txt"
+
+    # the guest's boot report (tabula.diag=1): firmware, Secure Boot, and the audit's view of it
+    dump "$data" /diag/boot.txt "$dir/out/boot.txt" || fail "no diag/boot.txt on the data disk"
+    dump "$data" /diag/audit.json "$dir/out/audit.json" || fail "no diag/audit.json on the data disk"
+    cp "$dir/out/boot.txt" "$ART/$V-boot.txt"
+    cp "$dir/out/audit.json" "$ART/$V-audit.json"
+    local fw sb efivar
+    fw=$(sed -n 's/^firmware=//p' "$dir/out/boot.txt")
+    efivar=$(sed -n 's/^secure_boot_efivar=//p' "$dir/out/boot.txt")
+    sb=$(jq -r '.platform.secure_boot' "$dir/out/audit.json")
+    case $V in
+        bios | vt) [ "$fw" = bios ] && [ "$sb" = not_applicable ] || fail "BIOS boot reports firmware=$fw secure_boot=$sb" ;;
+        uefi) [ "$fw" = uefi ] && [ "$efivar" = 0 ] && [ "$sb" = disabled ] ||
+            fail "plain UEFI boot reports firmware=$fw SecureBoot=$efivar audit secure_boot=$sb" ;;
+        secureboot) [ "$fw" = uefi ] && [ "$efivar" = 1 ] && [ "$sb" = enabled ] ||
+            fail "Secure Boot boot reports firmware=$fw SecureBoot=$efivar audit secure_boot=$sb" ;;
+    esac
+    if [ "$V" = secureboot ]; then
+        grep -q "secureboot: Secure boot enabled" "$dir/serial.log" || fail "the kernel did not boot under Secure Boot"
+    fi
+    echo "ok ($V): firmware=$fw, SecureBoot variable=${efivar:--}, tabula audit: secure_boot=$sb"
+    # the keyboard: German (keycode 21, the key right of T, types z) unless tabula.toml says
+    # otherwise (the secureboot boot's says keymap = "us": y)
+    local kc want=z
+    kc=$(sed -n 's/^keycode_21=//p' "$dir/out/boot.txt")
+    [ "$V" = secureboot ] && want=y
+    [[ $kc == "+$want"* || $kc == "$want"* ]] || fail "keycode 21 types '$kc', not $want"
+    echo "ok ($V): the console keymap types $want on keycode 21"
+    V=
+}
+
+# registry_has DIR DATA_IMG: every certificate of DIR/certs.txt is in the registry, and its copy
+# on the data disk (with the registry's receipt now) verifies against it.
+registry_has() {
+    local dir=$1 data=$2 c id
+    while read -r c; do
+        id=${c%.tabula.json}
+        curl -fsS "$REGISTRY/certificates/$id" >/dev/null || fail "the registry does not serve certificate $id"
+        dump "$data" "/certificates/$c" "$dir/out/uploaded-$c" || fail "could not read certificates/$c"
+        "$BIN" verify "$dir/out/uploaded-$c" --registry "$REGISTRY" --log-key "$LOG_VKEY" \
+            >"$dir/out/verify-$id.txt" 2>&1 || { cat "$dir/out/verify-$id.txt" >&2; fail "tabula verify --registry rejects $c"; }
+    done <"$dir/certs.txt"
+}
+outbox_count() { debugfs -R "ls -p /outbox" "$1" 2>/dev/null | awk -F/ '$6 ~ /\.tabula\.json$/' | wc -l; }
+
+# --- the boots ----------------------------------------------------------------------------------
+# bios and secureboot run side by side; uefi after bios, on bios's data disk when upload is on.
+echo "== booting: $SELECTED (accel $ACCEL, timeout ${BOOT_TIMEOUT}s per boot); logs in $ART"
+BOOTS=()
+if selected bios; then
+    mkdir -p bios && data_disk "$T/bios" image-test-bios
+    (boot bios "$T/bios/data.img" "$DEAD_PORT") &
+    BOOTS+=($!)
+fi
+if selected secureboot; then
+    mkdir -p secureboot && data_disk "$T/secureboot" image-test-secureboot us
+    (boot secureboot "$T/secureboot/data.img" "${REGISTRY_PORT:-$DEAD_PORT}") &
+    BOOTS+=($!)
+fi
+for p in "${BOOTS[@]}"; do wait "$p"; done
+if selected bios; then
+    check bios "$T/bios/data.img"
+    if selected upload; then
+        V=bios
+        n=$(outbox_count "$T/bios/data.img")
+        [ "$n" -ge 1 ] || fail "with the registry stopped, the outbox holds no certificate"
+        while read -r c; do
+            if curl -fsS "$REGISTRY/certificates/${c%.tabula.json}" >/dev/null 2>&1; then fail "$c reached the stopped registry"; fi
+        done <"$T/bios/certs.txt"
+        echo "ok (bios): the registry was unreachable; $n certificate(s) wait in the outbox"
+        V=
+    fi
+fi
+if selected secureboot; then
+    check secureboot "$T/secureboot/data.img"
+    if selected upload; then
+        V=secureboot
+        registry_has "$T/secureboot" "$T/secureboot/data.img"
+        echo "ok (secureboot): the registry holds each certificate and tabula verify --registry accepts it"
+        V=
+    fi
+fi
+# second round, side by side: uefi (on bios's data disk when upload is on) and vt
+BOOTS=()
+if selected uefi; then
+    if selected bios && selected upload; then
+        # the same station after a boot without registry: its outbox goes up on this boot
+        UEFI_DATA=$T/bios/data.img
+        ls_dir "$UEFI_DATA" /certificates >"$T/uefi.before"
     else
-        cmp -s -n "$SIZE" "$k.img" /dev/zero || fail "the $k disk is not all 0x00"
+        mkdir -p uefi && data_disk "$T/uefi" image-test-uefi
+        UEFI_DATA=$T/uefi/data.img
+        : >"$T/uefi.before"
     fi
-done
-echo "ok: every byte of the virtio, SATA, NVMe, SCSI and USB disks is 0x00; the kept disk is untouched"
-
-[ "$(sha256sum <test.iso)" = "$ISO_SUM" ] || fail "the boot medium changed"
-echo "ok: the boot medium is untouched"
-
-mkdir out
-CERTS=$(debugfs -R "ls -p /certificates" data.img 2>/dev/null | awk -F/ '$6 ~ /\.tabula\.json$/ {print $6}')
-[ -n "$CERTS" ] || fail "no certificates/*.tabula.json on the data disk"
-debugfs -R "dump /keys/station.pem out/station.pem" data.img >/dev/null 2>&1
-for c in $CERTS; do
-    debugfs -R "dump /certificates/$c out/$c" data.img >/dev/null 2>&1
-    [ -s "out/$c" ] || fail "could not read certificates/$c"
-    "$BIN" verify "out/$c" || fail "tabula verify rejects $c"
-    if [ -s out/station.pem ]; then
-        "$BIN" verify --key out/station.pem "out/$c" || fail "tabula verify --key rejects $c"
+    mkdir -p uefi && mv "$T/uefi.before" "$T/uefi/before.txt"
+    (boot uefi "$UEFI_DATA" "${REGISTRY_PORT:-$DEAD_PORT}") &
+    BOOTS+=($!)
+fi
+if selected vt; then
+    mkdir -p vt && data_disk "$T/vt" image-test-vt
+    (boot vt "$T/vt/data.img" "$DEAD_PORT") &
+    BOOTS+=($!)
+fi
+for p in "${BOOTS[@]}"; do wait "$p"; done
+if selected uefi; then
+    check uefi "$UEFI_DATA"
+    if selected upload; then
+        V=uefi
+        registry_has "$T/uefi" "$UEFI_DATA"
+        if selected bios; then
+            registry_has "$T/bios" "$UEFI_DATA"
+            [ "$(outbox_count "$UEFI_DATA")" = 0 ] || fail "the outbox is not empty after a boot with the registry up"
+            echo "ok (uefi): the certificates the bios boot left in the outbox are in the registry now"
+        fi
+        echo "ok (uefi): the registry holds each certificate and tabula verify --registry accepts it"
+        V=
     fi
-    "$BIN" cert show "out/$c" >>out/shown.txt || fail "tabula cert show rejects $c"
-done
-echo "ok: certificate(s) $CERTS verified"
-for k in $KINDS; do
-    if [ "$k" = keep ]; then
-        grep -q "$(serial keep)" out/shown.txt && fail "the kept disk is in a certificate"
-    else
-        grep -q "$(serial "$k")" out/shown.txt || { cat out/shown.txt >&2; fail "no certificate names the $k disk ($(serial "$k"))"; }
-    fi
-done
-# Debian's kernel exposes the NVMe namespace also as the hidden multipath node nvme0c0n1: it is
-# no drive and must not appear.
-grep -q 'nvme0c0n1' out/shown.txt && fail "the hidden NVMe node nvme0c0n1 was treated as a drive"
-echo "ok: each wiped disk is named in a certificate by its serial; the kept disk and nvme0c0n1 are not"
-echo "PASS: image test (guest run ${ELAPSED}s)"
+fi
+if selected vt; then
+    check vt "$T/vt/data.img"
+    V=vt
+    # what a person sees on tty1, screen by screen (text in $ART/vt-*.txt, PNGs beside it)
+    first=$(ls "$ART"/vt-1-select.txt)
+    for k in virtio sata nvme scsi usb; do
+        grep -q "$(serial "$k")" "$first" || { cat "$first" >&2; fail "the drive screen does not show $(serial "$k")"; }
+    done
+    grep -Eq '32(\.0)? ?MiB' "$first" || { cat "$first" >&2; fail "the drive screen shows no sizes"; }
+    for f in "$ART"/vt-[0-9]*.txt; do
+        if grep -Eq 'login:|^ *\[ *[0-9]+\.[0-9]+\]|nvme0c0n1' "$f"; then
+            cat "$f" >&2; fail "$(basename "$f"): a login prompt, kernel messages or nvme0c0n1 on tty1"
+        fi
+    done
+    grep -q 'ERASE' "$ART"/vt-*-confirm.txt || fail "the confirmation screen does not ask for ERASE"
+    grep -q '\.pdf' "$ART"/vt-*-result.txt || fail "the result screen names no certificate PDF"
+    for f in "$ART"/vt-[0-9]*.txt; do [ -s "${f%.txt}.png" ] || fail "no screendump ${f%.txt}.png"; done
+    echo "ok (vt): drive selection, method, ERASE and the result on tty1, clean; screens in $ART/vt-*"
+    V=
+fi
+echo "PASS: image test ($SELECTED)"

@@ -18,7 +18,7 @@ import struct
 import sys
 
 OUT = os.path.join("tests", "fixtures", "audit")
-EFI_GLOBAL = "8be4df61-93ca-11d2-aa0d-e0a98b8c8b6c"
+EFI_GLOBAL = "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 INVENTED_KEY = "TABUL-AAAAA-BBBBB-CCCCC-3V66T"
 
 

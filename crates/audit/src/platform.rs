@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::root::Root;
 
 /// The EFI global variable GUID (UEFI spec §3.3).
-pub const EFI_GLOBAL: &str = "8be4df61-93ca-11d2-aa0d-e0a98b8c8b6c";
+pub const EFI_GLOBAL: &str = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
 
 /// How the running system was booted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,6 +223,25 @@ mod tests {
             (BootMode::Legacy, SecureBoot::NotApplicable, false)
         );
         assert!(p.tpm.is_none() && p.gpus.is_empty() && p.network_interfaces.is_empty());
+    }
+
+    /// The name efivarfs gives the variable on a real machine (checked in the image's Secure Boot
+    /// boot), written out rather than built from [`EFI_GLOBAL`].
+    #[test]
+    fn secure_boot_is_read_under_the_kernel_s_variable_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let vars = dir.path().join("sys/firmware/efi/efivars");
+        fs::create_dir_all(&vars).unwrap();
+        fs::write(
+            vars.join("SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"),
+            [6, 0, 0, 0, 1],
+        )
+        .unwrap();
+        let p = collect(&Root::new(dir.path()));
+        assert_eq!(
+            (p.secure_boot, p.secure_boot_capable),
+            (SecureBoot::Enabled, true)
+        );
     }
 
     #[test]

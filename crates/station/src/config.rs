@@ -34,6 +34,9 @@ pub struct StationSection {
     pub operator: Option<String>,
     /// Station id shown in certificates; default: derived from the key fingerprint.
     pub id: Option<String>,
+    /// Console keymap the live image loads at boot (`de` when not set); the station itself
+    /// does not use it.
+    pub keymap: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -199,6 +202,7 @@ organisation = "Stadt Leipzig"
 # site = "Refurbishing bench 1"
 # operator = "technician"      # the TUI asks; `tabula run --operator NAME` overrides
 # id = "bench-1"            # default: derived from the station key
+# keymap = "us"             # the live stick's console keyboard (default "de")
 
 [registry]
 # url = "https://registry.example"   # without it, certificates wait in outbox/
@@ -242,6 +246,14 @@ mod tests {
             err.starts_with("t.toml, line 5: unknown field `methdo`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn keymap_is_a_station_key_the_live_image_reads() {
+        let c = Config::parse("[station]\nkeymap = \"us\"\n", Path::new("t.toml")).unwrap();
+        assert_eq!(c.station.keymap.as_deref(), Some("us"));
+        let c = Config::parse(EXAMPLE, Path::new("t.toml")).unwrap();
+        assert_eq!(c.station.keymap, None);
     }
 
     #[test]
