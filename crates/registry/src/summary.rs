@@ -20,6 +20,8 @@ pub struct Summary {
     pub result: String,
     pub started: String,
     pub finished: String,
+    /// The interrupted certificate a resumed wipe continues.
+    pub continues: Option<String>,
     /// `(model, serial)` per drive, in certificate order.
     pub drives: Vec<(String, String)>,
 }
@@ -36,6 +38,7 @@ impl Summary {
             result: cert.result.as_str().to_owned(),
             started: time_text(&cert.started),
             finished: time_text(&cert.finished),
+            continues: cert.continues.map(|id| id.to_string()),
             drives: cert
                 .drives
                 .iter()
@@ -55,6 +58,7 @@ impl Summary {
             result: row.result.clone(),
             started: row.started.clone(),
             finished: row.finished.clone(),
+            continues: row.continues.clone(),
             drives: row
                 .drives
                 .iter()
@@ -88,6 +92,9 @@ impl Summary {
             .filter(|(_, a, b)| a != b)
             .map(|(name, _, _)| name)
             .collect();
+        if self.continues != stored.continues {
+            out.push("continues");
+        }
         if self.drives != stored.drives {
             out.push("drives");
         }
@@ -104,6 +111,7 @@ impl Summary {
         row.result = self.result;
         row.started = self.started;
         row.finished = self.finished;
+        row.continues = self.continues;
         row.drives = self
             .drives
             .into_iter()

@@ -1,7 +1,9 @@
 //! The auditors' pages in real headless Chromium (Debian `chromium` + `chromium-driver`, driven
 //! over WebDriver by fantoccini): sign in with a read token, search a drive serial, open the
 //! certificate, see the verdict and the drives; a serial with no certificate says so. A
-//! screenshot of the certificate page is kept at `target/test-artifacts/registry.png`.
+//! screenshot of the certificate page is kept at `target/test-artifacts/registry.png`. Then an
+//! interrupted wipe and its resumption: from the interrupted certificate's page, the "continued
+//! by" link leads to the resumed one, whose page lists the chain (`registry-chain.png`).
 //! Without chromedriver the test fails, unless `TABULA_ALLOW_SKIP=1` (a workstation) skips it.
 //!
 //! Plain HTTP: `erasure_verdict_leads_the_page_and_the_search_row` (an interrupted and a clean
@@ -18,7 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{
-    ADMIN, Db, Server, client, config, enrolled_station, signed, signed_from, test_db, upload_ok,
+    ADMIN, Db, Server, chain_pair, client, config, enrolled_station, signed, signed_from, test_db,
+    upload_ok,
 };
 use fantoccini::{ClientBuilder, Locator};
 use tabula_certificate::sample;
@@ -83,6 +86,10 @@ async fn search_drive_serial_open_certificate_see_verdict() {
     for i in 0..3 {
         upload_ok(&base, &signed(&key, "station-07", i), &log_key).await;
     }
+    let (interrupted, resumed) = chain_pair(&key, "station-07");
+    upload_ok(&base, &interrupted, &log_key).await;
+    upload_ok(&base, &resumed, &log_key).await;
+    let (old, new) = (interrupted.id().unwrap(), resumed.id().unwrap());
     let token: serde_json::Value = client()
         .post(server.url("/api/v1/read-tokens"))
         .bearer_auth(ADMIN)
@@ -174,7 +181,7 @@ async fn search_drive_serial_open_certificate_see_verdict() {
         );
         assert!(text.contains("signature valid"), "{text}");
         assert!(
-            text.contains("included in the transparency log: entry #1 of 3"),
+            text.contains("included in the transparency log: entry #1 of 5"),
             "{text}"
         );
         let drives = browser.find(Locator::Id("drives")).await?.text().await?;
@@ -198,6 +205,27 @@ async fn search_drive_serial_open_certificate_see_verdict() {
             .for_element(Locator::Id("no-results"))
             .await?;
         assert!(none.text().await?.contains("No certificates found"));
+
+        // The interrupted wipe's page leads to the one that resumed it, which lists the chain.
+        browser.goto(&format!("{base}/certificates/{old}")).await?;
+        let next = browser
+            .wait()
+            .for_element(Locator::Css("#continued-by a"))
+            .await?;
+        next.click().await?;
+        let chain = browser.wait().for_element(Locator::Id("chain")).await?;
+        let text = chain.text().await?;
+        assert!(text.contains("Interrupted and resumed"), "{text}");
+        let (at_old, at_new) = (
+            text.find(&old.to_string()).unwrap(),
+            text.find(&new.to_string()).unwrap(),
+        );
+        assert!(at_old < at_new, "oldest first: {text}");
+        assert!(text.contains("this certificate"), "{text}");
+        let back = browser.find(Locator::Css("#continues a")).await?;
+        assert_eq!(back.text().await?, old.to_string());
+        let png = browser.screenshot().await?;
+        std::fs::write(dir.join("registry-chain.png"), &png).unwrap();
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;

@@ -48,6 +48,9 @@ pub struct CertificateRow {
     pub started: String,
     pub finished: String,
     pub received_at: String,
+    /// The interrupted certificate this one continues (a resumed wipe), if it says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continues: Option<String>,
     pub drives: Vec<DriveRow>,
     #[serde(skip)]
     pub bundle: String,
@@ -127,7 +130,7 @@ fn serial_matches(col: &str) -> String {
 
 const CERT_COLUMNS: &str = "id, leaf_index, leaf_hash, station_id, station_name, organisation, \
     site, machine_vendor, machine_model, machine_serial, result, started, finished, received_at, \
-    bundle, receipt";
+    continues, bundle, receipt";
 
 fn certificate(row: &AnyRow) -> Result<CertificateRow, StoreError> {
     Ok(CertificateRow {
@@ -146,6 +149,7 @@ fn certificate(row: &AnyRow) -> Result<CertificateRow, StoreError> {
         started: row.try_get("started")?,
         finished: row.try_get("finished")?,
         received_at: row.try_get("received_at")?,
+        continues: row.try_get("continues")?,
         drives: Vec::new(),
         bundle: row.try_get("bundle")?,
         receipt: row.try_get("receipt")?,
@@ -174,8 +178,9 @@ pub(super) async fn insert_certificate(
     sqlx::query(
         "INSERT INTO certificates (id, leaf_index, leaf_hash, station_id, station_name, \
              organisation, site, machine_vendor, machine_model, machine_serial, serial_norm, \
-             result, started, finished, received_at, bundle, receipt) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             result, started, finished, received_at, bundle, receipt, continues) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18)",
     )
     .bind(&c.id)
     .bind(index)
@@ -194,6 +199,7 @@ pub(super) async fn insert_certificate(
     .bind(received_at)
     .bind(&c.bundle)
     .bind(receipt)
+    .bind(c.summary.continues.as_deref())
     .execute(&mut **tx)
     .await?;
     // Chunked: a certificate may list thousands of drives, and both databases cap the number
@@ -245,6 +251,23 @@ impl Store {
         let mut items = vec![certificate(&row)?];
         self.attach_drives(&mut items).await?;
         Ok(items.pop())
+    }
+
+    /// The certificates of `station_id` that continue certificate `id` (resumed wipes), oldest
+    /// first. Only the same station's: a resume continues its own station's certificate, and
+    /// another station cannot attach itself to a chain.
+    pub async fn continued_by(&self, id: &str, station_id: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM certificates WHERE continues = $1 AND station_id = $2 \
+             ORDER BY leaf_index",
+        )
+        .bind(id)
+        .bind(station_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get(0).map_err(StoreError::from))
+            .collect()
     }
 
     /// The certificate id stored at a leaf index.

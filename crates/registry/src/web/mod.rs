@@ -1,10 +1,12 @@
 //! Server-rendered pages for auditors: search form, result list, certificate page with the
 //! verdict (signature against the enrolled station key, inclusion in the transparency log),
-//! drives, audit summary, and links to the JSON, the bundle and the PDF
+//! drives, audit summary, the chain of an interrupted and resumed wipe, and links to the JSON,
+//! the bundle and the PDF
 //! (`/certificates/{id}/pdf`, rendered from the stored bundle by the certificate crate's PDF
 //! renderer, the same as `tabula cert pdf`). Labels are German and English side by side. No
 //! JavaScript, no front-end build.
 
+mod chain;
 mod pages;
 mod verdict;
 
@@ -302,11 +304,13 @@ async fn certificate_page(
             let (bundle_json, _) = full_bundle(&row)?;
             let station = state.store.station_by_id(row.station_id).await?;
             let verdict = verdict::judge(&state, &row, &bundle_json, station.as_ref()).await?;
+            let chain = chain::of(&state.store, &row).await?;
             Ok(pages::certificate(
                 &row,
                 &bundle_json,
                 station.as_ref(),
                 &verdict,
+                &chain,
             ))
         }
         .await,

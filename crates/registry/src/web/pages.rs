@@ -3,6 +3,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
+use super::chain::Link;
 use super::verdict::{Check, Verdict, row_erasure};
 use crate::store::{CertificateFilter, CertificateRow, Page, StationRow};
 use tabula_certificate::Erasure;
@@ -311,11 +312,52 @@ fn audit_summary(audit: &Value) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The chain of an interrupted and resumed wipe, oldest first, this certificate marked.
+fn chain_section(chain: &[Link]) -> Markup {
+    html! {
+        section id="chain" {
+            h2 { "Unterbrochen und fortgesetzt / Interrupted and resumed" }
+            p {
+                "Eine Löschung, mehrere Zertifikate: jedes fortgesetzte nennt das abgebrochene, das es fortsetzt. / "
+                "One wipe, several certificates: each resumed one names the interrupted one it continues."
+            }
+            ol {
+                @for link in chain {
+                    li.chain-link {
+                        @if link.here {
+                            strong { code { (link.id) } " (dieses Zertifikat / this certificate)" }
+                        } @else {
+                            a.chain-link href={ "/certificates/" (link.id) } { code { (link.id) } }
+                        }
+                        @match &link.row {
+                            Some(r) => { " · " (result_text(&r.result)) " · " span.muted { (r.finished) } }
+                            None => { " · " span.bad-mark { "nicht im Register / not in the registry" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A result in German and English.
+fn result_text(result: &str) -> String {
+    let de = match result {
+        "erased" => "gelöscht",
+        "erased-with-errors" => "gelöscht mit Fehlern",
+        "failed" => "fehlgeschlagen",
+        "interrupted" => "abgebrochen",
+        other => other,
+    };
+    format!("{de} / {result}")
+}
+
 pub fn certificate(
     row: &CertificateRow,
     bundle: &Value,
     station: Option<&StationRow>,
     verdict: &Verdict,
+    chain: &[Link],
 ) -> Markup {
     let cert = verdict.certificate.as_ref();
     let audit = bundle.get("audit").cloned().unwrap_or(Value::Null);
@@ -353,6 +395,17 @@ pub fn certificate(
                     tr { th { "Beginn / started" } td { (row.started) } }
                     tr { th { "Ende / finished" } td { (row.finished) } }
                     tr { th { "Ergebnis / result" } td id="result" { (row.result) } }
+                    @if let Some(previous) = &row.continues {
+                        tr id="continues" { th { "Setzt fort / continues" } td {
+                            a href={ "/certificates/" (previous) } { code { (previous) } }
+                            " (abgebrochene Löschung / interrupted wipe)"
+                        } }
+                    }
+                    @for link in chain.iter().skip_while(|l| !l.here).skip(1).take(1) {
+                        tr id="continued-by" { th { "Fortgesetzt durch / continued by" } td {
+                            a href={ "/certificates/" (link.id) } { code { (link.id) } }
+                        } }
+                    }
                     tr { th { "Gerät / machine" } td { (machine_text(&row.machine_vendor, &row.machine_model, &row.machine_serial)) } }
                     tr { th { "Registriert / registered" } td {
                         (row.received_at) ", Logeintrag / log entry #" (row.leaf_index) " · "
@@ -362,6 +415,7 @@ pub fn certificate(
                     @if let Some(c) = cert { @if !c.remark.is_empty() { tr { th { "Bemerkung / remark" } td { (c.remark) } } } }
                 }
             }
+            @if !chain.is_empty() { (chain_section(chain)) }
             section {
                 h2 { "Laufwerke / Drives" }
                 table id="drives" {

@@ -200,6 +200,18 @@ pub fn signed_from(mut cert: Certificate, key: &StationKey, station: &str, n: us
     Bundle::sign(&cert, audit, key).unwrap()
 }
 
+/// The interrupted certificate (stopped after pass 3 of 7) and the one that resumed it (passes
+/// 4/7 .. 7/7), both of `station`.
+pub fn chain_pair(key: &StationKey, station: &str) -> (Bundle, Bundle) {
+    let interrupted = signed_from(sample::interrupted_certificate(key), key, station, 101);
+    let first = interrupted.certificate().unwrap();
+    let mut cert: Certificate = sample::erased_certificate(key);
+    cert.continues = Some(first.id);
+    cert.drives[1].passes.drain(..3);
+    let resumed = signed_from(cert, key, station, 102);
+    (interrupted, resumed)
+}
+
 pub async fn upload(base: &str, bundle: &Bundle) -> reqwest::Response {
     client()
         .post(format!("{base}/api/v1/certificates"))
