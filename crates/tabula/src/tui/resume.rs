@@ -26,7 +26,7 @@ impl From<&Journal> for Pending {
     fn from(j: &Journal) -> Self {
         Self {
             id: j.id.clone(),
-            started: j.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+            started: crate::i18n::clock::date_time(j.started),
             operator: j.issuer.operator.clone(),
             plan: j.plan.clone(),
             reached: j.positions.iter().map(|p| p.map(|p| p.pass)).collect(),

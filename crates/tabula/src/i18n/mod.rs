@@ -1,0 +1,185 @@
+//! The words people read on the station, in German and English: every screen and message of the
+//! TUI and the CLI's human output (JSON output is not translated). One typed catalogue per
+//! language ([`de`], [`en`]): a [`Text`] with one field per message, plain `&'static str` for
+//! fixed words and `fn(..) -> String` for messages with arguments and plurals, so the compiler
+//! checks that both languages have every message and every argument.
+//!
+//! The language is `[station] language` in `tabula.toml`, else the locale (`LC_ALL`,
+//! `LC_MESSAGES`, `LANG`: the live image sets `de_DE.UTF-8`), else English. Times shown to people
+//! are local ([`clock`]): `[station] timezone`, default Europe/Berlin.
+//!
+//! ```ignore
+//! use crate::i18n::t;
+//! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
+//! ```
+
+pub mod clock;
+mod de;
+mod en;
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use tabula_station::config::Config;
+pub use tabula_station::config::Language;
+use tabula_wipe::plan::VerifyMode;
+
+/// Every message, grouped by where it appears.
+#[derive(Debug)]
+pub struct Text {
+    pub common: Common,
+    pub app: App,
+    pub confirm: Confirm,
+}
+
+/// Words used in several places (screens and CLI).
+#[derive(Debug)]
+pub struct Common {
+    /// "1 pass", "3 passes".
+    pub passes: fn(u64) -> String,
+    /// "1 drive", "2 drives".
+    pub drives: fn(usize) -> String,
+    /// How much is read back: `[wipe] verify` none, last, all.
+    pub verify_mode: fn(VerifyMode) -> &'static str,
+    /// A method's label (`tabula_wipe::method`), translated where the catalogue knows it.
+    pub method_label: fn(name: &str, label: &str) -> String,
+}
+
+/// The TUI's frame: title bar, step names, key hints, fatal errors.
+#[derive(Debug)]
+pub struct App {
+    pub auditing: &'static str,
+    pub too_small: &'static str,
+    pub cannot_continue: &'static str,
+    pub step_loading: &'static str,
+    pub step_resume: &'static str,
+    pub step_machine: &'static str,
+    pub step_method: &'static str,
+    pub step_confirm: &'static str,
+    pub step_progress: &'static str,
+    pub step_result: &'static str,
+    pub keys_fatal: &'static str,
+    pub keys_loading: &'static str,
+    pub keys_resume: &'static str,
+    pub keys_machine: &'static str,
+    pub keys_method: &'static str,
+    pub keys_confirm: &'static str,
+    pub keys_progress: &'static str,
+    pub keys_result: &'static str,
+    pub keys_wait: &'static str,
+    /// Devices named on the command line that are not drives of this machine.
+    pub not_a_drive: fn(&str) -> String,
+    pub rescan_failed: fn(&str) -> String,
+    pub wipe_thread_died: &'static str,
+    pub no_plan: &'static str,
+}
+
+/// Screen 3: the drives about to be destroyed and the confirmation word.
+#[derive(Debug)]
+pub struct Confirm {
+    pub title: &'static str,
+    pub title_resume: &'static str,
+    /// Column heads: device, model, serial, size.
+    pub columns: [&'static str; 4],
+    pub will_fail: fn(&str) -> String,
+    pub method: &'static str,
+    pub operator: &'static str,
+    /// "zero (Zero fill), 1 pass, verify: last pass".
+    pub method_line: fn(name: &str, label: &str, passes: u64, verify: &str) -> String,
+    pub all_data_lost: fn(usize) -> String,
+    pub type_word: fn(&str) -> String,
+    pub not_confirmed: fn(&str) -> String,
+}
+
+/// The catalogue for `lang`.
+pub fn text(lang: Language) -> &'static Text {
+    match lang {
+        Language::De => &de::DE,
+        Language::En => &en::EN,
+    }
+}
+
+/// The catalogue of the current language.
+pub fn t() -> &'static Text {
+    text(language())
+}
+
+const UNSET: u8 = 0;
+const DE: u8 = 1;
+const EN: u8 = 2;
+
+/// The process's language; English until [`init`] has run (unit tests, early errors).
+static LANGUAGE: AtomicU8 = AtomicU8::new(UNSET);
+
+#[cfg(test)]
+thread_local! {
+    /// A test's own language, so tests in both languages run in parallel.
+    static THREAD_LANGUAGE: std::cell::Cell<Option<Language>> = const { std::cell::Cell::new(None) };
+}
+
+/// The language in force.
+pub fn language() -> Language {
+    #[cfg(test)]
+    if let Some(lang) = THREAD_LANGUAGE.with(std::cell::Cell::get) {
+        return lang;
+    }
+    match LANGUAGE.load(Ordering::Relaxed) {
+        DE => Language::De,
+        _ => Language::En,
+    }
+}
+
+/// Sets the language of this test's thread (other tests keep theirs).
+#[cfg(test)]
+pub fn set_thread_language(lang: Language) {
+    THREAD_LANGUAGE.with(|l| l.set(Some(lang)));
+}
+
+/// Sets language and time zone from the configuration (if any) and the environment; called once
+/// at start and again when a command has loaded its station's configuration.
+pub fn init(config: Option<&Config>) {
+    let station = config.map(|c| &c.station);
+    let lang = station
+        .and_then(|s| s.language)
+        .unwrap_or_else(|| from_locale(&|name| std::env::var(name).ok()));
+    LANGUAGE.store(
+        match lang {
+            Language::De => DE,
+            Language::En => EN,
+        },
+        Ordering::Relaxed,
+    );
+    clock::set_zone(station.and_then(|s| s.timezone.as_deref()));
+}
+
+/// The language the locale asks for: the first non-empty of `LC_ALL`, `LC_MESSAGES`, `LANG`
+/// (POSIX order); German if its language part is `de`, else English (`C`, `POSIX`, unset).
+pub fn from_locale(var: &dyn Fn(&str) -> Option<String>) -> Language {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(var)
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    let lang = locale
+        .split(['_', '.', '@', '-'])
+        .next()
+        .unwrap_or_default();
+    if lang.eq_ignore_ascii_case("de") {
+        Language::De
+    } else {
+        Language::En
+    }
+}
+
+/// The configuration a command without `--config` would use, for its language: the data
+/// directory's `tabula.toml` (`$TABULA_DATA` or the default), if it exists and parses. A broken
+/// file is reported by the commands that use it, not here.
+pub fn probe_config() -> Option<Config> {
+    let data = std::env::var_os("TABULA_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(tabula_station::default_data_dir);
+    let path = data.join("tabula.toml");
+    Config::load(&path).ok()
+}
+
+#[cfg(test)]
+mod tests;
