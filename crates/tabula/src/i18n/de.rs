@@ -1,8 +1,9 @@
 //! Der deutsche Katalog.
 
 use tabula_wipe::plan::VerifyMode;
+use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
-use super::{App, Common, Confirm, Text};
+use super::{App, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
@@ -42,6 +43,18 @@ pub static DE: Text = Text {
             VerifyMode::All => "jeder Durchgang",
         },
         method_label,
+        status: |s| match s {
+            WipeStatus::Completed => "gelöscht",
+            WipeStatus::CompletedWithErrors => "gelöscht mit Fehlern",
+            WipeStatus::Failed => "fehlgeschlagen",
+            WipeStatus::Interrupted => "unterbrochen",
+        },
+        verification: |v| match v {
+            VerifyOutcome::NotRequested => "nicht verlangt",
+            VerifyOutcome::Passed => "bestanden",
+            VerifyOutcome::Failed => "NICHT BESTANDEN",
+            VerifyOutcome::Incomplete => "unvollständig",
+        },
     },
     app: App {
         auditing: "Dieser Rechner wird geprüft (SMART-Daten können eine Minute dauern) ...",
@@ -100,5 +113,157 @@ pub static DE: Text = Text {
         not_confirmed: |w| {
             format!("nicht bestätigt: genau {w} eintippen (Großbuchstaben) oder Esc für zurück")
         },
+    },
+    machine: Machine {
+        title: " Rechner ",
+        labels: [
+            "Hersteller",
+            "Modell",
+            "Seriennr.",
+            "Eignung",
+            "CPU",
+            "RAM",
+            "Akku",
+            "Lizenz",
+        ],
+        unknown_cpu: "CPU unbekannt",
+        unfit: "ungeeignet",
+        cpu: |model, cores, threads| match cores {
+            Some(c) => format!("{model} ({c} Kerne / {threads} Threads)"),
+            None => format!("{model} ({threads} Threads)"),
+        },
+        ram_unknown: "unbekannt",
+        slots_used: |used, slots| format!(", {used} von {slots} Steckplätzen belegt"),
+        battery_none: "keiner",
+        battery_health: |h| format!("{h:.0} % der Nennkapazität"),
+        battery_unknown: |name| format!("{name} (Zustand unbekannt)"),
+        licence_key: |key| format!("Windows-Schlüssel in der Firmware ({key})"),
+        licence_none: "kein Windows-Schlüssel in der Firmware",
+        licence_malformed: "MSDM-Tabelle fehlerhaft (nicht vertrauenswürdig)",
+        excluded: |why| format!("AUSGESCHLOSSEN: {why}"),
+        wipeable: "löschbar",
+        wipeable_named: "löschbar (auf der Befehlszeile genannt)",
+        by_hand: |why| format!("zum Löschen von Hand wählen ({why})"),
+        kept_serial: "Seriennummer steht unter [keep] serials",
+        select_one: "mindestens ein Laufwerk wählen (Leertaste)",
+        cannot_select: |path, why| format!("{path} kann nicht gewählt werden: {why}"),
+        smart: [
+            "OK",
+            "DEFEKT",
+            "?",
+            "entfällt",
+            "keine Daten",
+            "smartctl ist nicht installiert",
+            "Fehler",
+        ],
+        power_on_hours: |h| format!(", {h} Betriebsstunden"),
+        drives_title: |n| format!(" Laufwerke: {n} gewählt "),
+        without_medium: |n| format!("({n} ohne Medium nicht gezeigt) "),
+        not_named: |n| format!("({n} nicht auf der Befehlszeile genannt) "),
+        columns: ["GERÄT", "MODELL", "SERIENNUMMER", "GRÖSSE", "TYP"],
+        no_drives: "Keine Laufwerke gefunden. Laufwerk anschließen und r drücken.",
+        loop_kind: "Loop",
+    },
+    method: MethodScreen {
+        title: " Löschverfahren (Hoch/Runter) ",
+        verify: "Prüfung:",
+        nist: |c| format!("Kategorie nach NIST SP 800-88: {c}"),
+        bsi: |b| format!("; BSI: {b}"),
+        operator_title: " Bearbeiter (Namen eintippen) ",
+        operator_missing: "Namen des Bearbeiters eintippen (er steht im Zertifikat)",
+    },
+    progress: Progress {
+        method: "Verfahren: ",
+        elapsed: |t| format!("   seit {t}"),
+        title: |n| format!(" {} werden gelöscht ", (DE.common.drives)(n)),
+        waiting: "wartet",
+        write: "schreiben",
+        verify: "prüfen",
+        pass: |pass, passes, phase, pattern| format!("Durchgang {pass}/{passes} {phase} {pattern}"),
+        stalled: |s| format!(" HÄNGT SEIT {s} s"),
+        bad_ranges: |n| {
+            if n == 1 {
+                " 1 defekter Bereich".to_owned()
+            } else {
+                format!(" {n} defekte Bereiche")
+            }
+        },
+        more: |n| {
+            format!(
+                "... und {} mehr; Terminal vergrößern, um sie zu sehen",
+                (DE.common.drives)(n)
+            )
+        },
+        stopping: "Alle Laufwerke werden angehalten ... das Zertifikat hält die Unterbrechung fest.",
+        ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. y = abbrechen, n = weiter",
+        eta: "Rest",
+        file: "Datei",
+    },
+    result: ResultScreen {
+        uploading: "wird an das Register übertragen ...",
+        no_registry: "kein Register eingerichtet: bleibt in outbox/ für `tabula upload`",
+        uploaded: |s| format!("übertragen: {s}"),
+        log_entry: |i| format!("Log-Eintrag #{i}, Quittung gespeichert"),
+        kept: |why| format!("bleibt in outbox, neuer Versuch folgt: {why}"),
+        rejected: |why| format!("NICHT ÜBERTRAGEN: {why}"),
+        not_attempted: "nicht versucht",
+        job_failed: |e| format!("Der Auftrag ist fehlgeschlagen: {e}"),
+        all_verified: |n| {
+            let all = if n == 1 {
+                "Das Laufwerk wurde"
+            } else {
+                "Alle Laufwerke wurden"
+            };
+            format!(
+                "{all} gelöscht und geprüft ({}). Zertifikat signiert und gespeichert.",
+                (DE.common.drives)(n)
+            )
+        },
+        all_unverified: |n| {
+            let all = if n == 1 {
+                "Das Laufwerk wurde"
+            } else {
+                "Alle Laufwerke wurden"
+            };
+            format!(
+                "{all} gelöscht ({}; nicht geprüft: Prüfung war aus). Zertifikat signiert und gespeichert.",
+                (DE.common.drives)(n)
+            )
+        },
+        not_all: "NICHT jedes Laufwerk wurde gelöscht: siehe unten. Das Zertifikat sagt es auch.",
+        title: " Ergebnis ",
+        drive_line: |status, verification| format!("{status} (Prüfung: {verification})"),
+        labels: ["Zertifikat", "Gespeichert in", "PDF", "Bündel", "Register"],
+        interrupted_kept: |j| format!("Unterbrochen: Fortschritt gespeichert in {j};"),
+        offer_resume: "  beim nächsten Start bietet tabula das Fortsetzen an (oder `tabula resume`).",
+        settled: "Alles ist geschrieben. Enter: fertig (nächster Rechner)   P: ausschalten",
+        unsettled: "Übertragung läuft ... bitte warten, bevor der Stick gezogen oder ausgeschaltet wird.",
+        outbox_sent: |n| format!("Outbox früherer Läufe: {n} übertragen"),
+        outbox_pending: |n| format!(", {n} bleiben in der Outbox"),
+        outbox_rejected: |n| {
+            format!(", {n} ABGELEHNT (verfälscht, nach outbox/rejected verschoben)")
+        },
+        warning: |w| format!(". WARNUNG: {w}"),
+        outbox_failed: |e| format!("Outbox nicht übertragen: {e}"),
+        journals_unreadable: |n, list| {
+            let wipes = if n == 1 {
+                "unterbrochene Löschung kann"
+            } else {
+                "unterbrochene Löschungen können"
+            };
+            format!("{n} {wipes} nicht fortgesetzt werden, Journal unlesbar (aufbewahrt): {list}")
+        },
+    },
+    resume: Resume {
+        title: " Unterbrochene Löschung gefunden ",
+        intro: [
+            "Eine Löschung auf dieser Station wurde nicht beendet (Stromausfall, Absturz, Abbruch).",
+            "Ihre Laufwerke enthalten noch Daten. Jetzt fortsetzen oder überspringen und später fortsetzen.",
+        ],
+        wipe_line: |id, started, operator, method| {
+            format!("Löschung {id}, begonnen {started} von {operator} ({method})")
+        },
+        not_started: "nicht begonnen",
+        was_at: |pass, passes| format!("war bei Durchgang {pass}/{passes}"),
     },
 };

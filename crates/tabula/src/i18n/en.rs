@@ -1,8 +1,9 @@
 //! The English catalogue.
 
 use tabula_wipe::plan::VerifyMode;
+use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
-use super::{App, Common, Confirm, Text};
+use super::{App, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
@@ -22,6 +23,18 @@ pub static EN: Text = Text {
             VerifyMode::All => "every pass",
         },
         method_label: |_, label| label.to_owned(),
+        status: |s| match s {
+            WipeStatus::Completed => "erased",
+            WipeStatus::CompletedWithErrors => "erased with errors",
+            WipeStatus::Failed => "failed",
+            WipeStatus::Interrupted => "interrupted",
+        },
+        verification: |v| match v {
+            VerifyOutcome::NotRequested => "not requested",
+            VerifyOutcome::Passed => "passed",
+            VerifyOutcome::Failed => "FAILED",
+            VerifyOutcome::Incomplete => "incomplete",
+        },
     },
     app: App {
         auditing: "Auditing this machine (SMART data can take a minute)...",
@@ -76,5 +89,148 @@ pub static EN: Text = Text {
         not_confirmed: |w| {
             format!("not confirmed: type {w} exactly (capital letters), or Esc to go back")
         },
+    },
+    machine: Machine {
+        title: " Machine ",
+        labels: [
+            "Vendor", "Model", "Serial", "Grade", "CPU", "RAM", "Battery", "Licence",
+        ],
+        unknown_cpu: "unknown CPU",
+        unfit: "unfit",
+        cpu: |model, cores, threads| match cores {
+            Some(c) => format!("{model} ({c} cores / {threads} threads)"),
+            None => format!("{model} ({threads} threads)"),
+        },
+        ram_unknown: "unknown",
+        slots_used: |used, slots| format!(", {used} of {slots} slots used"),
+        battery_none: "none",
+        battery_health: |h| format!("{h:.0} % of design capacity"),
+        battery_unknown: |name| format!("{name} (health unknown)"),
+        licence_key: |key| format!("Windows key in firmware ({key})"),
+        licence_none: "no Windows key in firmware",
+        licence_malformed: "MSDM table malformed (not trusted)",
+        excluded: |why| format!("EXCLUDED: {why}"),
+        wipeable: "wipeable",
+        wipeable_named: "wipeable (named on the command line)",
+        by_hand: |why| format!("select by hand to wipe ({why})"),
+        kept_serial: "serial listed under [keep] serials",
+        select_one: "select at least one drive (Space)",
+        cannot_select: |path, why| format!("{path} cannot be selected: {why}"),
+        smart: [
+            "PASSED",
+            "FAILED",
+            "?",
+            "n/a",
+            "no data",
+            "smartctl is not installed",
+            "error",
+        ],
+        power_on_hours: |h| format!(", {h} power-on hours"),
+        drives_title: |n| format!(" Drives: {n} selected "),
+        without_medium: |n| format!("({n} without medium not shown) "),
+        not_named: |n| format!("({n} not named on the command line) "),
+        columns: ["DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE"],
+        no_drives: "No drives found. Connect a drive and press r to rescan.",
+        loop_kind: "loop",
+    },
+    method: MethodScreen {
+        title: " Wipe method (Up/Down) ",
+        verify: "verify:",
+        nist: |c| format!("NIST SP 800-88 category: {c}"),
+        bsi: |b| format!("; BSI: {b}"),
+        operator_title: " Operator (type your name) ",
+        operator_missing: "type the operator's name (it goes into the certificate)",
+    },
+    progress: Progress {
+        method: "Method: ",
+        elapsed: |t| format!("   elapsed {t}"),
+        title: |n| format!(" Wiping {} ", (EN.common.drives)(n)),
+        waiting: "waiting",
+        write: "write",
+        verify: "verify",
+        pass: |pass, passes, phase, pattern| format!("pass {pass}/{passes} {phase} {pattern}"),
+        stalled: |s| format!(" STALLED {s} s"),
+        bad_ranges: |n| {
+            if n == 1 {
+                " 1 bad range".to_owned()
+            } else {
+                format!(" {n} bad ranges")
+            }
+        },
+        more: |n| {
+            format!(
+                "... and {} more; enlarge the terminal to see them",
+                (EN.common.drives)(n)
+            )
+        },
+        stopping: "Stopping every drive... the certificate will record the interruption.",
+        ask_stop: "Stop the wipe? Drives stay partly wiped; resume later with `tabula resume`. y = stop, n = continue",
+        eta: "ETA",
+        file: "file",
+    },
+    result: ResultScreen {
+        uploading: "uploading to the registry...",
+        no_registry: "no registry configured: kept in outbox/ for `tabula upload`",
+        uploaded: |s| format!("uploaded: {s}"),
+        log_entry: |i| format!("log entry #{i}, receipt stored"),
+        kept: |why| format!("kept in outbox, will be retried: {why}"),
+        rejected: |why| format!("NOT UPLOADED: {why}"),
+        not_attempted: "not attempted",
+        job_failed: |e| format!("The job failed: {e}"),
+        all_verified: |n| {
+            let all = if n == 1 {
+                "The drive was"
+            } else {
+                "All drives were"
+            };
+            format!(
+                "{all} erased and verified ({}). Certificate signed and stored.",
+                (EN.common.drives)(n)
+            )
+        },
+        all_unverified: |n| {
+            let all = if n == 1 {
+                "The drive was"
+            } else {
+                "All drives were"
+            };
+            format!(
+                "{all} erased ({}; not verified: verification was off). Certificate signed and stored.",
+                (EN.common.drives)(n)
+            )
+        },
+        not_all: "NOT every drive was erased: see below. The certificate says so.",
+        title: " Result ",
+        drive_line: |status, verification| format!("{status} (verification: {verification})"),
+        labels: ["Certificate", "Stored in", "PDF", "Bundle", "Registry"],
+        interrupted_kept: |j| format!("Interrupted: progress kept in {j};"),
+        offer_resume: "  the next start of tabula offers to resume (or `tabula resume`).",
+        settled: "Everything is written. Enter: finish (next machine)   P: power off",
+        unsettled: "Uploading... please wait before removing the stick or powering off.",
+        outbox_sent: |n| format!("Outbox from earlier runs: {n} uploaded"),
+        outbox_pending: |n| format!(", {n} kept in the outbox"),
+        outbox_rejected: |n| format!(", {n} REJECTED (tampered, moved to outbox/rejected)"),
+        warning: |w| format!(". WARNING: {w}"),
+        outbox_failed: |e| format!("Outbox not uploaded: {e}"),
+        journals_unreadable: |n, list| {
+            let wipes = if n == 1 {
+                "interrupted wipe"
+            } else {
+                "interrupted wipes"
+            };
+            format!("{n} {wipes} cannot be resumed, journal unreadable (kept): {list}")
+        },
+    },
+    resume: Resume {
+        title: " Interrupted wipe found ",
+        intro: [
+            "A wipe on this station did not finish (power loss, crash or stop).",
+            "Its drives still hold data. Resume it now, or skip and resume later.",
+        ],
+        wipe_line: |id, started, operator, method| {
+            format!("Wipe {id} started {started} by {operator} ({method})")
+        },
+        not_started: "not started",
+        was_at: |pass, passes| format!("was at pass {pass}/{passes}"),
     },
 };

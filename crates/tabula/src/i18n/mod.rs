@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use tabula_station::config::Config;
 pub use tabula_station::config::Language;
 use tabula_wipe::plan::VerifyMode;
+use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 /// Every message, grouped by where it appears.
 #[derive(Debug)]
@@ -29,6 +30,11 @@ pub struct Text {
     pub common: Common,
     pub app: App,
     pub confirm: Confirm,
+    pub machine: Machine,
+    pub method: MethodScreen,
+    pub progress: Progress,
+    pub result: ResultScreen,
+    pub resume: Resume,
 }
 
 /// Words used in several places (screens and CLI).
@@ -42,6 +48,10 @@ pub struct Common {
     pub verify_mode: fn(VerifyMode) -> &'static str,
     /// A method's label (`tabula_wipe::method`), translated where the catalogue knows it.
     pub method_label: fn(name: &str, label: &str) -> String,
+    /// A drive's wipe status in plain words.
+    pub status: fn(WipeStatus) -> &'static str,
+    /// Verification outcome in plain words.
+    pub verification: fn(VerifyOutcome) -> &'static str,
 }
 
 /// The TUI's frame: title bar, step names, key hints, fatal errors.
@@ -88,6 +98,118 @@ pub struct Confirm {
     pub all_data_lost: fn(usize) -> String,
     pub type_word: fn(&str) -> String,
     pub not_confirmed: fn(&str) -> String,
+}
+
+/// Screen 1: the machine's summary and the drive table.
+#[derive(Debug)]
+pub struct Machine {
+    pub title: &'static str,
+    /// Summary labels: vendor, model, serial, grade, CPU, RAM, battery, licence.
+    pub labels: [&'static str; 8],
+    pub unknown_cpu: &'static str,
+    /// The fitness grade below C.
+    pub unfit: &'static str,
+    /// "Intel ... (4 cores / 8 threads)".
+    pub cpu: fn(model: &str, cores: Option<u64>, threads: u64) -> String,
+    pub ram_unknown: &'static str,
+    pub slots_used: fn(used: u64, slots: u64) -> String,
+    pub battery_none: &'static str,
+    pub battery_health: fn(f64) -> String,
+    pub battery_unknown: fn(&str) -> String,
+    pub licence_key: fn(&str) -> String,
+    pub licence_none: &'static str,
+    pub licence_malformed: &'static str,
+    pub excluded: fn(&str) -> String,
+    pub wipeable: &'static str,
+    pub wipeable_named: &'static str,
+    pub by_hand: fn(&str) -> String,
+    pub kept_serial: &'static str,
+    pub select_one: &'static str,
+    pub cannot_select: fn(path: &str, why: &str) -> String,
+    /// SMART cells: passed, failed, unknown, not applicable, no data, smartctl missing, error.
+    pub smart: [&'static str; 7],
+    pub power_on_hours: fn(u64) -> String,
+    pub drives_title: fn(selected: usize) -> String,
+    pub without_medium: fn(usize) -> String,
+    pub not_named: fn(usize) -> String,
+    /// Column heads: device, model, serial, size, type.
+    pub columns: [&'static str; 5],
+    pub no_drives: &'static str,
+    pub loop_kind: &'static str,
+}
+
+/// Screen 2: wipe method and operator.
+#[derive(Debug)]
+pub struct MethodScreen {
+    pub title: &'static str,
+    pub verify: &'static str,
+    pub nist: fn(&str) -> String,
+    pub bsi: fn(&str) -> String,
+    pub operator_title: &'static str,
+    pub operator_missing: &'static str,
+}
+
+/// Screen 4: one bar per drive.
+#[derive(Debug)]
+pub struct Progress {
+    pub method: &'static str,
+    /// "... verify: last pass   elapsed 0:01:02".
+    pub elapsed: fn(&str) -> String,
+    pub title: fn(usize) -> String,
+    pub waiting: &'static str,
+    pub write: &'static str,
+    pub verify: &'static str,
+    /// "pass 2/3 write zeros".
+    pub pass: fn(pass: usize, passes: usize, phase: &str, pattern: &str) -> String,
+    pub stalled: fn(u64) -> String,
+    pub bad_ranges: fn(usize) -> String,
+    pub more: fn(usize) -> String,
+    pub stopping: &'static str,
+    pub ask_stop: &'static str,
+    /// The ETA's label ("ETA", "Rest").
+    pub eta: &'static str,
+    pub file: &'static str,
+}
+
+/// Screen 5: the result.
+#[derive(Debug)]
+pub struct ResultScreen {
+    pub uploading: &'static str,
+    pub no_registry: &'static str,
+    pub uploaded: fn(&str) -> String,
+    pub log_entry: fn(u64) -> String,
+    pub kept: fn(&str) -> String,
+    pub rejected: fn(&str) -> String,
+    pub not_attempted: &'static str,
+    pub job_failed: fn(&str) -> String,
+    pub all_verified: fn(usize) -> String,
+    pub all_unverified: fn(usize) -> String,
+    pub not_all: &'static str,
+    pub title: &'static str,
+    pub drive_line: fn(status: &str, verification: &str) -> String,
+    /// Labels: certificate, stored in, PDF, bundle, registry.
+    pub labels: [&'static str; 5],
+    pub interrupted_kept: fn(&str) -> String,
+    pub offer_resume: &'static str,
+    pub settled: &'static str,
+    pub unsettled: &'static str,
+    /// Outbox flush at start-up.
+    pub outbox_sent: fn(usize) -> String,
+    pub outbox_pending: fn(usize) -> String,
+    pub outbox_rejected: fn(usize) -> String,
+    pub warning: fn(&str) -> String,
+    pub outbox_failed: fn(&str) -> String,
+    pub journals_unreadable: fn(usize, &str) -> String,
+}
+
+/// The offer to resume interrupted wipes.
+#[derive(Debug)]
+pub struct Resume {
+    pub title: &'static str,
+    pub intro: [&'static str; 2],
+    pub wipe_line: fn(id: &str, started: &str, operator: &str, method: &str) -> String,
+    pub not_started: &'static str,
+    pub was_at: fn(pass: usize, passes: usize) -> String,
 }
 
 /// The catalogue for `lang`.

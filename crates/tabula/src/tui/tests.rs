@@ -471,8 +471,8 @@ fn result_waits_for_the_upload_then_finishes() {
     app.message(Msg::Done(Ok(vec![cert(WipeStatus::Completed)])));
     assert_eq!(app.screen, Screen::Result);
     let text = screen(&app);
-    assert!(text.contains("All 1 drive(s) erased and verified"));
-    assert!(line_with(&text, "/dev/sda").contains("completed (verification: passed)"));
+    assert!(text.contains("The drive was erased and verified (1 drive)"));
+    assert!(line_with(&text, "/dev/sda").contains("erased (verification: passed)"));
     assert!(text.contains("Certificate 01a2b3c4-0000-7000-8000-000000000001"));
     assert!(text.contains("Stored in   /data"));
     assert!(text.contains("PDF         certificates/01a2b3c4-0000-7000-8000-000000000001.pdf"));
@@ -653,7 +653,7 @@ fn a_wipe_without_verification_is_not_called_verified() {
     app.message(Msg::Done(Ok(vec![c])));
     let text = screen(&app);
     assert!(
-        text.contains("All 1 drive(s) erased (not verified: verification was off)"),
+        text.contains("The drive was erased (1 drive; not verified: verification was off)"),
         "{text}"
     );
     assert!(!text.contains("erased and verified"), "{text}");
