@@ -3,15 +3,9 @@
 use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
-use super::{App, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text};
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+use super::{
+    App, Cli, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text, plural,
+};
 
 /// The German label of a built-in method; a method the catalogue does not know keeps its own.
 fn method_label(name: &str, label: &str) -> String {
@@ -265,5 +259,75 @@ pub static DE: Text = Text {
         },
         not_started: "nicht begonnen",
         was_at: |pass, passes| format!("war bei Durchgang {pass}/{passes}"),
+    },
+    cli: Cli {
+        plan_head: |name, label, passes, verify| {
+            format!(
+                "Verfahren: {name} ({label}), {}, Prüfung: {verify}\nFOLGENDES WIRD UNWIDERRUFLICH GELÖSCHT:\n",
+                (DE.common.passes)(passes)
+            )
+        },
+        plan_drive: |path, model, serial, size| {
+            format!("  {path}  {model}  Seriennr. {serial}  {size}\n")
+        },
+        no_terminal: "ohne Bestätigung wird nicht gelöscht: kein Terminal für die Rückfrage (--yes bestätigt im Voraus)",
+        type_to_destroy: |word, n| {
+            let targets = if n == 1 { "Ziel" } else { "Zielen" };
+            format!("{word} eintippen, um alle Daten auf {n} {targets} zu vernichten: ")
+        },
+        not_confirmed: "nicht bestätigt; nichts wurde geschrieben",
+        errors: ["Schreibfehler", "Lesefehler", "Abweichung"],
+        io_error: "E/A-Fehler",
+        note: "Hinweis",
+        finished_in: |d| format!("fertig nach {d}"),
+        record: |json, text| {
+            format!("Protokoll (unsigniert): {json}\n                        {text}")
+        },
+        record_title: "Tabula-Löschprotokoll (unsigniert)",
+        record_times: ["Beginn", "Ende  "],
+        certificate: |id, bundle, pdf| {
+            format!("Zertifikat {id}\n  Bündel: {bundle}\n  PDF:    {pdf}")
+        },
+        queued: |p| format!("  zur Übertragung vorgemerkt: {p}"),
+        interrupted: |data, journal| {
+            format!(
+                "unterbrochen: fortsetzen mit `tabula resume --data {data}` (Journal {journal})"
+            )
+        },
+        nothing_to_wipe: "nichts zu löschen: kein Laufwerk ist unter dieser Konfiguration löschbar",
+        machine: |vendor, model, serial, grade| {
+            format!("Rechner: {vendor} {model} (Seriennr. {serial}), Eignung {grade}")
+        },
+        unknown_vendor: "Hersteller unbekannt",
+        unknown_model: "Modell unbekannt",
+        upload: |line| format!("Übertragung: {line}"),
+        upload_failed: |e| format!("Übertragung: nicht versucht: {e}"),
+        press_enter: "alle Ergebnisse sind geschrieben; Enter beendet",
+        powering_off: "alle Ergebnisse sind geschrieben; der Rechner wird ausgeschaltet",
+        journal_unreadable: |path, e| {
+            format!(
+                "Journal {path} ist unlesbar, nicht fortgesetzt (die Datei bleibt erhalten): {e}"
+            )
+        },
+        nothing_to_resume: "nichts fortzusetzen",
+        interrupted_wipe: |id, started| format!("unterbrochene Löschung {id}, begonnen {started}:"),
+        resume_no_terminal: "ohne Bestätigung wird nicht fortgesetzt: kein Terminal für die Rückfrage (--yes)",
+        columns: ["GERÄT", "GRÖSSE", "BUS", "MODELL", "SERIENNUMMER", "URTEIL"],
+        explicit_only: |why| format!("nur wenn ausdrücklich genannt: {why}"),
+        hidden: |n| {
+            format!(
+                "({n} weitere nicht gezeigt: Loop-Geräte ohne Datei, zram, Laufwerke ohne Medium; --all zeigt sie)"
+            )
+        },
+        stalled: |s| format!("HÄNGT ({s} s ohne Fortschritt)"),
+        moving_again: "läuft wieder",
+        bad_range: |path, what, range| format!("{path}: {what} bei {range}"),
+        ended: |status, average, took| format!("{status}, im Mittel {average}, {took}"),
+        ended_early: |status, percent, pass, average, took| {
+            format!(
+                "{status} bei {} % ({pass}), im Mittel {average}, {took}",
+                super::decimal(percent, 1)
+            )
+        },
     },
 };

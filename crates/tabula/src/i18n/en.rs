@@ -3,15 +3,9 @@
 use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
-use super::{App, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text};
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+use super::{
+    App, Cli, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text, plural,
+};
 
 pub static EN: Text = Text {
     common: Common {
@@ -232,5 +226,66 @@ pub static EN: Text = Text {
         },
         not_started: "not started",
         was_at: |pass, passes| format!("was at pass {pass}/{passes}"),
+    },
+    cli: Cli {
+        plan_head: |name, label, passes, verify| {
+            format!(
+                "Method: {name} ({label}), {}, verify: {verify}\nTHE FOLLOWING WILL BE DESTROYED:\n",
+                (EN.common.passes)(passes)
+            )
+        },
+        plan_drive: |path, model, serial, size| {
+            format!("  {path}  {model}  serial {serial}  {size}\n")
+        },
+        no_terminal: "refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)",
+        type_to_destroy: |word, n| {
+            let targets = if n == 1 { "target" } else { "targets" };
+            format!("Type {word} to destroy all data on {n} {targets}: ")
+        },
+        not_confirmed: "not confirmed; nothing was written",
+        errors: ["write error", "read error", "mismatch"],
+        io_error: "I/O error",
+        note: "note",
+        finished_in: |d| format!("finished in {d}"),
+        record: |json, text| format!("record (unsigned): {json}\n                   {text}"),
+        record_title: "Tabula wipe record (unsigned)",
+        record_times: ["started ", "finished"],
+        certificate: |id, bundle, pdf| {
+            format!("certificate {id}\n  bundle: {bundle}\n  PDF:    {pdf}")
+        },
+        queued: |p| format!("  queued for upload: {p}"),
+        interrupted: |data, journal| {
+            format!("interrupted: continue with `tabula resume --data {data}` (journal {journal})")
+        },
+        nothing_to_wipe: "nothing to wipe: no drive is wipeable under this configuration",
+        machine: |vendor, model, serial, grade| {
+            format!("machine: {vendor} {model} (serial {serial}), grade {grade}")
+        },
+        unknown_vendor: "unknown vendor",
+        unknown_model: "unknown model",
+        upload: |line| format!("upload: {line}"),
+        upload_failed: |e| format!("upload: not attempted: {e}"),
+        press_enter: "all results are written; press Enter to finish",
+        powering_off: "all results are written; powering off",
+        journal_unreadable: |path, e| {
+            format!("journal {path} cannot be read, not resumed (the file is kept): {e}")
+        },
+        nothing_to_resume: "nothing to resume",
+        interrupted_wipe: |id, started| format!("interrupted wipe {id} started {started}:"),
+        resume_no_terminal: "refusing to resume without confirmation: no terminal to ask on (use --yes)",
+        columns: ["DEVICE", "SIZE", "BUS", "MODEL", "SERIAL", "VERDICT"],
+        explicit_only: |why| format!("explicit only: {why}"),
+        hidden: |n| {
+            format!(
+                "({n} more not shown: loop devices without a file, zram, drives without a medium; --all lists them)"
+            )
+        },
+        stalled: |s| format!("STALLED ({s} s without progress)"),
+        moving_again: "moving again",
+        bad_range: |path, what, range| format!("{path}: {what} at {range}"),
+        ended: |status, average, took| format!("{status}, {average} average, {took}"),
+        ended_early: |status, percent, pass, average, took| {
+            format!("{status} at {percent:.1} % ({pass}), {average} average, {took}")
+        },
     },
 };

@@ -35,6 +35,7 @@ pub struct Text {
     pub progress: Progress,
     pub result: ResultScreen,
     pub resume: Resume,
+    pub cli: Cli,
 }
 
 /// Words used in several places (screens and CLI).
@@ -210,6 +211,69 @@ pub struct Resume {
     pub wipe_line: fn(id: &str, started: &str, operator: &str, method: &str) -> String,
     pub not_started: &'static str,
     pub was_at: fn(pass: usize, passes: usize) -> String,
+}
+
+/// The CLI's human output (`tabula wipe`, `run`, `resume`, `devices`; the progress lines).
+#[derive(Debug)]
+pub struct Cli {
+    /// "Method: ..., 1 pass, verify: last pass" and the warning line, each ending in a newline.
+    pub plan_head: fn(name: &str, label: &str, passes: u64, verify: &str) -> String,
+    pub plan_drive: fn(path: &str, model: &str, serial: &str, size: &str) -> String,
+    pub no_terminal: &'static str,
+    pub type_to_destroy: fn(word: &str, targets: usize) -> String,
+    pub not_confirmed: &'static str,
+    /// Bad ranges in the summary: write error, read error, mismatch.
+    pub errors: [&'static str; 3],
+    pub io_error: &'static str,
+    pub note: &'static str,
+    pub finished_in: fn(&str) -> String,
+    pub record: fn(json: &str, text: &str) -> String,
+    pub record_title: &'static str,
+    /// Labels of the record's times: started, finished.
+    pub record_times: [&'static str; 2],
+    pub certificate: fn(id: &str, bundle: &str, pdf: &str) -> String,
+    pub queued: fn(&str) -> String,
+    pub interrupted: fn(data: &str, journal: &str) -> String,
+    pub nothing_to_wipe: &'static str,
+    pub machine: fn(vendor: &str, model: &str, serial: &str, grade: &str) -> String,
+    pub unknown_vendor: &'static str,
+    pub unknown_model: &'static str,
+    pub upload: fn(&str) -> String,
+    pub upload_failed: fn(&str) -> String,
+    pub press_enter: &'static str,
+    pub powering_off: &'static str,
+    pub journal_unreadable: fn(path: &str, error: &str) -> String,
+    pub nothing_to_resume: &'static str,
+    pub interrupted_wipe: fn(id: &str, started: &str) -> String,
+    pub resume_no_terminal: &'static str,
+    /// `tabula devices` column heads: device, size, bus, model, serial, verdict.
+    pub columns: [&'static str; 6],
+    pub explicit_only: fn(&str) -> String,
+    pub hidden: fn(usize) -> String,
+    pub stalled: fn(u64) -> String,
+    pub moving_again: &'static str,
+    pub bad_range: fn(path: &str, what: &str, range: &str) -> String,
+    pub ended: fn(status: &str, average: &str, took: &str) -> String,
+    pub ended_early:
+        fn(status: &str, percent: f64, pass: &str, average: &str, took: &str) -> String,
+}
+
+/// `value` with `places` decimals, with the decimal comma in German (`238,5`).
+pub fn decimal(value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match language() {
+        Language::De => text.replace('.', ","),
+        Language::En => text,
+    }
+}
+
+/// "1 pass", "3 passes": `one` for exactly one, `many` otherwise (German and English agree).
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The catalogue for `lang`.

@@ -101,7 +101,7 @@ fn progress_and_stop_in_german() {
         .skip_while(|l| !l.contains("/dev/sda"))
         .nth(1)
         .unwrap();
-    assert!(bar.contains("500.0 MB/s Rest 0:21:20"), "{bar}");
+    assert!(bar.contains("500,0 MB/s Rest 0:21:20"), "{bar}");
     assert!(line_with(&text, "/dev/loop0").contains("HÄNGT SEIT 65 s"));
     assert_eq!(press(&mut app, KeyCode::Char('q')), None);
     assert!(screen(&app).contains("Löschen abbrechen?"));
