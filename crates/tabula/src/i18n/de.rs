@@ -33,8 +33,9 @@ pub static DE: Text = Text {
         drives: |n| plural(n as u64, "Laufwerk", "Laufwerke"),
         verify_mode: |v| match v {
             VerifyMode::None => "keine",
-            VerifyMode::Last => "letzter Durchgang",
-            VerifyMode::All => "jeder Durchgang",
+            // Short: the method list has 80 columns for name, label and this.
+            VerifyMode::Last => "letzter",
+            VerifyMode::All => "alle",
         },
         method_label,
         status: |s| match s {

@@ -79,7 +79,7 @@ fn method_screen_in_german() {
     assert!(text.contains("2/5 Verfahren und Bearbeiter"), "{text}");
     assert!(text.contains("Löschverfahren"), "{text}");
     assert!(
-        line_with(&text, "> nist-800-88-clear").contains("Prüfung: jeder Durchgang"),
+        line_with(&text, "> nist-800-88-clear").contains("Prüfung: alle"),
         "{text}"
     );
     assert!(line_with(&text, "gutmann").contains("Gutmann (35 Durchgänge)"));
