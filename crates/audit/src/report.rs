@@ -3,27 +3,54 @@
 use std::fmt::Write as _;
 
 use crate::disks::SmartState;
-use crate::document::{Audit, MsdmStatus, SlicStatus};
+use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
+use crate::platform::{BootMode, SecureBoot};
 use crate::rules::Status;
 
 fn or_dash(v: Option<&str>) -> &str {
     v.unwrap_or("-")
 }
 
-/// The serde name of a unit enum value (`not_captured`, `uefi`...), as in the JSON document.
-fn snake<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
+/// Where the machine's identity came from, in plain words.
+fn source_text(source: IdentitySource) -> &'static str {
+    match source {
+        IdentitySource::Smbios => "SMBIOS tables",
+        IdentitySource::Sysfs => "the kernel's DMI view (no raw SMBIOS tables)",
+        IdentitySource::None => "unknown, no SMBIOS tables on this machine",
+    }
+}
+
+/// Why a drive has no SMART summary, in plain words.
+fn smart_text(state: SmartState) -> &'static str {
+    match state {
+        SmartState::Ok => "read",
+        SmartState::NoData => "no data",
+        SmartState::Skipped => "not collected (switched off)",
+        SmartState::NotApplicable => "none for this kind of drive",
+        SmartState::SmartctlMissing => "smartctl is not installed",
+        SmartState::NotCaptured => "not in the capture",
+        SmartState::Error => "could not be read",
+    }
+}
+
+fn boot_text(mode: BootMode) -> &'static str {
+    match mode {
+        BootMode::Uefi => "UEFI",
+        BootMode::Legacy => "legacy BIOS",
+    }
+}
+
+fn secure_boot_text(state: SecureBoot) -> &'static str {
+    match state {
+        SecureBoot::Enabled => "on",
+        SecureBoot::Disabled => "off",
+        SecureBoot::Unknown => "unknown",
+        SecureBoot::NotApplicable => "not available (legacy boot)",
+    }
 }
 
 fn gib(bytes: u64) -> String {
     format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
-}
-
-fn gb(bytes: u64) -> String {
-    format!("{:.0} GB", bytes as f64 / 1e9)
 }
 
 /// Renders the audit as text, one section after another. The product key appears only masked
@@ -60,9 +87,9 @@ fn machine(o: &mut String, a: &Audit) {
     );
     let _ = writeln!(
         o,
-        "  chassis    {}   source {}{}",
+        "  chassis    {}   identity: {}{}",
         or_dash(a.chassis_kind()),
-        snake(&s.source),
+        source_text(s.source),
         s.smbios_version
             .as_deref()
             .map(|v| format!(" (SMBIOS {v})"))
@@ -151,8 +178,8 @@ fn disks(o: &mut String, a: &Audit) {
                 line
             }
             (state, _) => format!(
-                "SMART {}{}",
-                snake(&state),
+                "SMART: {}{}",
+                smart_text(state),
                 d.smart
                     .detail
                     .as_deref()
@@ -162,10 +189,10 @@ fn disks(o: &mut String, a: &Audit) {
         };
         let _ = writeln!(
             o,
-            "  {:<8} {:<7} {:>7} {} {}   {}",
+            "  {:<8} {:<7} {:>10} {} {}   {}",
             d.drive.name,
             d.drive.transport.to_string(),
-            gb(d.drive.size_bytes),
+            gib(d.drive.size_bytes),
             if d.is_ssd() { "SSD" } else { "HDD" },
             or_dash(d.drive.model.as_deref()),
             smart
@@ -229,8 +256,8 @@ fn platform(o: &mut String, a: &Audit) {
     let _ = writeln!(
         o,
         "Platform     {} boot, Secure Boot {}, TPM {}, {} GPU(s), {} NIC(s)",
-        snake(&p.boot_mode),
-        snake(&p.secure_boot),
+        boot_text(p.boot_mode),
+        secure_boot_text(p.secure_boot),
         p.tpm.as_ref().map_or("none".to_string(), |t| t
             .version
             .clone()

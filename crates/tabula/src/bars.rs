@@ -15,6 +15,7 @@ use tabula_wipe::plan::WipePlan;
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::WipeStatus;
 
+use crate::i18n::t;
 use crate::tui::theme::{duration, rate};
 
 /// How often a line is printed per drive without a terminal (besides every pass boundary).
@@ -92,24 +93,30 @@ impl DriveState {
     }
 
     fn pass_text(&self) -> String {
+        let tp = &t().progress;
         let verb = if self.phase == Phase::Write {
-            "write"
+            tp.write
         } else {
-            "verify"
+            tp.verify
         };
-        format!("pass {}/{} {verb}", self.pass.max(1), self.passes.max(1))
+        (tp.pass)(self.pass.max(1), self.passes.max(1), verb, "")
+            .trim_end()
+            .to_owned()
     }
 
     fn ended(&self, status: WipeStatus) -> String {
         let took = duration(self.started.elapsed().as_secs());
+        let c = &t().cli;
+        let word = (t().common.status)(status);
         if status == WipeStatus::Completed {
-            format!("{status}, {} average, {took}", self.average_text())
+            (c.ended)(word, &self.average_text(), &took)
         } else {
-            format!(
-                "{status} at {:.1} % ({}), {} average, {took}",
+            (c.ended_early)(
+                word,
                 self.percent(),
-                self.pass_text(),
-                self.average_text()
+                &self.pass_text(),
+                &self.average_text(),
+                &took,
             )
         }
     }
@@ -219,9 +226,10 @@ impl Bars {
                     d.base = Some(d.done);
                 }
                 say = Some(format!(
-                    "{} {} ETA {}",
+                    "{} {} {} {}",
                     d.pass_text(),
                     d.speed_text(),
+                    t().progress.eta,
                     d.eta_text()
                 ));
                 line_due = d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
@@ -229,15 +237,16 @@ impl Bars {
             Event::BadRange {
                 range, mismatch, ..
             } => {
-                let what = if *mismatch { "mismatch" } else { "I/O error" };
-                self.print(bar, &format!("{}: {what} at {range}", d.path));
+                let c = &t().cli;
+                let what = if *mismatch { c.errors[2] } else { c.io_error };
+                self.print(bar, &(c.bad_range)(&d.path, what, &range.to_string()));
             }
             Event::Stalled { seconds, .. } => {
-                say = Some(format!("STALLED ({seconds} s without progress)"));
+                say = Some((t().cli.stalled)(*seconds));
                 line_due = true;
             }
             Event::Recovered { .. } => {
-                say = Some("moving again".to_owned());
+                say = Some(t().cli.moving_again.to_owned());
                 line_due = true;
             }
             Event::DriveFinished { status, .. } => {
@@ -260,7 +269,12 @@ impl Bars {
             (Some(bar), None) => bar.set_position(d.done),
             (None, Some(text)) if line_due => {
                 d.last_line = Some(Instant::now());
-                eprintln!("{} {}: {:.1} % {text}", now(), d.path, d.percent());
+                eprintln!(
+                    "{} {}: {} % {text}",
+                    now(),
+                    d.path,
+                    crate::i18n::decimal(d.percent(), 1)
+                );
             }
             (None, _) => {}
         }
@@ -276,7 +290,7 @@ impl Bars {
 
 /// Local time for people reading the log of a batch.
 fn now() -> String {
-    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+    crate::i18n::clock::timestamp(chrono::Utc::now())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Small formatting helpers for people: sizes, rates, durations.
+//! Small formatting helpers for people: sizes, rates, durations. Sizes are binary (KiB, MiB,
+//! GiB) everywhere: `devices`, `audit`, the TUI and the PDF.
 
 /// `1.0 GiB`, `512 B`.
 pub fn bytes(n: u64) -> String {
@@ -12,7 +13,7 @@ pub fn bytes(n: u64) -> String {
     if unit == 0 {
         format!("{n} B")
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{} {}", crate::i18n::decimal(value, 1), UNITS[unit])
     }
 }
 
@@ -23,5 +24,13 @@ mod tests {
         assert_eq!(super::bytes(512), "512 B");
         assert_eq!(super::bytes(1 << 30), "1.0 GiB");
         assert_eq!(super::bytes(1536), "1.5 KiB");
+    }
+
+    #[test]
+    fn german_sizes_have_a_decimal_comma() {
+        crate::i18n::set_thread_language(crate::i18n::Language::De);
+        assert_eq!(super::bytes(256_060_514_304), "238,5 GiB");
+        assert_eq!(super::bytes(512), "512 B");
+        assert_eq!(crate::tui::theme::rate(123_456_789.0), "123,5 MB/s");
     }
 }

@@ -50,6 +50,11 @@ impl Tmux {
             .args(["-f", "/dev/null"])
             .args(args)
             .env_remove("TMUX")
+            // The server (started by the first command) passes these to the TUI: English
+            // unless a test's command sets LANG itself.
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .output()
             .expect("tmux is installed (.ci/apt-packages)")
     }
@@ -223,12 +228,12 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     // Screen 5: the result, the certificate, the upload.
     let screen = tmux.wait_for("uploaded: log entry #0", Duration::from_secs(300));
     assert!(
-        screen.contains("All 2 drive(s) erased and verified"),
+        screen.contains("All drives were erased and verified (2 drives)"),
         "{screen}"
     );
     for d in &drives {
         assert!(
-            line_with(&screen, d.path()).contains("completed (verification: passed)"),
+            line_with(&screen, d.path()).contains("erased (verification: passed)"),
             "{screen}"
         );
     }
@@ -260,6 +265,90 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     }
     let (status, body) = reg.get(&format!("/api/v1/certificates/{id}"));
     assert_eq!(status, 200, "{body}");
+}
+
+/// The live image sets `LANG=de_DE.UTF-8`: every screen speaks German, with umlauts on the
+/// console, plurals and local dates, and the wipe is the same.
+#[test]
+fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let drive = LoopDev::new(dir.path(), "a.img", 64 << 20);
+    let data = station(dir.path(), &reg, "dod-3pass");
+    let command = format!(
+        "env LANG=de_DE.UTF-8 {BIN} tui --data {} {}; echo \"tabula endete mit $?\"; sleep 600",
+        data.display(),
+        drive.path()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+
+    let screen = tmux.wait_for("1/5 Rechner und Laufwerke", Duration::from_secs(120));
+    assert!(screen.contains("Laufwerke: 1 gewählt"), "{screen}");
+    assert!(
+        screen.contains("GERÄT") && screen.contains("GRÖSSE"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Hersteller") && screen.contains("Eignung"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("löschbar (auf der Befehlszeile genannt)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Leertaste wählen"), "{screen}");
+    tmux.keys(&["Space", "Enter"]);
+    tmux.wait_for("mindestens ein Laufwerk wählen", Duration::from_secs(5));
+    tmux.keys(&["Space", "Enter"]);
+
+    let screen = tmux.wait_for("2/5 Verfahren und Bearbeiter", Duration::from_secs(5));
+    assert!(
+        line_with(&screen, "> dod-3pass").contains("3 Durchgänge"),
+        "{screen}"
+    );
+    assert!(screen.contains("Bearbeiter (Namen eintippen)"), "{screen}");
+    tmux.keys(&["Enter"]);
+
+    let screen = tmux.wait_for(
+        "DIESE LAUFWERKE WERDEN UNWIDERRUFLICH GELÖSCHT",
+        Duration::from_secs(10),
+    );
+    assert!(screen.contains("3 Durchgänge, Prüfung:"), "{screen}");
+    assert!(screen.contains("Bearbeiter: Erika"), "{screen}");
+    assert!(screen.contains("diesem Laufwerk (1 Laufwerk)"), "{screen}");
+    tmux.keys(&["-l", "loeschen"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        "nicht bestätigt: genau ERASE eintippen",
+        Duration::from_secs(5),
+    );
+    assert!(drive.all(0x5A), "nothing written before the word");
+    tmux.keys(&["-l", "ERASE"]);
+    tmux.keys(&["Enter"]);
+
+    let screen = tmux.wait_for("Ergebnis", Duration::from_secs(300));
+    let screen = if screen.contains("übertragen: Log-Eintrag") {
+        screen
+    } else {
+        tmux.wait_for("übertragen: Log-Eintrag #0", Duration::from_secs(60))
+    };
+    assert!(
+        screen.contains("Das Laufwerk wurde gelöscht und geprüft (1 Laufwerk)"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, drive.path()).contains("gelöscht (Prüfung: bestanden)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Zertifikat"), "{screen}");
+    assert!(
+        screen.contains("Enter fertig (nächster Rechner)"),
+        "{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("tabula endete mit 0", Duration::from_secs(10));
+    // DoD 5220.22-M (E) ends with random data: not the 0x5A it started with.
+    assert!(!drive.all(0x5A));
 }
 
 /// The terminal goes away in the middle of a wipe (the tmux server is killed, as an SSH session

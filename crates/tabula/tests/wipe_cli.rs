@@ -313,7 +313,7 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
     assert!(
         progress
             .iter()
-            .any(|l| l.contains(": completed, ") && l.contains("MB/s average")),
+            .any(|l| l.contains(": erased, ") && l.contains("MB/s average")),
         "{err}"
     );
     for l in &progress {

@@ -7,6 +7,7 @@ use tabula_device::{Drive, Verdict, discover};
 
 use super::Outcome;
 use crate::human::bytes;
+use crate::i18n::t;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,9 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         print!("{}", table(&drives));
         if hidden > 0 {
-            println!(
-                "({hidden} more not shown: loop devices without a file, zram, drives without a medium; --all lists them)"
-            );
+            println!("{}", (t().cli.hidden)(hidden));
         }
     }
     Ok(Outcome::Success)
@@ -52,15 +51,17 @@ pub fn shown_by_default(d: &Drive) -> bool {
 
 /// The drive table as technicians see it.
 pub fn table(drives: &[Drive]) -> String {
+    let tx = t();
+    let [device, size, bus, model, serial, verdict] = tx.cli.columns;
     let mut out = format!(
         "{:<12} {:>9} {:<7} {:<24} {:<20} {}\n",
-        "DEVICE", "SIZE", "BUS", "MODEL", "SERIAL", "VERDICT"
+        device, size, bus, model, serial, verdict
     );
     for d in drives {
         let verdict = match &d.verdict {
-            Verdict::Wipeable => "wipeable".to_owned(),
-            Verdict::ExplicitOnly { reason } => format!("explicit only: {reason}"),
-            Verdict::Excluded { reason } => format!("EXCLUDED: {reason}"),
+            Verdict::Wipeable => tx.machine.wipeable.to_owned(),
+            Verdict::ExplicitOnly { reason } => (tx.cli.explicit_only)(reason),
+            Verdict::Excluded { reason } => (tx.machine.excluded)(reason),
         };
         out.push_str(&format!(
             "{:<12} {:>9} {:<7} {:<24} {:<20} {}\n",

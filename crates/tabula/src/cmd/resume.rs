@@ -8,6 +8,7 @@ use anyhow::bail;
 use super::Outcome;
 use crate::bars::Bars;
 use crate::cmd;
+use crate::i18n::t;
 use tabula_station::targets;
 use tabula_station::{Station, default_data_dir};
 
@@ -26,39 +27,46 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let station = Station::open(&args.data, args.config.as_deref())?;
+    crate::i18n::init(Some(&station.config));
+    let c = &t().cli;
     let listed = station.pending_journals()?;
     let pending = listed.journals;
     if pending.is_empty() {
         // Unreadable journals are kept and reported; with nothing else there is nothing to run.
         for (path, e) in &listed.unreadable {
             eprintln!(
-                "journal {} cannot be read, not resumed (the file is kept): {}",
-                path.display(),
-                tabula_station::outbox::chain(e)
+                "{}",
+                (c.journal_unreadable)(
+                    &path.display().to_string(),
+                    &tabula_station::outbox::chain(e)
+                )
             );
         }
         if listed.unreadable.is_empty() {
-            eprintln!("nothing to resume");
+            eprintln!("{}", c.nothing_to_resume);
             return Ok(Outcome::Success);
         }
         return Ok(Outcome::Failure);
     }
     for j in &pending {
         eprintln!(
-            "interrupted wipe {} started {}:",
-            j.id,
-            j.started.to_rfc3339()
+            "{}",
+            (c.interrupted_wipe)(&j.id, &crate::i18n::clock::date_time(j.started))
         );
         eprint!("{}", cmd::wipe::describe_plan(&j.plan));
         for (d, pos) in j.plan.drives.iter().zip(&j.positions) {
             if let Some(p) = pos {
-                eprintln!("  {}: was at pass {}", d.path.display(), p.pass);
+                eprintln!(
+                    "  {}: {}",
+                    d.path.display(),
+                    (t().resume.was_at)(p.pass, d.passes.len())
+                );
             }
         }
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            bail!("refusing to resume without confirmation: no terminal to ask on (use --yes)");
+            bail!("{}", c.resume_no_terminal);
         }
         // Every journal's drives were listed above: the word covers them all.
         cmd::wipe::confirm_targets(pending.iter().map(|j| j.plan.drives.len()).sum())?;
@@ -85,10 +93,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     for f in &finished.finished {
         eprint!("{}", cmd::wipe::summary(&f.reports));
         eprintln!(
-            "certificate {}\n  bundle: {}\n  PDF:    {}",
-            f.stored.id,
-            f.stored.bundle.display(),
-            f.stored.pdf.display()
+            "{}",
+            (c.certificate)(
+                &f.stored.id,
+                &f.stored.bundle.display().to_string(),
+                &f.stored.pdf.display().to_string()
+            )
         );
         ok &= f.success();
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::Outcome;
 use crate::bars::Bars;
 use crate::cmd;
+use crate::i18n::t;
 use tabula_station::config::AfterRun;
 use tabula_station::outbox::{KeyPolicy, Retry};
 use tabula_station::targets;
@@ -38,13 +39,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let station = Station::open(&args.data, args.config.as_deref())?;
+    crate::i18n::init(Some(&station.config));
     let policy = key_policy(args.unattended);
     flush_outbox(&station, policy);
     let (audit, audit_json) = station.audit()?;
     eprintln!("{}", audit_line(&audit));
     let targets = station.select_targets(&args.targets, args.unattended)?;
     if targets.is_empty() {
-        eprintln!("nothing to wipe: no drive is wipeable under this configuration");
+        eprintln!("{}", t().cli.nothing_to_wipe);
         return Ok(Outcome::Failure);
     }
     let issuer = station.issuer(args.operator.as_deref())?;
@@ -61,19 +63,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     drop(bars);
     eprint!("{}", cmd::wipe::summary(&finished.reports));
     eprintln!(
-        "certificate {}\n  bundle: {}\n  PDF:    {}",
-        finished.stored.id,
-        finished.stored.bundle.display(),
-        finished.stored.pdf.display()
+        "{}",
+        (t().cli.certificate)(
+            &finished.stored.id,
+            &finished.stored.bundle.display().to_string(),
+            &finished.stored.pdf.display().to_string()
+        )
     );
     if let Some(queued) = &finished.stored.outbox {
-        eprintln!("  queued for upload: {}", queued.display());
+        eprintln!("{}", (t().cli.queued)(&queued.display().to_string()));
     }
     if let Some(j) = &finished.journal_kept {
         eprintln!(
-            "interrupted: continue with `tabula resume --data {}` (journal {})",
-            args.data.display(),
-            j.display()
+            "{}",
+            (t().cli.interrupted)(&args.data.display().to_string(), &j.display().to_string())
         );
     }
     flush_outbox(&station, policy);
@@ -102,21 +105,28 @@ pub fn flush_outbox(station: &Station, policy: KeyPolicy) {
         Ok(None) => {}
         Ok(Some(report)) => {
             for line in report.lines() {
-                eprintln!("upload: {line}");
+                eprintln!("{}", (t().cli.upload)(&line));
             }
         }
-        Err(e) => eprintln!("upload: not attempted: {:#}", anyhow::Error::from(e)),
+        Err(e) => eprintln!(
+            "{}",
+            (t().cli.upload_failed)(&format!("{:#}", anyhow::Error::from(e)))
+        ),
     }
 }
 
 fn audit_line(a: &tabula_audit::Audit) -> String {
     let s = &a.system;
-    format!(
-        "machine: {} {} (serial {}), grade {:?}",
-        s.vendor.as_deref().unwrap_or("unknown vendor"),
-        s.product.as_deref().unwrap_or("unknown model"),
+    let c = &t().cli;
+    let grade = match a.fitness.grade {
+        tabula_audit::Grade::Unfit => t().machine.unfit.to_owned(),
+        g => g.to_string(),
+    };
+    (c.machine)(
+        s.vendor.as_deref().unwrap_or(c.unknown_vendor),
+        s.product.as_deref().unwrap_or(c.unknown_model),
         s.serial.as_deref().unwrap_or("-"),
-        a.fitness.grade
+        &grade,
     )
 }
 
@@ -124,7 +134,7 @@ fn after_run(after: AfterRun) -> anyhow::Result<()> {
     match after {
         AfterRun::Exit => Ok(()),
         AfterRun::Wait => {
-            eprintln!("all results are written; press Enter to finish");
+            eprintln!("{}", t().cli.press_enter);
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
             Ok(())
@@ -137,7 +147,7 @@ fn after_run(after: AfterRun) -> anyhow::Result<()> {
 /// returns, so the shutdown does not kill the command that asked for it (in the live image
 /// that is the unattended service).
 pub fn power_off() -> anyhow::Result<()> {
-    eprintln!("all results are written; powering off");
+    eprintln!("{}", t().cli.powering_off);
     let status = std::process::Command::new("systemctl")
         .args(["--no-block", "poweroff"])
         .status()?;

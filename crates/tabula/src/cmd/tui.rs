@@ -27,6 +27,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bail!("the TUI needs a terminal; use `tabula run` in scripts");
     }
     let station = Station::open(&args.data, args.config.as_deref())?;
+    crate::i18n::init(Some(&station.config));
     // Match the kernel's names: a symlink such as /dev/disk/by-id/... names its device.
     let only = args
         .targets

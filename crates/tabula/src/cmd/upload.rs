@@ -149,6 +149,7 @@ fn cosigned_beside(client: &RegistryClient, log_key: &tabula_tlog::NoteVerifier,
 /// remain (registry down) or were rejected.
 fn deliver_outbox(args: Args) -> anyhow::Result<Outcome> {
     let mut station = Station::open(&args.data, args.config.as_deref())?;
+    crate::i18n::init(Some(&station.config));
     if let Some(url) = args.registry {
         station.config.registry.url = Some(url);
     }

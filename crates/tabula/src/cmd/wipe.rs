@@ -12,6 +12,7 @@ use tabula_wipe::report::DriveReport;
 use super::Outcome;
 use crate::bars::Bars;
 use crate::human::bytes;
+use crate::i18n::{clock, t};
 use tabula_station::certify::{self, Issuer};
 use tabula_station::job::audit_machine;
 use tabula_station::targets;
@@ -105,13 +106,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let finished = chrono::Utc::now();
     eprint!("{}", summary(&reports));
-    eprintln!("finished in {}", duration_text(finished - started));
+    eprintln!(
+        "{}",
+        (t().cli.finished_in)(&duration_text(finished - started))
+    );
     if let Some(dir) = record_dir {
         let (json, text) = write_record(&dir, &plan, &reports, started, finished)?;
         eprintln!(
-            "record (unsigned): {}\n                   {}",
-            json.display(),
-            text.display()
+            "{}",
+            (t().cli.record)(&json.display().to_string(), &text.display().to_string())
         );
     }
     if let Some(signing) = signing {
@@ -178,11 +181,12 @@ impl Signing {
         let stored =
             certify::sign_and_store(&cert, self.audit_json, &self.key, &self.out, None, None)?;
         eprintln!(
-            "certificate {} ({})\n  bundle: {}\n  PDF:    {}",
-            stored.id,
-            cert.result,
-            stored.bundle.display(),
-            stored.pdf.display()
+            "{}",
+            (t().cli.certificate)(
+                &format!("{} ({})", stored.id, cert.result),
+                &stored.bundle.display().to_string(),
+                &stored.pdf.display().to_string()
+            )
         );
         Ok(())
     }
@@ -223,10 +227,14 @@ fn write_record(
     });
     let mut json = serde_json::to_vec_pretty(&record)?;
     json.push(b'\n');
+    let c = &t().cli;
     let text = format!(
-        "Tabula wipe record (unsigned)\nstarted  {}\nfinished {} ({})\n\n{}\n{}",
-        started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        finished.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "{}\n{} {}\n{} {} ({})\n\n{}\n{}",
+        c.record_title,
+        c.record_times[0],
+        clock::timestamp(started),
+        c.record_times[1],
+        clock::timestamp(finished),
         duration_text(finished - started),
         describe_plan(plan),
         summary(reports)
@@ -240,21 +248,23 @@ fn write_record(
 /// What will be destroyed, shown before confirmation.
 pub fn describe_plan(plan: &WipePlan) -> String {
     let passes = plan.drives.first().map_or(0, |d| d.passes.len());
-    let mut out = format!(
-        "Method: {} ({}), {passes} pass(es), verify: {}\nTHE FOLLOWING WILL BE DESTROYED:\n",
-        plan.method.name, plan.method.label, plan.verify
+    let tx = t();
+    let mut out = (tx.cli.plan_head)(
+        &plan.method.name,
+        &(tx.common.method_label)(&plan.method.name, &plan.method.label),
+        passes as u64,
+        (tx.common.verify_mode)(plan.verify),
     );
     for d in &plan.drives {
         let (model, serial, size) = d.identity();
-        out.push_str(&format!(
-            "  {}  {}  serial {}  {}\n",
-            d.path.display(),
+        out.push_str(&(tx.cli.plan_drive)(
+            &d.path.display().to_string(),
             model,
             serial,
-            bytes(size)
+            &bytes(size),
         ));
         if let Some(Preflight::Failed { reason }) = &d.preflight {
-            out.push_str(&format!("    will fail, nothing written: {reason}\n"));
+            out.push_str(&format!("  {}\n", (tx.confirm.will_fail)(reason)));
         }
     }
     out
@@ -268,16 +278,14 @@ pub fn confirm(plan: &WipePlan) -> anyhow::Result<()> {
 pub fn confirm_targets(targets: usize) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        bail!(
-            "refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)"
-        );
+        bail!("{}", t().cli.no_terminal);
     }
-    eprint!("Type {CONFIRM_WORD} to destroy all data on {targets} target(s): ");
+    eprint!("{}", (t().cli.type_to_destroy)(CONFIRM_WORD, targets));
     std::io::stderr().flush()?;
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
     if line.trim() != CONFIRM_WORD {
-        bail!("not confirmed; nothing was written");
+        bail!("{}", t().cli.not_confirmed);
     }
     Ok(())
 }
@@ -285,31 +293,32 @@ pub fn confirm_targets(targets: usize) -> anyhow::Result<()> {
 /// One line per drive, plus every bad range.
 pub fn summary(reports: &[DriveReport]) -> String {
     let mut out = String::new();
+    let tx = t();
     for r in reports {
         out.push_str(&format!(
-            "{}: {} (verification: {})",
+            "{}: {}",
             r.drive.path.display(),
-            r.status,
-            serde_json::to_value(r.verification)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
+            (tx.result.drive_line)(
+                (tx.common.status)(r.status),
+                (tx.common.verification)(r.verification)
+            )
         ));
         if let Some(e) = &r.error {
             out.push_str(&format!(" - {e}"));
         }
         out.push('\n');
+        let [write, read, mismatch] = tx.cli.errors;
         for (what, set) in [
-            ("write error", &r.write_errors),
-            ("read error", &r.read_errors),
-            ("mismatch", &r.mismatches),
+            (write, &r.write_errors),
+            (read, &r.read_errors),
+            (mismatch, &r.mismatches),
         ] {
             for range in set.ranges() {
                 out.push_str(&format!("  {what}: {range}\n"));
             }
         }
         for note in &r.notes {
-            out.push_str(&format!("  note: {note}\n"));
+            out.push_str(&format!("  {}: {note}\n", tx.cli.note));
         }
     }
     out

@@ -71,7 +71,7 @@ pub fn duration(secs: u64) -> String {
 
 /// Decimal megabytes per second, as disk vendors quote speeds.
 pub fn rate(bytes_per_sec: f64) -> String {
-    format!("{:.1} MB/s", bytes_per_sec / 1e6)
+    format!("{} MB/s", crate::i18n::decimal(bytes_per_sec / 1e6, 1))
 }
 
 #[cfg(test)]

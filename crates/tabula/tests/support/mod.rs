@@ -18,6 +18,10 @@ pub fn tabula(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .env_remove("TABULA_REGISTRY")
         .env_remove("TABULA_DATA")
+        // English, whatever the developer's locale (tests in German set LANG themselves).
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         // `tabula verify --registry` keeps its view of each log here unless --state says.
         .env(
             "XDG_STATE_HOME",

@@ -1,0 +1,291 @@
+//! The English catalogue.
+
+use tabula_wipe::plan::VerifyMode;
+use tabula_wipe::report::{VerifyOutcome, WipeStatus};
+
+use super::{
+    App, Cli, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text, plural,
+};
+
+pub static EN: Text = Text {
+    common: Common {
+        passes: |n| plural(n, "pass", "passes"),
+        drives: |n| plural(n as u64, "drive", "drives"),
+        verify_mode: |v| match v {
+            VerifyMode::None => "none",
+            VerifyMode::Last => "last pass",
+            VerifyMode::All => "every pass",
+        },
+        method_label: |_, label| label.to_owned(),
+        status: |s| match s {
+            WipeStatus::Completed => "erased",
+            WipeStatus::CompletedWithErrors => "erased with errors",
+            WipeStatus::Failed => "failed",
+            WipeStatus::Interrupted => "interrupted",
+        },
+        verification: |v| match v {
+            VerifyOutcome::NotRequested => "not requested",
+            VerifyOutcome::Passed => "passed",
+            VerifyOutcome::Failed => "FAILED",
+            VerifyOutcome::Incomplete => "incomplete",
+        },
+    },
+    app: App {
+        auditing: "Auditing this machine (SMART data can take a minute)...",
+        too_small: "Tabula: the terminal is too small (need 80x25).",
+        cannot_continue: "Tabula cannot continue:",
+        step_loading: "Starting",
+        step_resume: "Interrupted wipe",
+        step_machine: "Machine and drives",
+        step_method: "Method and operator",
+        step_confirm: "Confirm",
+        step_progress: "Wiping",
+        step_result: "Result",
+        keys_fatal: "q quit",
+        keys_loading: "Ctrl-C quit",
+        keys_resume: "r resume   s skip (resume later)   Ctrl-C quit",
+        keys_machine: "Up/Down move  Space select  a all  n none  r rescan  Enter next  q quit",
+        keys_method: "Up/Down method  type operator  Enter next  Esc back",
+        keys_confirm: "type the word, Enter  Esc back",
+        keys_progress: "q stop the wipe (asks first)",
+        keys_result: "Enter finish (next machine)  p power off",
+        keys_wait: "please wait",
+        not_a_drive: |list| {
+            format!(
+                "not a drive of this machine, not listed: {list} (partitions and files: use `tabula run`)"
+            )
+        },
+        rescan_failed: |e| format!("rescan failed: {e}"),
+        wipe_thread_died: "the wipe stopped unexpectedly; see the log in DATA/logs and resume with `tabula resume`",
+        no_plan: "internal error: no plan or audit to wipe with",
+    },
+    confirm: Confirm {
+        title: " THE FOLLOWING DRIVES WILL BE DESTROYED ",
+        title_resume: " RESUMING: THE FOLLOWING DRIVES WILL BE DESTROYED ",
+        columns: ["DEVICE", "MODEL", "SERIAL", "SIZE"],
+        will_fail: |why| format!("  will fail, nothing written: {why}"),
+        method: "Method:   ",
+        operator: "Operator: ",
+        method_line: |name, label, passes, verify| {
+            format!(
+                "{name} ({label}), {}, verify: {verify}",
+                (EN.common.passes)(passes)
+            )
+        },
+        all_data_lost: |n| {
+            let these = if n == 1 { "this drive" } else { "these drives" };
+            format!(
+                "All data on {these} ({}) will be overwritten and cannot be recovered.",
+                (EN.common.drives)(n)
+            )
+        },
+        type_word: |w| format!(" Type {w} and press Enter "),
+        not_confirmed: |w| {
+            format!("not confirmed: type {w} exactly (capital letters), or Esc to go back")
+        },
+    },
+    machine: Machine {
+        title: " Machine ",
+        labels: [
+            "Vendor", "Model", "Serial", "Grade", "CPU", "RAM", "Battery", "Licence",
+        ],
+        unknown_cpu: "unknown CPU",
+        unfit: "unfit",
+        cpu: |model, cores, threads| match cores {
+            Some(c) => format!("{model} ({c} cores / {threads} threads)"),
+            None => format!("{model} ({threads} threads)"),
+        },
+        ram_unknown: "unknown",
+        slots_used: |used, slots| format!(", {used} of {slots} slots used"),
+        battery_none: "none",
+        battery_health: |h| format!("{h:.0} % of design capacity"),
+        battery_unknown: |name| format!("{name} (health unknown)"),
+        licence_key: |key| format!("Windows key in firmware ({key})"),
+        licence_none: "no Windows key in firmware",
+        licence_malformed: "MSDM table malformed (not trusted)",
+        excluded: |why| format!("EXCLUDED: {why}"),
+        wipeable: "wipeable",
+        wipeable_named: "wipeable (named on the command line)",
+        by_hand: |why| format!("select by hand to wipe ({why})"),
+        kept_serial: "serial listed under [keep] serials",
+        select_one: "select at least one drive (Space)",
+        cannot_select: |path, why| format!("{path} cannot be selected: {why}"),
+        smart: [
+            "PASSED",
+            "FAILED",
+            "?",
+            "n/a",
+            "no data",
+            "smartctl is not installed",
+            "error",
+        ],
+        power_on_hours: |h| format!(", {h} power-on hours"),
+        drives_title: |n| format!(" Drives: {n} selected "),
+        without_medium: |n| format!("({n} without medium not shown) "),
+        not_named: |n| format!("({n} not named on the command line) "),
+        columns: ["DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE"],
+        no_drives: "No drives found. Connect a drive and press r to rescan.",
+        loop_kind: "loop",
+    },
+    method: MethodScreen {
+        title: " Wipe method (Up/Down) ",
+        verify: "verify:",
+        nist: |c| format!("NIST SP 800-88 category: {c}"),
+        bsi: |b| format!("; BSI: {b}"),
+        operator_title: " Operator (type your name) ",
+        operator_missing: "type the operator's name (it goes into the certificate)",
+    },
+    progress: Progress {
+        method: "Method: ",
+        elapsed: |t| format!("   elapsed {t}"),
+        title: |n| format!(" Wiping {} ", (EN.common.drives)(n)),
+        waiting: "waiting",
+        write: "write",
+        verify: "verify",
+        pass: |pass, passes, phase, pattern| format!("pass {pass}/{passes} {phase} {pattern}"),
+        stalled: |s| format!(" STALLED {s} s"),
+        bad_ranges: |n| {
+            if n == 1 {
+                " 1 bad range".to_owned()
+            } else {
+                format!(" {n} bad ranges")
+            }
+        },
+        more: |n| {
+            format!(
+                "... and {} more; enlarge the terminal to see them",
+                (EN.common.drives)(n)
+            )
+        },
+        stopping: "Stopping every drive... the certificate will record the interruption.",
+        ask_stop: "Stop the wipe? Drives stay partly wiped; resume later with `tabula resume`. y = stop, n = continue",
+        eta: "ETA",
+        file: "file",
+    },
+    result: ResultScreen {
+        uploading: "uploading to the registry...",
+        no_registry: "no registry configured: kept in outbox/ for `tabula upload`",
+        uploaded: |s| format!("uploaded: {s}"),
+        log_entry: |i| format!("log entry #{i}, receipt stored"),
+        kept: |why| format!("kept in outbox, will be retried: {why}"),
+        rejected: |why| format!("NOT UPLOADED: {why}"),
+        not_attempted: "not attempted",
+        job_failed: |e| format!("The job failed: {e}"),
+        all_verified: |n| {
+            let all = if n == 1 {
+                "The drive was"
+            } else {
+                "All drives were"
+            };
+            format!(
+                "{all} erased and verified ({}). Certificate signed and stored.",
+                (EN.common.drives)(n)
+            )
+        },
+        all_unverified: |n| {
+            let all = if n == 1 {
+                "The drive was"
+            } else {
+                "All drives were"
+            };
+            format!(
+                "{all} erased ({}; not verified: verification was off). Certificate signed and stored.",
+                (EN.common.drives)(n)
+            )
+        },
+        not_all: "NOT every drive was erased: see below. The certificate says so.",
+        title: " Result ",
+        drive_line: |status, verification| format!("{status} (verification: {verification})"),
+        labels: ["Certificate", "Stored in", "PDF", "Bundle", "Registry"],
+        interrupted_kept: |j| format!("Interrupted: progress kept in {j};"),
+        offer_resume: "  the next start of tabula offers to resume (or `tabula resume`).",
+        settled: "Everything is written. Enter: finish (next machine)   P: power off",
+        unsettled: "Uploading... please wait before removing the stick or powering off.",
+        outbox_sent: |n| format!("Outbox from earlier runs: {n} uploaded"),
+        outbox_pending: |n| format!(", {n} kept in the outbox"),
+        outbox_rejected: |n| format!(", {n} REJECTED (tampered, moved to outbox/rejected)"),
+        warning: |w| format!(". WARNING: {w}"),
+        outbox_failed: |e| format!("Outbox not uploaded: {e}"),
+        journals_unreadable: |n, list| {
+            let wipes = if n == 1 {
+                "interrupted wipe"
+            } else {
+                "interrupted wipes"
+            };
+            format!("{n} {wipes} cannot be resumed, journal unreadable (kept): {list}")
+        },
+    },
+    resume: Resume {
+        title: " Interrupted wipe found ",
+        intro: [
+            "A wipe on this station did not finish (power loss, crash or stop).",
+            "Its drives still hold data. Resume it now, or skip and resume later.",
+        ],
+        wipe_line: |id, started, operator, method| {
+            format!("Wipe {id} started {started} by {operator} ({method})")
+        },
+        not_started: "not started",
+        was_at: |pass, passes| format!("was at pass {pass}/{passes}"),
+    },
+    cli: Cli {
+        plan_head: |name, label, passes, verify| {
+            format!(
+                "Method: {name} ({label}), {}, verify: {verify}\nTHE FOLLOWING WILL BE DESTROYED:\n",
+                (EN.common.passes)(passes)
+            )
+        },
+        plan_drive: |path, model, serial, size| {
+            format!("  {path}  {model}  serial {serial}  {size}\n")
+        },
+        no_terminal: "refusing to wipe without confirmation: no terminal to ask on (use --yes to confirm in advance)",
+        type_to_destroy: |word, n| {
+            let targets = if n == 1 { "target" } else { "targets" };
+            format!("Type {word} to destroy all data on {n} {targets}: ")
+        },
+        not_confirmed: "not confirmed; nothing was written",
+        errors: ["write error", "read error", "mismatch"],
+        io_error: "I/O error",
+        note: "note",
+        finished_in: |d| format!("finished in {d}"),
+        record: |json, text| format!("record (unsigned): {json}\n                   {text}"),
+        record_title: "Tabula wipe record (unsigned)",
+        record_times: ["started ", "finished"],
+        certificate: |id, bundle, pdf| {
+            format!("certificate {id}\n  bundle: {bundle}\n  PDF:    {pdf}")
+        },
+        queued: |p| format!("  queued for upload: {p}"),
+        interrupted: |data, journal| {
+            format!("interrupted: continue with `tabula resume --data {data}` (journal {journal})")
+        },
+        nothing_to_wipe: "nothing to wipe: no drive is wipeable under this configuration",
+        machine: |vendor, model, serial, grade| {
+            format!("machine: {vendor} {model} (serial {serial}), grade {grade}")
+        },
+        unknown_vendor: "unknown vendor",
+        unknown_model: "unknown model",
+        upload: |line| format!("upload: {line}"),
+        upload_failed: |e| format!("upload: not attempted: {e}"),
+        press_enter: "all results are written; press Enter to finish",
+        powering_off: "all results are written; powering off",
+        journal_unreadable: |path, e| {
+            format!("journal {path} cannot be read, not resumed (the file is kept): {e}")
+        },
+        nothing_to_resume: "nothing to resume",
+        interrupted_wipe: |id, started| format!("interrupted wipe {id} started {started}:"),
+        resume_no_terminal: "refusing to resume without confirmation: no terminal to ask on (use --yes)",
+        columns: ["DEVICE", "SIZE", "BUS", "MODEL", "SERIAL", "VERDICT"],
+        explicit_only: |why| format!("explicit only: {why}"),
+        hidden: |n| {
+            format!(
+                "({n} more not shown: loop devices without a file, zram, drives without a medium; --all lists them)"
+            )
+        },
+        stalled: |s| format!("STALLED ({s} s without progress)"),
+        moving_again: "moving again",
+        bad_range: |path, what, range| format!("{path}: {what} at {range}"),
+        ended: |status, average, took| format!("{status}, {average} average, {took}"),
+        ended_early: |status, percent, pass, average, took| {
+            format!("{status} at {percent:.1} % ({pass}), {average} average, {took}")
+        },
+    },
+};

@@ -1,0 +1,146 @@
+//! The CLI's human output in German and English: `LANG=de_DE.UTF-8` (as the live image sets)
+//! makes it German, `[station] language` in the data directory's `tabula.toml` overrides the
+//! locale, JSON stays as it is. Real loop devices over this test's files, the built binary.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use support::{BIN, LoopDev};
+
+/// `tabula ARGS` with `LANG=lang` and the data directory `data` (which may hold a tabula.toml).
+fn tabula_in(lang: &str, data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("TABULA_DATA", data)
+        .output()
+        .unwrap()
+}
+
+fn row<'a>(table: &'a str, device: &str) -> &'a str {
+    table
+        .lines()
+        .find(|l| l.starts_with(device))
+        .unwrap_or_else(|| panic!("{device} not listed:\n{table}"))
+}
+
+#[test]
+fn devices_speak_the_locale_unless_the_configuration_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = LoopDev::new(dir.path(), "a.img", 1 << 20);
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+
+    let out = tabula_in("de_DE.UTF-8", &data, &["devices"]);
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let head = table.lines().next().unwrap();
+    assert!(
+        head.starts_with("GERÄT") && head.contains("GRÖSSE") && head.contains("URTEIL"),
+        "{table}"
+    );
+    assert!(
+        row(&table, a.path()).contains("nur wenn ausdrücklich genannt: "),
+        "{table}"
+    );
+
+    std::fs::write(data.join("tabula.toml"), "[station]\nlanguage = \"en\"\n").unwrap();
+    let out = tabula_in("de_DE.UTF-8", &data, &["devices"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("DEVICE"), "{table}");
+    assert!(row(&table, a.path()).contains("explicit only: "), "{table}");
+
+    // And the other way round: German from the configuration on an English machine.
+    std::fs::write(data.join("tabula.toml"), "[station]\nlanguage = \"de\"\n").unwrap();
+    let out = tabula_in("en_GB.UTF-8", &data, &["devices"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("GERÄT"));
+
+    // JSON is for programs: the same keys and values in every language.
+    let out = tabula_in("de_DE.UTF-8", &data, &["devices", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == a.path())
+        .unwrap();
+    assert_eq!(listed["verdict"]["verdict"], "explicit-only", "{listed}");
+}
+
+#[test]
+fn a_wipe_in_german_with_plurals_plain_words_and_german_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = LoopDev::new(dir.path(), "a.img", 2 << 20);
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let record = dir.path().join("record");
+    let out = tabula_in(
+        "de_DE.UTF-8",
+        &data,
+        &[
+            "wipe",
+            "-m",
+            "dod-3pass",
+            "--yes",
+            "--out",
+            record.to_str().unwrap(),
+            a.path(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "Verfahren: dod-3pass (DoD 5220.22-M (E), 3 Durchgänge), 3 Durchgänge, Prüfung: "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("FOLGENDES WIRD UNWIDERRUFLICH GELÖSCHT:"),
+        "{err}"
+    );
+    assert!(err.contains("Durchgang 1/3 schreiben"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains(": gelöscht, im Mittel ") && l.contains(" MB/s")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{}: gelöscht (Prüfung: bestanden)", a.path())),
+        "{err}"
+    );
+    assert!(err.contains("fertig nach "), "{err}");
+    assert!(err.contains("Protokoll (unsigniert): "), "{err}");
+    // Progress lines carry the local time the German way: "6.12.2026 17:05:09 /dev/loop3: ...".
+    let stamped = err
+        .lines()
+        .find(|l| l.contains(": gelöscht, im Mittel "))
+        .unwrap();
+    let stamp: String = stamped.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(&stamp, "%d.%m.%Y %H:%M:%S").is_ok(),
+        "{stamped}"
+    );
+    // The unsigned record: German text, JSON unchanged (RFC 3339 UTC).
+    let mut files: Vec<_> = std::fs::read_dir(&record)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert_eq!(json["drives"][0]["status"], "completed");
+    assert!(json["started"].as_str().unwrap().ends_with('Z'), "{json}");
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(
+        text.starts_with("Tabula-Löschprotokoll (unsigniert)\nBeginn "),
+        "{text}"
+    );
+}
