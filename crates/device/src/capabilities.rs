@@ -84,3 +84,28 @@ pub struct Capabilities {
     /// `None` (e.g. "USB bridge does not pass ATA commands: attach the drive directly").
     pub unreachable: Option<String>,
 }
+
+impl Capabilities {
+    /// A drive no firmware command reaches, and why.
+    pub fn unreachable(reason: impl Into<String>) -> Self {
+        Self {
+            command_set: CommandSet::None,
+            supported: Vec::new(),
+            frozen: false,
+            locked: false,
+            affects_all_namespaces: false,
+            estimate_secs: None,
+            hidden: None,
+            unreachable: Some(reason.into()),
+        }
+    }
+
+    /// An empty set of capabilities for `command_set`, filled in by the probes.
+    pub fn of(command_set: CommandSet) -> Self {
+        Self {
+            command_set,
+            unreachable: None,
+            ..Self::unreachable(String::new())
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod device;
 pub mod exclusion;
 pub mod identity;
 pub mod loopback;
+pub mod probe;
 pub mod sys;
 
 pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};

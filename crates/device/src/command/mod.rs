@@ -9,6 +9,14 @@
 
 use std::time::Duration;
 
+pub mod ata;
+mod linux;
+pub mod nvme;
+pub mod sat;
+pub mod scsi;
+
+pub use linux::{OpenError, open_transport, open_transport_as};
+
 /// The data phase of a command.
 #[derive(Debug)]
 pub enum Data<'a> {
@@ -137,4 +145,9 @@ pub trait Transport: Send {
     fn ata(&mut self, cmd: &AtaCommand, data: Data<'_>) -> Result<AtaOutput, TransportError>;
     /// A SCSI command.
     fn scsi(&mut self, cmd: &ScsiCommand, data: Data<'_>) -> Result<ScsiOutput, TransportError>;
+    /// The NVMe namespace identifier of the drive, for commands addressed to one namespace
+    /// (Identify Namespace, Format NVM); `None` when the drive is not an NVMe namespace.
+    fn nvme_namespace(&self) -> Option<u32> {
+        None
+    }
 }
