@@ -51,9 +51,10 @@ pub use key::{
 };
 pub use pdf::{PdfError, PdfOptions, render_pdf};
 pub use schema::{
-    Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
-    NistCategory, PAYLOAD_TYPE, PassRecord, ProductKeyNote, SCHEMA_VERSION, Station, Status,
-    Verification, VerificationMode, VerificationOutcome, now_seconds,
+    CanaryCheck, Certificate, DriveRecord, ErrorRange, FirmwareCommand, FirmwareErase,
+    HiddenAreaState, HiddenAreas, Machine, Method, NistCategory, PAYLOAD_TYPE, PassRecord,
+    ProductKeyNote, SCHEMA_VERSION, Sampling, Station, Status, Verification, VerificationMode,
+    VerificationOutcome, now_seconds,
 };
 pub use text::{human_bytes, render_text};
 pub use verify::{KeySource, Verified, VerifyError, verify};

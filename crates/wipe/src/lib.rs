@@ -14,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod auto;
 pub mod canary;
 pub mod engine;
 pub mod firmware;
