@@ -6,9 +6,9 @@ use serde_json::json;
 
 use crate::key::StationKey;
 use crate::schema::{
-    Certificate, DriveRecord, ErrorRange, HiddenAreaState, HiddenAreas, Machine, Method,
-    NistCategory, PassRecord, ProductKeyNote, Station, Status, Verification, VerificationMode,
-    VerificationOutcome,
+    CanaryCheck, Certificate, DriveRecord, ErrorRange, FirmwareCommand, FirmwareErase,
+    HiddenAreaState, HiddenAreas, Machine, Method, NistCategory, PassRecord, ProductKeyNote,
+    Sampling, Station, Status, Verification, VerificationMode, VerificationOutcome,
 };
 
 /// The digest of [`audit()`] (a unit test keeps it current), so the sample certificates need no
@@ -125,6 +125,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
                 hpa: HiddenAreaState::Absent,
                 dco: HiddenAreaState::Absent,
             }),
+            firmware_erase: None,
             passes: vec![],
             status: Status::Erased,
         },
@@ -158,6 +159,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
                 hpa: HiddenAreaState::Removed,
                 dco: HiddenAreaState::Unknown,
             }),
+            firmware_erase: None,
             passes: (0..7)
                 .map(|i| PassRecord {
                     pattern: ["0x00", "0xff", "0x00", "0xff", "0x00", "0xff", "0xaa"][i].into(),
@@ -173,6 +175,41 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
     cert.result = Status::overall(cert.drives.iter().map(|d| d.status));
     cert.remark = "Gehäuse beschädigt; Festplatte über USB-Adapter gelöscht.".into();
     cert
+}
+
+/// The firmware erase of the sample's first drive (enhanced SECURITY ERASE UNIT, 64 canaries,
+/// 1 % sampled), for tests of the optional `firmware_erase` field. Kept out of [`certificate`]
+/// so the golden fixtures of schema v1 stay what they were.
+pub fn firmware_erase() -> FirmwareErase {
+    let command = |command: &str| FirmwareCommand {
+        command: command.into(),
+        status: "success".into(),
+        ok: true,
+    };
+    FirmwareErase {
+        operation: "ata-secure-erase-enhanced".into(),
+        commands: vec![
+            command("SECURITY SET PASSWORD (user)"),
+            command("SECURITY ERASE PREPARE"),
+            command("SECURITY ERASE UNIT (enhanced)"),
+        ],
+        confirmed: true,
+        fell_back_to_overwrite: false,
+        canaries: Some(CanaryCheck {
+            written: 64,
+            block_bytes: 4096,
+            survived: 0,
+            unreadable: 0,
+        }),
+        sampling: Some(Sampling {
+            share_ppm: 10_000,
+            samples: 38_157,
+            bytes_read: 2_500_657_152,
+            reads_as: "random".into(),
+            other: 0,
+            unreadable: 0,
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -262,6 +262,11 @@ pub struct DriveRecord {
     /// Host Protected Area / Device Configuration Overlay state, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_areas: Option<HiddenAreas>,
+    /// The drive's own erase (NVMe Format/Sanitize, ATA SECURITY ERASE/SANITIZE, SCSI
+    /// SANITIZE): the commands sent with the drive's status, and how it was checked. Absent
+    /// when no firmware erase was planned (and in certificates from before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware_erase: Option<FirmwareErase>,
     /// One entry per pass, in order.
     pub passes: Vec<PassRecord>,
     /// Final status of this drive.
@@ -305,6 +310,71 @@ pub struct Method {
     pub bsi_method: Option<String>,
 }
 
+/// A firmware erase and its check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct FirmwareErase {
+    /// The operation by its method name (`nvme-sanitize-crypto`, `ata-secure-erase-enhanced`).
+    pub operation: String,
+    /// Every command sent, in order, with the drive's answer.
+    pub commands: Vec<FirmwareCommand>,
+    /// The drive's state read back afterwards confirmed the erase completed.
+    pub confirmed: bool,
+    /// The erase failed or was not confirmed by its check, and the drive was overwritten instead.
+    pub fell_back_to_overwrite: bool,
+    /// Random canary blocks written before the erase and read back after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canaries: Option<CanaryCheck>,
+    /// The share of the drive read after the erase, and what it read as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
+}
+
+/// One firmware command and the drive's answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct FirmwareCommand {
+    /// The command in the specification's words (`FORMAT NVM SES=1`).
+    pub command: String,
+    /// The drive's status in plain words (`success`, `Invalid Command Opcode (0x0001)`).
+    pub status: String,
+    /// The drive reported success.
+    pub ok: bool,
+}
+
+/// Canaries: how many were written before the erase and how many survived it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct CanaryCheck {
+    /// Canaries written (each `block_bytes` of random data at a sampled LBA).
+    pub written: u32,
+    /// Bytes per canary.
+    pub block_bytes: u32,
+    /// Canaries still there after the erase (0 for a drive that erased).
+    pub survived: u32,
+    /// Canaries that could not be read after the erase.
+    pub unreadable: u32,
+}
+
+/// The sampling read after a firmware erase.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct Sampling {
+    /// The share of the drive asked for, in parts per million (10000 = 1 %).
+    pub share_ppm: u32,
+    /// Samples read (evenly spread, random within their stretch of the drive).
+    pub samples: u64,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// What the samples read as: `zeros`, `ones`, `random`, `mixed` (of those three) or
+    /// `data` (something else: leftover data or a pattern).
+    pub reads_as: String,
+    /// Samples that held something else than zeros, ones or random bytes.
+    pub other: u64,
+    /// Samples that could not be read.
+    pub unreadable: u64,
+}
+
 /// NIST SP 800-88 Rev. 1 sanitisation category.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -315,6 +385,8 @@ pub enum NistCategory {
     /// Physical or logical techniques that make recovery infeasible with state-of-the-art
     /// laboratory techniques (e.g. sanitize block/crypto erase, secure erase).
     Purge,
+    /// No category was reached: the wipe failed, stopped, or its check found data.
+    None,
 }
 
 impl NistCategory {
@@ -323,6 +395,7 @@ impl NistCategory {
         match self {
             Self::Clear => "Clear",
             Self::Purge => "Purge",
+            Self::None => "none reached",
         }
     }
 }

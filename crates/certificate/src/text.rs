@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::schema::{Certificate, DriveRecord};
+use crate::schema::{Certificate, DriveRecord, FirmwareErase};
 
 /// Decimal size with unit and the exact byte count, e.g. `250.1 GB (250059350016 bytes)`.
 pub fn human_bytes(bytes: u64) -> String {
@@ -109,6 +109,11 @@ fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
             &format!("HPA {}, DCO {}", h.hpa.as_str(), h.dco.as_str()),
         );
     }
+    if let Some(f) = &d.firmware_erase {
+        for (label, value) in firmware_lines(f) {
+            line(label, &value);
+        }
+    }
     for r in &d.error_ranges {
         line(
             "Error range",
@@ -128,6 +133,63 @@ fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
             ),
         );
     }
+}
+
+/// A firmware erase as labelled lines (English), shared by the text and the PDF.
+pub(crate) fn firmware_lines(f: &FirmwareErase) -> Vec<(&'static str, String)> {
+    let mut out = vec![(
+        "Firmware erase",
+        format!(
+            "{}, {}{}",
+            f.operation,
+            if f.confirmed {
+                "confirmed by the drive"
+            } else {
+                "not confirmed"
+            },
+            if f.fell_back_to_overwrite {
+                ", overwritten instead"
+            } else {
+                ""
+            }
+        ),
+    )];
+    for c in &f.commands {
+        out.push(("Command", format!("{}: {}", c.command, c.status)));
+    }
+    if let Some(c) = &f.canaries {
+        let mut text = format!(
+            "{} written ({} bytes each), {} survived",
+            c.written, c.block_bytes, c.survived
+        );
+        if c.unreadable > 0 {
+            let _ = write!(text, ", {} unreadable", c.unreadable);
+        }
+        out.push(("Canaries", text));
+    }
+    if let Some(s) = &f.sampling {
+        let mut text = format!(
+            "{} % of the drive, {} samples ({}): reads as {}",
+            share_percent(s.share_ppm),
+            s.samples,
+            human_bytes(s.bytes_read),
+            s.reads_as
+        );
+        if s.other > 0 {
+            let _ = write!(text, ", {} sample(s) held data", s.other);
+        }
+        if s.unreadable > 0 {
+            let _ = write!(text, ", {} unreadable", s.unreadable);
+        }
+        out.push(("Sampling", text));
+    }
+    out
+}
+
+/// Parts per million as a percentage without trailing zeros (10000 -> "1", 2500 -> "0.25").
+pub(crate) fn share_percent(ppm: u32) -> String {
+    let text = format!("{:.4}", f64::from(ppm) / 10_000.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// RFC 3339 UTC with a `Z`, as in the JSON.
@@ -150,9 +212,17 @@ mod tests {
     }
 
     #[test]
+    fn shares_in_percent() {
+        assert_eq!(share_percent(10_000), "1");
+        assert_eq!(share_percent(2_500), "0.25");
+        assert_eq!(share_percent(1_000_000), "100");
+    }
+
+    #[test]
     fn text_names_the_facts() {
         let key = crate::StationKey::from_seed(&[1; 32]);
-        let cert = crate::sample::certificate(&key);
+        let mut cert = crate::sample::certificate(&key);
+        cert.drives[0].firmware_erase = Some(crate::sample::firmware_erase());
         let text = render_text(&cert);
         for needle in [
             "ERASED-WITH-ERRORS",
@@ -161,6 +231,11 @@ mod tests {
             "NIST SP 800-88       Purge",
             "BSI-VSITR",
             "HPA removed, DCO unknown",
+            "Firmware erase       ata-secure-erase-enhanced, confirmed by the drive",
+            "Command              SECURITY ERASE UNIT (enhanced): success",
+            "Canaries             64 written (4096 bytes each), 0 survived",
+            "Sampling             1 % of the drive, 38157 samples",
+            "reads as random",
             "offset 1048576 length 4096: write: EIO",
             "Pass 7/7",
             &key.public().fingerprint(),

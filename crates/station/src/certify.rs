@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use tabula_audit::{Audit, MsdmStatus};
 use tabula_certificate as cert;
 use tabula_certificate::{Bundle, BundleError, Certificate, LocalZone, PdfOptions, StationKey};
+use tabula_device::capabilities::HiddenAreas;
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::ranges::RangeSet;
-use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
+use tabula_wipe::report::{DriveReport, FirmwareReport, NistLevel, VerifyOutcome, WipeStatus};
 
 use crate::datadir::{DataDir, write_atomic};
 use crate::error::{Error, Result};
@@ -174,12 +175,26 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
         (_, Some(true)) => "hdd",
         (_, _) => "ssd",
     };
-    let verified: u64 = r
-        .passes
-        .iter()
-        .filter(|p| p.phase == tabula_wipe::progress::Phase::Verify)
-        .map(|p| p.bytes)
-        .sum();
+    // A firmware erase that stood alone was checked by canaries and sampling; one that fell
+    // back was followed by the overwrite's own verification.
+    let firmware_only = r.firmware.as_ref().filter(|f| !f.fell_back);
+    let overwritten = firmware_only.is_none();
+    let verified: u64 = match firmware_only {
+        Some(f) => firmware_bytes_checked(f),
+        None => r
+            .passes
+            .iter()
+            .filter(|p| p.phase == tabula_wipe::progress::Phase::Verify)
+            .map(|p| p.bytes)
+            .sum(),
+    };
+    let mode = if firmware_only.is_some() {
+        cert::VerificationMode::Sample
+    } else if passes.iter().any(|p| p.verify) {
+        cert::VerificationMode::Full
+    } else {
+        cert::VerificationMode::None
+    };
     cert::DriveRecord {
         model: r.drive.model.clone().unwrap_or_default(),
         serial: r.drive.serial.clone().unwrap_or_default(),
@@ -191,18 +206,26 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
             .transport
             .map_or_else(|| "file".to_owned(), |t| t.to_string()),
         method: cert::Method {
-            name: r.method.name.clone(),
-            passes: u32::try_from(passes.len()).unwrap_or(u32::MAX),
-            patterns: passes.iter().map(|p| p.pattern.describe()).collect(),
-            nist_category: cert::NistCategory::Clear,
+            name: method_name(r),
+            passes: if overwritten {
+                u32::try_from(passes.len()).unwrap_or(u32::MAX)
+            } else {
+                0
+            },
+            patterns: if overwritten {
+                passes.iter().map(|p| p.pattern.describe()).collect()
+            } else {
+                Vec::new()
+            },
+            nist_category: match r.nist_reached {
+                Some(NistLevel::Purge) => cert::NistCategory::Purge,
+                Some(NistLevel::Clear) => cert::NistCategory::Clear,
+                None => cert::NistCategory::None,
+            },
             bsi_method: r.method.bsi_name.clone(),
         },
         verification: cert::Verification {
-            mode: if passes.iter().any(|p| p.verify) {
-                cert::VerificationMode::Full
-            } else {
-                cert::VerificationMode::None
-            },
+            mode,
             outcome: match r.verification {
                 VerifyOutcome::Passed => cert::VerificationOutcome::Passed,
                 VerifyOutcome::Failed => cert::VerificationOutcome::Failed,
@@ -213,7 +236,8 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
             bytes_checked: verified,
         },
         error_ranges,
-        hidden_areas: None,
+        hidden_areas: hidden_areas(r.hidden_before, r.hidden_after),
+        firmware_erase: r.firmware.as_ref().map(firmware_erase),
         passes: r
             .passes
             .iter()
@@ -233,6 +257,75 @@ fn drive_record(plan: &WipePlan, index: usize, r: &DriveReport) -> cert::DriveRe
             WipeStatus::Interrupted => cert::Status::Interrupted,
         },
     }
+}
+
+/// The method as done: `auto` names what it ran (`auto: nvme-format`, `auto: nist-800-88-clear`).
+fn method_name(r: &DriveReport) -> String {
+    if r.method.name != "auto" {
+        return r.method.name.clone();
+    }
+    let done = match &r.firmware {
+        Some(f) if !f.fell_back => f.method.as_str(),
+        _ => tabula_wipe::auto::OVERWRITE_METHOD,
+    };
+    format!("auto: {done}")
+}
+
+/// Canary and sample bytes read after a firmware erase.
+fn firmware_bytes_checked(f: &FirmwareReport) -> u64 {
+    let canaries = f.canaries.as_ref().map_or(0, |c| {
+        (c.written - c.unreadable.len().min(c.written)) as u64 * u64::from(c.block)
+    });
+    canaries + f.sampling.as_ref().map_or(0, |s| s.bytes_read)
+}
+
+fn firmware_erase(f: &FirmwareReport) -> cert::FirmwareErase {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    cert::FirmwareErase {
+        operation: f.method.clone(),
+        commands: f
+            .commands
+            .iter()
+            .map(|c| cert::FirmwareCommand {
+                command: c.command.clone(),
+                status: c.status.clone(),
+                ok: c.ok,
+            })
+            .collect(),
+        confirmed: f.confirmed,
+        fell_back_to_overwrite: f.fell_back,
+        canaries: f.canaries.as_ref().map(|c| cert::CanaryCheck {
+            written: count(c.written),
+            block_bytes: c.block,
+            survived: count(c.survived.len()),
+            unreadable: count(c.unreadable.len()),
+        }),
+        sampling: f.sampling.as_ref().map(|s| cert::Sampling {
+            share_ppm: (s.share * 1_000_000.0).round() as u32,
+            samples: s.samples,
+            bytes_read: s.bytes_read,
+            reads_as: s.reads_as.as_str().to_owned(),
+            other: s.other,
+            unreadable: s.unreadable,
+        }),
+    }
+}
+
+/// HPA and DCO states from what the drive said before and after the wipe (None: never asked).
+fn hidden_areas(
+    before: Option<HiddenAreas>,
+    after: Option<HiddenAreas>,
+) -> Option<cert::HiddenAreas> {
+    let before = before?;
+    let state = |had: bool, has: Option<bool>| match (had, has) {
+        (false, _) => cert::HiddenAreaState::Absent,
+        (true, Some(false)) => cert::HiddenAreaState::Removed,
+        (true, _) => cert::HiddenAreaState::Present,
+    };
+    Some(cert::HiddenAreas {
+        hpa: state(before.has_hpa(), after.map(|a| a.has_hpa())),
+        dco: state(before.has_dco(), after.map(|a| a.has_dco())),
+    })
 }
 
 fn ranges(set: &RangeSet, sector: u64, what: &str) -> Vec<cert::ErrorRange> {

@@ -50,6 +50,7 @@ pub fn check_each(targets: &[PathBuf], root: &Path) -> Result<Vec<Checked>> {
             preflight: Preflight::Failed {
                 reason: e.to_string(),
             },
+            capabilities: None,
         }))
     })
 }
@@ -81,12 +82,16 @@ fn preflight(path: &Path, drives: &[Drive]) -> Result<Checked, TargetError> {
     if let Some(d) = drive.as_mut() {
         d.size_bytes = target.size;
     }
+    let identity = target.identity.clone();
+    drop(target);
+    // Read-only questions to the drive's firmware (what it can erase, frozen, hidden areas),
+    // asked once the exclusive claim is released: `auto` decides from the answers.
+    let capabilities = drive.as_ref().map(tabula_device::probe::capabilities_of);
     Ok(Checked {
         path: path.to_owned(),
         drive,
-        preflight: Preflight::Passed {
-            identity: target.identity,
-        },
+        preflight: Preflight::Passed { identity },
+        capabilities,
     })
 }
 

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 
+use tabula_device::command::Transport;
+
 use crate::buffer::AlignedBuf;
 use crate::pattern::{Pattern, all_bytes_are};
 use crate::plan::{DrivePlan, PassPlan, Preflight, ResumePoint, WipePlan};
@@ -24,6 +26,12 @@ use crate::target::{Target, TargetError};
 pub type PassHook = Arc<dyn Fn(usize, usize) + Send + Sync>;
 /// See [`EngineOptions::on_event`].
 pub type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
+/// See [`EngineOptions::open_transport`].
+pub type TransportOpener =
+    Arc<dyn Fn(&DrivePlan) -> Result<Box<dyn Transport>, String> + Send + Sync>;
+
+mod firmware_step;
+use firmware_step::StepEnd;
 
 /// How the engine runs.
 #[derive(Clone)]
@@ -47,6 +55,31 @@ pub struct EngineOptions {
     /// Called on the drive's worker thread with each event before it is sent. Tests use it to
     /// act at an exact moment (cancel when a retry starts).
     pub on_event: Option<EventHook>,
+    /// Canaries planted before a firmware erase.
+    pub canaries: usize,
+    /// Share of the drive read after a firmware erase (0.01 = 1 %).
+    pub sample_share: f64,
+    /// Opens a drive's command path for a firmware erase, claiming it exclusively and checking
+    /// it is the confirmed drive ([`linux_transport`]; tests put simulators here).
+    pub open_transport: TransportOpener,
+}
+
+/// The kernel's command path to a planned drive, opened for an erase (exclusive, identity
+/// checked). Files and drives without a confirmed identity have none.
+pub fn linux_transport(plan: &DrivePlan) -> Result<Box<dyn Transport>, String> {
+    let drive = plan.drive.as_ref().ok_or_else(|| {
+        format!(
+            "{}: a file, not a drive: no firmware command reaches it",
+            plan.path.display()
+        )
+    })?;
+    let Some(Preflight::Passed { identity }) = &plan.preflight else {
+        return Err(format!(
+            "{}: not confirmed for writing",
+            plan.path.display()
+        ));
+    };
+    tabula_device::command::open_transport_as(drive, identity).map_err(|e| e.to_string())
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -72,6 +105,9 @@ impl Default for EngineOptions {
             retry: RetryBudget::default(),
             after_write_pass: None,
             on_event: None,
+            canaries: crate::canary::DEFAULT_CANARIES,
+            sample_share: crate::sampling::DEFAULT_SHARE,
+            open_transport: Arc::new(linux_transport),
         }
     }
 }
@@ -98,6 +134,9 @@ struct Slot {
     done: bool,
     last_progress: Instant,
     stalled: bool,
+    /// A firmware erase is running: drives report no progress during some of them (ATA
+    /// SECURITY ERASE UNIT), so silence is not a stall.
+    in_firmware: bool,
 }
 
 /// Runs the plan on all its drives at once and returns one report per drive, in plan order.
@@ -134,6 +173,7 @@ pub fn run(plan: &WipePlan, opts: &EngineOptions, events: &Sender<Event>) -> Vec
             done,
             last_progress: Instant::now(),
             stalled: false,
+            in_firmware: false,
         });
     }
     drop(tx);
@@ -154,7 +194,18 @@ fn supervise(
         match rx.recv_timeout(tick) {
             Ok(Msg::Event(event)) => {
                 let slot = &mut slots[event.drive()];
-                if matches!(event, Event::Progress { .. } | Event::PassStarted { .. }) {
+                match event {
+                    Event::FirmwareStarted { .. } => slot.in_firmware = true,
+                    Event::FirmwareChecked { .. } => slot.in_firmware = false,
+                    _ => {}
+                }
+                if matches!(
+                    event,
+                    Event::Progress { .. }
+                        | Event::PassStarted { .. }
+                        | Event::FirmwareProgress { .. }
+                        | Event::FirmwareStarted { .. }
+                ) {
                     slot.last_progress = Instant::now();
                     if slot.stalled {
                         slot.stalled = false;
@@ -172,7 +223,7 @@ fn supervise(
         for (index, slot) in slots
             .iter_mut()
             .enumerate()
-            .filter(|(_, s)| !s.done && !s.stalled)
+            .filter(|(_, s)| !s.done && !s.stalled && !s.in_firmware)
         {
             let idle = slot.last_progress.elapsed();
             if idle >= opts.stall_after {
@@ -275,6 +326,14 @@ impl Worker {
             size: target.size,
             passes,
         });
+        let mut target = target;
+        // A resumed wipe continues its passes; the firmware erase is not repeated.
+        if let Some(step) = self.plan.firmware.filter(|_| self.plan.resume.is_none()) {
+            match self.firmware_step(step, target) {
+                StepEnd::Done | StepEnd::Failed => return false,
+                StepEnd::Overwrite(t) => target = t,
+            }
+        }
         // Checked above to lie on the drive.
         let resume = self
             .plan

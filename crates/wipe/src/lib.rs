@@ -14,6 +14,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod auto;
+pub mod canary;
 pub mod engine;
 pub mod firmware;
 pub mod method;
@@ -23,6 +25,7 @@ pub mod progress;
 pub mod ranges;
 pub mod report;
 pub mod retry;
+pub mod sampling;
 pub mod target;
 
 mod buffer;

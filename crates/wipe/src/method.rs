@@ -3,7 +3,20 @@
 //! Sources for every row are in `docs/methods.md`. A method is turned into concrete patterns
 //! (random bytes chosen, Gutmann's middle passes shuffled, PRNG keys drawn) by [`crate::plan`].
 
+use tabula_device::capabilities::FirmwareOp;
+
 use crate::plan::VerifyMode;
+
+/// How a method erases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erase {
+    /// Writes its passes over every user-addressable sector.
+    Overwrite,
+    /// One firmware erase command set, confirmed by canaries and sampling.
+    Firmware(FirmwareOp),
+    /// Chosen per drive from its capabilities ([`crate::auto`]).
+    Auto,
+}
 
 /// One pass as the method's source describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +42,8 @@ pub struct Method {
     pub label: &'static str,
     /// Other names accepted on the command line (nwipe/ShredOS names first).
     pub aliases: &'static [&'static str],
+    /// How it erases; only overwrite methods have passes.
+    pub erase: Erase,
     pub passes: &'static [PassSpec],
     /// Passes (by index range) whose order is randomised per wipe (Gutmann 5-31).
     pub shuffle: Option<(usize, usize)>,
@@ -41,6 +56,21 @@ pub struct Method {
 }
 
 use PassSpec::{Byte, Bytes, Complement, Random, RandomByte};
+
+/// A firmware method's row: no passes, verified by canaries and sampling, Purge when confirmed.
+const fn firmware(name: &'static str, label: &'static str, op: FirmwareOp) -> Method {
+    Method {
+        name,
+        label,
+        aliases: &[],
+        erase: Erase::Firmware(op),
+        passes: &[],
+        shuffle: None,
+        default_verify: VerifyMode::None,
+        nist_category: "purge",
+        bsi_name: None,
+    }
+}
 
 const GUTMANN: [PassSpec; 35] = [
     Random,
@@ -86,6 +116,7 @@ pub static METHODS: &[Method] = &[
         name: "zero",
         label: "Zero fill (1 pass)",
         aliases: &["quick", "zeros"],
+        erase: Erase::Overwrite,
         passes: &[Byte(0x00)],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -96,6 +127,7 @@ pub static METHODS: &[Method] = &[
         name: "one",
         label: "One fill, 0xFF (1 pass)",
         aliases: &["ones"],
+        erase: Erase::Overwrite,
         passes: &[Byte(0xFF)],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -106,6 +138,7 @@ pub static METHODS: &[Method] = &[
         name: "random",
         label: "PRNG stream (1 pass)",
         aliases: &["prng", "stream"],
+        erase: Erase::Overwrite,
         passes: &[Random],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -116,6 +149,7 @@ pub static METHODS: &[Method] = &[
         name: "bsi-vsitr",
         label: "BSI VSITR (7 passes)",
         aliases: &["vsitr", "bsi"],
+        erase: Erase::Overwrite,
         passes: &[
             Byte(0x00),
             Byte(0xFF),
@@ -134,6 +168,7 @@ pub static METHODS: &[Method] = &[
         name: "dod-3pass",
         label: "DoD 5220.22-M (E), 3 passes",
         aliases: &["dodshort", "dod3pass", "dod-e"],
+        erase: Erase::Overwrite,
         passes: &[RandomByte, Complement, Random],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -144,6 +179,7 @@ pub static METHODS: &[Method] = &[
         name: "dod-ece-7pass",
         label: "DoD 5220.22-M (ECE), 7 passes",
         aliases: &["dod522022m", "dod", "dod-ece"],
+        erase: Erase::Overwrite,
         passes: &[
             RandomByte, Complement, Random, RandomByte, RandomByte, Complement, Random,
         ],
@@ -156,6 +192,7 @@ pub static METHODS: &[Method] = &[
         name: "gutmann",
         label: "Gutmann (35 passes)",
         aliases: &[],
+        erase: Erase::Overwrite,
         passes: &GUTMANN,
         shuffle: Some((4, 31)),
         default_verify: VerifyMode::Last,
@@ -166,6 +203,7 @@ pub static METHODS: &[Method] = &[
         name: "hmg-is5-baseline",
         label: "HMG IS5 Baseline (1 pass, verified)",
         aliases: &["is5base", "is5-baseline"],
+        erase: Erase::Overwrite,
         passes: &[Byte(0x00)],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -176,6 +214,7 @@ pub static METHODS: &[Method] = &[
         name: "hmg-is5-enhanced",
         label: "HMG IS5 Enhanced (3 passes, verified)",
         aliases: &["is5enh", "is5-enhanced"],
+        erase: Erase::Overwrite,
         passes: &[Byte(0x00), Byte(0xFF), Random],
         shuffle: None,
         default_verify: VerifyMode::Last,
@@ -186,6 +225,7 @@ pub static METHODS: &[Method] = &[
         name: "schneier",
         label: "Bruce Schneier (7 passes)",
         aliases: &["bruce7", "schneier7"],
+        erase: Erase::Overwrite,
         passes: &[
             Byte(0xFF),
             Byte(0x00),
@@ -204,6 +244,7 @@ pub static METHODS: &[Method] = &[
         name: "rcmp-tssit-ops-ii",
         label: "RCMP TSSIT OPS-II (7 passes, verified)",
         aliases: &["ops2", "rcmp"],
+        erase: Erase::Overwrite,
         passes: &[
             Byte(0x00),
             Byte(0xFF),
@@ -222,12 +263,89 @@ pub static METHODS: &[Method] = &[
         name: "nist-800-88-clear",
         label: "NIST SP 800-88 Clear (1 random pass, full verify)",
         aliases: &["nist", "clear"],
+        erase: Erase::Overwrite,
         passes: &[Random],
         shuffle: None,
         default_verify: VerifyMode::All,
         nist_category: "clear",
         bsi_name: None,
     },
+    Method {
+        name: "auto",
+        label: "Automatic: the drive's own purge if it has one, else overwrite",
+        aliases: &[],
+        erase: Erase::Auto,
+        passes: &[],
+        shuffle: None,
+        default_verify: VerifyMode::All,
+        nist_category: "per-drive",
+        bsi_name: None,
+    },
+    firmware(
+        "nvme-format",
+        "NVMe Format NVM, user data erase (SES=1)",
+        FirmwareOp::NvmeFormat,
+    ),
+    firmware(
+        "nvme-format-crypto",
+        "NVMe Format NVM, cryptographic erase (SES=2)",
+        FirmwareOp::NvmeFormatCrypto,
+    ),
+    firmware(
+        "nvme-sanitize-block",
+        "NVMe Sanitize, block erase",
+        FirmwareOp::NvmeSanitizeBlock,
+    ),
+    firmware(
+        "nvme-sanitize-crypto",
+        "NVMe Sanitize, crypto erase",
+        FirmwareOp::NvmeSanitizeCrypto,
+    ),
+    firmware(
+        "nvme-sanitize-overwrite",
+        "NVMe Sanitize, overwrite",
+        FirmwareOp::NvmeSanitizeOverwrite,
+    ),
+    firmware(
+        "ata-secure-erase",
+        "ATA SECURITY ERASE UNIT, normal",
+        FirmwareOp::AtaSecureErase,
+    ),
+    firmware(
+        "ata-secure-erase-enhanced",
+        "ATA SECURITY ERASE UNIT, enhanced",
+        FirmwareOp::AtaSecureEraseEnhanced,
+    ),
+    firmware(
+        "ata-sanitize-block",
+        "ATA SANITIZE, block erase",
+        FirmwareOp::AtaSanitizeBlock,
+    ),
+    firmware(
+        "ata-sanitize-crypto",
+        "ATA SANITIZE, crypto scramble",
+        FirmwareOp::AtaSanitizeCrypto,
+    ),
+    firmware(
+        "ata-sanitize-overwrite",
+        "ATA SANITIZE, overwrite",
+        FirmwareOp::AtaSanitizeOverwrite,
+    ),
+    firmware(
+        "scsi-sanitize-block",
+        "SCSI SANITIZE, block erase",
+        FirmwareOp::ScsiSanitizeBlock,
+    ),
+    firmware(
+        "scsi-sanitize-crypto",
+        "SCSI SANITIZE, cryptographic erase",
+        FirmwareOp::ScsiSanitizeCrypto,
+    ),
+    firmware(
+        "scsi-sanitize-overwrite",
+        "SCSI SANITIZE, overwrite",
+        FirmwareOp::ScsiSanitizeOverwrite,
+    ),
 ];
 
 // Size invariants of the table, checked at compile time.
@@ -236,7 +354,8 @@ const _: () = {
     let mut i = 0;
     while i < METHODS.len() {
         let m = &METHODS[i];
-        assert!(!m.passes.is_empty());
+        // Overwrite methods have passes; firmware methods and auto have none of their own.
+        assert!(m.passes.is_empty() != matches!(m.erase, Erase::Overwrite));
         // A complement needs a byte pass before it.
         let mut p = 0;
         while p < m.passes.len() {
@@ -259,6 +378,11 @@ impl Method {
         METHODS
             .iter()
             .find(|m| m.name == name || m.aliases.contains(&name.as_str()))
+    }
+
+    /// The method of a firmware operation (every operation has exactly one).
+    pub fn for_op(op: FirmwareOp) -> Option<&'static Method> {
+        METHODS.iter().find(|m| m.erase == Erase::Firmware(op))
     }
 
     /// All accepted names, for error messages and `--help`.
@@ -315,6 +439,32 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n);
+    }
+
+    #[test]
+    fn every_firmware_op_and_auto_has_its_interface_name() {
+        use FirmwareOp::*;
+        for (name, op) in [
+            ("nvme-format", NvmeFormat),
+            ("nvme-format-crypto", NvmeFormatCrypto),
+            ("nvme-sanitize-block", NvmeSanitizeBlock),
+            ("nvme-sanitize-crypto", NvmeSanitizeCrypto),
+            ("nvme-sanitize-overwrite", NvmeSanitizeOverwrite),
+            ("ata-secure-erase", AtaSecureErase),
+            ("ata-secure-erase-enhanced", AtaSecureEraseEnhanced),
+            ("ata-sanitize-block", AtaSanitizeBlock),
+            ("ata-sanitize-crypto", AtaSanitizeCrypto),
+            ("ata-sanitize-overwrite", AtaSanitizeOverwrite),
+            ("scsi-sanitize-block", ScsiSanitizeBlock),
+            ("scsi-sanitize-crypto", ScsiSanitizeCrypto),
+            ("scsi-sanitize-overwrite", ScsiSanitizeOverwrite),
+        ] {
+            let m = Method::by_name(name).unwrap();
+            assert_eq!(m.erase, Erase::Firmware(op), "{name}");
+            assert_eq!(Method::for_op(op).unwrap().name, name);
+            assert!(m.passes.is_empty());
+        }
+        assert_eq!(Method::by_name("AUTO").unwrap().erase, Erase::Auto);
     }
 
     #[test]

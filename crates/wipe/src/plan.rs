@@ -6,8 +6,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::method::{Method, PassSpec};
+use crate::auto::{self, Action, Choice};
+use crate::method::{Erase, Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
+use tabula_device::capabilities::{Capabilities, FirmwareOp};
 use tabula_device::device::Drive;
 use tabula_device::identity::Identity;
 
@@ -101,6 +103,17 @@ pub struct Checked {
     /// The discovered drive (None for regular files).
     pub drive: Option<Drive>,
     pub preflight: Preflight,
+    /// What the drive's firmware can do (None: not probed, a file, or the probe failed).
+    pub capabilities: Option<Capabilities>,
+}
+
+/// A firmware erase planned for a drive: canaries, the erase, canary check and sampling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareStep {
+    pub op: FirmwareOp,
+    /// Run the drive's overwrite passes when the firmware erase is not possible, fails, or is
+    /// not confirmed by the canaries (`auto`); otherwise the drive fails.
+    pub fallback: bool,
 }
 
 /// Everything that will happen to one target.
@@ -116,9 +129,31 @@ pub struct DrivePlan {
     /// drive is not written to).
     #[serde(default)]
     pub preflight: Option<Preflight>,
+    /// What the drive's firmware can do, as probed when the wipe was confirmed.
+    #[serde(default)]
+    pub capabilities: Option<Capabilities>,
+    /// A firmware erase to run first (the passes are then `auto`'s fallback, or empty).
+    #[serde(default)]
+    pub firmware: Option<FirmwareStep>,
+    /// `auto`'s choice for this drive and why, when the method is `auto`.
+    #[serde(default)]
+    pub auto: Option<Choice>,
 }
 
 impl DrivePlan {
+    /// Remove hidden areas (HPA/DCO) before overwriting: `auto` on a rotating disk.
+    pub fn remove_hidden(&self) -> bool {
+        matches!(
+            self.auto,
+            Some(Choice {
+                action: Action::Overwrite {
+                    remove_hidden: true
+                },
+                ..
+            })
+        )
+    }
+
     /// Model, serial and size as a confirmation shows them: `file`/`-` and the file's length
     /// for regular files.
     pub fn identity(&self) -> (&str, &str, u64) {
@@ -229,15 +264,39 @@ impl WipePlan {
             return Err(PlanError::NoTargets);
         }
         let verify = verify.unwrap_or(method.default_verify);
+        let overwrite = Method::by_name(auto::OVERWRITE_METHOD).unwrap_or(method);
         let drives = targets
             .into_iter()
             .map(|checked| {
+                let (passes, firmware, choice) = match method.erase {
+                    Erase::Overwrite => (resolve_passes(method, verify)?, None, None),
+                    Erase::Firmware(op) => (
+                        Vec::new(),
+                        Some(FirmwareStep {
+                            op,
+                            fallback: false,
+                        }),
+                        None,
+                    ),
+                    Erase::Auto => {
+                        let choice =
+                            auto::choose(checked.drive.as_ref(), checked.capabilities.as_ref());
+                        let firmware = match choice.action {
+                            Action::Firmware { op } => Some(FirmwareStep { op, fallback: true }),
+                            Action::Overwrite { .. } => None,
+                        };
+                        (resolve_passes(overwrite, verify)?, firmware, Some(choice))
+                    }
+                };
                 Ok(DrivePlan {
                     path: checked.path,
                     drive: checked.drive,
-                    passes: resolve_passes(method, verify)?,
+                    passes,
                     resume: None,
                     preflight: Some(checked.preflight),
+                    capabilities: checked.capabilities,
+                    firmware,
+                    auto: choice,
                 })
             })
             .collect::<Result<_, PlanError>>()?;
@@ -320,6 +379,7 @@ mod tests {
             preflight: Preflight::Failed {
                 reason: "not opened in this test".into(),
             },
+            capabilities: None,
         };
         WipePlan::new(m, verify, vec![target])
             .unwrap()
@@ -375,6 +435,7 @@ mod tests {
             preflight: Preflight::Failed {
                 reason: "not opened in this test".into(),
             },
+            capabilities: None,
         };
         let mut d = WipePlan::new(m, None, vec![target])
             .unwrap()
@@ -443,6 +504,45 @@ mod tests {
                 Err(AlignmentError::ResumePass { pass, passes: 3 })
             );
         }
+    }
+
+    #[test]
+    fn firmware_methods_plan_no_passes_and_auto_plans_its_fallback() {
+        let target = || Checked {
+            path: "x".into(),
+            drive: None,
+            preflight: Preflight::Failed {
+                reason: "not opened in this test".into(),
+            },
+            capabilities: None,
+        };
+        let m = Method::by_name("nvme-format").unwrap();
+        let d = WipePlan::new(m, None, vec![target()])
+            .unwrap()
+            .drives
+            .remove(0);
+        assert!(d.passes.is_empty());
+        assert_eq!(
+            d.firmware,
+            Some(FirmwareStep {
+                op: FirmwareOp::NvmeFormat,
+                fallback: false
+            })
+        );
+        assert!(d.auto.is_none());
+
+        // A file: auto overwrites with one random pass, every byte verified.
+        let plan = WipePlan::new(Method::by_name("auto").unwrap(), None, vec![target()]).unwrap();
+        assert_eq!(plan.method.name, "auto");
+        let d = &plan.drives[0];
+        assert!(d.firmware.is_none());
+        assert_eq!(d.passes.len(), 1);
+        assert!(matches!(d.passes[0].pattern, Pattern::Random { .. }));
+        assert!(d.passes[0].verify);
+        assert_eq!(
+            d.auto.as_ref().map(|c| c.method_name()),
+            Some(auto::OVERWRITE_METHOD)
+        );
     }
 
     #[test]

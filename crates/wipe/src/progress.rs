@@ -72,6 +72,29 @@ pub enum Event {
         drive: usize,
         status: WipeStatus,
     },
+    /// Canaries are being planted and the drive's own erase follows.
+    FirmwareStarted {
+        drive: usize,
+        /// The operation in the specification's words.
+        operation: String,
+        /// The drive's own time estimate, in seconds.
+        estimate_secs: Option<u64>,
+    },
+    /// The drive's erase is `percent` done (as the drive reports it).
+    FirmwareProgress {
+        drive: usize,
+        percent: u8,
+    },
+    /// The erase ended and was checked: canaries read back, the drive sampled.
+    FirmwareChecked {
+        drive: usize,
+        /// The drive's state afterwards confirmed the erase.
+        confirmed: bool,
+        canaries: usize,
+        survived: usize,
+        /// What the samples read as (`zeros`, `random`, `data`, ...).
+        reads_as: String,
+    },
 }
 
 impl Event {
@@ -85,7 +108,10 @@ impl Event {
             | Self::Retrying { drive, .. }
             | Self::Stalled { drive, .. }
             | Self::Recovered { drive }
-            | Self::DriveFinished { drive, .. } => *drive,
+            | Self::DriveFinished { drive, .. }
+            | Self::FirmwareStarted { drive, .. }
+            | Self::FirmwareProgress { drive, .. }
+            | Self::FirmwareChecked { drive, .. } => *drive,
         }
     }
 }

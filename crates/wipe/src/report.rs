@@ -6,10 +6,66 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::canary::CanaryCheck;
+use crate::firmware::CommandRecord;
 use crate::plan::{DrivePlan, MethodRef, ResumePoint, VerifyMode};
 use crate::progress::Phase;
 use crate::ranges::RangeSet;
+use crate::sampling::SampleReport;
+use tabula_device::capabilities::{FirmwareOp, HiddenAreas};
 use tabula_device::device::{Bus, Drive};
+
+/// The NIST SP 800-88 Rev. 1 category a drive's wipe reached, computed from what was done and
+/// verified (never from the method's name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NistLevel {
+    /// Every user-addressable sector overwritten (or a firmware erase whose check passed while a
+    /// hidden area remained).
+    Clear,
+    /// A firmware erase the drive confirmed, no canary survived, the samples held no data, and
+    /// no hidden area remained.
+    Purge,
+}
+
+impl NistLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Clear => "clear",
+            Self::Purge => "purge",
+        }
+    }
+}
+
+/// A firmware erase as it was carried out and checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirmwareReport {
+    pub op: FirmwareOp,
+    /// The method name of the operation (`nvme-format`).
+    pub method: String,
+    /// Every command sent, with the drive's status.
+    pub commands: Vec<CommandRecord>,
+    /// The drive's state read back afterwards confirms the erase completed.
+    pub confirmed: bool,
+    /// Why the erase failed or was not attempted, in plain words.
+    pub error: Option<String>,
+    /// The canaries read back after the erase (None: not planted).
+    pub canaries: Option<CanaryCheck>,
+    /// The sampling read after the erase (None: not run).
+    pub sampling: Option<SampleReport>,
+    /// `auto` overwrote the drive after this erase failed or was not confirmed.
+    pub fell_back: bool,
+}
+
+impl FirmwareReport {
+    /// The drive confirmed the erase, no canary survived, and the samples held no data.
+    pub fn erased_and_verified(&self) -> bool {
+        self.confirmed
+            && self.error.is_none()
+            && self.canaries.as_ref().is_some_and(CanaryCheck::passed)
+            && self.sampling.as_ref().is_some_and(SampleReport::passed)
+    }
+}
 
 /// How a drive's wipe ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +195,21 @@ pub struct DriveReport {
     pub notes: Vec<String>,
     /// Where an interrupted wipe can continue.
     pub resume_from: Option<ResumePoint>,
+    /// `auto`'s choice for this drive and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_reason: Option<String>,
+    /// The firmware erase, when one was planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware: Option<FirmwareReport>,
+    /// Hidden areas (HPA/DCO) before the wipe, when the drive was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_before: Option<HiddenAreas>,
+    /// Hidden areas after the wipe, when the drive was asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_after: Option<HiddenAreas>,
+    /// The NIST category reached (None: none, the wipe failed or was not verified).
+    #[serde(default)]
+    pub nist_reached: Option<NistLevel>,
 }
 
 impl DriveReport {
@@ -167,12 +238,62 @@ impl DriveReport {
             error: None,
             notes,
             resume_from: None,
+            auto_reason: plan.auto.as_ref().map(|c| c.reason.clone()),
+            firmware: None,
+            hidden_before: plan.capabilities.as_ref().and_then(|c| c.hidden),
+            hidden_after: None,
+            nist_reached: None,
         }
     }
 
-    /// Every write pass done, every requested verify pass done: the basis of the final status.
+    /// A hidden area is known to remain (after the wipe, or before it when not asked again).
+    pub fn hidden_area_remains(&self) -> bool {
+        self.hidden_after
+            .or(self.hidden_before)
+            .is_some_and(|h| h.has_hpa() || h.has_dco())
+    }
+
+    /// The firmware erase is the whole wipe: it was planned and no overwrite followed it.
+    fn firmware_only(&self) -> Option<&FirmwareReport> {
+        self.firmware.as_ref().filter(|f| !f.fell_back)
+    }
+
+    /// Every write pass done, every requested verify pass done (or the firmware erase done and
+    /// checked): the basis of the final status and of the NIST category reached.
     pub(crate) fn settle(&mut self, plan: &DrivePlan, interrupted: bool) {
         self.finished = Utc::now();
+        let firmware = self.firmware_only().map(|fw| {
+            (
+                fw.erased_and_verified(),
+                fw.canaries.is_some(),
+                fw.error.is_none(),
+                fw.confirmed,
+            )
+        });
+        if let Some((verified, attempted, no_error, confirmed)) = firmware {
+            self.verification = if verified {
+                VerifyOutcome::Passed
+            } else if attempted && no_error {
+                VerifyOutcome::Failed
+            } else {
+                VerifyOutcome::Incomplete
+            };
+            self.status = if interrupted {
+                WipeStatus::Interrupted
+            } else if self.error.is_some() || !no_error || !confirmed {
+                WipeStatus::Failed
+            } else if verified && !self.hidden_area_remains() {
+                WipeStatus::Completed
+            } else {
+                WipeStatus::CompletedWithErrors
+            };
+        } else {
+            self.settle_passes(plan, interrupted);
+        }
+        self.nist_reached = self.reached();
+    }
+
+    fn settle_passes(&mut self, plan: &DrivePlan, interrupted: bool) {
         let verify_planned = plan.passes.iter().filter(|p| p.verify).count();
         let verify_done = self
             .passes
@@ -200,7 +321,8 @@ impl DriveReport {
             && self.read_errors.is_empty()
             && self.mismatches.is_empty()
             && self.unwritten.is_empty()
-            && self.unverified.is_empty();
+            && self.unverified.is_empty()
+            && !self.hidden_area_remains();
         self.status = if interrupted {
             WipeStatus::Interrupted
         } else if self.error.is_some() || !all_written {
@@ -210,5 +332,22 @@ impl DriveReport {
         } else {
             WipeStatus::CompletedWithErrors
         };
+    }
+
+    /// Purge only when a firmware erase was confirmed, its check passed, and no hidden area
+    /// remained; Clear when every sector was overwritten (or the firmware erase was checked but a
+    /// hidden area remained); none when the wipe failed, stopped, or left data behind.
+    fn reached(&self) -> Option<NistLevel> {
+        if matches!(self.status, WipeStatus::Failed | WipeStatus::Interrupted) {
+            return None;
+        }
+        match self.firmware_only() {
+            Some(fw) if fw.erased_and_verified() && !self.hidden_area_remains() => {
+                Some(NistLevel::Purge)
+            }
+            Some(fw) if fw.erased_and_verified() => Some(NistLevel::Clear),
+            Some(_) => None,
+            None => Some(NistLevel::Clear),
+        }
     }
 }

@@ -10,7 +10,7 @@ use super::qr::Qr;
 use super::{PdfError, PdfOptions, facts};
 use crate::erasure::Erasure;
 use crate::local::LocalZone;
-use crate::schema::{Certificate, DriveRecord};
+use crate::schema::{Certificate, DriveRecord, FirmwareErase};
 use crate::text::human_bytes;
 
 pub(crate) fn render(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
@@ -267,6 +267,9 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
             ),
         );
     }
+    if let Some(f) = &d.firmware_erase {
+        firmware_rows(doc, f);
+    }
     let errors = d
         .error_ranges
         .iter()
@@ -291,6 +294,59 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
             .collect::<Vec<_>>()
             .join(" · ");
         doc.row(&both("Durchgänge", "Passes"), &passes);
+    }
+}
+
+/// The drive's own erase: operation, commands with their status, canaries, sampling.
+fn firmware_rows(doc: &mut Doc, f: &FirmwareErase) {
+    let mut erase = format!(
+        "{} · {}",
+        f.operation,
+        if f.confirmed {
+            both("vom Laufwerk bestätigt", "confirmed by the drive")
+        } else {
+            both("nicht bestätigt", "not confirmed")
+        }
+    );
+    if f.fell_back_to_overwrite {
+        erase.push_str(&format!(
+            " · {}",
+            both("stattdessen überschrieben", "overwritten instead")
+        ));
+    }
+    doc.row(&both("Firmware-Löschung", "Firmware erase"), &erase);
+    if !f.commands.is_empty() {
+        let commands = f
+            .commands
+            .iter()
+            .map(|c| format!("{}: {}", c.command, c.status))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        doc.row(&both("Befehle", "Commands"), &commands);
+    }
+    if let Some(c) = &f.canaries {
+        doc.row(
+            &both("Kanarienblöcke", "Canaries"),
+            &format!(
+                "{} {} · {} {}",
+                c.written,
+                both("geschrieben", "written"),
+                c.survived,
+                both("überlebt", "survived")
+            ),
+        );
+    }
+    if let Some(s) = &f.sampling {
+        doc.row(
+            &both("Stichprobe", "Sampling"),
+            &format!(
+                "{} % · {} · {} · {}",
+                crate::text::share_percent(s.share_ppm),
+                s.samples,
+                human_bytes(s.bytes_read),
+                s.reads_as
+            ),
+        );
     }
 }
 

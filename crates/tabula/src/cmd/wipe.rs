@@ -350,6 +350,7 @@ mod tests {
             path: path.into(),
             drive: None,
             preflight,
+            capabilities: None,
         };
         let failed = Preflight::Failed {
             reason: "/nonexistent/disk.img: in use".to_owned(),

@@ -325,6 +325,7 @@ pub(super) fn plan(method: &str) -> WipePlan {
                 preflight: Preflight::Failed {
                     reason: "not opened in this test".to_owned(),
                 },
+                capabilities: None,
             })
             .collect(),
     )
