@@ -121,6 +121,7 @@ fn audit() -> Audit {
                 ..SmartSummary::default()
             }),
         },
+        capabilities: None,
     }];
     a
 }
