@@ -26,6 +26,9 @@ pub struct Options {
     pub show_key: bool,
     /// Fitness rules; the built-in defaults when `None`.
     pub rules: Option<Rules>,
+    /// On a live root, ask each drive for its firmware erase capabilities (read-only commands:
+    /// NVMe Identify, ATA IDENTIFY DEVICE, SCSI INQUIRY).
+    pub probe_capabilities: bool,
 }
 
 impl Default for Options {
@@ -35,6 +38,7 @@ impl Default for Options {
             smartctl: SmartctlSource::Auto,
             show_key: false,
             rules: None,
+            probe_capabilities: true,
         }
     }
 }
@@ -91,7 +95,7 @@ pub fn collect_from(root: &Root, options: &Options) -> Audit {
             .sum();
         cpu.cores = (cores > 0).then_some(cores);
     }
-    let disks = read_disks(root, &options.smartctl, &mut problems);
+    let disks = read_disks(root, options, &mut problems);
     let batteries = battery::collect(root);
     let licence = licence(root, options.show_key, &mut problems);
     let platform = platform::collect(root);
@@ -253,13 +257,19 @@ fn memory(root: &Root, smbios: Option<&Smbios>) -> Memory {
     }
 }
 
-fn read_disks(root: &Root, source: &SmartctlSource, problems: &mut Vec<String>) -> Vec<Disk> {
+fn read_disks(root: &Root, options: &Options, problems: &mut Vec<String>) -> Vec<Disk> {
     match tabula_device::device::discover(root.dir()) {
         Ok(drives) => drives
             .into_iter()
             .map(|drive| {
-                let smart = disks::smart_for(&drive, root, source);
-                Disk { drive, smart }
+                let smart = disks::smart_for(&drive, root, &options.smartctl);
+                let capabilities = (root.is_live() && options.probe_capabilities)
+                    .then(|| tabula_device::probe::capabilities_of(&drive));
+                Disk {
+                    drive,
+                    smart,
+                    capabilities,
+                }
             })
             .collect(),
         Err(err) => {

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use tabula_device::capabilities::Capabilities;
 use tabula_device::device::{Bus, Drive};
 
 use crate::root::Root;
@@ -71,6 +72,10 @@ impl Smart {
 pub struct Disk {
     pub drive: Drive,
     pub smart: Smart,
+    /// Firmware erase capabilities, frozen/locked state and hidden areas, read from the drive
+    /// (live audits only; a drive no command reaches carries the reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<Capabilities>,
 }
 
 impl Disk {

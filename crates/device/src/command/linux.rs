@@ -98,6 +98,7 @@ impl Transport for LinuxTransport {
 /// drive is asked for IDENTIFY DEVICE first: a bridge that does not pass ATA commands is
 /// refused with the advice to attach the drive directly.
 pub fn open_transport(drive: &Drive) -> Result<Box<dyn Transport>, OpenError> {
+    refuse_without_path(drive)?;
     let block = open_block(&drive.path, false)?;
     open_channel(drive, block)
 }
@@ -128,7 +129,6 @@ pub fn open_transport_as(
 }
 
 fn open_channel(drive: &Drive, block: File) -> Result<Box<dyn Transport>, OpenError> {
-    refuse_without_path(drive)?;
     if drive.transport == Bus::Nvme {
         let (controller_path, nsid) = nvme_controller(Path::new("/"), &drive.name)
             .ok_or_else(|| no_path(drive, "its NVMe controller was not found in sysfs"))?;

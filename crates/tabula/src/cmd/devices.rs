@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use serde::Serialize;
+use tabula_device::capabilities::Capabilities;
+use tabula_device::probe::capabilities_of;
 use tabula_device::{Drive, Verdict, discover};
 
 use super::Outcome;
@@ -31,7 +34,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let hidden = before - drives.len();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&drives)?);
+        // Firmware capabilities come from the drives themselves: only on the running system.
+        let live = args.root == std::path::Path::new("/");
+        let listed: Vec<Listed<'_>> = drives
+            .iter()
+            .map(|drive| Listed {
+                drive,
+                capabilities: live.then(|| capabilities_of(drive)),
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&listed)?);
     } else {
         print!("{}", table(&drives));
         if hidden > 0 {
@@ -39,6 +51,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// A drive record in `--json`; on a live system with a `capabilities` field: what its firmware
+/// can do (NVMe/ATA/SCSI erase commands, frozen/locked, hidden areas), or why no command
+/// reaches it. A probe that fails never fails the listing.
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    drive: &'a Drive,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capabilities: Option<Capabilities>,
 }
 
 /// Whether a technician wants to see this block device in a list of drives: not a loop device

@@ -121,6 +121,7 @@ pub(super) fn audit() -> Audit {
                 ..SmartSummary::default()
             }),
         },
+        capabilities: None,
     }];
     a
 }
