@@ -26,6 +26,8 @@ pub struct Args {
     /// Technician name or id (default from tabula.toml).
     #[arg(long)]
     pub operator: Option<String>,
+    #[command(flatten)]
+    pub issuer: cmd::issuer::IssuerArgs,
     /// Wipe method (default from tabula.toml).
     #[arg(long, short)]
     pub method: Option<String>,
@@ -37,7 +39,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let station = Station::open(&args.data, args.config.as_deref())?;
+    let mut station = Station::open(&args.data, args.config.as_deref())?;
+    args.issuer.apply(&mut station.config);
     let policy = key_policy(args.unattended);
     flush_outbox(&station, policy);
     let (audit, audit_json) = station.audit()?;

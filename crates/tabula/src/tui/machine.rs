@@ -16,6 +16,7 @@ use tabula_audit::smart::Health;
 use tabula_audit::{Audit, MsdmStatus};
 use tabula_device::{Drive, Verdict};
 
+use super::network::NetState;
 use super::theme::{self, fit, fit_right, printable};
 use crate::human::bytes;
 
@@ -94,8 +95,25 @@ impl Summary {
     }
 }
 
-impl Widget for &Summary {
+impl Summary {
+    /// The summary with the network line under it.
+    pub fn with_network<'a>(&'a self, net: &'a NetState) -> SummaryView<'a> {
+        SummaryView { summary: self, net }
+    }
+}
+
+/// The machine box: the audit summary and the network state.
+#[derive(Debug)]
+pub struct SummaryView<'a> {
+    summary: &'a Summary,
+    net: &'a NetState,
+}
+
+impl Widget for SummaryView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let net = self.net;
+        let summary = self.summary;
+
         let block = Block::bordered().title(" Machine ");
         let inner = block.inner(area);
         block.render(area, buf);
@@ -104,24 +122,28 @@ impl Widget for &Summary {
         let lines = vec![
             Line::from(vec![
                 label("Vendor  "),
-                Span::raw(fit(&self.vendor, half)),
+                Span::raw(fit(&summary.vendor, half)),
                 label("  Model "),
-                Span::raw(self.model.clone()),
+                Span::raw(summary.model.clone()),
             ]),
             Line::from(vec![
                 label("Serial  "),
-                Span::raw(fit(&self.serial, half)),
+                Span::raw(fit(&summary.serial, half)),
                 label("  Grade "),
-                Span::styled(self.grade.clone(), theme::heading()),
+                Span::styled(summary.grade.clone(), theme::heading()),
             ]),
-            Line::from(vec![label("CPU     "), Span::raw(self.cpu.clone())]),
+            Line::from(vec![label("CPU     "), Span::raw(summary.cpu.clone())]),
             Line::from(vec![
                 label("RAM     "),
-                Span::raw(fit(&self.ram, half)),
+                Span::raw(fit(&summary.ram, half)),
                 label("  Battery "),
-                Span::raw(self.battery.clone()),
+                Span::raw(summary.battery.clone()),
             ]),
-            Line::from(vec![label("Licence "), Span::raw(self.licence.clone())]),
+            Line::from(vec![label("Licence "), Span::raw(summary.licence.clone())]),
+            Line::from(vec![
+                label("Network "),
+                Span::raw(fit(&net.line(), usize::from(inner.width).saturating_sub(8))),
+            ]),
         ];
         Paragraph::new(lines).render(inner, buf);
     }
@@ -354,7 +376,26 @@ impl Widget for &DriveTable {
                 self.not_named
             ));
         }
-        let block = Block::bordered().title(title);
+        // Two lines per drive under the column heads (and the message line, if any).
+        let rows_height = area
+            .height
+            .saturating_sub(3 + u16::from(self.message.is_some()));
+        let visible = usize::from(rows_height / 2).max(1);
+        let first = (self.cursor + 1).saturating_sub(visible);
+        let mut block = Block::bordered().title(title);
+        if self.rows.len() > visible {
+            let last = (first + visible).min(self.rows.len());
+            let more = match (first > 0, last < self.rows.len()) {
+                (true, true) => "more above and below",
+                (true, false) => "more above",
+                _ => "more below",
+            };
+            block = block.title_bottom(format!(
+                " drives {}-{last} of {}, {more}: Up/Down scrolls ",
+                first + 1,
+                self.rows.len()
+            ));
+        }
         let inner = block.inner(area);
         block.render(area, buf);
         let [head, body, foot] = Layout::vertical([
@@ -387,8 +428,6 @@ impl Widget for &DriveTable {
             Paragraph::new("No drives found. Connect a drive and press r to rescan.")
                 .render(body, buf);
         }
-        let visible = usize::from(body.height / 2).max(1);
-        let first = (self.cursor + 1).saturating_sub(visible);
         let mut lines = Vec::new();
         for (i, row) in self.rows.iter().enumerate().skip(first).take(visible) {
             let mark = if row.selected {
