@@ -34,6 +34,19 @@ pub struct StationSection {
     pub operator: Option<String>,
     /// Station id shown in certificates; default: derived from the key fingerprint.
     pub id: Option<String>,
+    /// Language of the TUI and the CLI's human output; default: from `LC_ALL`, `LC_MESSAGES`
+    /// or `LANG` (the live image sets German), else English.
+    pub language: Option<Language>,
+    /// IANA time zone for the times shown to people (default `Europe/Berlin`); checked on load.
+    pub timezone: Option<String>,
+}
+
+/// The languages the station speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -143,6 +156,10 @@ pub enum ConfigError {
     },
     #[error("{path}: unknown wipe method '{method}'")]
     Method { path: PathBuf, method: String },
+    #[error(
+        "{path}: [station] timezone: unknown time zone '{name}' (an IANA name such as Europe/Berlin)"
+    )]
+    Timezone { path: PathBuf, name: String },
     #[error("{path}: [fitness]: {source}")]
     Fitness {
         path: PathBuf,
@@ -183,6 +200,14 @@ impl Config {
                 source,
             })?);
         }
+        if let Some(name) = &config.station.timezone
+            && jiff::tz::TimeZone::get(name).is_err()
+        {
+            return Err(ConfigError::Timezone {
+                path: path.to_owned(),
+                name: name.clone(),
+            });
+        }
         if tabula_wipe::method::Method::by_name(&config.wipe.method).is_none() {
             return Err(ConfigError::Method {
                 path: path.to_owned(),
@@ -203,6 +228,8 @@ pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md
 # site = "Refurbishing bench 1"
 # operator = "technician"      # the TUI asks; `tabula run --operator NAME` overrides
 # id = "bench-1"            # default: derived from the station key
+# language = "de"          # de | en; default: from LANG (German on the live image)
+# timezone = "Europe/Berlin"   # for the times shown on screen (certificates keep UTC)
 
 [registry]
 # url = "https://registry.example"   # without it, certificates wait in outbox/
@@ -235,6 +262,16 @@ mod tests {
         assert_eq!(c.wipe.method, "nist-800-88-clear");
         assert!(!c.unattended.enabled);
         assert_eq!(c.station.organisation, None, "the TUI asks for it");
+    }
+
+    #[test]
+    fn language_and_timezone() {
+        let text = "[station]\nlanguage = \"de\"\ntimezone = \"America/New_York\"\n";
+        let c = Config::parse(text, Path::new("t.toml")).unwrap();
+        assert_eq!(c.station.language, Some(Language::De));
+        assert_eq!(c.station.timezone.as_deref(), Some("America/New_York"));
+        let c = Config::parse("[station]\nlanguage = \"en\"\n", Path::new("t.toml")).unwrap();
+        assert_eq!(c.station.language, Some(Language::En));
     }
 
     #[test]
@@ -275,6 +312,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown wipe method 'shred-it'"), "{err}");
+        let err = Config::parse("[station]\nlanguage = \"fr\"\n", Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = Config::parse(
+            "[station]\ntimezone = \"Europe/Leipzig\"\n",
+            Path::new("t.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown time zone 'Europe/Leipzig'"), "{err}");
         let err = Config::parse("[unattended]\nenabled = \"yes\"\n", Path::new("t.toml"))
             .unwrap_err()
             .to_string();

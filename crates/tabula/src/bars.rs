@@ -276,7 +276,7 @@ impl Bars {
 
 /// Local time for people reading the log of a batch.
 fn now() -> String {
-    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+    crate::i18n::clock::timestamp(chrono::Utc::now())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod bars;
 mod cmd;
 mod human;
+mod i18n;
 mod tui;
 
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    i18n::init(i18n::probe_config().as_ref());
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         return cmd::tui::without_subcommand::<Cli>();

@@ -212,7 +212,10 @@ fn a_technician_wipes_two_drives_through_the_tui() {
         tmux.resize(w, h);
         if w < 80 {
             // Below the console's size the screen says what it needs, and the wipe goes on.
-            tmux.wait_for("needs a terminal of at least 80x25", Duration::from_secs(10));
+            tmux.wait_for(
+                "needs a terminal of at least 80x25",
+                Duration::from_secs(10),
+            );
             continue;
         }
         // Laid out anew for the new size: the frame's top right corner is in the last column
@@ -360,7 +363,10 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
     assert!(line_with(&screen, "> Site").contains("_"), "{screen}");
     assert!(screen.contains("Operator"), "{screen}");
     assert!(!screen.contains("Organisation"), "{screen}");
-    assert!(!screen.contains("Registry URL"), "not a first boot: {screen}");
+    assert!(
+        !screen.contains("Registry URL"),
+        "not a first boot: {screen}"
+    );
     assert!(
         screen.contains(&data.join("tabula.toml").display().to_string()[..40]),
         "names the file: {screen}"
@@ -375,7 +381,11 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
     // Then screen 1, with the new site in the header.
     let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
     assert!(
-        screen.lines().next().unwrap().contains("Stadt Leipzig, Bench 9"),
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Stadt Leipzig, Bench 9"),
         "{screen}"
     );
     let written = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
@@ -400,10 +410,12 @@ fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
     let data = station(dir.path(), &reg, "zero");
     std::fs::write(
         data.join("tabula.toml"),
-        std::fs::read_to_string(data.join("tabula.toml")).unwrap().replace(
-            "site = \"Bench 2\"",
-            "site = \"Aufbereitungswerkstatt im Keller, Platz 3 an der Fensterseite\"",
-        ),
+        std::fs::read_to_string(data.join("tabula.toml"))
+            .unwrap()
+            .replace(
+                "site = \"Bench 2\"",
+                "site = \"Aufbereitungswerkstatt im Keller, Platz 3 an der Fensterseite\"",
+            ),
     )
     .unwrap();
     let tmux = Tmux::start_sized(dir.path(), (70, 20), &tui_command(&data, "", &drive));
@@ -419,7 +431,10 @@ fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
         "the site is cut, not the title: {title}"
     );
     assert!(title.trim_end().ends_with('~'), "{title}");
-    assert!(line_with(&screen, "Network").contains("registry answers"), "{screen}");
+    assert!(
+        line_with(&screen, "Network").contains("registry answers"),
+        "{screen}"
+    );
     assert!(line_with(&screen, drive.path()).contains("[x]"), "{screen}");
     assert_eq!(screen.lines().count(), 25, "{screen}");
 
@@ -428,7 +443,9 @@ fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
         s.lines().next().is_some_and(|l| l.contains("Fensterseite"))
     });
     assert!(
-        screen.lines().any(|l| l.ends_with('\u{2510}') && l.chars().count() == 120),
+        screen
+            .lines()
+            .any(|l| l.ends_with('\u{2510}') && l.chars().count() == 120),
         "{screen}"
     );
     assert!(line_with(&screen, "Network").contains("registry answers"));
@@ -448,7 +465,10 @@ fn stick(dir: &Path) -> (support::LoopDev, Vec<u8>) {
     }
     head.extend([0; 32]);
     head.extend([0x55, 0xAA]);
-    let f = std::fs::OpenOptions::new().write(true).open(&stick.dev).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&stick.dev)
+        .unwrap();
     std::os::unix::fs::FileExt::write_all_at(&f, &head, 0).unwrap();
     f.sync_all().unwrap();
     let image = std::fs::read(&stick.file).unwrap()[..40 << 20].to_vec();
@@ -468,13 +488,22 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     let tmux = Tmux::start(dir.path(), &tui_command(&data, &extra, &drive));
 
     let screen = tmux.wait_for("Set up this stick", Duration::from_secs(30));
-    assert!(screen.contains("No data partition on this stick yet"), "{screen}");
+    assert!(
+        screen.contains("No data partition on this stick yet"),
+        "{screen}"
+    );
     assert!(screen.contains("160.0 MiB"), "the free space: {screen}");
     tmux.keys(&["Enter"]);
 
     // Partition made and mounted on the data directory: now every question.
     let screen = tmux.wait_for("Station setup", Duration::from_secs(60));
-    for q in ["Organisation", "Site", "Operator", "Registry URL", "Enrolment token"] {
+    for q in [
+        "Organisation",
+        "Site",
+        "Operator",
+        "Registry URL",
+        "Enrolment token",
+    ] {
         line_with(&screen, q);
     }
     for answer in ["Lecos GmbH", "Halle 2", "Erika", &reg.url, &token] {
@@ -490,22 +519,42 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
         line_with(&screen, "Key fingerprint").contains(&fingerprint[..60]),
         "{screen}"
     );
-    assert!(line_with(&screen, "Station name").contains("stick-1"), "{screen}");
+    assert!(
+        line_with(&screen, "Station name").contains("stick-1"),
+        "{screen}"
+    );
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
-    assert!(screen.lines().next().unwrap().contains("Lecos GmbH, Halle 2"));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Lecos GmbH, Halle 2")
+    );
     tmux.keys(&["q"]);
     tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
 
     // On the new partition: the answers (token used up), the key and the pinned log key.
     let config = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
     assert!(config.contains("site = \"Halle 2\"") && config.contains(&reg.url));
-    assert!(!config.contains(&token), "the used token is gone:\n{config}");
+    assert!(
+        !config.contains(&token),
+        "the used token is gone:\n{config}"
+    );
     assert!(data.join("keys/registry-log.vkey").exists());
     let out = Command::new("umount").arg(&data).output().unwrap();
-    assert!(out.status.success(), "the data dir was a mount: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "the data dir was a mount: {}",
+        text(&out)
+    );
     assert!(!data.join("tabula.toml").exists());
-    let table = Command::new("sfdisk").arg("--json").arg(&stick.dev).output().unwrap();
+    let table = Command::new("sfdisk")
+        .arg("--json")
+        .arg(&stick.dev)
+        .output()
+        .unwrap();
     let table: serde_json::Value = serde_json::from_slice(&table.stdout).unwrap();
     let parts = table["partitiontable"]["partitions"].as_array().unwrap();
     assert_eq!(parts.len(), 3, "{table}");
@@ -517,7 +566,10 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&label.stdout).trim(), "TABULA");
-    let _ = Command::new("partx").arg("--delete").arg(&stick.dev).status();
+    let _ = Command::new("partx")
+        .arg("--delete")
+        .arg(&stick.dev)
+        .status();
     let after = std::fs::read(&stick.file).unwrap();
     assert_eq!(after[..478], image[..478]);
     assert_eq!(after[494..40 << 20], image[494..], "the image is untouched");

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use super::SetupError;
+use super::{AnswerProblem, SetupError};
 use crate::config::Config;
 use crate::datadir::write_atomic;
 use crate::error::Result;
@@ -93,15 +93,15 @@ impl Answer {
             problem,
         };
         if self.value.is_empty() {
-            return Err(bad("must not be empty"));
+            return Err(bad(AnswerProblem::Empty));
         }
         if self.value.chars().any(char::is_control) {
-            return Err(bad("must be one line of text"));
+            return Err(bad(AnswerProblem::NotOneLine));
         }
         if self.question == Question::RegistryUrl
             && !(self.value.starts_with("https://") || self.value.starts_with("http://"))
         {
-            return Err(bad("must start with https:// (or http://)"));
+            return Err(bad(AnswerProblem::NotAUrl));
         }
         Ok(())
     }

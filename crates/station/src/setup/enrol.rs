@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tabula_certificate::PublicKey;
 
 use super::answers;
-use super::{Question, SetupError};
+use super::{AnswerProblem, Question, SetupError};
 use crate::client::RegistryClient;
 use crate::config::Config;
 use crate::datadir::{DataDir, write_atomic};
@@ -67,7 +67,7 @@ pub fn enrol_station(data: &DataDir, config_path: &Path, config: &Config) -> Res
         .current(config)
         .ok_or(SetupError::BadAnswer {
             question: "enrol_token",
-            problem: "missing: the enrolment token from `tabula-registry station add`",
+            problem: AnswerProblem::NoToken,
         })?;
     let key = data.station_key()?.public();
     let enrolled = enrol_key(

@@ -46,8 +46,9 @@ pub enum SetupError {
     /// An answer that cannot be used (empty, or not a URL).
     #[error("{question}: {problem}")]
     BadAnswer {
+        /// The key in `tabula.toml`.
         question: &'static str,
-        problem: &'static str,
+        problem: AnswerProblem,
     },
     /// A tool (sfdisk, partx, mkfs.ext4, mount) could not be run or failed.
     #[error("{tool} {}: {detail}", device.display())]
@@ -69,4 +70,18 @@ pub enum SetupError {
     /// No free space (or no free partition slot) behind the image's partitions.
     #[error("{}: no room for a data partition behind the existing partitions", device.display())]
     NoRoom { device: std::path::PathBuf },
+}
+
+/// What is wrong with an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnswerProblem {
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be one line of text")]
+    NotOneLine,
+    #[error("must start with https:// (or http://)")]
+    NotAUrl,
+    #[error("missing: the enrolment token from `tabula-registry station add`")]
+    NoToken,
 }

@@ -23,6 +23,7 @@ use super::result::{CertView, ResultAction, ResultView};
 use super::resume::{Pending, ResumeAction, ResumeOffer};
 use super::{chrome, theme};
 use crate::cmd::Outcome;
+use crate::i18n::t;
 use tabula_station::config::Config;
 use tabula_station::outbox::FlushReport;
 
@@ -123,7 +124,7 @@ impl App {
             .join(", ");
         Self {
             screen: Screen::Loading,
-            loading: "Auditing this machine (SMART data can take a minute)...".to_owned(),
+            loading: t().app.auditing.to_owned(),
             fatal: None,
             notice: None,
             station: theme::printable(&station),
@@ -167,10 +168,7 @@ impl App {
                     .collect();
                 self.drives = DriveTable::new(drives, &self.disks, &self.keep, &self.only);
                 if !unknown.is_empty() {
-                    self.drives.message = Some(format!(
-                        "not a drive of this machine, not listed: {} (partitions and files: use `tabula run`)",
-                        unknown.join(", ")
-                    ));
+                    self.drives.message = Some((t().app.not_a_drive)(&unknown.join(", ")));
                 }
                 self.audit = Some((audit, audit_json));
                 self.resume = ResumeOffer { pending };
@@ -304,31 +302,28 @@ impl App {
 
     /// Draws the current screen: title bar, body, key hints.
     pub fn draw(&self, frame: &mut Frame) {
+        let a = &t().app;
         let (step, name) = match self.screen {
-            Screen::Loading => ("", "Starting"),
-            Screen::Resume => ("", "Interrupted wipe"),
-            Screen::Machine => ("1/5", "Machine and drives"),
-            Screen::Method => ("2/5", "Method and operator"),
-            Screen::Confirm => ("3/5", "Confirm"),
-            Screen::Progress => ("4/5", "Wiping"),
-            Screen::Result => ("5/5", "Result"),
+            Screen::Loading => ("", a.step_loading),
+            Screen::Resume => ("", a.step_resume),
+            Screen::Machine => ("1/5", a.step_machine),
+            Screen::Method => ("2/5", a.step_method),
+            Screen::Confirm => ("3/5", a.step_confirm),
+            Screen::Progress => ("4/5", a.step_progress),
+            Screen::Result => ("5/5", a.step_result),
         };
         let hints = if self.fatal.is_some() {
-            "q quit"
+            a.keys_fatal
         } else {
             match self.screen {
-                Screen::Loading => "Ctrl-C quit",
-                Screen::Resume => "r resume   s skip (resume later)   Ctrl-C quit",
-                Screen::Machine => {
-                    "Up/Down move  Space select  a all  n none  r rescan  Enter next  q quit"
-                }
-                Screen::Method => "Up/Down method  type operator  Enter next  Esc back",
-                Screen::Confirm => "type the word, Enter  Esc back",
-                Screen::Progress => "q stop the wipe (asks first)",
-                Screen::Result if self.result.settled() => {
-                    "Enter finish (next machine)  p power off"
-                }
-                Screen::Result => "please wait",
+                Screen::Loading => a.keys_loading,
+                Screen::Resume => a.keys_resume,
+                Screen::Machine => a.keys_machine,
+                Screen::Method => a.keys_method,
+                Screen::Confirm => a.keys_confirm,
+                Screen::Progress => a.keys_progress,
+                Screen::Result if self.result.settled() => a.keys_result,
+                Screen::Result => a.keys_wait,
             }
         };
         let title = format!("{step} {name}");
@@ -338,7 +333,7 @@ impl App {
         if let Some(e) = &self.fatal {
             frame.render_widget(
                 Paragraph::new(vec![
-                    Line::styled("Tabula cannot continue:", theme::bad()),
+                    Line::styled(a.cannot_continue, theme::bad()),
                     Line::raw(e.clone()),
                 ])
                 .wrap(Wrap { trim: true }),

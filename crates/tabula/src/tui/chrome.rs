@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::{self, fit};
+use crate::i18n::t;
 
 /// The smallest terminal the screens are laid out for (the Linux console).
 pub const MIN_WIDTH: u16 = 80;
@@ -18,11 +19,7 @@ pub const MIN_HEIGHT: u16 = 25;
 pub fn draw(frame: &mut Frame, title: &str, station: &str, hints: &str) -> Option<Rect> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = format!(
-            "Tabula needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. \
-             Enlarge the window (or use the console).",
-            area.width, area.height
-        );
+        let text = (t().app.too_small)(MIN_WIDTH, MIN_HEIGHT, area.width, area.height);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return None;
     }

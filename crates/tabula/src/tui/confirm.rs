@@ -11,6 +11,7 @@ use tabula_wipe::plan::{Preflight, WipePlan};
 use super::theme::{self, fit, fit_right, printable};
 use crate::cmd::wipe::CONFIRM_WORD;
 use crate::human::bytes;
+use crate::i18n::t;
 
 /// What a key on this screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +57,7 @@ impl ConfirmForm {
                 if self.typed.trim() == CONFIRM_WORD {
                     return Some(ConfirmAction::Confirmed);
                 }
-                self.message = Some(format!(
-                    "not confirmed: type {CONFIRM_WORD} exactly (capital letters), or Esc to go back"
-                ));
+                self.message = Some((t().confirm.not_confirmed)(CONFIRM_WORD));
                 self.typed.clear();
             }
             _ => {}
@@ -88,11 +87,8 @@ impl Widget for &ConfirmForm {
             Constraint::Length(2),
         ])
         .areas(area);
-        let title = if self.resume {
-            " RESUMING: THE FOLLOWING DRIVES WILL BE DESTROYED "
-        } else {
-            " THE FOLLOWING DRIVES WILL BE DESTROYED "
-        };
+        let c = &t().confirm;
+        let title = if self.resume { c.title_resume } else { c.title };
         let block = Block::bordered()
             .title(Span::styled(title, theme::bad()))
             .border_style(theme::bad());
@@ -106,10 +102,10 @@ impl Widget for &ConfirmForm {
         let mut lines = vec![Line::styled(
             format!(
                 "{} {} {} {}",
-                fit("DEVICE", 14),
-                fit("MODEL", model_w),
-                fit("SERIAL", serial_w),
-                fit_right("SIZE", 10)
+                fit(c.columns[0], 14),
+                fit(c.columns[1], model_w),
+                fit(c.columns[2], serial_w),
+                fit_right(c.columns[3], 10)
             ),
             theme::heading(),
         )];
@@ -125,10 +121,7 @@ impl Widget for &ConfirmForm {
                 )));
                 if let Some(Preflight::Failed { reason }) = &d.preflight {
                     lines.push(Line::styled(
-                        fit(
-                            &format!("  will fail, nothing written: {}", printable(reason)),
-                            w,
-                        ),
+                        fit(&(c.will_fail)(&printable(reason)), w),
                         theme::warn(),
                     ));
                 }
@@ -139,25 +132,24 @@ impl Widget for &ConfirmForm {
         if let Some(plan) = self.plans.first() {
             let passes = plan.drives.first().map_or(0, |d| d.passes.len());
             text.push(Line::from(vec![
-                Span::styled("Method:   ", theme::heading()),
-                Span::raw(format!(
-                    "{} ({}), {passes} pass(es), verify {}",
-                    plan.method.name, plan.method.label, plan.verify
+                Span::styled(c.method, theme::heading()),
+                Span::raw((c.method_line)(
+                    &plan.method.name,
+                    &(t().common.method_label)(&plan.method.name, &plan.method.label),
+                    passes as u64,
+                    (t().common.verify_mode)(plan.verify),
                 )),
             ]));
         }
         text.push(Line::from(vec![
-            Span::styled("Operator: ", theme::heading()),
+            Span::styled(c.operator, theme::heading()),
             Span::raw(self.operator.clone()),
         ]));
-        text.push(Line::from(format!(
-            "All data on these {} drive(s) will be overwritten and cannot be recovered.",
-            self.drive_count()
-        )));
+        text.push(Line::from((c.all_data_lost)(self.drive_count())));
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
             .render(about, buf);
-        let block = Block::bordered().title(format!(" Type {CONFIRM_WORD} and press Enter "));
+        let block = Block::bordered().title((c.type_word)(CONFIRM_WORD));
         let inner = block.inner(input);
         block.render(input, buf);
         Paragraph::new(Line::from(vec![

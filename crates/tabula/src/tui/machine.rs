@@ -19,6 +19,7 @@ use tabula_device::{Drive, Verdict};
 use super::network::NetState;
 use super::theme::{self, fit, fit_right, printable};
 use crate::human::bytes;
+use crate::i18n::t;
 
 /// The audit, boiled down to what a technician checks at a glance.
 #[derive(Debug, Clone, Default)]
@@ -36,40 +37,36 @@ pub struct Summary {
 impl Summary {
     pub fn from_audit(a: &Audit) -> Self {
         let or_dash = |s: &Option<String>| printable(s.as_deref().unwrap_or("-"));
+        let tm = &t().machine;
         let cpu = {
             let c = &a.cpu;
-            let cores = c
-                .cores
-                .map_or_else(String::new, |n| format!("{n} cores / "));
-            format!(
-                "{} ({cores}{} threads)",
-                printable(c.model.as_deref().unwrap_or("unknown CPU")),
-                c.threads
+            (tm.cpu)(
+                &printable(c.model.as_deref().unwrap_or(tm.unknown_cpu)),
+                c.cores.map(u64::from),
+                u64::from(c.threads),
             )
         };
         let m = &a.memory;
         let mut ram = m
             .effective_bytes()
-            .map_or_else(|| "unknown".to_owned(), bytes);
+            .map_or_else(|| tm.ram_unknown.to_owned(), bytes);
         if let (Some(slots), Some(empty)) = (m.slots, m.empty_slots) {
-            ram.push_str(&format!(
-                ", {} of {slots} slots used",
-                slots - empty.min(slots)
+            ram.push_str(&(tm.slots_used)(
+                u64::from(slots - empty.min(slots)),
+                u64::from(slots),
             ));
         }
         let battery = match a.batteries.first() {
-            None => "none".to_owned(),
+            None => tm.battery_none.to_owned(),
             Some(b) => match b.health_pct {
-                Some(h) => format!("{h:.0} % of design capacity"),
-                None => format!("{} (health unknown)", printable(&b.name)),
+                Some(h) => (tm.battery_health)(h),
+                None => (tm.battery_unknown)(&printable(&b.name)),
             },
         };
         let licence = match &a.licence.msdm {
-            MsdmStatus::Present { key_masked, .. } => {
-                format!("Windows key in firmware ({})", printable(key_masked))
-            }
-            MsdmStatus::Absent => "no Windows key in firmware".to_owned(),
-            MsdmStatus::Malformed { .. } => "MSDM table malformed (not trusted)".to_owned(),
+            MsdmStatus::Present { key_masked, .. } => (tm.licence_key)(&printable(key_masked)),
+            MsdmStatus::Absent => tm.licence_none.to_owned(),
+            MsdmStatus::Malformed { .. } => tm.licence_malformed.to_owned(),
         };
         let failed: Vec<&str> = a
             .fitness
@@ -78,7 +75,10 @@ impl Summary {
             .filter(|r| r.grade.is_some())
             .map(|r| r.id.as_str())
             .collect();
-        let mut grade = a.fitness.grade.to_string();
+        let mut grade = match a.fitness.grade {
+            tabula_audit::Grade::Unfit => tm.unfit.to_owned(),
+            g => g.to_string(),
+        };
         if !failed.is_empty() {
             grade.push_str(&format!(" ({})", printable(&failed.join(", "))));
         }
@@ -111,38 +111,55 @@ pub struct SummaryView<'a> {
 
 impl Widget for SummaryView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let net = self.net;
-        let summary = self.summary;
-
-        let block = Block::bordered().title(" Machine ");
+        let (summary, net) = (self.summary, self.net);
+        let tm = &t().machine;
+        let block = Block::bordered().title(tm.title);
         let inner = block.inner(area);
         block.render(area, buf);
-        let label = |s: &'static str| Span::styled(s, theme::heading());
-        let half = usize::from(inner.width / 2).saturating_sub(10);
+        // Labels of the left column padded to the longest, those of the right to theirs.
+        let [vendor, model, serial, grade, cpu, ram, battery, licence] = tm.labels;
+        let left_w = [vendor, serial, cpu, ram, licence]
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let right_w = [model, grade, battery]
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let left = |s: &str| Span::styled(fit(s, left_w), theme::heading());
+        let right = |s: &str| Span::styled(format!("  {}", fit(s, right_w)), theme::heading());
+        let half = usize::from(inner.width / 2).saturating_sub(left_w + 2);
         let lines = vec![
             Line::from(vec![
-                label("Vendor  "),
+                left(vendor),
                 Span::raw(fit(&summary.vendor, half)),
-                label("  Model "),
+                right(model),
                 Span::raw(summary.model.clone()),
             ]),
             Line::from(vec![
-                label("Serial  "),
+                left(serial),
                 Span::raw(fit(&summary.serial, half)),
-                label("  Grade "),
+                right(grade),
                 Span::styled(summary.grade.clone(), theme::heading()),
             ]),
-            Line::from(vec![label("CPU     "), Span::raw(summary.cpu.clone())]),
+            Line::from(vec![left(cpu), Span::raw(summary.cpu.clone())]),
             Line::from(vec![
-                label("RAM     "),
+                left(ram),
                 Span::raw(fit(&summary.ram, half)),
-                label("  Battery "),
+                right(battery),
                 Span::raw(summary.battery.clone()),
             ]),
-            Line::from(vec![label("Licence "), Span::raw(summary.licence.clone())]),
+            Line::from(vec![left(licence), Span::raw(summary.licence.clone())]),
             Line::from(vec![
-                label("Network "),
-                Span::raw(fit(&net.line(), usize::from(inner.width).saturating_sub(8))),
+                left(tm.network),
+                Span::raw(fit(
+                    &net.line(),
+                    usize::from(inner.width).saturating_sub(left_w),
+                )),
             ]),
         ];
         Paragraph::new(lines).render(inner, buf);
@@ -166,29 +183,24 @@ pub struct DriveRow {
 
 impl DriveRow {
     fn verdict(&self) -> (String, ratatui::style::Style) {
+        let tm = &t().machine;
         if let Some(why) = &self.refusal {
-            return (format!("EXCLUDED: {why}"), theme::bad());
+            return ((tm.excluded)(why), theme::bad());
         }
         match &self.drive.verdict {
-            Verdict::Wipeable => ("wipeable".to_owned(), theme::good()),
-            Verdict::ExplicitOnly { .. } if self.named => (
-                "wipeable (named on the command line)".to_owned(),
-                theme::good(),
-            ),
-            Verdict::ExplicitOnly { reason } => (
-                format!("select by hand to wipe ({})", printable(reason)),
-                theme::warn(),
-            ),
-            Verdict::Excluded { reason } => {
-                (format!("EXCLUDED: {}", printable(reason)), theme::bad())
+            Verdict::Wipeable => (tm.wipeable.to_owned(), theme::good()),
+            Verdict::ExplicitOnly { .. } if self.named => {
+                (tm.wipeable_named.to_owned(), theme::good())
             }
+            Verdict::ExplicitOnly { reason } => ((tm.by_hand)(&printable(reason)), theme::warn()),
+            Verdict::Excluded { reason } => ((tm.excluded)(&printable(reason)), theme::bad()),
         }
     }
 
     fn kind(&self) -> String {
         let d = &self.drive;
         match d.transport {
-            tabula_device::Bus::Loop => "loop".to_owned(),
+            tabula_device::Bus::Loop => t().machine.loop_kind.to_owned(),
             t => format!("{t} {}", if d.rotational { "HDD" } else { "SSD" }),
         }
     }
@@ -236,7 +248,7 @@ impl DriveTable {
             let disk = disks.iter().find(|d| d.drive.name == drive.name);
             let (smart, hours) = smart_cells(disk);
             let kept = drive.serial.as_ref().is_some_and(|s| keep.contains(s));
-            let refusal = kept.then(|| "serial listed under [keep] serials".to_owned());
+            let refusal = kept.then(|| t().machine.kept_serial.to_owned());
             let mut row = DriveRow {
                 drive,
                 smart,
@@ -296,7 +308,7 @@ impl DriveTable {
                 if self.rows.iter().any(|r| r.selected) {
                     return Some(MachineAction::Continue);
                 }
-                self.message = Some("select at least one drive (Space)".to_owned());
+                self.message = Some(t().machine.select_one.to_owned());
             }
             _ => {}
         }
@@ -311,9 +323,9 @@ impl DriveTable {
             row.selected = !row.selected;
         } else {
             let (why, _) = row.verdict();
-            self.message = Some(format!(
-                "{} cannot be selected: {why}",
-                row.drive.path.display()
+            self.message = Some((t().machine.cannot_select)(
+                &row.drive.path.display().to_string(),
+                &why,
             ));
         }
     }
@@ -337,23 +349,33 @@ fn smart_cells(disk: Option<&Disk>) -> (String, String) {
         return ("-".to_owned(), String::new());
     };
     let s = &disk.smart;
+    let tm = &t().machine;
+    let [
+        passed,
+        failed,
+        unknown,
+        not_applicable,
+        no_data,
+        missing,
+        error,
+    ] = tm.smart;
     let health = match s.state {
         SmartState::Ok => match s.data.as_ref().and_then(|d| d.health) {
-            Some(Health::Passed) => "PASSED",
-            Some(Health::Failed) => "FAILED",
-            _ => "?",
+            Some(Health::Passed) => passed,
+            Some(Health::Failed) => failed,
+            _ => unknown,
         },
-        SmartState::NotApplicable => "n/a",
-        SmartState::NoData => "no data",
-        SmartState::SmartctlMissing => "no tool",
+        SmartState::NotApplicable => not_applicable,
+        SmartState::NoData => no_data,
+        SmartState::SmartctlMissing => missing,
         SmartState::Skipped | SmartState::NotCaptured => "-",
-        SmartState::Error => "error",
+        SmartState::Error => error,
     };
     let hours = s
         .data
         .as_ref()
         .and_then(|d| d.power_on_hours)
-        .map_or_else(String::new, |h| format!(", {h} power-on hours"));
+        .map_or_else(String::new, tm.power_on_hours);
     (health.to_owned(), hours)
 }
 
@@ -366,15 +388,13 @@ fn columns(width: usize) -> [usize; 6] {
 impl Widget for &DriveTable {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let selected = self.rows.iter().filter(|r| r.selected).count();
-        let mut title = format!(" Drives: {selected} selected ");
+        let tm = &t().machine;
+        let mut title = (tm.drives_title)(selected);
         if self.hidden > 0 {
-            title.push_str(&format!("({} without medium not shown) ", self.hidden));
+            title.push_str(&(tm.without_medium)(self.hidden));
         }
         if self.not_named > 0 {
-            title.push_str(&format!(
-                "({} not named on the command line) ",
-                self.not_named
-            ));
+            title.push_str(&(tm.not_named)(self.not_named));
         }
         // Two lines per drive under the column heads (and the message line, if any).
         let rows_height = area
@@ -385,15 +405,12 @@ impl Widget for &DriveTable {
         let mut block = Block::bordered().title(title);
         if self.rows.len() > visible {
             let last = (first + visible).min(self.rows.len());
-            let more = match (first > 0, last < self.rows.len()) {
-                (true, true) => "more above and below",
-                (true, false) => "more above",
-                _ => "more below",
-            };
-            block = block.title_bottom(format!(
-                " drives {}-{last} of {}, {more}: Up/Down scrolls ",
+            block = block.title_bottom((t().machine.scroll)(
                 first + 1,
-                self.rows.len()
+                last,
+                self.rows.len(),
+                first > 0,
+                last < self.rows.len(),
             ));
         }
         let inner = block.inner(area);
@@ -420,13 +437,19 @@ impl Widget for &DriveTable {
             s
         };
         Paragraph::new(Line::styled(
-            cells(["", "DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE"]),
+            cells([
+                "",
+                tm.columns[0],
+                tm.columns[1],
+                tm.columns[2],
+                tm.columns[3],
+                tm.columns[4],
+            ]),
             theme::heading(),
         ))
         .render(head, buf);
         if self.rows.is_empty() {
-            Paragraph::new("No drives found. Connect a drive and press r to rescan.")
-                .render(body, buf);
+            Paragraph::new(tm.no_drives).render(body, buf);
         }
         let mut lines = Vec::new();
         for (i, row) in self.rows.iter().enumerate().skip(first).take(visible) {

@@ -10,6 +10,7 @@ use tabula_wipe::method::{METHODS, Method};
 use tabula_wipe::plan::VerifyMode;
 
 use super::theme::{self, fit};
+use crate::i18n::t;
 
 /// Longest operator name accepted (it is printed on the certificate).
 const OPERATOR_MAX: usize = 60;
@@ -73,8 +74,7 @@ impl MethodForm {
             KeyCode::Esc => return Some(MethodAction::Back),
             KeyCode::Enter => {
                 if self.operator.trim().is_empty() {
-                    self.message =
-                        Some("type the operator's name (it goes into the certificate)".to_owned());
+                    self.message = Some(t().method.operator_missing.to_owned());
                 } else {
                     return Some(MethodAction::Continue);
                 }
@@ -99,21 +99,34 @@ impl Widget for &MethodForm {
             Constraint::Length(1),
         ])
         .areas(area);
-        let block = Block::bordered().title(" Wipe method (Up/Down) ");
+        let tx = t();
+        let block = Block::bordered().title(tx.method.title);
         let inner = block.inner(list);
         block.render(list, buf);
         let name_w = 18;
-        let label_w = usize::from(inner.width).saturating_sub(name_w + 3 + 13);
+        // "verify: last pass" in the catalogue's words; the label takes what is left.
+        let verify: Vec<String> = METHODS
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    tx.method.verify,
+                    (tx.common.verify_mode)(self.verify_for(m))
+                )
+            })
+            .collect();
+        let verify_w = verify.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+        let label_w = usize::from(inner.width).saturating_sub(name_w + 4 + verify_w);
         let lines: Vec<Line> = METHODS
             .iter()
             .enumerate()
             .map(|(i, m)| {
                 let mark = if i == self.cursor { ">" } else { " " };
                 let text = format!(
-                    "{mark} {} {} verify: {}",
+                    "{mark} {} {} {}",
                     fit(m.name, name_w),
-                    fit(m.label, label_w),
-                    self.verify_for(m)
+                    fit(&(tx.common.method_label)(m.name, m.label), label_w),
+                    verify[i]
                 );
                 let style = if i == self.cursor {
                     theme::cursor()
@@ -125,14 +138,14 @@ impl Widget for &MethodForm {
             .collect();
         Paragraph::new(lines).render(inner, buf);
         let m = self.method();
-        let mut about = format!("NIST SP 800-88 category: {}", m.nist_category);
+        let mut about = (tx.method.nist)(m.nist_category);
         if let Some(bsi) = m.bsi_name {
-            about.push_str(&format!("; BSI: {bsi}"));
+            about.push_str(&(tx.method.bsi)(bsi));
         }
         Paragraph::new(Line::styled(about, theme::dim()))
             .wrap(Wrap { trim: true })
             .render(detail, buf);
-        let block = Block::bordered().title(" Operator (type your name) ");
+        let block = Block::bordered().title(tx.method.operator_title);
         let inner = block.inner(operator);
         block.render(operator, buf);
         Paragraph::new(Line::from(vec![

@@ -26,6 +26,8 @@ pub mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_de;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +42,7 @@ use self::app::{Action, App, Msg, Screen};
 use self::confirm::ConfirmForm;
 use self::terminal::TerminalGuard;
 use crate::cmd::Outcome;
+use crate::i18n::t;
 use tabula_station::Station;
 
 /// How often the screen is redrawn when nothing is typed (progress, clocks).
@@ -158,7 +161,7 @@ impl Ui {
                 if self.job.as_ref().is_some_and(|j| j.is_finished()) && self.rx.is_empty() {
                     // The thread ended without reporting: it panicked.
                     self.job = None;
-                    app.fatal = Some("the wipe stopped unexpectedly; see the log in DATA/logs and resume with `tabula resume`".to_owned());
+                    app.fatal = Some(t().app.wipe_thread_died.to_owned());
                 }
             } else if self.signalled.load(Ordering::Relaxed) {
                 return Ok(Exit::Quit(Outcome::Failure));
@@ -173,7 +176,7 @@ impl Ui {
             Action::PowerOff(outcome) => return Some(Exit::PowerOff(outcome)),
             Action::Rescan => match tabula_device::discover(&self.station.root) {
                 Ok(drives) => app.rescanned(drives),
-                Err(e) => app.drives.message = Some(format!("rescan failed: {e}")),
+                Err(e) => app.drives.message = Some((t().app.rescan_failed)(&e.to_string())),
             },
             Action::Prepare {
                 paths,
@@ -196,7 +199,7 @@ impl Ui {
             Action::Wipe => {
                 let (Some(plan), Some(audit)) = (app.confirm.plans.first(), app.audit.clone())
                 else {
-                    app.fatal = Some("internal error: no plan or audit to wipe with".to_owned());
+                    app.fatal = Some(t().app.no_plan.to_owned());
                     return None;
                 };
                 let issuer = match self.station.issuer(Some(&app.confirm.operator)) {

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 
 use super::app::Msg;
+use crate::i18n::t;
 use tabula_station::Station;
 use tabula_station::client::RegistryClient;
 use tabula_station::outbox::chain;
@@ -49,24 +50,25 @@ pub struct NetState {
 impl NetState {
     /// One line: `ens3 up 10.0.2.15; registry answers`.
     pub fn line(&self) -> String {
+        let n = &t().network;
         let links = if self.links.is_empty() {
-            "no wired network interface".to_owned()
+            n.no_interface.to_owned()
         } else {
             self.links
                 .iter()
                 .map(|l| match (l.up, l.addresses.first()) {
-                    (true, Some(a)) => format!("{} up {a}", l.name),
-                    (true, None) => format!("{} up, no address yet", l.name),
-                    (false, _) => format!("{} down (cable?)", l.name),
+                    (true, Some(a)) => (n.up)(&l.name, a),
+                    (true, None) => (n.up_no_address)(&l.name),
+                    (false, _) => (n.down)(&l.name),
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         let registry = match &self.registry {
-            Registry::None => "no registry configured".to_owned(),
-            Registry::Checking => "registry: checking".to_owned(),
-            Registry::Answers => "registry answers".to_owned(),
-            Registry::NoAnswer(why) => format!("registry does not answer ({why})"),
+            Registry::None => n.no_registry.to_owned(),
+            Registry::Checking => n.checking.to_owned(),
+            Registry::Answers => n.answers.to_owned(),
+            Registry::NoAnswer(why) => (n.no_answer)(why),
         };
         format!("{links}; {registry}")
     }

@@ -15,6 +15,7 @@ use tabula_wipe::report::WipeStatus;
 
 use super::theme::{self, fit, printable};
 use crate::human::bytes;
+use crate::i18n::t;
 
 /// What a key on this screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,11 +98,13 @@ impl ProgressView {
                 let (label, size) = d.drive.as_ref().map_or_else(
                     || {
                         let len = std::fs::metadata(&d.path).map_or(0, |m| m.len());
-                        ("file".to_owned(), len)
+                        (t().progress.file.to_owned(), len)
                     },
                     |x| {
                         let label = match (&x.model, &x.serial, &x.backing_file) {
-                            (None, None, Some(file)) => format!("file {}", file.display()),
+                            (None, None, Some(file)) => {
+                                format!("{} {}", t().progress.file, file.display())
+                            }
                             (model, serial, _) => format!(
                                 "{} {}",
                                 model.as_deref().unwrap_or("-"),
@@ -132,8 +135,11 @@ impl ProgressView {
             .first()
             .map(|p| {
                 format!(
-                    "{} ({}), verify {}",
-                    p.method.name, p.method.label, p.verify
+                    "{} ({}), {} {}",
+                    p.method.name,
+                    (t().common.method_label)(&p.method.name, &p.method.label),
+                    t().method.verify,
+                    (t().common.verify_mode)(p.verify)
                 )
             })
             .unwrap_or_default();
@@ -253,17 +259,18 @@ impl Widget for &ProgressView {
             Constraint::Length(2),
         ])
         .areas(area);
+        let tp = &t().progress;
         let elapsed = self.started.map_or(0, |s| s.elapsed().as_secs());
         Paragraph::new(Line::from(vec![
-            Span::styled("Method: ", theme::heading()),
+            Span::styled(tp.method, theme::heading()),
             Span::raw(format!(
-                "{}   elapsed {}",
+                "{}{}",
                 self.method,
-                theme::duration(elapsed)
+                (tp.elapsed)(&theme::duration(elapsed))
             )),
         ]))
         .render(head, buf);
-        let block = Block::bordered().title(format!(" Wiping {} drive(s) ", self.bars.len()));
+        let block = Block::bordered().title((tp.title)(self.bars.len()));
         let inner = block.inner(body);
         block.render(body, buf);
         let per = if usize::from(inner.height) >= self.bars.len() * 3 {
@@ -284,24 +291,15 @@ impl Widget for &ProgressView {
         if self.bars.len() > fits {
             lines.truncate(lines.len().saturating_sub(1));
             lines.push(Line::styled(
-                format!(
-                    "... and {} more drive(s); enlarge the terminal to see them",
-                    self.bars.len() - fits
-                ),
+                (tp.more)(self.bars.len() - fits),
                 theme::warn(),
             ));
         }
         Paragraph::new(lines).render(inner, buf);
         let hint = if self.stopping {
-            Line::styled(
-                "Stopping every drive... the certificate will record the interruption.",
-                theme::warn(),
-            )
+            Line::styled(tp.stopping, theme::warn())
         } else if self.asking_stop {
-            Line::styled(
-                "Stop the wipe? Drives stay partly wiped; resume later with `tabula resume`. y = stop, n = continue",
-                theme::bad(),
-            )
+            Line::styled(tp.ask_stop, theme::bad())
         } else {
             Line::raw("")
         };
@@ -312,35 +310,35 @@ impl Widget for &ProgressView {
 }
 
 fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
+    let tp = &t().progress;
     let pass = match bar.phase {
-        None => "waiting".to_owned(),
+        None => tp.waiting.to_owned(),
         Some(phase) => {
             let verb = if phase == Phase::Write {
-                "write"
+                tp.write
             } else {
-                "verify"
+                tp.verify
             };
-            format!("pass {}/{} {verb} {}", bar.pass, bar.passes, bar.pattern)
+            (tp.pass)(bar.pass, bar.passes, verb, &bar.pattern)
         }
     };
     let mut alerts = Vec::new();
     if let Some(s) = bar.stalled {
-        alerts.push(Span::styled(format!(" STALLED {s} s"), theme::bad()));
+        alerts.push(Span::styled((tp.stalled)(s), theme::bad()));
     }
     if bar.bad_ranges > 0 {
-        alerts.push(Span::styled(
-            format!(" {} bad range(s)", bar.bad_ranges),
-            theme::bad(),
-        ));
+        alerts.push(Span::styled((tp.bad_ranges)(bar.bad_ranges), theme::bad()));
     }
     let taken: usize = alerts.iter().map(Span::width).sum();
-    let label_w = width.saturating_sub(14 + 31 + taken).max(4);
+    // Room for "Durchgang 2/3 schreiben complement" (German is the longest).
+    let pass_w = 34;
+    let label_w = width.saturating_sub(14 + pass_w + 1 + taken).max(4);
     let mut spans = vec![
         Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
         Span::raw(" "),
         Span::raw(fit(&bar.label, label_w)),
         Span::raw(" "),
-        Span::raw(fit(&pass, 30)),
+        Span::raw(fit(&pass, pass_w)),
     ];
     spans.extend(alerts);
     Line::from(spans)
@@ -354,16 +352,18 @@ fn bar_line(bar: &DriveBar, width: usize) -> Line<'static> {
             } else {
                 theme::bad()
             };
-            return bar_with(bar, width, Span::styled(format!(" {s}"), style));
+            let status = (t().common.status)(s);
+            return bar_with(bar, width, Span::styled(format!(" {status}"), style));
         }
         None => {
             let eta = bar
                 .eta()
                 .map_or_else(|| "-:--:--".to_owned(), theme::duration);
             format!(
-                " {:>3.0}% {:>11} ETA {eta} {}",
+                " {:>3.0}% {:>11} {} {eta} {}",
                 bar.fraction() * 100.0,
                 theme::rate(bar.bytes_per_sec),
+                t().progress.eta,
                 bytes(bar.size)
             )
         }

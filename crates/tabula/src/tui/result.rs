@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::theme::{self, fit};
+use crate::i18n::t;
 
 use tabula_station::job::Finished;
 use tabula_station::outbox::{Delivery, FlushReport};
@@ -70,18 +71,13 @@ pub enum Upload {
 
 impl Upload {
     fn line(&self) -> (String, ratatui::style::Style) {
+        let tr = &t().result;
         match self {
-            Self::Running => ("uploading to the registry...".to_owned(), theme::warn()),
-            Self::NoRegistry => (
-                "no registry configured: kept in outbox/ for `tabula upload`".to_owned(),
-                theme::warn(),
-            ),
-            Self::Uploaded(s) => (format!("uploaded: {s}"), theme::good()),
-            Self::KeptInOutbox(why) => (
-                format!("kept in outbox, will be retried: {why}"),
-                theme::warn(),
-            ),
-            Self::Rejected(why) => (format!("NOT UPLOADED: {why}"), theme::bad()),
+            Self::Running => (tr.uploading.to_owned(), theme::warn()),
+            Self::NoRegistry => (tr.no_registry.to_owned(), theme::warn()),
+            Self::Uploaded(s) => ((tr.uploaded)(s), theme::good()),
+            Self::KeptInOutbox(why) => ((tr.kept)(why), theme::warn()),
+            Self::Rejected(why) => ((tr.rejected)(why), theme::bad()),
         }
     }
 }
@@ -121,11 +117,11 @@ impl ResultView {
                 (None, None) => Upload::NoRegistry,
                 (Some(r), None) => match r.items.iter().find(|(p, _)| p.file_name() == name) {
                     Some((_, Delivery::Registered { leaf_index, .. })) => {
-                        Upload::Uploaded(format!("log entry #{leaf_index}, receipt stored"))
+                        Upload::Uploaded((t().result.log_entry)(*leaf_index))
                     }
                     Some((_, Delivery::Pending(why))) => Upload::KeptInOutbox(why.clone()),
                     Some((_, Delivery::Rejected(why))) => Upload::Rejected(why.clone()),
-                    None => Upload::KeptInOutbox("not attempted".to_owned()),
+                    None => Upload::KeptInOutbox(t().result.not_attempted.to_owned()),
                 },
             };
         }
@@ -159,37 +155,40 @@ impl Widget for &ResultView {
             Constraint::Length(2),
         ])
         .areas(area);
+        let tr = &t().result;
         let drives: usize = self.certs.iter().map(|c| c.drives.len()).sum();
         let headline = if let Some(e) = &self.error {
-            Line::styled(format!("The job failed: {e}"), theme::bad())
+            Line::styled((tr.job_failed)(e), theme::bad())
         } else if self.success() {
             let verified = self.certs.iter().all(|c| {
                 c.drives
                     .iter()
                     .all(|d| d.verification == VerifyOutcome::Passed)
             });
-            let how = if verified {
-                "erased and verified"
+            let text = if verified {
+                (tr.all_verified)(drives)
             } else {
-                "erased (not verified: verification was off)"
+                (tr.all_unverified)(drives)
             };
-            Line::styled(
-                format!("All {drives} drive(s) {how}. Certificate signed and stored."),
-                theme::good(),
-            )
+            Line::styled(text, theme::good())
         } else {
-            Line::styled(
-                "NOT every drive was erased: see below. The certificate says so.",
-                theme::bad(),
-            )
+            Line::styled(tr.not_all, theme::bad())
         };
         Paragraph::new(headline)
             .wrap(Wrap { trim: true })
             .render(head, buf);
-        let block = Block::bordered().title(" Result ");
+        let block = Block::bordered().title(tr.title);
         let inner = block.inner(body);
         block.render(body, buf);
-        let label = |s: &'static str| Span::styled(s, theme::heading());
+        let label_w = tr
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let label = |s: &str| Span::styled(fit(s, label_w), theme::heading());
+        let [certificate, stored, pdf, bundle, registry] = tr.labels;
         let mut lines = Vec::new();
         for c in &self.certs {
             for d in &c.drives {
@@ -198,11 +197,10 @@ impl Widget for &ResultView {
                 } else {
                     theme::bad()
                 };
-                let verify = serde_json::to_value(d.verification)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let mut text = format!("{} (verification: {verify})", d.status);
+                let mut text = (tr.drive_line)(
+                    (t().common.status)(d.status),
+                    (t().common.verification)(d.verification),
+                );
                 if let Some(e) = &d.error {
                     text.push_str(&format!(": {e}"));
                 }
@@ -212,7 +210,7 @@ impl Widget for &ResultView {
                 ]));
             }
             lines.push(Line::from(vec![
-                label("Certificate "),
+                label(certificate),
                 Span::raw(c.id.clone()),
             ]));
             // Paths relative to the data directory fit an 80-column line.
@@ -225,32 +223,20 @@ impl Widget for &ResultView {
             };
             if let Some(d) = data {
                 lines.push(Line::from(vec![
-                    label("Stored in   "),
+                    label(stored),
                     Span::raw(d.display().to_string()),
                 ]));
             }
-            lines.push(Line::from(vec![
-                label("PDF         "),
-                Span::raw(rel(&c.pdf)),
-            ]));
-            lines.push(Line::from(vec![
-                label("Bundle      "),
-                Span::raw(rel(&c.bundle)),
-            ]));
+            lines.push(Line::from(vec![label(pdf), Span::raw(rel(&c.pdf))]));
+            lines.push(Line::from(vec![label(bundle), Span::raw(rel(&c.bundle))]));
             let (upload, style) = c.upload.line();
             lines.push(Line::from(vec![
-                label("Registry    "),
+                label(registry),
                 Span::styled(upload, style),
             ]));
             if let Some(j) = &c.journal_kept {
-                lines.push(Line::styled(
-                    format!("Interrupted: progress kept in {};", rel(j)),
-                    theme::warn(),
-                ));
-                lines.push(Line::styled(
-                    "  the next start of tabula offers to resume (or `tabula resume`).",
-                    theme::warn(),
-                ));
+                lines.push(Line::styled((tr.interrupted_kept)(&rel(j)), theme::warn()));
+                lines.push(Line::styled(tr.offer_resume, theme::warn()));
             }
             lines.push(Line::default());
         }
@@ -261,9 +247,9 @@ impl Widget for &ResultView {
             .wrap(Wrap { trim: false })
             .render(inner, buf);
         let hint = if self.settled() {
-            "Everything is written. Enter: finish (next machine)   P: power off"
+            tr.settled
         } else {
-            "Uploading... please wait before removing the stick or powering off."
+            tr.unsettled
         };
         Paragraph::new(Line::styled(hint, theme::heading())).render(foot, buf);
     }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use tabula_wipe::plan::WipePlan;
 
 use super::theme;
+use crate::i18n::t;
 use tabula_station::journal::Journal;
 
 /// One interrupted wipe.
@@ -26,7 +27,7 @@ impl From<&Journal> for Pending {
     fn from(j: &Journal) -> Self {
         Self {
             id: j.id.clone(),
-            started: j.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+            started: crate::i18n::clock::date_time(j.started),
             operator: j.issuer.operator.clone(),
             plan: j.plan.clone(),
             reached: j.positions.iter().map(|p| p.map(|p| p.pass)).collect(),
@@ -59,35 +60,35 @@ impl ResumeOffer {
 
 impl Widget for &ResumeOffer {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let tr = &t().resume;
         let block = Block::bordered()
-            .title(" Interrupted wipe found ")
+            .title(tr.title)
             .border_style(theme::warn());
         let inner = block.inner(area);
         block.render(area, buf);
         let mut lines = vec![
-            Line::raw("A wipe on this station did not finish (power loss, crash or stop)."),
-            Line::raw("Its drives still hold data. Resume it now, or skip and resume later."),
+            Line::raw(tr.intro[0]),
+            Line::raw(tr.intro[1]),
             Line::default(),
         ];
         for p in &self.pending {
             lines.push(Line::styled(
-                format!(
-                    "Wipe {} started {} by {} ({})",
-                    p.id,
-                    p.started,
+                (tr.wipe_line)(
+                    &p.id,
+                    &p.started,
                     if p.operator.is_empty() {
                         "-"
                     } else {
                         &p.operator
                     },
-                    p.plan.method.name
+                    &p.plan.method.name,
                 ),
                 theme::heading(),
             ));
             for (d, reached) in p.plan.drives.iter().zip(&p.reached) {
                 let at = reached.map_or_else(
-                    || "not started".to_owned(),
-                    |pass| format!("was at pass {pass}/{}", d.passes.len()),
+                    || tr.not_started.to_owned(),
+                    |pass| (tr.was_at)(pass, d.passes.len()),
                 );
                 lines.push(Line::raw(format!("  {}: {at}", d.path.display())));
             }

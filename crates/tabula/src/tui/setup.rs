@@ -19,33 +19,37 @@ use super::terminal::TerminalGuard;
 use super::theme::{self, fit, printable};
 use crate::cmd::issuer::IssuerArgs;
 use crate::human::bytes;
+use crate::i18n::t;
 use tabula_station::datadir::DataDir;
 use tabula_station::outbox::{LOG_KEY_FILE, chain};
 use tabula_station::setup::enrol::{Enrolled, enrol_station};
 use tabula_station::setup::medium::{self, Room};
 use tabula_station::setup::{Answer, Question, answers};
 
-/// The setup screens' texts (one place, for the catalogue).
-mod text {
-    pub const OFFER_TITLE: &str = "Set up this stick";
-    pub const FORM_TITLE: &str = "Station setup";
-    pub const ENROLLED_TITLE: &str = "Enrolled";
-    pub const WORKING_TITLE: &str = "Please wait";
-    pub const OFFER_KEYS: &str = "Enter create the data partition   s skip   Ctrl-C quit";
-    pub const FORM_KEYS: &str = "type  Up/Down/Tab field  Enter next / save  Ctrl-C quit";
-    pub const DONE_KEYS: &str = "Enter continue";
-    pub const FAILED_KEYS: &str = "r try again   Enter continue without   Ctrl-C quit";
-    pub const OPTIONAL: &str = "(optional: empty = no registry, certificates stay on the stick)";
+/// The label of a question on the form.
+fn label(q: Question) -> &'static str {
+    let [organisation, site, operator, url, token] = t().setup.labels;
+    match q {
+        Question::Organisation => organisation,
+        Question::Site => site,
+        Question::Operator => operator,
+        Question::RegistryUrl => url,
+        Question::EnrolToken => token,
+    }
+}
 
-    pub fn label(q: super::Question) -> &'static str {
-        use super::Question::*;
-        match q {
-            Organisation => "Organisation",
-            Site => "Site",
-            Operator => "Operator",
-            RegistryUrl => "Registry URL",
-            EnrolToken => "Enrolment token",
-        }
+/// Why an answer cannot be used, in the reader's language.
+fn problem(e: &tabula_station::setup::SetupError) -> String {
+    use tabula_station::setup::{AnswerProblem, SetupError};
+    let ts = &t().setup;
+    match e {
+        SetupError::BadAnswer { problem, .. } => match problem {
+            AnswerProblem::Empty => ts.must_not_be_empty.to_owned(),
+            AnswerProblem::NotOneLine => ts.one_line.to_owned(),
+            AnswerProblem::NotAUrl => ts.not_a_url.to_owned(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
     }
 }
 
@@ -123,7 +127,7 @@ impl Form {
                         continue;
                     }
                     if let Err(e) = answer.check() {
-                        self.message = Some(format!("{}: {e}", text::label(*q)));
+                        self.message = Some(format!("{}: {}", label(*q), problem(&e)));
                         self.cursor = self.questions.iter().position(|x| x == q).unwrap_or(0);
                         return None;
                     }
@@ -161,12 +165,13 @@ impl SetupView {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
+        let ts = &t().setup;
         let (title, keys) = match self {
-            Self::Offer { .. } => (text::OFFER_TITLE, text::OFFER_KEYS),
-            Self::Form(_) => (text::FORM_TITLE, text::FORM_KEYS),
-            Self::Working(_) => (text::WORKING_TITLE, ""),
-            Self::Enrolled(_) => (text::ENROLLED_TITLE, text::DONE_KEYS),
-            Self::EnrolFailed(_) => (text::ENROLLED_TITLE, text::FAILED_KEYS),
+            Self::Offer { .. } => (ts.offer_title, ts.offer_keys),
+            Self::Form(_) => (ts.form_title, ts.form_keys),
+            Self::Working(_) => (ts.working_title, ""),
+            Self::Enrolled(_) => (ts.enrolled_title, ts.done_keys),
+            Self::EnrolFailed(_) => (ts.enrolled_title, ts.failed_keys),
         };
         let Some(body) = chrome::draw(frame, title, "", keys) else {
             return;
@@ -174,21 +179,15 @@ impl SetupView {
         let lines: Vec<Line> = match self {
             Self::Offer { room, error } => {
                 let mut l = vec![
-                    Line::styled("No data partition on this stick yet.", theme::heading()),
+                    Line::styled(ts.no_partition, theme::heading()),
                     Line::raw(""),
-                    Line::raw(format!(
-                        "{} has {} free behind the Tabula image. Tabula can make its data \
-                         partition there (ext4, label TABULA, partition {}): the station key, \
-                         certificates, outbox and logs are then kept on the stick.",
-                        room.device.display(),
-                        bytes(room.size),
-                        room.number
+                    Line::raw((ts.offer)(
+                        &room.device.display().to_string(),
+                        &bytes(room.size),
+                        room.number,
                     )),
                     Line::raw(""),
-                    Line::raw(
-                        "The image's own partitions are not touched. Skipped, everything stays \
-                         in memory and is lost when the machine is switched off.",
-                    ),
+                    Line::raw(ts.offer_safe),
                 ];
                 if let Some(e) = error {
                     l.extend([Line::raw(""), Line::styled(e.clone(), theme::bad())]);
@@ -197,26 +196,36 @@ impl SetupView {
             }
             Self::Form(form) => return form.draw(frame, body),
             Self::Working(what) => vec![Line::raw(what.clone())],
-            Self::Enrolled(e) => vec![
-                Line::styled("This station is enrolled with the registry.", theme::good()),
-                Line::raw(""),
-                Line::raw(format!("Station name:     {}", printable(&e.name))),
-                Line::raw(format!("Key fingerprint:  {}", printable(&e.fingerprint))),
-                Line::raw(format!("Log:              {}", printable(&e.log_origin))),
-                Line::raw(""),
-                Line::raw(
-                    "Compare the fingerprint with the registry's station list \
-                     (tabula-registry station list) before the first wipe.",
-                ),
-            ],
+            Self::Enrolled(e) => {
+                let [name, fingerprint, log] = ts.enrolled_labels;
+                let width = [name, fingerprint, log]
+                    .iter()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    + 3;
+                let row = |label: &str, value: &str| {
+                    Line::raw(format!(
+                        "{}{}",
+                        fit(&format!("{label}:"), width),
+                        printable(value)
+                    ))
+                };
+                vec![
+                    Line::styled(ts.enrolled, theme::good()),
+                    Line::raw(""),
+                    row(name, &e.name),
+                    row(fingerprint, &e.fingerprint),
+                    row(log, &e.log_origin),
+                    Line::raw(""),
+                    Line::raw(ts.compare),
+                ]
+            }
             Self::EnrolFailed(e) => vec![
-                Line::styled("Enrolment failed:", theme::bad()),
+                Line::styled(ts.enrol_failed, theme::bad()),
                 Line::raw(e.clone()),
                 Line::raw(""),
-                Line::raw(
-                    "Without enrolment certificates wait in the outbox; enrol later with \
-                     `tabula enroll`.",
-                ),
+                Line::raw(ts.enrol_later),
             ],
         };
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), body);
@@ -225,7 +234,8 @@ impl SetupView {
 
 impl Form {
     fn draw(&self, frame: &mut Frame, area: ratatui::layout::Rect) {
-        let block = Block::bordered().title(" This station still needs ");
+        let ts = &t().setup;
+        let block = Block::bordered().title(ts.form_box);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [intro, fields, foot] = Layout::vertical([
@@ -235,14 +245,11 @@ impl Form {
         ])
         .areas(inner);
         frame.render_widget(
-            Paragraph::new(format!(
-                "Every certificate names them. The answers are written to {}.",
-                self.path.display()
-            ))
-            .wrap(Wrap { trim: true }),
+            Paragraph::new((ts.form_intro)(&self.path.display().to_string()))
+                .wrap(Wrap { trim: true }),
             intro,
         );
-        let width = usize::from(fields.width).saturating_sub(20);
+        let width = usize::from(fields.width).saturating_sub(27);
         let mut lines = Vec::new();
         for (i, (q, v)) in self.questions.iter().zip(&self.values).enumerate() {
             let mark = if i == self.cursor { ">" } else { " " };
@@ -259,13 +266,13 @@ impl Form {
             };
             lines.push(Line::from(vec![
                 ratatui::text::Span::styled(
-                    format!("{mark} {:<17}", text::label(*q)),
+                    format!("{mark} {}", fit(label(*q), 24)),
                     theme::heading(),
                 ),
                 ratatui::text::Span::styled(fit(&format!("{shown}{cursor}"), width), style),
             ]));
             if Self::optional(*q) {
-                lines.push(Line::styled(format!("  {}", text::OPTIONAL), theme::dim()));
+                lines.push(Line::styled(format!("  {}", ts.optional), theme::dim()));
             }
         }
         frame.render_widget(Paragraph::new(lines), fields);
@@ -304,9 +311,8 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
                     let room = room.clone();
                     show(
                         guard,
-                        &SetupView::Working(format!(
-                            "Creating the data partition on {} ...",
-                            room.device.display()
+                        &SetupView::Working((t().setup.creating)(
+                            &room.device.display().to_string(),
                         )),
                     )?;
                     match medium::create(&room).and_then(|node| medium::mount(&node, data)) {
@@ -355,10 +361,7 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
         && Question::EnrolToken.current(&config).is_some();
     if enrolling && can_enrol {
         loop {
-            show(
-                guard,
-                &SetupView::Working("Enrolling with the registry ...".to_owned()),
-            )?;
+            show(guard, &SetupView::Working(t().setup.enrolling.to_owned()))?;
             let mut view = match enrol_station(&dir, &path, &config) {
                 Ok(e) => SetupView::Enrolled(e),
                 Err(e) => SetupView::EnrolFailed(chain(&e)),

@@ -13,6 +13,7 @@ use tabula_wipe::plan::WipePlan;
 use super::app::{Msg, Ready};
 use super::result::CertView;
 use super::resume::Pending;
+use crate::i18n::t;
 use tabula_station::Station;
 use tabula_station::journal::IssuerRecord;
 use tabula_station::outbox::{KeyPolicy, Retry, chain};
@@ -34,10 +35,9 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
                     .iter()
                     .map(|(path, e)| format!("{}: {}", path.display(), chain(e)))
                     .collect();
-                unreadable = Some(format!(
-                    "{} interrupted wipe(s) cannot be resumed, journal unreadable (kept): {}",
+                unreadable = Some((t().result.journals_unreadable)(
                     names.len(),
-                    names.join("; ")
+                    &names.join("; "),
                 ));
             }
             let pending = journals.journals.iter().map(Pending::from).collect();
@@ -68,23 +68,21 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>, earlier: Option<String>) {
     let line = match station.upload(Retry::default(), KeyPolicy::WarnUnpinned) {
         Ok(Some(r)) if !r.items.is_empty() => {
             let sent = r.items.len() - r.pending() - r.rejected();
-            let mut line = format!("Outbox from earlier runs: {sent} uploaded");
+            let tr = &t().result;
+            let mut line = (tr.outbox_sent)(sent);
             if r.pending() > 0 {
-                line.push_str(&format!(", {} kept in the outbox", r.pending()));
+                line.push_str(&(tr.outbox_pending)(r.pending()));
             }
             if r.rejected() > 0 {
-                line.push_str(&format!(
-                    ", {} REJECTED (tampered, moved to outbox/rejected)",
-                    r.rejected()
-                ));
+                line.push_str(&(tr.outbox_rejected)(r.rejected()));
             }
             if let Some(w) = &r.unpinned_key {
-                line.push_str(&format!(". WARNING: {w}"));
+                line.push_str(&(tr.warning)(w));
             }
             line
         }
         Ok(_) => return,
-        Err(e) => format!("Outbox not uploaded: {}", chain(&e)),
+        Err(e) => (t().result.outbox_failed)(&chain(&e)),
     };
     let line = match earlier {
         Some(earlier) => format!("{earlier} · {line}"),
