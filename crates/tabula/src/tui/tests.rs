@@ -761,13 +761,12 @@ fn the_machine_screen_shows_network_and_registry_state() {
             up: true,
             addresses: vec!["192.168.10.23".to_owned()],
         }],
-        registry: Registry::NoAnswer("cannot reach the registry".to_owned()),
+        registry: Registry::NoAnswer("timed out".to_owned()),
     }));
     let text = screen(&app);
     assert!(
-        line_with(&text, "Network").contains(
-            "enp0s31f6 up 192.168.10.23; registry does not answer (cannot reach the registry)"
-        ),
+        line_with(&text, "Network")
+            .contains("enp0s31f6 up 192.168.10.23; registry does not answer (timed out)"),
         "{text}"
     );
 }
