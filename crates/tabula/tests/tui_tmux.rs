@@ -367,10 +367,7 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
         !screen.contains("Registry URL"),
         "not a first boot: {screen}"
     );
-    assert!(
-        screen.contains(&data.join("tabula.toml").display().to_string()[..40]),
-        "names the file: {screen}"
-    );
+    assert!(screen.contains("tabula.toml"), "names the file: {screen}");
     tmux.keys(&["Enter", "Enter"]);
     tmux.wait_for("must not be empty", Duration::from_secs(5));
     tmux.keys(&["-l", "Bench 9"]);
@@ -515,10 +512,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     let fingerprint = tabula_certificate::PublicKey::from_pem(&pem)
         .unwrap()
         .fingerprint();
-    assert!(
-        line_with(&screen, "Key fingerprint").contains(&fingerprint[..60]),
-        "{screen}"
-    );
+    assert!(screen.contains(&fingerprint), "{screen}");
     assert!(
         line_with(&screen, "Station name").contains("stick-1"),
         "{screen}"
