@@ -189,6 +189,12 @@ impl RegistryClient {
         resp.json().map_err(answer("enrolment answer"))
     }
 
+    /// Whether the registry answers and its database is up (`/healthz`): the cheap request the
+    /// TUI repeats in the background.
+    pub fn health(&self) -> Result<()> {
+        self.send(self.http.get(self.url("/healthz"))).map(drop)
+    }
+
     /// Upload a bundle file's bytes.
     pub fn upload(&self, bundle_json: Vec<u8>) -> Result<Uploaded> {
         let resp = self.send(

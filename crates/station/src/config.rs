@@ -65,6 +65,9 @@ pub struct RegistrySection {
     pub insecure_http: bool,
     /// The log's verifier key (signed-note format) pinned at enrolment.
     pub log_key: Option<String>,
+    /// A one-time enrolment token an administrator left for the first boot; removed from the
+    /// file once the station is enrolled.
+    pub enrol_token: Option<String>,
 }
 
 impl RegistrySection {
@@ -222,8 +225,9 @@ impl Config {
 pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md)
 
 [station]
-organisation = "Stadt Leipzig"
-# Every certificate names its site and operator: set them before the first wipe.
+# Every certificate names its organisation, site and operator: the TUI asks for the missing
+# ones when it starts, or set them here.
+# organisation = "Stadt Leipzig"
 # site = "Refurbishing bench 1"
 # operator = "technician"      # the TUI asks; `tabula run --operator NAME` overrides
 # id = "bench-1"            # default: derived from the station key
@@ -236,6 +240,7 @@ organisation = "Stadt Leipzig"
 # ca_file = "/path/to/ca.pem"         # pins: only this CA is trusted for the registry
 # insecure_http = false                # plain http:// only to this machine unless true
 # log_key = "registry+abcd1234+AQ..."  # pinned at enrolment
+# enrol_token = "..."                  # one-time token for the first boot; removed once used
 
 [wipe]
 method = "nist-800-88-clear"   # any name from `tabula wipe --list-methods`
@@ -260,7 +265,7 @@ mod tests {
         let c = Config::parse(EXAMPLE, Path::new("tabula.toml")).unwrap();
         assert_eq!(c.wipe.method, "nist-800-88-clear");
         assert!(!c.unattended.enabled);
-        assert_eq!(c.station.organisation.as_deref(), Some("Stadt Leipzig"));
+        assert_eq!(c.station.organisation, None, "the TUI asks for it");
     }
 
     #[test]

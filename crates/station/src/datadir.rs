@@ -67,11 +67,16 @@ impl DataDir {
         if let Some(path) = explicit {
             return Ok(Config::load(path)?);
         }
-        let path = self.root.join("tabula.toml");
+        let path = self.config_path(None);
         if !path.exists() {
             write_atomic(&path, EXAMPLE.as_bytes())?;
         }
         Ok(Config::load(&path)?)
+    }
+
+    /// The configuration file in use: `explicit` if given, else `tabula.toml` here.
+    pub fn config_path(&self, explicit: Option<&Path>) -> PathBuf {
+        explicit.map_or_else(|| self.root.join("tabula.toml"), Path::to_owned)
     }
 
     /// The station key, created on first use.

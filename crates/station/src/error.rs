@@ -10,6 +10,7 @@ use tabula_certificate::{BundleError, KeyError, PdfError, VerifyError};
 
 use crate::client::ClientError;
 use crate::config::ConfigError;
+use crate::setup::SetupError;
 
 /// Everything a station operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +27,9 @@ pub enum Error {
     },
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Setting the station up (answers, data partition) failed.
+    #[error(transparent)]
+    Setup(#[from] SetupError),
     #[error("station key {}", path.display())]
     Key {
         path: PathBuf,
@@ -107,8 +111,16 @@ pub enum Refusal {
     NotAllowListed(PathBuf),
     #[error("{}: refused: its serial is listed under [keep] serials", .0.display())]
     Kept(PathBuf),
-    #[error("no {0} for the certificate: set [station] {0} in tabula.toml (see docs/station.md)")]
-    MissingIssuer(&'static str),
+    #[error(
+        "no {what} for the certificate: set [station] {what} in {} or give --{what}",
+        config.display()
+    )]
+    MissingIssuer {
+        /// `organisation`, `site` or `operator`: the key under [station] and the option's name.
+        what: &'static str,
+        /// The configuration file that lacks it.
+        config: PathBuf,
+    },
     #[error("no registry: give --registry URL or set [registry] url in tabula.toml")]
     NoRegistry,
     #[error(
@@ -135,6 +147,7 @@ impl Error {
         match self {
             Self::Registry(e) => e.is_permanent(),
             Self::Config(_)
+            | Self::Setup(_)
             | Self::Refused(_)
             | Self::Verify(_)
             | Self::Journal { .. }

@@ -26,6 +26,8 @@ use crate::targets::{self, same_file};
 pub struct Station {
     pub data: DataDir,
     pub config: Config,
+    /// The file `config` was read from (named in errors that ask to change it).
+    pub config_path: PathBuf,
     pub key: StationKey,
     /// Where /sys and /proc are read (`/` except in replayed tests).
     pub root: PathBuf,
@@ -87,11 +89,13 @@ impl Finished {
 impl Station {
     pub fn open(data: &Path, config: Option<&Path>) -> Result<Self> {
         let data = DataDir::open(data)?;
+        let config_path = data.config_path(config);
         let config = data.config(config)?;
         let key = data.station_key()?;
         Ok(Self {
             data,
             config,
+            config_path,
             key,
             root: PathBuf::from("/"),
             zone: LocalZone::default(),
@@ -184,7 +188,10 @@ impl Station {
     pub fn issuer(&self, operator: Option<&str>) -> Result<IssuerRecord> {
         let s = &self.config.station;
         let given = certify::given;
-        let missing = |what: &'static str| Refusal::MissingIssuer(what);
+        let missing = |what: &'static str| Refusal::MissingIssuer {
+            what,
+            config: self.config_path.clone(),
+        };
         Ok(IssuerRecord {
             organisation: given(s.organisation.as_deref())
                 .ok_or_else(|| missing("organisation"))?,

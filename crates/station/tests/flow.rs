@@ -201,8 +201,15 @@ fn a_certificate_must_name_its_issuer() {
     let err = station.issuer(Some("Erika")).unwrap_err();
 
     assert!(
-        matches!(err, Error::Refused(Refusal::MissingIssuer("site"))),
+        matches!(&err, Error::Refused(Refusal::MissingIssuer { what: "site", config })
+            if *config == data.join("tabula.toml")),
         "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("in {}", data.join("tabula.toml").display()))
+            && text.contains("--site"),
+        "the message names the file and the option: {text}"
     );
     assert!(err.is_permanent());
 }

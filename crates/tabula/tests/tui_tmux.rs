@@ -25,6 +25,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(dir: &Path, command: &str) -> Self {
+        Self::start_sized(dir, (80, 25), command)
+    }
+
+    /// A session of `width` x `height` running `command`.
+    fn start_sized(dir: &Path, (width, height): (usize, usize), command: &str) -> Self {
         let tmux = Self {
             socket: dir.join("tmux.sock"),
         };
@@ -32,9 +37,9 @@ impl Tmux {
             "new-session",
             "-d",
             "-x",
-            "80",
+            &width.to_string(),
             "-y",
-            "25",
+            &height.to_string(),
             "-s",
             "bench",
             command,
@@ -72,6 +77,19 @@ impl Tmux {
         let out = self.run(&["capture-pane", "-p", "-t", "bench"]);
         assert!(out.status.success(), "capture-pane: {}", text(&out));
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn resize(&self, width: usize, height: usize) {
+        let out = self.run(&[
+            "resize-window",
+            "-t",
+            "bench",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
     }
 
     /// Waits until the screen shows `needle`, and returns that screen.
@@ -196,16 +214,15 @@ fn a_technician_wipes_two_drives_through_the_tui() {
         line_with(&screen, d.path());
     }
     for (w, h) in [(100, 30), (60, 20), (80, 25)] {
-        let out = tmux.run(&[
-            "resize-window",
-            "-t",
-            "bench",
-            "-x",
-            &w.to_string(),
-            "-y",
-            &h.to_string(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out));
+        tmux.resize(w, h);
+        if w < 80 {
+            // Below the console's size the screen says what it needs, and the wipe goes on.
+            tmux.wait_for(
+                "needs a terminal of at least 80x25",
+                Duration::from_secs(10),
+            );
+            continue;
+        }
         // Laid out anew for the new size: the frame's top right corner is in the last column
         // (a stale frame cut off by the smaller window has no corner there). 640 MiB written
         // eight times keep the wipe running far longer than these resizes take, so the
@@ -408,4 +425,235 @@ fn a_hung_up_terminal_stops_the_wipe_and_the_tui_exits() {
     let bundle =
         tabula_certificate::Bundle::from_slice(&std::fs::read(&bundles[0]).unwrap()).unwrap();
     assert_eq!(bundle.certificate().unwrap().result.as_str(), "interrupted");
+}
+
+/// `tabula tui` on `data`, one loop drive named, then a line saying how it exited.
+fn tui_command(data: &Path, extra: &str, drive: &support::LoopDev) -> String {
+    format!(
+        "{BIN} tui --data {} {extra} {}; echo \"tabula exited with $?\"; sleep 600",
+        data.display(),
+        drive.path()
+    )
+}
+
+#[test]
+fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = LoopDev::new(dir.path(), "a.img", 16 << 20);
+    let data = dir.path().join("data");
+    support::keygen_and_enroll(&data, None);
+    let admin = "# left by the administrator\n[station]\norganisation = \"Stadt Leipzig\" # town\n\n\
+                 [wipe]\nmethod = \"zero\"   # quick\n";
+    std::fs::write(data.join("tabula.toml"), admin).unwrap();
+    let tmux = Tmux::start(dir.path(), &tui_command(&data, "", &drive));
+
+    // The one form, before anything else, with just what is missing.
+    let screen = tmux.wait_for("Station setup", Duration::from_secs(30));
+    assert!(line_with(&screen, "> Site").contains("_"), "{screen}");
+    assert!(screen.contains("Operator"), "{screen}");
+    assert!(!screen.contains("Organisation"), "{screen}");
+    assert!(
+        !screen.contains("Registry URL"),
+        "not a first boot: {screen}"
+    );
+    assert!(screen.contains("tabula.toml"), "names the file: {screen}");
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("must not be empty", Duration::from_secs(5));
+    tmux.keys(&["-l", "Bench 9"]);
+    tmux.keys(&["Down"]);
+    tmux.keys(&["-l", "Erika"]);
+    tmux.keys(&["Enter"]);
+
+    // Then screen 1, with the new site in the header.
+    let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Stadt Leipzig, Bench 9"),
+        "{screen}"
+    );
+    let written = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
+    for kept in [
+        "# left by the administrator",
+        "organisation = \"Stadt Leipzig\" # town",
+        "method = \"zero\"   # quick",
+        "site = \"Bench 9\"",
+        "operator = \"Erika\"",
+    ] {
+        assert!(written.contains(kept), "{kept:?} not in\n{written}");
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+}
+
+#[test]
+fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = LoopDev::new(dir.path(), "a.img", 16 << 20);
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let data = station(dir.path(), &reg, "zero");
+    std::fs::write(
+        data.join("tabula.toml"),
+        std::fs::read_to_string(data.join("tabula.toml"))
+            .unwrap()
+            .replace(
+                "site = \"Bench 2\"",
+                "site = \"Aufbereitungswerkstatt im Keller, Platz 3 an der Fensterseite\"",
+            ),
+    )
+    .unwrap();
+    let tmux = Tmux::start_sized(dir.path(), (70, 20), &tui_command(&data, "", &drive));
+
+    let screen = tmux.wait_for("at least 80x25", Duration::from_secs(30));
+    assert!(screen.contains("this one is 70x20"), "{screen}");
+
+    tmux.resize(80, 25);
+    let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    let title = screen.lines().next().unwrap();
+    assert!(
+        title.starts_with(" Tabula  1/5 Machine and drives  Stadt Leipzig, Aufbereitung"),
+        "the site is cut, not the title: {title}"
+    );
+    assert!(title.trim_end().ends_with('~'), "{title}");
+    assert!(
+        line_with(&screen, "Network").contains("registry answers"),
+        "{screen}"
+    );
+    assert!(line_with(&screen, drive.path()).contains("[x]"), "{screen}");
+    assert_eq!(screen.lines().count(), 25, "{screen}");
+
+    tmux.resize(120, 40);
+    let screen = tmux.wait_until("a 120-column frame", Duration::from_secs(10), |s| {
+        s.lines().next().is_some_and(|l| l.contains("Fensterseite"))
+    });
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.ends_with('\u{2510}') && l.chars().count() == 120),
+        "{screen}"
+    );
+    assert!(line_with(&screen, "Network").contains("registry answers"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+}
+
+/// An ISO-hybrid-like stick: a 40 MiB "image" (MBR partition 1 from sector 0, an EFI partition
+/// inside it) on a 200 MiB loop device.
+fn stick(dir: &Path) -> (support::LoopDev, Vec<u8>) {
+    let stick = LoopDev::new(dir, "stick.img", 200 << 20);
+    let mut head = vec![0x33_u8; 446];
+    for (boot, kind, start, size) in [(0x80_u8, 0x17_u8, 0_u32, 81920_u32), (0, 0xEF, 1000, 2000)] {
+        head.extend([boot, 0, 0, 0, kind, 0, 0, 0]);
+        head.extend(start.to_le_bytes());
+        head.extend(size.to_le_bytes());
+    }
+    head.extend([0; 32]);
+    head.extend([0x55, 0xAA]);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&stick.dev)
+        .unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, &head, 0).unwrap();
+    f.sync_all().unwrap();
+    let image = std::fs::read(&stick.file).unwrap()[..40 << 20].to_vec();
+    (stick, image)
+}
+
+#[test]
+fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = LoopDev::new(dir.path(), "a.img", 16 << 20);
+    let (stick, image) = stick(dir.path());
+    let reg = RunningRegistry::start(dir.path(), 0);
+    let token = reg.station_token("stick-1");
+    let data = dir.path().join("mnt");
+    std::fs::create_dir(&data).unwrap();
+    let extra = format!("--boot-medium {}", stick.path());
+    let tmux = Tmux::start(dir.path(), &tui_command(&data, &extra, &drive));
+
+    let screen = tmux.wait_for("Set up this stick", Duration::from_secs(30));
+    assert!(
+        screen.contains("No data partition on this stick yet"),
+        "{screen}"
+    );
+    assert!(screen.contains("160.0 MiB"), "the free space: {screen}");
+    tmux.keys(&["Enter"]);
+
+    // Partition made and mounted on the data directory: now every question.
+    let screen = tmux.wait_for("Station setup", Duration::from_secs(60));
+    for q in [
+        "Organisation",
+        "Site",
+        "Operator",
+        "Registry URL",
+        "Enrolment token",
+    ] {
+        line_with(&screen, q);
+    }
+    for answer in ["Lecos GmbH", "Halle 2", "Erika", &reg.url, &token] {
+        tmux.keys(&["-l", answer]);
+        tmux.keys(&["Enter"]);
+    }
+    let screen = tmux.wait_for("Key fingerprint", Duration::from_secs(30));
+    let pem = std::fs::read_to_string(data.join("keys/station.pem")).unwrap();
+    let fingerprint = tabula_certificate::PublicKey::from_pem(&pem)
+        .unwrap()
+        .fingerprint();
+    assert!(screen.contains(&fingerprint), "{screen}");
+    assert!(
+        line_with(&screen, "Station name").contains("stick-1"),
+        "{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Lecos GmbH, Halle 2")
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+
+    // On the new partition: the answers (token used up), the key and the pinned log key.
+    let config = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
+    assert!(config.contains("site = \"Halle 2\"") && config.contains(&reg.url));
+    assert!(
+        !config.contains(&token),
+        "the used token is gone:\n{config}"
+    );
+    assert!(data.join("keys/registry-log.vkey").exists());
+    let out = Command::new("umount").arg(&data).output().unwrap();
+    assert!(
+        out.status.success(),
+        "the data dir was a mount: {}",
+        text(&out)
+    );
+    assert!(!data.join("tabula.toml").exists());
+    let table = Command::new("sfdisk")
+        .arg("--json")
+        .arg(&stick.dev)
+        .output()
+        .unwrap();
+    let table: serde_json::Value = serde_json::from_slice(&table.stdout).unwrap();
+    let parts = table["partitiontable"]["partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 3, "{table}");
+    assert_eq!(parts[2]["start"], 81920);
+    assert_eq!(parts[2]["type"], "83");
+    let node = parts[2]["node"].as_str().unwrap();
+    let label = Command::new("blkid")
+        .args(["-p", "-s", "LABEL", "-o", "value", node])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&label.stdout).trim(), "TABULA");
+    let _ = Command::new("partx")
+        .arg("--delete")
+        .arg(&stick.dev)
+        .status();
+    let after = std::fs::read(&stick.file).unwrap();
+    assert_eq!(after[..478], image[..478]);
+    assert_eq!(after[494..40 << 20], image[494..], "the image is untouched");
 }

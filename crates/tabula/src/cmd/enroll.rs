@@ -8,7 +8,7 @@ use tabula_certificate::{PublicKey, StationKey};
 
 use super::Outcome;
 use super::transport::TransportArgs;
-use tabula_station::client::RegistryClient;
+use tabula_station::setup::enrol::enrol_key;
 
 use tabula_station::outbox::LOG_KEY_FILE;
 
@@ -48,24 +48,26 @@ fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let key = public_key(&args.key)?;
-    let client = RegistryClient::new(&args.registry, &args.transport.transport())?;
-    let enrolment = client.enroll(args.token.trim(), &key.to_pem()?)?;
     let out = args.log_key_out.unwrap_or_else(|| {
         args.key
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .join(LOG_KEY_FILE)
     });
-    tabula_certificate::write_atomic(&out, format!("{}\n", enrolment.log_public_key).as_bytes())
-        .with_context(|| format!("writing the log key to {}", out.display()))?;
+    let enrolled = enrol_key(
+        &args.registry,
+        &args.transport.transport(),
+        &args.token,
+        &key,
+        &out,
+    )?;
     println!(
         "enrolled as station {:?} (key {})",
-        enrolment.station.name,
-        enrolment.station.fingerprint.unwrap_or_default()
+        enrolled.name, enrolled.fingerprint
     );
     println!(
         "log {} key pinned in {}",
-        enrolment.log_origin,
+        enrolled.log_origin,
         out.display()
     );
     Ok(Outcome::Success)

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod cert;
 pub mod devices;
 pub mod enroll;
+pub mod issuer;
 pub mod keygen;
 pub mod resume;
 pub mod run;

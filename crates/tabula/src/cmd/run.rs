@@ -27,6 +27,8 @@ pub struct Args {
     /// Technician name or id (default from tabula.toml).
     #[arg(long)]
     pub operator: Option<String>,
+    #[command(flatten)]
+    pub issuer: cmd::issuer::IssuerArgs,
     /// Wipe method (default from tabula.toml).
     #[arg(long, short)]
     pub method: Option<String>,
@@ -38,7 +40,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let station = Station::open(&args.data, args.config.as_deref())?;
+    let mut station = Station::open(&args.data, args.config.as_deref())?;
+    args.issuer.apply(&mut station.config);
     crate::i18n::init(Some(&station.config));
     let policy = key_policy(args.unattended);
     flush_outbox(&station, policy);

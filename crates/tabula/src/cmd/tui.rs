@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
 use super::Outcome;
-use tabula_station::{Station, default_data_dir};
+use tabula_station::default_data_dir;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,6 +17,12 @@ pub struct Args {
     /// Station data directory (keys, certificates, outbox, journal, logs).
     #[arg(long, env = "TABULA_DATA", default_value_os_t = default_data_dir())]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub issuer: super::issuer::IssuerArgs,
+    /// Treat DEVICE as the boot medium for the first-boot setup (tests and image checks; by
+    /// default the disk behind /run/live/medium).
+    #[arg(long, value_name = "DEVICE", hide = true)]
+    pub boot_medium: Option<PathBuf>,
     /// Show only these devices (named explicitly, so loop devices among them can be wiped);
     /// default: every drive of the machine.
     pub targets: Vec<PathBuf>,
@@ -26,15 +32,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         bail!("the TUI needs a terminal; use `tabula run` in scripts");
     }
-    let station = Station::open(&args.data, args.config.as_deref())?;
-    crate::i18n::init(Some(&station.config));
     // Match the kernel's names: a symlink such as /dev/disk/by-id/... names its device.
     let only = args
         .targets
         .iter()
         .map(|t| std::fs::canonicalize(t).with_context(|| format!("{}", t.display())))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    crate::tui::run(station, only)
+    let opts = crate::tui::setup::Options {
+        config: args.config,
+        boot_medium: args.boot_medium,
+        issuer: args.issuer,
+    };
+    crate::tui::run(&args.data, &opts, only)
 }
 
 /// `tabula` without a subcommand: the TUI on a terminal (with the defaults `tabula tui` has),

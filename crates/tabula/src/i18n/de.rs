@@ -4,7 +4,8 @@ use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::{
-    App, Cli, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text, plural,
+    App, Cli, Common, Confirm, Machine, MethodScreen, Network, Progress, ResultScreen, Resume,
+    Setup, Text, plural,
 };
 
 /// The German label of a built-in method; a method the catalogue does not know keeps its own.
@@ -53,7 +54,11 @@ pub static DE: Text = Text {
     },
     app: App {
         auditing: "Dieser Rechner wird geprüft (SMART-Daten können eine Minute dauern) ...",
-        too_small: "Tabula: Das Terminal ist zu klein (nötig sind 80x25).",
+        too_small: |mw, mh, w, h| {
+            format!(
+                "Tabula braucht ein Terminal von mindestens {mw}x{mh}; dieses hat {w}x{h}. Bitte das Fenster vergrößern (oder die Konsole nutzen)."
+            )
+        },
         cannot_continue: "Tabula kann nicht weitermachen:",
         step_loading: "Start",
         step_resume: "Unterbrochene Löschung",
@@ -158,6 +163,15 @@ pub static DE: Text = Text {
         columns: ["GERÄT", "MODELL", "SERIENNUMMER", "GRÖSSE", "TYP"],
         no_drives: "Keine Laufwerke gefunden. Laufwerk anschließen und r drücken.",
         loop_kind: "Loop",
+        network: "Netzwerk",
+        scroll: |first, last, total, above, below| {
+            let more = match (above, below) {
+                (true, true) => "weitere oben und unten",
+                (true, false) => "weitere oben",
+                _ => "weitere unten",
+            };
+            format!(" Laufwerke {first}-{last} von {total}, {more}: Auf/Ab blättert ")
+        },
     },
     method: MethodScreen {
         title: " Löschverfahren (Hoch/Runter) ",
@@ -330,5 +344,54 @@ pub static DE: Text = Text {
                 super::decimal(percent, 1)
             )
         },
+    },
+    network: Network {
+        no_interface: "keine kabelgebundene Netzwerkschnittstelle",
+        up: |name, addr| format!("{name} verbunden, {addr}"),
+        up_no_address: |name| format!("{name} verbunden, noch keine Adresse"),
+        down: |name| format!("{name} getrennt (Kabel?)"),
+        no_registry: "kein Register eingerichtet",
+        checking: "Register: wird geprüft",
+        answers: "Register antwortet",
+        no_answer: |why| format!("Register antwortet nicht ({why})"),
+    },
+    setup: Setup {
+        offer_title: "Stick einrichten",
+        form_title: "Station einrichten",
+        enrolled_title: "Anmeldung",
+        working_title: "Bitte warten",
+        offer_keys: "Enter Datenpartition anlegen   s überspringen   Strg-C beenden",
+        form_keys: "tippen  Auf/Ab/Tab Feld  Enter weiter / speichern  Strg-C beenden",
+        done_keys: "Enter weiter",
+        failed_keys: "r erneut versuchen   Enter ohne weiter   Strg-C beenden",
+        no_partition: "Auf diesem Stick gibt es noch keine Datenpartition.",
+        offer: |dev, free, n| {
+            format!(
+                "{dev} hat hinter dem Tabula-Abbild {free} frei. Tabula kann dort seine Datenpartition anlegen (ext4, Bezeichnung TABULA, Partition {n}): Stationsschlüssel, Zertifikate, Postausgang und Protokolle bleiben dann auf dem Stick."
+            )
+        },
+        offer_safe: "Die Partitionen des Abbilds bleiben unberührt. Ohne Datenpartition bleibt alles im Arbeitsspeicher und ist beim Ausschalten verloren.",
+        creating: |dev| format!("Datenpartition auf {dev} wird angelegt ..."),
+        enrolling: "Anmeldung beim Register ...",
+        form_box: " Diese Station braucht noch ",
+        form_intro: |path| {
+            format!("Jedes Zertifikat nennt diese Angaben. Sie werden in {path} gespeichert.")
+        },
+        optional: "(freiwillig: leer = kein Register, Zertifikate bleiben auf dem Stick)",
+        labels: [
+            "Organisation",
+            "Standort",
+            "Bearbeiter",
+            "Register-URL",
+            "Anmelde-Token",
+        ],
+        must_not_be_empty: "darf nicht leer sein",
+        one_line: "muss eine Zeile Text sein",
+        not_a_url: "muss mit https:// (oder http://) beginnen",
+        enrolled: "Diese Station ist beim Register angemeldet.",
+        enrolled_labels: ["Stationsname", "Schlüssel-Fingerabdruck", "Protokoll"],
+        compare: "Vor der ersten Löschung den Fingerabdruck mit der Stationsliste des Registers vergleichen (tabula-registry station list).",
+        enrol_failed: "Anmeldung fehlgeschlagen:",
+        enrol_later: "Ohne Anmeldung warten Zertifikate im Postausgang; später mit `tabula enroll` anmelden.",
     },
 };

@@ -4,7 +4,8 @@ use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::{
-    App, Cli, Common, Confirm, Machine, MethodScreen, Progress, ResultScreen, Resume, Text, plural,
+    App, Cli, Common, Confirm, Machine, MethodScreen, Network, Progress, ResultScreen, Resume,
+    Setup, Text, plural,
 };
 
 pub static EN: Text = Text {
@@ -32,7 +33,11 @@ pub static EN: Text = Text {
     },
     app: App {
         auditing: "Auditing this machine (SMART data can take a minute)...",
-        too_small: "Tabula: the terminal is too small (need 80x25).",
+        too_small: |mw, mh, w, h| {
+            format!(
+                "Tabula needs a terminal of at least {mw}x{mh}; this one is {w}x{h}. Enlarge the window (or use the console)."
+            )
+        },
         cannot_continue: "Tabula cannot continue:",
         step_loading: "Starting",
         step_resume: "Interrupted wipe",
@@ -126,6 +131,15 @@ pub static EN: Text = Text {
         columns: ["DEVICE", "MODEL", "SERIAL", "SIZE", "TYPE"],
         no_drives: "No drives found. Connect a drive and press r to rescan.",
         loop_kind: "loop",
+        network: "Network",
+        scroll: |first, last, total, above, below| {
+            let more = match (above, below) {
+                (true, true) => "more above and below",
+                (true, false) => "more above",
+                _ => "more below",
+            };
+            format!(" drives {first}-{last} of {total}, {more}: Up/Down scrolls ")
+        },
     },
     method: MethodScreen {
         title: " Wipe method (Up/Down) ",
@@ -287,5 +301,54 @@ pub static EN: Text = Text {
         ended_early: |status, percent, pass, average, took| {
             format!("{status} at {percent:.1} % ({pass}), {average} average, {took}")
         },
+    },
+    network: Network {
+        no_interface: "no wired network interface",
+        up: |name, addr| format!("{name} up {addr}"),
+        up_no_address: |name| format!("{name} up, no address yet"),
+        down: |name| format!("{name} down (cable?)"),
+        no_registry: "no registry configured",
+        checking: "registry: checking",
+        answers: "registry answers",
+        no_answer: |why| format!("registry does not answer ({why})"),
+    },
+    setup: Setup {
+        offer_title: "Set up this stick",
+        form_title: "Station setup",
+        enrolled_title: "Enrolment",
+        working_title: "Please wait",
+        offer_keys: "Enter create the data partition   s skip   Ctrl-C quit",
+        form_keys: "type  Up/Down/Tab field  Enter next / save  Ctrl-C quit",
+        done_keys: "Enter continue",
+        failed_keys: "r try again   Enter continue without   Ctrl-C quit",
+        no_partition: "No data partition on this stick yet.",
+        offer: |dev, free, n| {
+            format!(
+                "{dev} has {free} free behind the Tabula image. Tabula can make its data partition there (ext4, label TABULA, partition {n}): the station key, certificates, outbox and logs are then kept on the stick."
+            )
+        },
+        offer_safe: "The image's own partitions are not touched. Skipped, everything stays in memory and is lost when the machine is switched off.",
+        creating: |dev| format!("Creating the data partition on {dev} ..."),
+        enrolling: "Enrolling with the registry ...",
+        form_box: " This station still needs ",
+        form_intro: |path| {
+            format!("Every certificate names them. The answers are written to {path}.")
+        },
+        optional: "(optional: empty = no registry, certificates stay on the stick)",
+        labels: [
+            "Organisation",
+            "Site",
+            "Operator",
+            "Registry URL",
+            "Enrolment token",
+        ],
+        must_not_be_empty: "must not be empty",
+        one_line: "must be one line of text",
+        not_a_url: "must start with https:// (or http://)",
+        enrolled: "This station is enrolled with the registry.",
+        enrolled_labels: ["Station name", "Key fingerprint", "Log"],
+        compare: "Compare the fingerprint with the registry's station list (tabula-registry station list) before the first wipe.",
+        enrol_failed: "Enrolment failed:",
+        enrol_later: "Without enrolment certificates wait in the outbox; enrol later with `tabula enroll`.",
     },
 };

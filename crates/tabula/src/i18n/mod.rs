@@ -36,6 +36,8 @@ pub struct Text {
     pub result: ResultScreen,
     pub resume: Resume,
     pub cli: Cli,
+    pub network: Network,
+    pub setup: Setup,
 }
 
 /// Words used in several places (screens and CLI).
@@ -59,7 +61,8 @@ pub struct Common {
 #[derive(Debug)]
 pub struct App {
     pub auditing: &'static str,
-    pub too_small: &'static str,
+    /// Below the smallest size: (needed width, height, this terminal's width, height).
+    pub too_small: fn(u16, u16, u16, u16) -> String,
     pub cannot_continue: &'static str,
     pub step_loading: &'static str,
     pub step_resume: &'static str,
@@ -137,6 +140,11 @@ pub struct Machine {
     pub columns: [&'static str; 5],
     pub no_drives: &'static str,
     pub loop_kind: &'static str,
+    /// The summary's label of the network line.
+    pub network: &'static str,
+    /// Under a drive list longer than the screen: (first shown, last shown, total, more above,
+    /// more below).
+    pub scroll: fn(usize, usize, usize, bool, bool) -> String,
 }
 
 /// Screen 2: wipe method and operator.
@@ -274,6 +282,53 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     } else {
         format!("{n} {many}")
     }
+}
+
+/// The network line of screen 1.
+#[derive(Debug)]
+pub struct Network {
+    pub no_interface: &'static str,
+    /// (interface, address).
+    pub up: fn(&str, &str) -> String,
+    pub up_no_address: fn(&str) -> String,
+    pub down: fn(&str) -> String,
+    pub no_registry: &'static str,
+    pub checking: &'static str,
+    pub answers: &'static str,
+    pub no_answer: fn(&str) -> String,
+}
+
+/// The setup screens before screen 1 (first boot, missing answers, enrolment).
+#[derive(Debug)]
+pub struct Setup {
+    pub offer_title: &'static str,
+    pub form_title: &'static str,
+    pub enrolled_title: &'static str,
+    pub working_title: &'static str,
+    pub offer_keys: &'static str,
+    pub form_keys: &'static str,
+    pub done_keys: &'static str,
+    pub failed_keys: &'static str,
+    pub no_partition: &'static str,
+    /// (device, free space, partition number).
+    pub offer: fn(&str, &str, u32) -> String,
+    pub offer_safe: &'static str,
+    pub creating: fn(&str) -> String,
+    pub enrolling: &'static str,
+    pub form_box: &'static str,
+    pub form_intro: fn(&str) -> String,
+    pub optional: &'static str,
+    /// Labels: organisation, site, operator, registry URL, enrolment token.
+    pub labels: [&'static str; 5],
+    pub must_not_be_empty: &'static str,
+    pub one_line: &'static str,
+    pub not_a_url: &'static str,
+    pub enrolled: &'static str,
+    /// Labels: station name, key fingerprint, log.
+    pub enrolled_labels: [&'static str; 3],
+    pub compare: &'static str,
+    pub enrol_failed: &'static str,
+    pub enrol_later: &'static str,
 }
 
 /// The catalogue for `lang`.

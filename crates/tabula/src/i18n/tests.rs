@@ -73,6 +73,10 @@ fn key_hints_fit_an_80_column_line() {
             a.keys_progress,
             a.keys_result,
             a.keys_wait,
+            text(lang).setup.offer_keys,
+            text(lang).setup.form_keys,
+            text(lang).setup.done_keys,
+            text(lang).setup.failed_keys,
         ] {
             assert!(hint.chars().count() < 80, "{lang:?}: {hint}");
         }
@@ -85,6 +89,15 @@ fn functions_in_both_languages_fill_in_their_arguments() {
         let t = text(lang);
         assert!((t.app.not_a_drive)("/dev/xyz").contains("/dev/xyz"));
         assert!((t.app.rescan_failed)("boom").contains("boom"));
+        assert!((t.app.too_small)(80, 25, 70, 20).contains("80x25"));
+        assert!((t.app.too_small)(80, 25, 70, 20).contains("70x20"));
+        assert!((t.machine.scroll)(3, 8, 20, true, true).contains("3-8"));
+        assert!((t.network.up)("ens3", "10.0.2.15").contains("10.0.2.15"));
+        assert!((t.network.no_answer)("timeout").contains("timeout"));
+        let offer = (t.setup.offer)("/dev/sdb", "3.5 GiB", 3);
+        assert!(offer.contains("/dev/sdb") && offer.contains("3.5 GiB") && offer.contains('3'));
+        assert!((t.setup.creating)("/dev/sdb").contains("/dev/sdb"));
+        assert!((t.setup.form_intro)("/x/tabula.toml").contains("/x/tabula.toml"));
     }
 }
 

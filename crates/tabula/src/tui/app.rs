@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use tabula_audit::Audit;
 use tabula_audit::disks::Disk;
@@ -17,10 +17,11 @@ use tabula_wipe::progress::Event;
 use super::confirm::{ConfirmAction, ConfirmForm};
 use super::machine::{DriveTable, MachineAction, Summary};
 use super::method::{MethodAction, MethodForm};
+use super::network::NetState;
 use super::progress::{ProgressAction, ProgressView};
 use super::result::{CertView, ResultAction, ResultView};
 use super::resume::{Pending, ResumeAction, ResumeOffer};
-use super::theme;
+use super::{chrome, theme};
 use crate::cmd::Outcome;
 use crate::i18n::t;
 use tabula_station::config::Config;
@@ -48,6 +49,8 @@ pub enum Msg {
     /// Outcome of flushing certificates left in the outbox by earlier runs.
     Outbox(String),
     Event(Event),
+    /// The network's and the registry's state, again.
+    Network(NetState),
     /// The wipe (or resume) ended: its certificates, or why there are none.
     Done(Result<Vec<CertView>, String>),
     /// Interrupted wipes a resume had to leave for later (before `Done`).
@@ -102,6 +105,7 @@ pub struct App {
     pub result: ResultView,
     pub resume: ResumeOffer,
     pub audit: Option<(Audit, serde_json::Value)>,
+    pub network: NetState,
     keep: Vec<String>,
     /// From a resume, until its result arrives.
     not_resumed: Vec<String>,
@@ -136,6 +140,7 @@ impl App {
             result: ResultView::default(),
             resume: ResumeOffer::default(),
             audit: None,
+            network: NetState::default(),
             keep: config.keep.serials.clone(),
             not_resumed: Vec::new(),
             only: Vec::new(),
@@ -177,6 +182,7 @@ impl App {
             Msg::Outbox(line) => self.notice = Some(line),
             Msg::NotResumed(notes) => self.not_resumed = notes,
             Msg::Event(e) => self.progress.event(&e),
+            Msg::Network(state) => self.network = state,
             Msg::Done(Ok(certs)) => {
                 self.result = ResultView {
                     certs,
@@ -296,20 +302,6 @@ impl App {
 
     /// Draws the current screen: title bar, body, key hints.
     pub fn draw(&self, frame: &mut Frame) {
-        let area = frame.area();
-        if area.width < 40 || area.height < 12 {
-            frame.render_widget(
-                Paragraph::new(t().app.too_small).wrap(Wrap { trim: true }),
-                area,
-            );
-            return;
-        }
-        let [title, body, keys] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(0),
-            Constraint::Length(1),
-        ])
-        .areas(area);
         let a = &t().app;
         let (step, name) = match self.screen {
             Screen::Loading => ("", a.step_loading),
@@ -320,29 +312,6 @@ impl App {
             Screen::Progress => ("4/5", a.step_progress),
             Screen::Result => ("5/5", a.step_result),
         };
-        let left = format!(" Tabula  {step} {name}");
-        let width = usize::from(title.width);
-        let right = format!("{} ", self.station);
-        let pad = width.saturating_sub(left.chars().count() + right.chars().count());
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!("{left}{}{right}", " ".repeat(pad)),
-                theme::title(),
-            )),
-            title,
-        );
-        if let Some(e) = &self.fatal {
-            frame.render_widget(
-                Paragraph::new(vec![
-                    Line::styled(a.cannot_continue, theme::bad()),
-                    Line::raw(e.clone()),
-                ])
-                .wrap(Wrap { trim: true }),
-                body,
-            );
-        } else {
-            self.draw_body(frame, body);
-        }
         let hints = if self.fatal.is_some() {
             a.keys_fatal
         } else {
@@ -357,10 +326,22 @@ impl App {
                 Screen::Result => a.keys_wait,
             }
         };
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {hints}"), theme::keys())),
-            keys,
-        );
+        let title = format!("{step} {name}");
+        let Some(body) = chrome::draw(frame, title.trim_start(), &self.station, hints) else {
+            return;
+        };
+        if let Some(e) = &self.fatal {
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::styled(a.cannot_continue, theme::bad()),
+                    Line::raw(e.clone()),
+                ])
+                .wrap(Wrap { trim: true }),
+                body,
+            );
+        } else {
+            self.draw_body(frame, body);
+        }
     }
 
     fn draw_body(&self, frame: &mut Frame, area: Rect) {
@@ -370,12 +351,12 @@ impl App {
             Screen::Machine => {
                 let notice = u16::from(self.notice.is_some());
                 let [summary, table, note] = Layout::vertical([
-                    Constraint::Length(7),
+                    Constraint::Length(8),
                     Constraint::Min(0),
                     Constraint::Length(notice),
                 ])
                 .areas(area);
-                frame.render_widget(&self.summary, summary);
+                frame.render_widget(self.summary.with_network(&self.network), summary);
                 frame.render_widget(&self.drives, table);
                 if let Some(n) = &self.notice {
                     frame

@@ -16,6 +16,7 @@ use tabula_audit::smart::Health;
 use tabula_audit::{Audit, MsdmStatus};
 use tabula_device::{Drive, Verdict};
 
+use super::network::NetState;
 use super::theme::{self, fit, fit_right, printable};
 use crate::human::bytes;
 use crate::i18n::t;
@@ -94,8 +95,23 @@ impl Summary {
     }
 }
 
-impl Widget for &Summary {
+impl Summary {
+    /// The summary with the network line under it.
+    pub fn with_network<'a>(&'a self, net: &'a NetState) -> SummaryView<'a> {
+        SummaryView { summary: self, net }
+    }
+}
+
+/// The machine box: the audit summary and the network state.
+#[derive(Debug)]
+pub struct SummaryView<'a> {
+    summary: &'a Summary,
+    net: &'a NetState,
+}
+
+impl Widget for SummaryView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let (summary, net) = (self.summary, self.net);
         let tm = &t().machine;
         let block = Block::bordered().title(tm.title);
         let inner = block.inner(area);
@@ -120,24 +136,31 @@ impl Widget for &Summary {
         let lines = vec![
             Line::from(vec![
                 left(vendor),
-                Span::raw(fit(&self.vendor, half)),
+                Span::raw(fit(&summary.vendor, half)),
                 right(model),
-                Span::raw(self.model.clone()),
+                Span::raw(summary.model.clone()),
             ]),
             Line::from(vec![
                 left(serial),
-                Span::raw(fit(&self.serial, half)),
+                Span::raw(fit(&summary.serial, half)),
                 right(grade),
-                Span::styled(self.grade.clone(), theme::heading()),
+                Span::styled(summary.grade.clone(), theme::heading()),
             ]),
-            Line::from(vec![left(cpu), Span::raw(self.cpu.clone())]),
+            Line::from(vec![left(cpu), Span::raw(summary.cpu.clone())]),
             Line::from(vec![
                 left(ram),
-                Span::raw(fit(&self.ram, half)),
+                Span::raw(fit(&summary.ram, half)),
                 right(battery),
-                Span::raw(self.battery.clone()),
+                Span::raw(summary.battery.clone()),
             ]),
-            Line::from(vec![left(licence), Span::raw(self.licence.clone())]),
+            Line::from(vec![left(licence), Span::raw(summary.licence.clone())]),
+            Line::from(vec![
+                left(tm.network),
+                Span::raw(fit(
+                    &net.line(),
+                    usize::from(inner.width).saturating_sub(left_w),
+                )),
+            ]),
         ];
         Paragraph::new(lines).render(inner, buf);
     }
@@ -373,7 +396,23 @@ impl Widget for &DriveTable {
         if self.not_named > 0 {
             title.push_str(&(tm.not_named)(self.not_named));
         }
-        let block = Block::bordered().title(title);
+        // Two lines per drive under the column heads (and the message line, if any).
+        let rows_height = area
+            .height
+            .saturating_sub(3 + u16::from(self.message.is_some()));
+        let visible = usize::from(rows_height / 2).max(1);
+        let first = (self.cursor + 1).saturating_sub(visible);
+        let mut block = Block::bordered().title(title);
+        if self.rows.len() > visible {
+            let last = (first + visible).min(self.rows.len());
+            block = block.title_bottom((t().machine.scroll)(
+                first + 1,
+                last,
+                self.rows.len(),
+                first > 0,
+                last < self.rows.len(),
+            ));
+        }
         let inner = block.inner(area);
         block.render(area, buf);
         let [head, body, foot] = Layout::vertical([
@@ -412,8 +451,6 @@ impl Widget for &DriveTable {
         if self.rows.is_empty() {
             Paragraph::new(tm.no_drives).render(body, buf);
         }
-        let visible = usize::from(body.height / 2).max(1);
-        let first = (self.cursor + 1).saturating_sub(visible);
         let mut lines = Vec::new();
         for (i, row) in self.rows.iter().enumerate().skip(first).take(visible) {
             let mark = if row.selected {

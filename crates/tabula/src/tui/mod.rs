@@ -10,13 +10,16 @@
 //! presses P on the result screen, once everything is written.
 
 pub mod app;
+pub mod chrome;
 pub mod confirm;
 pub mod input;
 pub mod machine;
 pub mod method;
+pub mod network;
 pub mod progress;
 pub mod result;
 pub mod resume;
+pub mod setup;
 pub mod terminal;
 pub mod theme;
 pub mod worker;
@@ -47,7 +50,25 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the TUI on the controlling terminal until the technician finishes or quits. When `only`
 /// names devices, the drive table lists just those.
-pub fn run(station: Station, only: Vec<std::path::PathBuf>) -> anyhow::Result<Outcome> {
+pub fn run(
+    data: &std::path::Path,
+    opts: &setup::Options,
+    only: Vec<std::path::PathBuf>,
+) -> anyhow::Result<Outcome> {
+    let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
+    // The setup screens first: the stick's data partition, the answers the station lacks.
+    if !setup::run(&mut guard, data, opts)? {
+        return Ok(Outcome::Failure);
+    }
+    let mut station = match Station::open(data, opts.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            drop(guard);
+            return Err(e.into());
+        }
+    };
+    opts.issuer.apply(&mut station.config);
+    crate::i18n::init(Some(&station.config));
     let station = Arc::new(station);
     // SIGTERM / SIGHUP (terminal gone): stop a running wipe cleanly, or quit.
     let signalled = Arc::new(AtomicBool::new(false));
@@ -58,8 +79,8 @@ pub fn run(station: Station, only: Vec<std::path::PathBuf>) -> anyhow::Result<Ou
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut app = App::new(&station.config);
     app.only = only;
-    let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
     let _start = worker::start(Arc::clone(&station), tx.clone());
+    let _network = network::watch(Arc::clone(&station), tx.clone());
     let mut ui = Ui {
         station,
         tx,

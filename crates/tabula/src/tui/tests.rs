@@ -421,12 +421,28 @@ fn progress_shows_pass_rate_eta_and_stalls_and_survives_any_size() {
     assert!(bar.contains("ETA 0:21:20"), "{bar}");
     assert!(bar.contains("[###"), "{bar}");
     assert!(line_with(&text, "/dev/loop0").contains("STALLED 65 s"));
-    for (w, h) in [(120, 40), (60, 20), (40, 12), (20, 5), (80, 25)] {
+    for (w, h) in [
+        (120, 40),
+        (79, 25),
+        (80, 24),
+        (60, 20),
+        (40, 12),
+        (20, 5),
+        (80, 25),
+    ] {
         let (text, _) = render(&app, w, h);
-        if w >= 40 {
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if w >= 80 && h >= 25 {
             assert!(text.contains("/dev/sda"), "{w}x{h}:\n{text}");
+        } else if w >= 40 {
+            assert!(
+                words.contains(&format!(
+                    "needs a terminal of at least 80x25; this one is {w}x{h}"
+                )),
+                "{w}x{h}:\n{text}"
+            );
         } else {
-            assert!(text.contains("too small"), "{w}x{h}:\n{text}");
+            assert!(words.contains("needs a terminal"), "{w}x{h}:\n{text}");
         }
     }
 }
@@ -682,4 +698,140 @@ fn a_wipe_that_could_not_be_resumed_is_named_and_fails_the_run() {
         press(&mut app, KeyCode::Enter),
         Some(Action::Quit(Outcome::Failure))
     );
+}
+
+#[test]
+fn the_header_never_runs_into_a_long_site_name() {
+    let mut config = Config::default();
+    config.station.organisation = Some("Stadtverwaltung Leipzig, Amt fuer Schulen".to_owned());
+    config.station.site = Some("Aufbereitungswerkstatt im Keller, Platz 3".to_owned());
+    let app = ready_app(&config);
+    for (w, h) in [(80, 25), (120, 40)] {
+        let (text, _) = render(&app, w, h);
+        let title = text.lines().next().unwrap();
+        assert!(
+            title.starts_with(" Tabula  1/5 Machine and drives  "),
+            "{w}x{h}: {title}"
+        );
+        assert!(title.contains("Stadtverwaltung"), "{title}");
+        if w == 80 {
+            assert!(title.trim_end().ends_with('~'), "cut, marked: {title}");
+        } else {
+            assert!(title.contains("Platz 3 "), "room for all of it: {title}");
+        }
+    }
+}
+
+#[test]
+fn a_long_drive_list_scrolls_and_says_so() {
+    let many: Vec<Drive> = (0..20)
+        .map(|i| {
+            drive(
+                &format!("sd{}", (b'a' + i) as char),
+                1 << 30,
+                Verdict::Wipeable,
+            )
+        })
+        .collect();
+    let mut app = App::new(&Config::default());
+    audited(&mut app, many);
+    let text = screen(&app);
+    assert!(
+        text.contains("drives 1-6 of 20, more below: Up/Down scrolls"),
+        "{text}"
+    );
+    assert!(text.contains("/dev/sda") && !text.contains("/dev/sdg"));
+    press(&mut app, KeyCode::End);
+    let text = screen(&app);
+    assert!(text.contains("drives 15-20 of 20, more above"), "{text}");
+    assert!(text.contains("/dev/sdt") && !text.contains("/dev/sda "));
+    // A bigger terminal shows more of the list.
+    press(&mut app, KeyCode::Home);
+    let (text, _) = render(&app, 120, 40);
+    assert!(text.contains("drives 1-13 of 20, more below"), "{text}");
+    assert!(text.contains("/dev/sdm"), "{text}");
+}
+
+#[test]
+fn the_machine_screen_shows_network_and_registry_state() {
+    use super::network::{Link, NetState, Registry};
+    let mut app = ready_app(&Config::default());
+    assert!(line_with(&screen(&app), "Network").contains("registry: checking"));
+    app.message(Msg::Network(NetState {
+        links: vec![Link {
+            name: "enp0s31f6".to_owned(),
+            up: true,
+            addresses: vec!["192.168.10.23".to_owned()],
+        }],
+        registry: Registry::NoAnswer("timed out".to_owned()),
+    }));
+    let text = screen(&app);
+    assert!(
+        line_with(&text, "Network")
+            .contains("enp0s31f6 up 192.168.10.23; registry does not answer (timed out)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_setup_form_asks_only_what_is_missing_and_checks_answers() {
+    use super::setup::{Form, SetupAction, SetupView};
+    use tabula_station::setup::{Answer, Question};
+    let mut view = SetupView::Form(Form::new(
+        vec![Question::Site, Question::Operator, Question::RegistryUrl],
+        PathBuf::from("/var/lib/tabula/tabula.toml"),
+    ));
+    let key = |v: &mut SetupView, code| v.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let typed = |v: &mut SetupView, text: &str| {
+        for c in text.chars() {
+            assert_eq!(key(v, KeyCode::Char(c)), None);
+        }
+    };
+    // Site left empty: Enter walks to the end, then names what is missing.
+    assert_eq!(key(&mut view, KeyCode::Enter), None);
+    typed(&mut view, "Erika");
+    assert_eq!(key(&mut view, KeyCode::Enter), None);
+    assert_eq!(key(&mut view, KeyCode::Enter), None);
+    let mut term = Terminal::new(TestBackend::new(80, 25)).unwrap();
+    term.draw(|f| view.draw(f)).unwrap();
+    let text = buffer_text(&term);
+    for want in [
+        "Station setup",
+        "/var/lib/tabula/tabula.toml",
+        "> Site",
+        "Registry URL",
+        "optional",
+        "Site: must not be empty",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in\n{text}");
+    }
+    assert!(line_with(&text, "Operator").contains("Erika"), "{text}");
+    typed(&mut view, "Bench 2");
+    key(&mut view, KeyCode::Down);
+    key(&mut view, KeyCode::Down);
+    typed(&mut view, "registry.example");
+    assert_eq!(key(&mut view, KeyCode::Enter), None, "not a URL");
+    for _ in 0..16 {
+        key(&mut view, KeyCode::Backspace);
+    }
+    // The registry is optional: an empty answer is not written.
+    assert_eq!(
+        key(&mut view, KeyCode::Enter),
+        Some(SetupAction::Save(vec![
+            Answer::new(Question::Site, "Bench 2"),
+            Answer::new(Question::Operator, "Erika"),
+        ]))
+    );
+}
+
+fn buffer_text(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            text.push_str(buf[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
 }
