@@ -233,7 +233,7 @@ pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md
 # id = "bench-1"            # default: derived from the station key
 # keymap = "us"             # the live stick's console keyboard (default "de")
 # language = "de"          # de | en; default: from LANG (German on the live image)
-# timezone = "Europe/Berlin"   # for the times shown on screen (certificates keep UTC)
+# timezone = "Europe/Berlin"   # for the times shown on screen and in the PDF (JSON keeps UTC)
 
 [registry]
 # url = "https://registry.example"   # without it, certificates wait in outbox/
@@ -243,7 +243,7 @@ pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md
 # enrol_token = "..."                  # one-time token for the first boot; removed once used
 
 [wipe]
-method = "nist-800-88-clear"   # any name from `tabula wipe --list-methods`
+method = "auto"   # per drive: firmware sanitize where it can (Purge), else overwrite (Clear); or any name from `tabula wipe --list-methods`
 # verify = "last"              # none | last | all (default: the method's)
 stall_timeout = 60
 
@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn example_parses() {
         let c = Config::parse(EXAMPLE, Path::new("tabula.toml")).unwrap();
-        assert_eq!(c.wipe.method, "nist-800-88-clear");
+        assert_eq!(c.wipe.method, "auto", "the example lets each drive get its strongest erase");
         assert!(!c.unattended.enabled);
         assert_eq!(c.station.organisation, None, "the TUI asks for it");
     }

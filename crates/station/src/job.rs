@@ -92,13 +92,20 @@ impl Station {
         let config_path = data.config_path(config);
         let config = data.config(config)?;
         let key = data.station_key()?;
+        // The name was checked when the configuration was loaded.
+        let zone = config
+            .station
+            .timezone
+            .as_deref()
+            .and_then(|name| LocalZone::named(name).ok())
+            .unwrap_or_default();
         Ok(Self {
             data,
             config,
             config_path,
             key,
             root: PathBuf::from("/"),
-            zone: LocalZone::default(),
+            zone,
         })
     }
 

@@ -442,7 +442,7 @@ impl Worker {
 fn open_confirmed(plan: &DrivePlan) -> Result<Target, String> {
     match &plan.preflight {
         Some(Preflight::Passed { identity }) => {
-            Target::open_as(&plan.path, identity).map_err(|e| e.to_string())
+            open_as_settled(&plan.path, identity).map_err(|e| e.to_string())
         }
         Some(Preflight::Failed { reason }) => Err(format!(
             "refused when the wipe was confirmed: {reason}; nothing written"
@@ -451,6 +451,24 @@ fn open_confirmed(plan: &DrivePlan) -> Result<Target, String> {
             path: plan.path.clone(),
         }
         .to_string()),
+    }
+}
+
+/// Opens the confirmed drive, trying again for a moment while it is busy: a drive the engine
+/// has just closed (between a firmware erase's steps) may be claimed briefly by a prober such as
+/// udev's blkid or another tool's device scan. A drive that stays busy (mounted, held) is refused.
+fn open_as_settled(
+    path: &std::path::Path,
+    identity: &tabula_device::identity::Identity,
+) -> Result<Target, TargetError> {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        match Target::open_as(path, identity) {
+            Err(TargetError::Busy { .. }) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 

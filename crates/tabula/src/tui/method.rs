@@ -93,7 +93,7 @@ impl Widget for &MethodForm {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let rows = u16::try_from(METHODS.len()).unwrap_or(u16::MAX);
         let [list, detail, operator, foot] = Layout::vertical([
-            Constraint::Length(rows + 2),
+            Constraint::Max(rows + 2),
             Constraint::Min(1),
             Constraint::Length(3),
             Constraint::Length(1),
@@ -136,7 +136,11 @@ impl Widget for &MethodForm {
                 Line::styled(text, style)
             })
             .collect();
-        Paragraph::new(lines).render(inner, buf);
+        // More methods than rows (80x25): the list scrolls so that the cursor stays in view.
+        let visible = usize::from(inner.height).max(1);
+        let first = self.cursor.saturating_sub(visible - 1);
+        let first = u16::try_from(first).unwrap_or(u16::MAX);
+        Paragraph::new(lines).scroll((first, 0)).render(inner, buf);
         let m = self.method();
         let mut about = (tx.method.nist)(m.nist_category);
         if let Some(bsi) = m.bsi_name {
