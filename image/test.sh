@@ -490,7 +490,7 @@ if selected vt; then
     for k in virtio sata nvme scsi usb; do
         grep -q "$(serial "$k")" "$first" || { cat "$first" >&2; fail "the drive screen does not show $(serial "$k")"; }
     done
-    grep -Eq '32(\.0)? ?MiB' "$first" || { cat "$first" >&2; fail "the drive screen shows no sizes"; }
+    grep -Eq '32([.,]0)? ?MiB' "$first" || { cat "$first" >&2; fail "the drive screen shows no sizes"; }
     for f in "$ART"/vt-[0-9]*.txt; do
         if grep -Eq 'login:|^ *\[ *[0-9]+\.[0-9]+\]|nvme0c0n1' "$f"; then
             cat "$f" >&2; fail "$(basename "$f"): a login prompt, kernel messages or nvme0c0n1 on tty1"
