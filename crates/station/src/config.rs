@@ -263,7 +263,10 @@ mod tests {
     #[test]
     fn example_parses() {
         let c = Config::parse(EXAMPLE, Path::new("tabula.toml")).unwrap();
-        assert_eq!(c.wipe.method, "auto", "the example lets each drive get its strongest erase");
+        assert_eq!(
+            c.wipe.method, "auto",
+            "the example lets each drive get its strongest erase"
+        );
         assert!(!c.unattended.enabled);
         assert_eq!(c.station.organisation, None, "the TUI asks for it");
     }
