@@ -291,11 +291,11 @@ vt_drive() {
     local i
     for i in 1 2 3 4; do   # method (and whatever else asks) until the confirmation word
         sleep 5
-        screen | grep -q 'ERASE' && break
+        screen | grep -q ' 3/5 ' && break   # the confirmation screen (a method's label may say ERASE)
         shot "step$i"
         keys ret
     done
-    wait_for 'ERASE' 60 || return 0
+    wait_for ' 3/5 ' 60 || return 0
     shot confirm
     keys shift-e shift-r shift-a shift-s shift-e ret
     wait_for '\.tabula\.json' 600 || return 0
