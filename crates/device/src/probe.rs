@@ -4,19 +4,56 @@
 //! CODES) and turns the answers into [`Capabilities`]. It reads only: no command here changes
 //! the drive.
 
+use serde::Serialize;
+
 use crate::capabilities::{Capabilities, CommandSet, FirmwareOp, HiddenAreas};
 use crate::command::{Data, Transport, TransportError, ata, nvme, open_transport, scsi};
 use crate::device::{Bus, Drive};
 
+/// What a drive says about itself in its own identify data (NVMe Identify Controller, ATA
+/// IDENTIFY DEVICE), not what sysfs says: it shows that Tabula's commands reach the drive they
+/// name. Shown by `tabula devices --json` as `identify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FirmwareIdentity {
+    /// Identify Controller (CNS 01h): strings and the fields firmware erase depends on.
+    NvmeIdentifyController {
+        model: String,
+        serial: String,
+        firmware: String,
+        oacs: u16,
+        sanicap: u32,
+        fna: u8,
+    },
+    /// IDENTIFY DEVICE: strings, the size, and the feature sets firmware erase depends on.
+    AtaIdentifyDevice {
+        model: String,
+        serial: String,
+        firmware: String,
+        sectors: u64,
+        sanitize: bool,
+        security: bool,
+    },
+}
+
 /// The capabilities of `drive`, read through a transport opened without an exclusive claim.
 /// Never fails: a drive no command reaches gets [`CommandSet::None`] with the reason.
 pub fn capabilities_of(drive: &Drive) -> Capabilities {
+    inspect(drive).0
+}
+
+/// [`capabilities_of`] and the drive's own identify data, when a command reached it.
+pub fn inspect(drive: &Drive) -> (Capabilities, Option<FirmwareIdentity>) {
     match open_transport(drive) {
-        Ok(mut transport) => probe(transport.as_mut(), drive),
-        Err(e) => Capabilities::unreachable(match e {
-            crate::command::OpenError::NoCommandPath { reason, .. } => reason,
-            other => error_chain(&other),
-        }),
+        Ok(mut transport) => probe_identified(transport.as_mut(), drive.transport),
+        Err(e) => (
+            Capabilities::unreachable(match e {
+                crate::command::OpenError::NoCommandPath { reason, .. } => reason,
+                other => error_chain(&other),
+            }),
+            None,
+        ),
     }
 }
 
@@ -28,20 +65,31 @@ pub fn probe(transport: &mut dyn Transport, drive: &Drive) -> Capabilities {
 /// [`probe`] for a drive on `bus` (SCSI drives are asked for ATA first: a SATA drive behind a
 /// SAS controller answers ATA pass-through).
 pub fn probe_bus(transport: &mut dyn Transport, bus: Bus) -> Capabilities {
+    probe_identified(transport, bus).0
+}
+
+/// [`probe_bus`], also returning the identify data the probe read.
+pub fn probe_identified(
+    transport: &mut dyn Transport,
+    bus: Bus,
+) -> (Capabilities, Option<FirmwareIdentity>) {
     let result = match bus {
-        Bus::Nvme => probe_nvme(transport),
-        Bus::Sata | Bus::Usb => probe_ata(transport),
+        Bus::Nvme => probe_nvme(transport).map(|(c, id)| (c, Some(id))),
+        Bus::Sata | Bus::Usb => probe_ata(transport).map(|(c, id)| (c, Some(id))),
         Bus::Scsi => match probe_ata(transport) {
-            Err(TransportError::Unsupported(_)) => probe_scsi(transport),
-            other => other,
+            Err(TransportError::Unsupported(_)) => probe_scsi(transport).map(|c| (c, None)),
+            other => other.map(|(c, id)| (c, Some(id))),
         },
         _ => {
-            return Capabilities::unreachable(format!(
-                "a {bus} device carries no firmware erase commands"
-            ));
+            return (
+                Capabilities::unreachable(format!(
+                    "a {bus} device carries no firmware erase commands"
+                )),
+                None,
+            );
         }
     };
-    result.unwrap_or_else(|e| Capabilities::unreachable(error_chain(&e)))
+    result.unwrap_or_else(|e| (Capabilities::unreachable(error_chain(&e)), None))
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -61,7 +109,7 @@ fn refused(what: &str, status: String) -> TransportError {
 
 /// Identify Controller (OACS, SANICAP, FNA) and, when Sanitize is supported, the Sanitize
 /// Status log for the drive's time estimates.
-fn probe_nvme(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
+fn probe_nvme(t: &mut dyn Transport) -> Result<(Capabilities, FirmwareIdentity), TransportError> {
     let mut buf = vec![0u8; nvme::IDENTIFY_LEN];
     let done = t.nvme_admin(&nvme::identify_controller(), Data::In(&mut buf))?;
     if !done.is_success() {
@@ -106,12 +154,20 @@ fn probe_nvme(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
             .map(u64::from);
         }
     }
-    Ok(caps)
+    let identity = FirmwareIdentity::NvmeIdentifyController {
+        model: id.model,
+        serial: id.serial,
+        firmware: id.firmware,
+        oacs: id.oacs,
+        sanicap: id.sanicap,
+        fna: id.fna,
+    };
+    Ok((caps, identity))
 }
 
 /// IDENTIFY DEVICE (sanitize word 59, security word 128, erase times 89/90) and the hidden
 /// areas.
-fn probe_ata(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
+fn probe_ata(t: &mut dyn Transport) -> Result<(Capabilities, FirmwareIdentity), TransportError> {
     let id = identify_device(t)?;
     let mut caps = Capabilities::of(CommandSet::Ata);
     let sec = id.security;
@@ -138,7 +194,15 @@ fn probe_ata(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
         _ => None,
     };
     caps.hidden = Some(hidden_areas(t, &id)?);
-    Ok(caps)
+    let identity = FirmwareIdentity::AtaIdentifyDevice {
+        model: id.model,
+        serial: id.serial,
+        firmware: id.firmware,
+        sectors: id.sectors,
+        sanitize: id.sanitize,
+        security: sec.supported,
+    };
+    Ok((caps, identity))
 }
 
 /// IDENTIFY DEVICE, decoded.
@@ -218,4 +282,50 @@ fn probe_scsi(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
         }
     }
     Ok(caps)
+}
+
+#[cfg(all(test, feature = "sim"))]
+mod tests {
+    use super::*;
+    use crate::sim::{AtaConfig, NvmeConfig, SimAta, SimNvme};
+
+    #[test]
+    fn the_probe_returns_what_the_drive_identified_itself_as() {
+        let mut qemu = SimNvme::new(NvmeConfig::qemu());
+        let (caps, id) = probe_identified(&mut qemu, Bus::Nvme);
+        assert_eq!(caps.supported, vec![FirmwareOp::NvmeFormat]);
+        let Some(FirmwareIdentity::NvmeIdentifyController {
+            serial, oacs, fna, ..
+        }) = id
+        else {
+            panic!("no NVMe identity: {id:?}");
+        };
+        assert_eq!((serial.as_str(), fna), ("SIM0000000001", 0));
+        assert_ne!(oacs & 0x2, 0);
+
+        let mut plain = SimAta::new(AtaConfig {
+            sanitize: false,
+            security: false,
+            ..AtaConfig::default()
+        });
+        let (caps, id) = probe_identified(&mut plain, Bus::Sata);
+        assert!(caps.supported.is_empty());
+        match id {
+            Some(FirmwareIdentity::AtaIdentifyDevice {
+                serial,
+                sanitize,
+                security,
+                sectors,
+                ..
+            }) => {
+                assert_eq!(serial, "SIMATA0001");
+                assert!(!sanitize && !security);
+                assert_eq!(sectors, 64);
+            }
+            other => panic!("no ATA identity: {other:?}"),
+        }
+        // No command path, no identity.
+        let (caps, id) = probe_identified(&mut plain, Bus::Virtio);
+        assert_eq!((caps.command_set, id), (CommandSet::None, None));
+    }
 }

@@ -67,13 +67,16 @@ pub fn decode(status: u8, sense: &[u8]) -> Result<AtaOutput, TransportError> {
                 | u64::from(d[6]) << 24
                 | u64::from(d[8]) << 32
                 | u64::from(d[10]) << 40;
-            return Ok(AtaOutput {
-                error: d[3],
-                count: u16::from_be_bytes([d[4], d[5]]),
-                lba,
-                device: d[12],
-                status: d[13],
-            });
+            return Ok(failed_by_key(
+                s.key,
+                AtaOutput {
+                    error: d[3],
+                    count: u16::from_be_bytes([d[4], d[5]]),
+                    lba,
+                    device: d[12],
+                    status: d[13],
+                },
+            ));
         }
         // Fixed format carries ATA registers only with ASC/ASCQ 00h/1Dh (ATA pass-through
         // information available) or when the SATL reports an aborted ATA command.
@@ -83,13 +86,18 @@ pub fn decode(status: u8, sense: &[u8]) -> Result<AtaOutput, TransportError> {
             if ata_info {
                 // info[0..9] are sense bytes 3..11: ERROR, STATUS, DEVICE, COUNT(7:0), flags,
                 // LOG INDEX, LBA(7:0), LBA(15:8), LBA(23:16).
-                return Ok(AtaOutput {
-                    error: info[0],
-                    status: info[1],
-                    device: info[2],
-                    count: u16::from(info[3]),
-                    lba: u64::from(info[6]) | u64::from(info[7]) << 8 | u64::from(info[8]) << 16,
-                });
+                return Ok(failed_by_key(
+                    s.key,
+                    AtaOutput {
+                        error: info[0],
+                        status: info[1],
+                        device: info[2],
+                        count: u16::from(info[3]),
+                        lba: u64::from(info[6])
+                            | u64::from(info[7]) << 8
+                            | u64::from(info[8]) << 16,
+                    },
+                ));
             }
         }
         if s.key == scsi::SENSE_ILLEGAL_REQUEST {
@@ -107,6 +115,25 @@ pub fn decode(status: u8, sense: &[u8]) -> Result<AtaOutput, TransportError> {
     // the pass-through bits.
     Err(TransportError::Unsupported(NO_PASSTHROUGH.to_owned()))
 }
+
+/// A command the SATL reports with sense key ABORTED COMMAND, MEDIUM ERROR or HARDWARE ERROR
+/// failed, whatever the registers say: Linux before 6.10 (Debian 12's 6.1 included, unless its
+/// stable update carries the fix) writes the registers of a fixed-format answer 5 bytes too far
+/// on ("ata: libata-scsi: Fix offsets for the fixed format sense data"), so an aborted command
+/// reads back with a zero status register there. Such an answer keeps its registers and gets
+/// ERR set, so it is never taken for success.
+fn failed_by_key(key: u8, mut out: AtaOutput) -> AtaOutput {
+    let failing = matches!(
+        key,
+        scsi::SENSE_ABORTED_COMMAND | scsi::SENSE_MEDIUM_ERROR | SENSE_HARDWARE_ERROR
+    );
+    if failing && !out.failed() {
+        out.status |= 0x01;
+    }
+    out
+}
+
+const SENSE_HARDWARE_ERROR: u8 = 0x4;
 
 /// Builds the descriptor-format sense that a SAT layer returns for `out` (RECOVERED ERROR 00h/1Dh
 /// on success, ABORTED COMMAND when ERR or DF is set). For simulators and fixtures.
@@ -219,6 +246,36 @@ mod tests {
             (out.error, out.status, out.count, out.lba),
             (4, 0x51, 1, 0x10)
         );
+    }
+
+    #[test]
+    fn aborted_command_in_misplaced_fixed_sense_is_a_failure() {
+        // Linux 6.1's fixed-format answer to an aborted command: sense key ABORTED COMMAND,
+        // and ERROR / STATUS written at bytes 8 and 9 instead of 3 and 4.
+        let mut s = vec![0u8; 18];
+        s[0] = 0x70;
+        s[2] = scsi::SENSE_ABORTED_COMMAND;
+        s[7] = 10;
+        s[8] = 0x04; // error: ABRT
+        s[9] = 0x51; // status: DRDY DSC ERR
+        let out = decode(scsi::STATUS_CHECK_CONDITION, &s).unwrap();
+        assert!(out.failed(), "{out:?}");
+        // A correct fixed-format abort keeps its registers.
+        let mut s = vec![0u8; 18];
+        s[0] = 0x70;
+        s[2] = scsi::SENSE_ABORTED_COMMAND;
+        s[3] = 0x04;
+        s[4] = 0x51;
+        let out = decode(scsi::STATUS_CHECK_CONDITION, &s).unwrap();
+        assert_eq!((out.error, out.status), (0x04, 0x51));
+        // RECOVERED ERROR 00h/1Dh with a clean status stays a success.
+        let mut s = vec![0u8; 18];
+        s[0] = 0x70;
+        s[2] = scsi::SENSE_RECOVERED_ERROR;
+        s[4] = 0x50;
+        s[12] = 0x00;
+        s[13] = 0x1D;
+        assert!(!decode(2, &s).unwrap().failed());
     }
 
     #[test]

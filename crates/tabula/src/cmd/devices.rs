@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Serialize;
 use tabula_device::capabilities::Capabilities;
-use tabula_device::probe::capabilities_of;
+use tabula_device::probe::{FirmwareIdentity, inspect};
 use tabula_device::{Drive, Verdict, discover};
 
 use super::Outcome;
@@ -38,9 +38,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let live = args.root == std::path::Path::new("/");
         let listed: Vec<Listed<'_>> = drives
             .iter()
-            .map(|drive| Listed {
-                drive,
-                capabilities: live.then(|| capabilities_of(drive)),
+            .map(|drive| {
+                let (capabilities, identify) = match live.then(|| inspect(drive)) {
+                    Some((caps, id)) => (Some(caps), id),
+                    None => (None, None),
+                };
+                Listed {
+                    drive,
+                    capabilities,
+                    identify,
+                }
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&listed)?);
@@ -55,13 +62,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
 /// A drive record in `--json`; on a live system with a `capabilities` field: what its firmware
 /// can do (NVMe/ATA/SCSI erase commands, frozen/locked, hidden areas), or why no command
-/// reaches it. A probe that fails never fails the listing.
+/// reaches it. A probe that fails never fails the listing. `identify` is what the drive's own
+/// Identify / IDENTIFY DEVICE answer said (model, serial, the erase-relevant fields), when the
+/// probe reached it.
 #[derive(Serialize)]
 struct Listed<'a> {
     #[serde(flatten)]
     drive: &'a Drive,
     #[serde(skip_serializing_if = "Option::is_none")]
     capabilities: Option<Capabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identify: Option<FirmwareIdentity>,
 }
 
 /// Whether a technician wants to see this block device in a list of drives: not a loop device
