@@ -212,6 +212,21 @@ pub fn identify_device(t: &mut dyn Transport) -> Result<ata::IdentifyDevice, Tra
     if out.failed() {
         return Err(refused("IDENTIFY DEVICE", ata::status_text(&out)));
     }
+    // A data command's success is GOOD without registers: a translator that ignored the
+    // pass-through answers the same way, but sends no data.
+    if buf.iter().all(|b| *b == 0) {
+        return Err(TransportError::Unsupported(
+            crate::command::sat::NO_PASSTHROUGH.to_owned(),
+        ));
+    }
+    // Word 255: with signature A5h, the checksum makes the 512 bytes sum to zero (ACS-4
+    // 7.12.7.90).
+    if buf[510] == 0xA5 && buf.iter().fold(0u8, |a, b| a.wrapping_add(*b)) != 0 {
+        return Err(refused(
+            "IDENTIFY DEVICE",
+            "its data fails the checksum of word 255".to_owned(),
+        ));
+    }
     ata::IdentifyDevice::decode(&buf)
         .ok_or_else(|| refused("IDENTIFY DEVICE", "short answer".to_owned()))
 }
@@ -287,6 +302,28 @@ fn probe_scsi(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
 #[cfg(all(test, feature = "sim"))]
 mod tests {
     use super::*;
+    use crate::command::{
+        AtaCommand, AtaOutput, NvmeAdmin, NvmeCompletion, ScsiCommand, ScsiOutput,
+    };
+
+    /// Answers every ATA data command with GOOD and no data, as a bridge that ignores ATA
+    /// PASS-THROUGH can.
+    struct NoData;
+    impl Transport for NoData {
+        fn nvme_admin(
+            &mut self,
+            _: &NvmeAdmin,
+            _: Data<'_>,
+        ) -> Result<NvmeCompletion, TransportError> {
+            Err(TransportError::Unsupported("no NVMe".into()))
+        }
+        fn ata(&mut self, cmd: &AtaCommand, _: Data<'_>) -> Result<AtaOutput, TransportError> {
+            crate::command::sat::answer(cmd, 0, &[])
+        }
+        fn scsi(&mut self, _: &ScsiCommand, _: Data<'_>) -> Result<ScsiOutput, TransportError> {
+            Ok(ScsiOutput::default())
+        }
+    }
     use crate::sim::{AtaConfig, NvmeConfig, SimAta, SimNvme};
 
     #[test]
@@ -324,6 +361,14 @@ mod tests {
             }
             other => panic!("no ATA identity: {other:?}"),
         }
+        // A translator that answers GOOD and sends nothing is no ATA path.
+        let mut silent = NoData;
+        let (caps, id) = probe_identified(&mut silent, Bus::Usb);
+        assert_eq!((caps.command_set, id), (CommandSet::None, None));
+        assert!(
+            caps.unreachable
+                .is_some_and(|r| r.contains("attach the drive directly"))
+        );
         // No command path, no identity.
         let (caps, id) = probe_identified(&mut plain, Bus::Virtio);
         assert_eq!((caps.command_set, id), (CommandSet::None, None));

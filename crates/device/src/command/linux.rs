@@ -59,7 +59,11 @@ impl Transport for LinuxTransport {
         data: Data<'_>,
     ) -> Result<NvmeCompletion, TransportError> {
         match &self.channel {
-            Channel::Nvme { controller, .. } => sys::nvme_admin(controller, cmd, data),
+            Channel::Nvme { controller, .. } => {
+                let done = sys::nvme_admin(controller, cmd, data);
+                trace(|| format!("NVMe admin {cmd:?} -> {done:?}"));
+                done
+            }
             Channel::Sg(_) => Err(TransportError::Unsupported(
                 "not an NVMe drive: NVMe admin commands do not apply".to_owned(),
             )),
@@ -73,13 +77,19 @@ impl Transport for LinuxTransport {
             ));
         };
         let cdb = sat::cdb(cmd);
-        let out = sys::sg_io(file, &cdb, data, cmd.timeout)?;
-        sat::decode(out.status, &out.sense)
+        let out = sys::sg_io(file, &cdb, data, cmd.timeout);
+        trace(|| format!("ATA PASS-THROUGH(16) {} -> {out:?}", hex(&cdb)));
+        let out = out?;
+        sat::answer(cmd, out.status, &out.sense)
     }
 
     fn scsi(&mut self, cmd: &ScsiCommand, data: Data<'_>) -> Result<ScsiOutput, TransportError> {
         match &self.channel {
-            Channel::Sg(file) => sys::sg_io(file, &cmd.cdb, data, cmd.timeout),
+            Channel::Sg(file) => {
+                let out = sys::sg_io(file, &cmd.cdb, data, cmd.timeout);
+                trace(|| format!("SCSI {} -> {out:?}", hex(&cmd.cdb)));
+                out
+            }
             Channel::Nvme { .. } => Err(TransportError::Unsupported(
                 "an NVMe drive is not reached with SCSI commands here".to_owned(),
             )),
@@ -92,6 +102,18 @@ impl Transport for LinuxTransport {
             Channel::Sg(_) => None,
         }
     }
+}
+
+/// With `TABULA_TRACE_COMMANDS` set in the environment, every command sent and the kernel's
+/// answer (status, sense bytes) go to stderr: for troubleshooting a controller or bridge.
+fn trace(line: impl FnOnce() -> String) {
+    if std::env::var_os("TABULA_TRACE_COMMANDS").is_some() {
+        eprintln!("tabula-device: {}", line());
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Opens the command path to `drive` for reading its capabilities (no exclusive claim). A USB

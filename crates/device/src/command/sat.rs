@@ -11,8 +11,13 @@ pub const OPCODE: u8 = 0x85;
 pub const NO_PASSTHROUGH: &str = "the drive or its USB bridge does not pass ATA commands \
      (no SAT ATA pass-through): attach the drive directly (SATA port or a bridge with SAT support)";
 
-/// The 16-byte CDB (SAT-4 table 170). CK_COND is always set, so the drive's registers come back
-/// in sense data even on success; data is counted in 512-byte blocks in the COUNT field.
+/// The 16-byte CDB (SAT-4 table 170); data is counted in 512-byte blocks in the COUNT field.
+/// Non-data commands set CK_COND, so the drive's registers come back in sense data even on
+/// success (SANITIZE STATUS, READ NATIVE MAX ADDRESS answer in them). Data commands do not
+/// (as hdparm does not): Linux's libahci takes a PIO data-in command's status from the PIO
+/// Setup FIS, which QEMU's AHCI sends with DRQ still set, and with CK_COND libata then reports
+/// the successful IDENTIFY DEVICE as ABORTED COMMAND. Without CK_COND a data command that
+/// succeeded answers GOOD without sense, and one that failed still brings its registers.
 pub fn cdb(cmd: &AtaCommand) -> [u8; 16] {
     let protocol: u8 = match cmd.protocol {
         AtaProtocol::NonData => 3,
@@ -22,14 +27,13 @@ pub fn cdb(cmd: &AtaCommand) -> [u8; 16] {
     let mut c = [0u8; 16];
     c[0] = OPCODE;
     c[1] = protocol << 1 | u8::from(cmd.extend);
-    // Byte 2: CK_COND (bit 5); for data: T_DIR (bit 3, from device), BYTE_BLOCK (bit 2) and
-    // T_LENGTH = 10b (length in the COUNT field).
-    c[2] = 0x20
-        | match cmd.protocol {
-            AtaProtocol::NonData => 0,
-            AtaProtocol::PioIn => 0x08 | 0x04 | 0x02,
-            AtaProtocol::PioOut => 0x04 | 0x02,
-        };
+    // Byte 2: CK_COND (bit 5) without data; for data: T_DIR (bit 3, from device), BYTE_BLOCK
+    // (bit 2) and T_LENGTH = 10b (length in the COUNT field).
+    c[2] = match cmd.protocol {
+        AtaProtocol::NonData => 0x20,
+        AtaProtocol::PioIn => 0x08 | 0x04 | 0x02,
+        AtaProtocol::PioOut => 0x04 | 0x02,
+    };
     let [fh, fl] = cmd.features.to_be_bytes();
     let [ch, cl] = cmd.count.to_be_bytes();
     let lba = cmd.lba.to_le_bytes();
@@ -52,6 +56,19 @@ pub fn cdb(cmd: &AtaCommand) -> [u8; 16] {
     c[13] = device;
     c[14] = cmd.command;
     c
+}
+
+/// The outcome of `cmd` sent as [`cdb`] built it. A data command (no CK_COND) that answers GOOD
+/// without sense succeeded; its registers are not returned, so the output shows the status of a
+/// drive that completed a command (DRDY and DSC, 50h) and zeros. Everything else is [`decode`]d.
+pub fn answer(cmd: &AtaCommand, status: u8, sense: &[u8]) -> Result<AtaOutput, TransportError> {
+    if cmd.protocol != AtaProtocol::NonData && status == scsi::STATUS_GOOD && sense.is_empty() {
+        return Ok(AtaOutput {
+            status: 0x50,
+            ..AtaOutput::default()
+        });
+    }
+    decode(status, sense)
 }
 
 /// The ATA registers from the SCSI status and sense of a pass-through command: the ATA Status
@@ -173,13 +190,43 @@ mod tests {
 
     #[test]
     fn identify_cdb() {
+        // PIO Data-In, no CK_COND (QEMU's AHCI: see `cdb`), T_DIR, BYTE_BLOCK, T_LENGTH in COUNT.
         let c = cdb(&ata::identify());
         assert_eq!(
             c,
             [
-                0x85, 0x08, 0x2E, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x40, 0xEC, 0
+                0x85, 0x08, 0x0E, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x40, 0xEC, 0
             ]
         );
+        // Non-data commands ask for the registers (CK_COND).
+        assert_eq!(cdb(&ata::read_native_max_ext())[2], 0x20);
+        assert_eq!(cdb(&ata::security_erase_prepare())[2], 0x20);
+        assert_eq!(cdb(&ata::security_set_password())[2], 0x06);
+    }
+
+    #[test]
+    fn data_command_good_without_sense_is_success() {
+        // The regression: QEMU's AHCI with CK_COND answered IDENTIFY DEVICE with ABORTED
+        // COMMAND; without CK_COND it answers GOOD and no sense.
+        let out = answer(&ata::identify(), scsi::STATUS_GOOD, &[]).unwrap();
+        assert!(!out.failed());
+        assert_eq!(out.status, 0x50);
+        // A non-data command must bring its registers: GOOD without sense is a translator that
+        // ignored the pass-through.
+        let err = answer(&ata::read_native_max_ext(), scsi::STATUS_GOOD, &[]).unwrap_err();
+        assert!(matches!(err, TransportError::Unsupported(_)));
+        // A data command that failed brings its registers and fails.
+        let aborted = AtaOutput {
+            status: 0x51,
+            error: 0x04,
+            ..AtaOutput::default()
+        };
+        let sense = return_sense(&aborted, false);
+        let out = answer(&ata::identify(), scsi::STATUS_CHECK_CONDITION, &sense).unwrap();
+        assert!(out.failed());
+        // Refused by a bridge: ILLEGAL REQUEST.
+        let sense = scsi::descriptor_sense(scsi::SENSE_ILLEGAL_REQUEST, 0x20, 0x00, &[]);
+        assert!(answer(&ata::identify(), scsi::STATUS_CHECK_CONDITION, &sense).is_err());
     }
 
     #[test]
