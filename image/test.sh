@@ -19,8 +19,12 @@
 #             the test's copy of the ISO copies tty1's text (/dev/vcs1) to the serial port, and
 #             the test asserts what a person sees and keeps a screendump PNG of each screen.
 # Every boot attaches one disk of each kind a PC has (virtio, SATA, NVMe, SCSI, USB, and one the
-# configuration keeps) and checks that the wipeable ones are all zero and named in a signed
-# certificate, that the kept disk and the boot medium are untouched.
+# configuration keeps) and checks that the wipeable ones are wiped and named in a signed
+# certificate, that the kept disk and the boot medium are untouched, and that the drives' own
+# Identify / IDENTIFY DEVICE answers (sent through Tabula's ioctl code) name QEMU's serials.
+# The bios boot (and the uefi boot on its data disk) wipes only the NVMe and SATA disks, with
+# method = "auto": the NVMe drive by Format NVM (Purge, all zero), the SATA disk by one random
+# pass (Clear); the other boots zero every kind.
 #
 # Touches no device: the guests get only files this script creates in its own temporary
 # directory; no loop device or mount is used. Serial logs and the guests' boot reports are kept in
@@ -34,6 +38,7 @@ ISO=$REPO/target/image/tabula-live.iso
 ART=$REPO/target/test-artifacts/image
 # TABULA_BIN: the tabula binary to test (make test passes its debug build); else the release one.
 BIN=${TABULA_BIN:-$REPO/target/release/tabula}
+BIN=$(realpath -m "$BIN")           # the checks run in the temporary directory
 REGISTRY_BIN=${REGISTRY_BIN:-$(dirname "$BIN")/tabula-registry}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # seconds for one guest run, boot to power-off
 ACCEL=${ACCEL:-tcg}                 # kvm on real hardware
@@ -43,6 +48,8 @@ TARGET_MIB=32
 REGISTRY_PORT_GUEST=8080            # the guest's registry: http://10.0.2.100:8080
 # Every kind of disk a PC has, each with the serial QEMU gives it; KEEP is listed under [keep].
 KINDS="virtio sata nvme scsi usb keep"
+SATA_MODEL=TABULA-SATA-SSD          # rotation_rate=1: a SATA SSD, as auto's flash path needs
+AUTO_KINDS="nvme sata"              # what a method = "auto" boot wipes (its targets)
 SELECTED=${*:-bios uefi secureboot upload vt}
 for s in $SELECTED; do
     case $s in bios | uefi | secureboot | upload | vt) ;; *) echo "unknown test: $s" >&2; exit 2 ;; esac
@@ -71,7 +78,7 @@ T=$(mktemp -d /var/tmp/tabula-image-test.XXXXXX)
 PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$T"
+    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 mkdir -p "$ART"
@@ -148,8 +155,10 @@ fi
 # the registry, the station's key is made and enrolled here first.
 # No target list: the unattended run wipes every drive it may (not the stick, not the data disk,
 # which is mounted, not the kept one).
+# METHOD: the [wipe] method (zero unless given; check reads it back from the data disk); with
+# auto, the run's targets are the AUTO_KINDS disks (a random pass under TCG is slow).
 data_disk() {
-    local dir=$1 name=$2 keymap=${3:-}
+    local dir=$1 name=$2 keymap=${3:-} method=${4:-zero}
     mkdir -p "$dir/data"
     {
         cat <<EOF
@@ -161,11 +170,12 @@ operator = "image/test.sh"
 ${keymap:+keymap = \"$keymap\"}
 
 [wipe]
-method = "zero"
+method = "$method"
 
 [unattended]
 enabled = true
 after = "poweroff"
+$([ "$method" = auto ] && echo "targets = [$(for k in $AUTO_KINDS; do printf '"%s", ' "$(serial "$k")"; done | sed 's/, $//')]")
 
 [keep]
 serials = ["$(serial keep)"]
@@ -243,7 +253,7 @@ boot() {
         -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
         -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
         -device ahci,id=ahci -drive "$(raw sata)" \
-        -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=TABULA-SATA" \
+        -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=$SATA_MODEL,rotation_rate=1" \
         -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
         -device virtio-scsi-pci,id=scsi -drive "$(raw scsi)" \
         -device "scsi-hd,drive=scsi,bus=scsi.0,serial=$(serial scsi)" \
@@ -310,16 +320,26 @@ ls_dir() { debugfs -R "ls -p $2" "$1" 2>/dev/null | awk -F/ '$6 ~ /\.tabula\.jso
 # check VARIANT DATA_IMG: the disks, the boot medium, the certificates of this boot.
 check() {
     V=$1
-    local data=$2 dir=$T/$1 rc elapsed
+    DATA_OF_CHECK=$2
+    local data=$2 dir=$T/$1 rc elapsed method
     read -r rc elapsed <"$dir/status"
     [ "$rc" = 124 ] && fail "the guest did not power off within ${BOOT_TIMEOUT}s"
     [ "$rc" = 0 ] || fail "qemu exited with status $rc"
     [ -f "$dir/vt-problem" ] && fail "driving the TUI: $(cat "$dir/vt-problem")"
     local size=$((TARGET_MIB * 1024 * 1024)) k c
+    mkdir -p "$dir/out"
+    dump "$data" /tabula.toml "$dir/out/tabula.toml" || fail "no tabula.toml on the data disk"
+    method=$(sed -n 's/^method = "\(.*\)"$/\1/p' "$dir/out/tabula.toml")
+    local wiped="virtio sata nvme scsi usb"
+    [ "$method" = auto ] && wiped=$AUTO_KINDS
     for k in $KINDS; do
         [ "$(stat -c %s "$dir/$k.img")" = "$size" ] || fail "$k.img changed size"
-        if [ "$k" = keep ]; then
-            cmp -s "$dir/$k.img" <(head -c "$size" /dev/zero | tr '\000' 'Z') || fail "the kept disk was written to"
+        if [[ " $wiped " != *" $k "* ]]; then
+            cmp -s "$dir/$k.img" <(head -c "$size" /dev/zero | tr '\000' 'Z') || fail "the $k disk (not a target) was written to"
+        elif [ "$method" = auto ] && [ "$k" != nvme ]; then
+            # auto overwrites these with one random pass: no sector of the 0x5A fill may remain
+            c=$(pattern_sectors "$dir/$k.img")
+            [ "$c" = 0 ] || fail "$c sectors of the $k disk still hold the 0x5A fill"
         else
             cmp -s -n "$size" "$dir/$k.img" /dev/zero || fail "the $k disk is not all 0x00"
         fi
@@ -327,14 +347,17 @@ check() {
     # boot to a wipe-ready station: the kernel's clock at the unattended run's first line
     local ready
     ready=$(tr -d '\r' <"$dir/serial.log" | sed -n 's/^\[ *\([0-9]*\)\.[0-9]*\] tabula\[[0-9]*\]: .*/\1/p' | head -n1)
-    echo "ok ($V, guest ran ${elapsed}s, kernel start to the station's first line ${ready:-?}s): the virtio, SATA, NVMe, SCSI and USB disks are all 0x00; the kept disk is untouched"
+    if [ "$method" = auto ]; then
+        echo "ok ($V, method auto on the NVMe and SATA disks, guest ran ${elapsed}s, kernel start to the station's first line ${ready:-?}s): the NVMe disk is all 0x00, no sector of the SATA disk holds the fill any more; the others are untouched"
+    else
+        echo "ok ($V, guest ran ${elapsed}s, kernel start to the station's first line ${ready:-?}s): the virtio, SATA, NVMe, SCSI and USB disks are all 0x00; the kept disk is untouched"
+    fi
     [ "$(sha256sum <"$T/test.iso")" = "$ISO_SUM" ] || fail "the boot medium (CD image) changed"
     if [ -f "$dir/stick.img" ]; then
         [ "$(sha256sum <"$dir/stick.img")" = "$ISO_SUM" ] || fail "the boot stick was written to"
     fi
     echo "ok ($V): the boot medium is untouched"
 
-    mkdir -p "$dir/out"
     dump "$data" /keys/station.pem "$dir/out/station.pem" || true
     # this boot's certificates: in certificates/ and not there before this boot
     local certs=() c
@@ -352,8 +375,8 @@ check() {
         "$BIN" cert show "$dir/out/$c" >>"$dir/out/shown.txt" || fail "tabula cert show rejects $c"
     done
     for k in $KINDS; do
-        if [ "$k" = keep ]; then
-            grep -q "$(serial keep)" "$dir/out/shown.txt" && fail "the kept disk is in a certificate"
+        if [[ " $wiped " != *" $k "* ]]; then
+            grep -q "$(serial "$k")" "$dir/out/shown.txt" && fail "the $k disk (not a target) is in a certificate"
         else
             grep -q "$(serial "$k")" "$dir/out/shown.txt" || { cat "$dir/out/shown.txt" >&2; fail "no certificate names the $k disk ($(serial "$k"))"; }
         fi
@@ -362,7 +385,7 @@ check() {
     # Debian's kernel also shows the NVMe namespace as the hidden multipath node nvme0c0n1: it is
     # no drive and must not appear.
     grep -q 'nvme0c0n1' "$dir/out/shown.txt" && fail "the hidden NVMe node nvme0c0n1 was treated as a drive"
-    echo "ok ($V): ${#certs[@]} certificate(s) verified; each wiped disk is named by its serial, the kept disk, the stick and nvme0c0n1 are not"
+    echo "ok ($V): ${#certs[@]} certificate(s) verified; each wiped disk is named by its serial, the others, the stick and nvme0c0n1 are not"
     printf '%s\n' "${certs[@]}" >"$dir/certs.txt"
 
     # the guest's boot report (tabula.diag=1): firmware, Secure Boot, and the audit's view of it
@@ -392,7 +415,73 @@ check() {
     [ "$V" = secureboot ] && want=y
     [[ $kc == "+$want"* || $kc == "$want"* ]] || fail "keycode 21 types '$kc', not $want"
     echo "ok ($V): the console keymap types $want on keycode 21"
+    check_identify "$dir"
+    [ "$method" = auto ] && check_auto "$dir"
     V=
+}
+
+# pattern_sectors FILE: how many 512-byte sectors of FILE still hold the 0x5A fill.
+pattern_sectors() {
+    python3 -c 'import sys
+f = open(sys.argv[1], "rb"); fill = b"Z" * 512; n = 0
+while (s := f.read(512)): n += s == fill
+print(n)' "$1"
+}
+
+# check_identify DIR: the guest's `tabula devices --json` (diag/devices.json): the SATA disk's
+# ATA IDENTIFY DEVICE, sent through Tabula's SG_IO code (ATA PASS-THROUGH(16)), gives the model
+# and serial QEMU was given; the NVMe controller's Identify, through NVME_IOCTL_ADMIN_CMD on
+# /dev/nvme0, gives QEMU's serial and OACS with Format NVM; the probes offer Format NVM and no
+# cryptographic erase (QEMU's FNA is 0) and find no ATA Security or SANITIZE on QEMU's AHCI disk.
+check_identify() {
+    local dir=$1 d sata nvme
+    d=$dir/out/devices.json
+    dump "$DATA_OF_CHECK" /diag/devices.json "$d" || fail "no diag/devices.json on the data disk"
+    cp "$d" "$ART/$V-devices.json"
+    sata=$(jq -c --arg s "$(serial sata)" '[.[] | select(.serial == $s)][0]' "$d")
+    nvme=$(jq -c --arg s "$(serial nvme)" '[.[] | select(.serial == $s)][0]' "$d")
+    [ "$sata" != null ] && [ "$nvme" != null ] || fail "devices.json lists no SATA or no NVMe drive"
+    jq -e --arg m "$SATA_MODEL" --arg s "$(serial sata)" '.identify.command == "ata-identify-device"
+        and .identify.model == $m and .identify.serial == $s and .capabilities.command_set == "ata"
+        and .identify.security == false and .identify.sanitize == false
+        and .capabilities.supported == []' <<<"$sata" >/dev/null ||
+        fail "the SATA disk's IDENTIFY DEVICE through SG_IO: $sata"
+    jq -e --arg s "$(serial nvme)" '.identify.command == "nvme-identify-controller"
+        and .identify.serial == $s and ((.identify.oacs / 2 | floor) % 2 == 1)
+        and .capabilities.command_set == "nvme" and any(.capabilities.supported[]; . == "nvme-format")
+        and all(.capabilities.supported[]; . != "nvme-format-crypto")' <<<"$nvme" >/dev/null ||
+        fail "the NVMe controller's Identify through NVME_IOCTL_ADMIN_CMD: $nvme"
+    echo "ok ($V): ATA IDENTIFY through SG_IO names $(jq -r '.identify.model + " / " + .identify.serial' <<<"$sata"); NVMe Identify through the admin ioctl names $(jq -r '.identify.serial' <<<"$nvme") with $(printf 'OACS %#x FNA %#x SANICAP %#x' $(jq -r '.identify | "\(.oacs) \(.fna) \(.sanicap)"' <<<"$nvme"))"
+}
+
+# check_auto DIR: with method = "auto", the certificates say what was reached: the NVMe drive
+# Purge by FORMAT NVM SES=1 (QEMU offers no crypto erase, so none is sent or claimed), confirmed,
+# no canary left; the SATA disk (no ATA Security or SANITIZE in QEMU) an overwrite and Clear.
+check_auto() {
+    local dir=$1 c drives=$dir/out/drives.jsonl nv
+    : >"$drives"
+    while read -r c; do
+        jq -r .envelope.payload "$dir/out/$c" | base64 -d | jq -c '.drives[]' >>"$drives"
+    done <"$dir/certs.txt"
+    nv=$(jq -sc --arg s "$(serial nvme)" '[.[] | select(.serial == $s)][0]' "$drives")
+    jq -e '.method.nist_category == "purge" and .status == "erased"
+        and .firmware_erase.operation == "nvme-format" and .firmware_erase.confirmed
+        and (.firmware_erase.fell_back_to_overwrite | not)
+        and any(.firmware_erase.commands[]; (.command | startswith("FORMAT NVM SES=1")) and .ok)
+        and all(.firmware_erase.commands[]; .command | test("SES=2|crypt"; "i") | not)
+        and .firmware_erase.canaries.written > 0 and .firmware_erase.canaries.survived == 0
+        and .firmware_erase.canaries.unreadable == 0
+        and .firmware_erase.sampling.reads_as == "zeros"' <<<"$nv" >/dev/null ||
+        fail "the NVMe drive's certificate record (auto): $nv"
+    local k r
+    for k in $AUTO_KINDS; do
+        [ "$k" = nvme ] && continue
+        r=$(jq -sc --arg s "$(serial "$k")" '[.[] | select(.serial == $s)][0]' "$drives")
+        jq -e '.method.nist_category == "clear" and .status == "erased" and .method.passes >= 1
+            and (.firmware_erase == null or .firmware_erase.fell_back_to_overwrite)' <<<"$r" >/dev/null ||
+            fail "the $k drive's certificate record (auto): $r"
+    done
+    echo "ok ($V): auto: NVMe Purge by $(jq -r '[.firmware_erase.commands[].command] | join(", ")' <<<"$nv"), $(jq -r '.firmware_erase.canaries | "\(.written) canaries, \(.survived) survived"' <<<"$nv"), sampled reads as zeros; the SATA disk overwritten, Clear"
 }
 
 # registry_has DIR DATA_IMG: every certificate of DIR/certs.txt is in the registry, and its copy
@@ -414,7 +503,7 @@ outbox_count() { debugfs -R "ls -p /outbox" "$1" 2>/dev/null | awk -F/ '$6 ~ /\.
 echo "== booting: $SELECTED (accel $ACCEL, timeout ${BOOT_TIMEOUT}s per boot); logs in $ART"
 BOOTS=()
 if selected bios; then
-    mkdir -p bios && data_disk "$T/bios" image-test-bios
+    mkdir -p bios && data_disk "$T/bios" image-test-bios "" auto
     (boot bios "$T/bios/data.img" "$DEAD_PORT") &
     BOOTS+=($!)
 fi
