@@ -409,16 +409,23 @@ impl LogCheck {
     }
 
     /// Check a bundle's receipt: inclusion in its tree head, and that the registry's current
-    /// tree is consistent with that head. Returns the verdict line.
-    pub fn check(&self, bundle: &tabula_certificate::Bundle) -> Result<String> {
+    /// tree is consistent with that head.
+    pub fn check(&self, bundle: &tabula_certificate::Bundle) -> Result<ReceiptCheck> {
         let receipt: Receipt =
             serde_json::from_value(bundle.receipt.clone().ok_or(ClientError::NoReceipt)?)
                 .map_err(ClientError::MalformedReceipt)?;
         let leaf = bundle.envelope.leaf_bytes().map_err(ClientError::Leaf)?;
         let v = verify_receipt_online(&self.client, &receipt, &leaf, &self.log_key.key)?;
-        Ok(format!(
-            "in log {} as entry #{} (receipt tree size {}), current tree size {} is consistent with it",
-            receipt.log_origin, v.leaf_index, v.receipt_size, v.current_size
-        ))
+        Ok(ReceiptCheck {
+            origin: receipt.log_origin,
+            log: v,
+        })
     }
+}
+
+/// A receipt that checked out: its log's origin and what was found there.
+#[derive(Debug, Clone)]
+pub struct ReceiptCheck {
+    pub origin: String,
+    pub log: LogVerdict,
 }

@@ -56,32 +56,6 @@ impl FlushReport {
             .filter(|(_, d)| matches!(d, Delivery::Rejected(_)))
             .count()
     }
-    pub fn lines(&self) -> Vec<String> {
-        let warning = self.unpinned_key.iter().map(|w| format!("WARNING: {w}"));
-        warning
-            .chain(self.items.iter().map(|(path, d)| item_line(path, d)))
-            .collect()
-    }
-}
-
-fn item_line(path: &Path, d: &Delivery) -> String {
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    match d {
-        Delivery::Registered { leaf_index, replay } => format!(
-            "{name}: {} (log entry #{leaf_index}), receipt stored",
-            if *replay {
-                "already registered"
-            } else {
-                "uploaded"
-            }
-        ),
-        Delivery::Pending(why) => format!("{name}: kept in outbox, will retry: {why}"),
-        Delivery::Rejected(why) => {
-            format!("{name}: NOT UPLOADED, moved to outbox/rejected: {why}")
-        }
-    }
 }
 
 /// Upload retry policy: attempts per bundle and the first back-off (doubled each time).

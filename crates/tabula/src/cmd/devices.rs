@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let mut drives = discover(&args.root).context("discovering drives")?;
+    let mut drives = discover(&args.root).context(crate::i18n::t().commands.errors.discovering)?;
     let before = drives.len();
     if !args.all {
         drives.retain(shown_by_default);

@@ -107,14 +107,11 @@ pub fn flush_outbox(station: &Station, policy: KeyPolicy) {
     match station.upload(Retry::default(), policy) {
         Ok(None) => {}
         Ok(Some(report)) => {
-            for line in report.lines() {
+            for line in super::upload::report_lines(&report) {
                 eprintln!("{}", (t().cli.upload)(&line));
             }
         }
-        Err(e) => eprintln!(
-            "{}",
-            (t().cli.upload_failed)(&format!("{:#}", anyhow::Error::from(e)))
-        ),
+        Err(e) => eprintln!("{}", (t().cli.upload_failed)(&crate::cmd::describe(&e))),
     }
 }
 

@@ -351,4 +351,5 @@ pub static EN: Text = Text {
         enrol_failed: "Enrolment failed:",
         enrol_later: "Without enrolment certificates wait in the outbox; enrol later with `tabula enroll`.",
     },
+    commands: super::commands::en::COMMANDS,
 };

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod clock;
+pub mod commands;
 mod de;
 mod en;
 
@@ -38,6 +39,8 @@ pub struct Text {
     pub cli: Cli,
     pub network: Network,
     pub setup: Setup,
+    /// `verify`, `cert`, `upload`, `enroll`, `keygen`, `audit` and errors at the edge.
+    pub commands: commands::Commands,
 }
 
 /// Words used in several places (screens and CLI).

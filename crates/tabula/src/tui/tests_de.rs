@@ -121,8 +121,11 @@ fn result_in_german() {
         "{text}"
     );
     assert!(line_with(&text, "/dev/sda").contains("gelöscht (Prüfung: bestanden)"));
-    assert!(text.contains("Zertifikat     01a2b3c4-0000-7000-8000-000000000001"));
-    assert!(text.contains("wird an das Register übertragen"));
+    assert!(
+        text.contains("Zertifikat          01a2b3c4-0000-7000-8000-000000000001"),
+        "{text}"
+    );
+    assert!(text.contains("wird an das Zertifikatsregister übertragen"));
     assert!(text.contains("Übertragung läuft"));
     let mut failed = cert(WipeStatus::Interrupted);
     failed.drives[0].verification = VerifyOutcome::Incomplete;

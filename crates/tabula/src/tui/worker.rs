@@ -51,7 +51,7 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
         let ok = ready.is_ok();
         let _ = tx.send(match ready {
             Ok(r) => Msg::Ready(Box::new(r)),
-            Err(e) => Msg::Failed(format!("{e:#}")),
+            Err(e) => Msg::Failed(crate::cmd::describe(e.as_ref())),
         });
         if let Some(line) = &unreadable {
             let _ = tx.send(Msg::Outbox(line.clone()));
