@@ -136,8 +136,11 @@ pub enum Refusal {
         path: PathBuf,
         serial: Option<String>,
     },
-    #[error("{}: refused: {reason}", path.display())]
-    DriveExcluded { path: PathBuf, reason: String },
+    #[error("{}: refused: {}", path.display(), tabula_device::exclusion::join(reasons))]
+    DriveExcluded {
+        path: PathBuf,
+        reasons: Vec<tabula_device::Exclusion>,
+    },
 }
 
 impl Error {

@@ -6,6 +6,9 @@ use std::error::Error as StdError;
 use tabula_station::Refusal;
 use tabula_station::config::ConfigError;
 
+use tabula_wipe::target::TargetError;
+
+use crate::i18n::reasons::exclusions;
 use crate::i18n::t;
 
 /// `err` and its causes, joined with ": " as `anyhow`'s `{:#}` does, each in the chosen
@@ -28,9 +31,24 @@ fn localized(cause: &(dyn StdError + 'static)) -> Option<String> {
     if let Some(c) = cause.downcast_ref::<ConfigError>() {
         return config(c);
     }
+    if let Some(e) = cause.downcast_ref::<TargetError>() {
+        return target(e);
+    }
     match cause.downcast_ref::<tabula_station::Error>()? {
         tabula_station::Error::Refused(r) => refusal(r),
         tabula_station::Error::Config(c) => config(c),
+        tabula_station::Error::Target(e) => target(e),
+        _ => None,
+    }
+}
+
+/// A target refused for the drive's exclusion reasons (other target errors keep their words).
+fn target(e: &TargetError) -> Option<String> {
+    match e {
+        TargetError::Excluded { path, reasons } => Some((t().commands.errors.drive_excluded)(
+            &path.display().to_string(),
+            &exclusions(reasons),
+        )),
         _ => None,
     }
 }
@@ -54,7 +72,9 @@ fn refusal(r: &Refusal) -> Option<String> {
         Refusal::NoRegistry => te.no_registry.to_owned(),
         Refusal::UnpinnedLogKey => te.unpinned_log_key.to_owned(),
         Refusal::DriveGone { path: p, serial } => (te.drive_gone)(&path(p), serial.as_deref()),
-        Refusal::DriveExcluded { path: p, reason } => (te.drive_excluded)(&path(p), reason),
+        Refusal::DriveExcluded { path: p, reasons } => {
+            (te.drive_excluded)(&path(p), &exclusions(reasons))
+        }
         _ => return None,
     })
 }

@@ -352,7 +352,7 @@ pub static DE: Text = Text {
         },
     },
     network: Network {
-        no_interface: "keine kabelgebundene Netzwerkschnittstelle",
+        no_interface: "kein kabelgebundenes Netz",
         up: |name, addr| format!("{name} verbunden, {addr}"),
         up_no_address: |name| format!("{name} verbunden, noch keine Adresse"),
         down: |name| format!("{name} getrennt (Kabel?)"),
@@ -401,4 +401,5 @@ pub static DE: Text = Text {
         enrol_later: "Ohne Anmeldung warten Zertifikate im Postausgang; später mit `tabula enroll` anmelden.",
     },
     commands: super::commands::de::COMMANDS,
+    reasons: super::reasons::de::REASONS,
 };

@@ -352,4 +352,5 @@ pub static EN: Text = Text {
         enrol_later: "Without enrolment certificates wait in the outbox; enrol later with `tabula enroll`.",
     },
     commands: super::commands::en::COMMANDS,
+    reasons: super::reasons::en::REASONS,
 };

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod commands;
 mod de;
 mod en;
+pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -41,6 +42,8 @@ pub struct Text {
     pub setup: Setup,
     /// `verify`, `cert`, `upload`, `enroll`, `keygen`, `audit` and errors at the edge.
     pub commands: commands::Commands,
+    /// The library crates' typed reasons (drive exclusions).
+    pub reasons: reasons::Reasons,
 }
 
 /// Words used in several places (screens and CLI).

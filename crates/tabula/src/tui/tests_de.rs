@@ -64,10 +64,17 @@ fn machine_screen_in_german() {
         "{text}"
     );
     assert!(
-        text.contains("zum Löschen von Hand wählen (loop device"),
+        text.contains("zum Löschen von Hand wählen (Loop-Gerät)"),
         "{text}"
     );
-    assert!(text.contains("AUSGESCHLOSSEN: boot medium"), "{text}");
+    assert!(
+        text.contains("AUSGESCHLOSSEN: Startmedium: trägt das Wurzeldateisystem /"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kein kabelgebundenes Netz; Zertifikatsregister: wird geprüft"),
+        "{text}"
+    );
 }
 
 #[test]
