@@ -156,6 +156,7 @@ impl Signing {
             operator: named(&args.operator, "operator", "TABULA_OPERATOR")?,
             station_id: None,
             remark: String::new(),
+            zone: crate::i18n::clock::local_zone(),
         };
         std::fs::create_dir_all(out)
             .with_context(|| (t().commands.errors.creating)(&out.display().to_string()))?;
@@ -321,7 +322,7 @@ pub fn summary(reports: &[DriveReport]) -> String {
             }
         }
         for note in &r.notes {
-            out.push_str(&format!("  {}: {note}\n", tx.cli.note));
+            out.push_str(&format!("  {}: {}\n", tx.cli.note, (tx.reasons.note)(note)));
         }
     }
     out

@@ -49,4 +49,7 @@ fn exclusion(e: &Exclusion) -> String {
     }
 }
 
-pub const REASONS: Reasons = Reasons { exclusion };
+pub const REASONS: Reasons = Reasons {
+    exclusion,
+    note: |n| tabula_station::remarks::note_de(n, &crate::i18n::clock::local_zone()),
+};
