@@ -231,6 +231,39 @@ fn audit_capture_and_its_errors_in_both_languages() {
 }
 
 #[test]
+fn the_audit_report_in_both_languages_json_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit/laptop");
+    let args = ["audit", "--root", root.to_str().unwrap(), "--no-smart"];
+    let de = tabula(DE, dir.path(), &args);
+    assert!(de.status.success(), "{}", text(&de));
+    let de = text(&de);
+    for want in [
+        "Rechner      LENOVO 20L5CTO1WW\n",
+        "Speicher     8,0 GiB eingebaut, 7,6 GiB nutzbar, 1 von 2 Steckplätzen frei\n",
+        "238,5 GiB SSD",
+        "SMART: nicht erhoben (abgeschaltet)",
+        "Akku         BAT0 72,0 % der Nennkapazität, 312 Ladezyklen\n",
+        "Lizenz       Windows-Schlüssel XXXXX-XXXXX-XXXXX-XXXXX-3V66T (LENOVO); kein SLIC\n",
+        "Windows 11   erfüllt die Hardware-Mindestanforderungen\n",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    let en = text(&tabula(EN, dir.path(), &args));
+    assert!(en.contains("Machine      LENOVO 20L5CTO1WW\n"), "{en}");
+    assert!(en.contains("8.0 GiB installed, 7.6 GiB usable"), "{en}");
+    assert!(!en.contains("Rechner"), "{en}");
+    // JSON is for programs: the same in both languages.
+    let json = |lang| {
+        let out = tabula(lang, dir.path(), &[&args[..], &["--json"]].concat());
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["collected_at"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(json(DE), json(EN));
+}
+
+#[test]
 fn refusals_and_configuration_errors_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.json {
         println!("{}", audit.to_json()?);
     } else {
-        print!("{}", tabula_audit::render(&audit));
+        print!("{}", tabula_audit::render_with(&audit, &ta.report));
     }
     Ok(Outcome::Success)
 }

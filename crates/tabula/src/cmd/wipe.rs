@@ -146,9 +146,8 @@ impl Signing {
         // where a certificate is signed (a plain wipe never needs it).
         let named = |value: &Option<String>, flag: &str, var: &str| {
             let from_env = std::env::var(var).ok();
-            certify::given(value.as_deref().or(from_env.as_deref())).with_context(|| {
-                format!("--key signs a certificate, which needs --{flag} (or {var})")
-            })
+            certify::given(value.as_deref().or(from_env.as_deref()))
+                .with_context(|| (t().commands.errors.signing_needs)(flag, var))
         };
         let issuer = Issuer {
             organisation: named(&args.organisation, "organisation", "TABULA_ORGANISATION")?,

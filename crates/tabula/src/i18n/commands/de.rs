@@ -19,6 +19,75 @@ fn head(origin: &str, size: u64, previous: Option<u64>, witnesses: &[String]) ->
     format!("Log {origin}: {entries}, {seen}{cosigned}")
 }
 
+/// The audit report's words (rule details and problems stay the audit's own).
+const REPORT: tabula_audit::Words = tabula_audit::Words {
+    sections: [
+        "Rechner",
+        "CPU",
+        "Speicher",
+        "Laufwerke",
+        "Akku",
+        "Lizenz",
+        "Plattform",
+        "Eignung",
+        "Windows 11",
+        "Problem",
+    ],
+    machine: ["Seriennr.", "UUID", "Bauform", "Herkunft:", "BIOS"],
+    source: [
+        "SMBIOS-Tabellen",
+        "die DMI-Sicht des Kernels (keine SMBIOS-Rohdaten)",
+        "unbekannt, dieser Rechner hat keine SMBIOS-Tabellen",
+    ],
+    smart: [
+        "gelesen",
+        "keine Daten",
+        "nicht erhoben (abgeschaltet)",
+        "keine bei dieser Art Laufwerk",
+        "smartctl ist nicht installiert",
+        "nicht in der Aufzeichnung",
+        "ließ sich nicht lesen",
+    ],
+    health: ["bestanden", "NICHT BESTANDEN", "unbekannt"],
+    smart_line: |health, hours, realloc, wear| {
+        format!("SMART {health}, {hours} Betriebsstunden, umgelagert {realloc}, Verschleiß {wear}")
+    },
+    worn: [
+        "schwebend",
+        "offline nicht korrigierbar",
+        "gemeldet nicht korrigierbar",
+        "nicht korrigiert",
+        "Medienfehler",
+    ],
+    cores_threads: |cores, threads| format!("{cores} Kerne / {threads} Threads"),
+    max_mhz: |m| format!(", höchstens {m} MHz"),
+    bits64: ", 64 Bit",
+    memory: |installed, usable, empty, slots| {
+        format!("{installed} eingebaut, {usable} nutzbar, {empty} von {slots} Steckplätzen frei")
+    },
+    battery: |name, health, cycles| {
+        format!("{name} {health} der Nennkapazität, {cycles} Ladezyklen")
+    },
+    no_msdm: "keine MSDM-Tabelle",
+    windows_key: |key, oem| format!("Windows-Schlüssel {key} ({oem})"),
+    malformed: "FEHLERHAFT",
+    no_slic: "kein SLIC",
+    unusable: "UNBRAUCHBAR",
+    unknown: "unbekannt",
+    boot: ["UEFI", "Legacy-BIOS"],
+    secure_boot: ["an", "aus", "unbekannt", "nicht verfügbar (Legacy-Start)"],
+    platform: |boot, sb, tpm, gpus, nics| {
+        format!("Start {boot}, Secure Boot {sb}, TPM {tpm}, {gpus} GPU(s), {nics} Netzwerkkarte(n)")
+    },
+    tpm_none: "keins",
+    wireless: "Funk",
+    marks: ["ok  ", "NEIN", "??  ", "n/a "],
+    windows11_meets: "erfüllt die Hardware-Mindestanforderungen",
+    windows11_not: "nein: Linux installieren",
+    missing: "fehlt",
+    decimal_comma: true,
+};
+
 pub const COMMANDS: Commands = Commands {
     verify: Verify {
         ok: "OK      ",
@@ -130,6 +199,7 @@ pub const COMMANDS: Commands = Commands {
         fingerprint: |fp| format!("Fingerabdruck          {fp}"),
     },
     audit: Audit {
+        report: REPORT,
         loading_rules: |path| format!("Regeln {path} lassen sich nicht laden"),
         capturing: "Aufzeichnen fehlgeschlagen",
         auditing: "Prüfen des Rechners fehlgeschlagen",
@@ -192,5 +262,8 @@ pub const COMMANDS: Commands = Commands {
         creating: |path| format!("{path} lässt sich nicht anlegen"),
         block_kib: "--block-kib muss eine Zweierpotenz von mindestens 4 sein",
         tui_needs_terminal: "die Bildschirmführung braucht ein Terminal; in Skripten `tabula run` verwenden",
+        signing_needs: |flag, var| {
+            format!("--key signiert ein Zertifikat, dafür ist --{flag} nötig (oder {var})")
+        },
     },
 };

@@ -118,6 +118,7 @@ pub const COMMANDS: Commands = Commands {
         fingerprint: |fp| format!("fingerprint  {fp}"),
     },
     audit: Audit {
+        report: tabula_audit::ENGLISH,
         loading_rules: |path| format!("loading rules {path}"),
         capturing: "capturing",
         auditing: "auditing",
@@ -172,5 +173,8 @@ pub const COMMANDS: Commands = Commands {
         creating: |path| format!("creating {path}"),
         block_kib: "--block-kib must be a power of two of at least 4",
         tui_needs_terminal: "the TUI needs a terminal; use `tabula run` in scripts",
+        signing_needs: |flag, var| {
+            format!("--key signs a certificate, which needs --{flag} (or {var})")
+        },
     },
 };

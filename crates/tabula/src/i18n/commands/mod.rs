@@ -113,9 +113,11 @@ pub struct Keygen {
     pub fingerprint: fn(&str) -> String,
 }
 
-/// `tabula audit` (the report itself is the audit crate's).
+/// `tabula audit`: the report's words (its layout is the audit crate's) and the messages
+/// around it.
 #[derive(Debug)]
 pub struct Audit {
+    pub report: tabula_audit::Words,
     pub loading_rules: fn(&str) -> String,
     pub capturing: &'static str,
     pub auditing: &'static str,
@@ -159,4 +161,6 @@ pub struct Errors {
     pub creating: fn(&str) -> String,
     pub block_kib: &'static str,
     pub tui_needs_terminal: &'static str,
+    /// `tabula wipe --key` without an issuer field: (option, environment variable).
+    pub signing_needs: fn(flag: &str, var: &str) -> String,
 }
