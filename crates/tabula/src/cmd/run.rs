@@ -156,7 +156,7 @@ pub fn power_off() -> anyhow::Result<()> {
     let shutting_down = status.signal() == Some(signal_hook::consts::SIGTERM);
     anyhow::ensure!(
         status.success() || shutting_down,
-        "systemctl poweroff failed ({status})"
+        (t().commands.errors.poweroff_failed)(&status.to_string())
     );
     Ok(())
 }

@@ -262,6 +262,9 @@ pub const COMMANDS: Commands = Commands {
         creating: |path| format!("{path} lässt sich nicht anlegen"),
         block_kib: "--block-kib muss eine Zweierpotenz von mindestens 4 sein",
         tui_needs_terminal: "die Bildschirmführung braucht ein Terminal; in Skripten `tabula run` verwenden",
+        poweroff_failed: |status| {
+            format!("systemctl poweroff fehlgeschlagen ({status}); bitte von Hand ausschalten")
+        },
         signing_needs: |flag, var| {
             format!("--key signiert ein Zertifikat, dafür ist --{flag} nötig (oder {var})")
         },

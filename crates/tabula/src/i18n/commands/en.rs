@@ -173,6 +173,7 @@ pub const COMMANDS: Commands = Commands {
         creating: |path| format!("creating {path}"),
         block_kib: "--block-kib must be a power of two of at least 4",
         tui_needs_terminal: "the TUI needs a terminal; use `tabula run` in scripts",
+        poweroff_failed: |status| format!("systemctl poweroff failed ({status})"),
         signing_needs: |flag, var| {
             format!("--key signs a certificate, which needs --{flag} (or {var})")
         },

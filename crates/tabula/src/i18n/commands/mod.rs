@@ -163,4 +163,6 @@ pub struct Errors {
     pub tui_needs_terminal: &'static str,
     /// `tabula wipe --key` without an issuer field: (option, environment variable).
     pub signing_needs: fn(flag: &str, var: &str) -> String,
+    /// `systemctl poweroff` failed: (its exit status).
+    pub poweroff_failed: fn(&str) -> String,
 }
