@@ -247,7 +247,7 @@ pub static DE: Text = Text {
             "Gespeichert in",
             "PDF",
             "Bündel",
-            "Zertifikatsregister",
+            "Registereintrag",
         ],
         interrupted_kept: |j| format!("Unterbrochen: Fortschritt gespeichert in {j};"),
         offer_resume: "  beim nächsten Start bietet tabula das Fortsetzen an (oder `tabula resume`).",

@@ -129,10 +129,17 @@ fn result_in_german() {
     );
     assert!(line_with(&text, "/dev/sda").contains("gelöscht (Prüfung: bestanden)"));
     assert!(
-        text.contains("Zertifikat          01a2b3c4-0000-7000-8000-000000000001"),
+        text.contains("Zertifikat      01a2b3c4-0000-7000-8000-000000000001"),
         "{text}"
     );
     assert!(text.contains("wird an das Zertifikatsregister übertragen"));
+    // The bundle's path fits beside its label at 80 columns.
+    assert!(
+        text.contains(
+            "Bündel          certificates/01a2b3c4-0000-7000-8000-000000000001.tabula.json"
+        ),
+        "{text}"
+    );
     assert!(text.contains("Übertragung läuft"));
     let mut failed = cert(WipeStatus::Interrupted);
     failed.drives[0].verification = VerifyOutcome::Incomplete;
