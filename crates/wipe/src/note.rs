@@ -70,6 +70,13 @@ impl std::fmt::Display for Note {
     }
 }
 
+/// A remark in words only: `r.notes.push(format!(..).into())`.
+impl From<String> for Note {
+    fn from(text: String) -> Self {
+        Self::Other { text }
+    }
+}
+
 /// Reads notes written as typed objects or, by older versions, as plain strings.
 pub(crate) fn deserialize_notes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Note>, D::Error> {
     #[derive(Deserialize)]

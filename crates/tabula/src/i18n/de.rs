@@ -52,6 +52,8 @@ pub static DE: Text = Text {
             VerifyOutcome::Incomplete => "unvollständig",
         },
     },
+    commands: super::commands::de::COMMANDS,
+    reasons: super::reasons::de::REASONS,
     app: App {
         auditing: "Dieser Rechner wird geprüft (SMART-Daten können eine Minute dauern) ...",
         too_small: |mw, mh, w, h| {
@@ -400,6 +402,4 @@ pub static DE: Text = Text {
         enrol_failed: "Anmeldung fehlgeschlagen:",
         enrol_later: "Ohne Anmeldung warten Zertifikate im Postausgang; später mit `tabula enroll` anmelden.",
     },
-    commands: super::commands::de::COMMANDS,
-    reasons: super::reasons::de::REASONS,
 };

@@ -30,6 +30,10 @@ use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 #[derive(Debug)]
 pub struct Text {
     pub common: Common,
+    /// `verify`, `cert`, `upload`, `enroll`, `keygen`, `audit` and errors at the edge.
+    pub commands: commands::Commands,
+    /// The library crates' typed reasons (drive exclusions).
+    pub reasons: reasons::Reasons,
     pub app: App,
     pub confirm: Confirm,
     pub machine: Machine,
@@ -40,10 +44,6 @@ pub struct Text {
     pub cli: Cli,
     pub network: Network,
     pub setup: Setup,
-    /// `verify`, `cert`, `upload`, `enroll`, `keygen`, `audit` and errors at the edge.
-    pub commands: commands::Commands,
-    /// The library crates' typed reasons (drive exclusions).
-    pub reasons: reasons::Reasons,
 }
 
 /// Words used in several places (screens and CLI).
