@@ -393,9 +393,11 @@ impl LogCheck {
         Ok(Self { client, log_key })
     }
 
-    /// The notice to show when the log key was not pinned.
-    pub fn warning(&self) -> Option<String> {
-        self.log_key.warning(&self.client.base)
+    /// The key and the registry it came from, when the key was not pinned (trust on first
+    /// use), for the front end's notice.
+    pub fn unpinned(&self) -> Option<(String, &str)> {
+        (self.log_key.trust == KeyTrust::FromRegistry)
+            .then(|| (self.log_key.key.to_vkey(), self.client.base.as_str()))
     }
 
     /// Check the registry's checkpoint (the cosigned one, with `policy`) against this client's

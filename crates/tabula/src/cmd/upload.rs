@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use tabula_certificate::Bundle;
 use tabula_station::Station;
-use tabula_station::client::{RegistryClient, resolve_log_key};
+use tabula_station::client::{KeyTrust, RegistryClient, resolve_log_key};
 use tabula_station::outbox::{KeyPolicy, Retry, register};
 
 use super::Outcome;
@@ -70,8 +70,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let registry = args.registry.as_deref().context(tu.registry_needed)?;
     let client = RegistryClient::new(registry, &transport(&args)?)?;
     let log_key = resolve_log_key(&client, args.log_key.as_deref())?;
-    if let Some(warning) = log_key.warning(registry) {
-        eprintln!("{}: {warning}", t().cli.note);
+    if log_key.trust == KeyTrust::FromRegistry {
+        eprintln!(
+            "{}: {}",
+            t().cli.note,
+            (t().commands.verify.unpinned_key)(&log_key.key.to_vkey(), registry)
+        );
     }
     let once = Retry {
         attempts: 1,

@@ -80,8 +80,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             )
         })
         .transpose()?;
-    if let Some(warning) = log.as_ref().and_then(|l| l.warning()) {
-        eprintln!("{}: {warning}", t().cli.note);
+    if let Some((vkey, registry)) = log.as_ref().and_then(|l| l.unpinned()) {
+        eprintln!("{}: {}", t().cli.note, (tv.unpinned_key)(&vkey, registry));
     }
     let mut tally = Tally::default();
     if let Some(log) = &log {

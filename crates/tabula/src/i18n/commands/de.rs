@@ -101,6 +101,11 @@ pub const COMMANDS: Commands = Commands {
             )
         },
         origin: "Herkunft: das Zertifikatsregister nimmt nur Zertifikate auf, die eine bei ihm angemeldete Station signiert hat",
+        unpinned_key: |vkey, registry| {
+            format!(
+                "der Log-Schlüssel {vkey} stammt von {registry} selbst (Vertrauen beim ersten Kontakt): seine Quittungen beweisen nicht die Aufnahme in das Log, bei dem diese Station angemeldet ist; den Schlüssel mit `tabula enroll` oder --log-key festhalten"
+            )
+        },
         erased: |path, id| format!("{path}: Zertifikat {id}: gelöscht und geprüft"),
         not_erased: |path, id, result, reasons| {
             format!("{path}: Zertifikat {id} ({result}): {reasons}")

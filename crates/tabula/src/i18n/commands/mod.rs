@@ -33,6 +33,8 @@ pub struct Verify {
     /// A receipt's verdict: (origin, entry, receipt's tree size, current tree size).
     pub receipt: fn(origin: &str, entry: u64, receipt_size: u64, current_size: u64) -> String,
     pub origin: &'static str,
+    /// The log key was fetched from the registry, not pinned: (key, registry).
+    pub unpinned_key: fn(vkey: &str, registry: &str) -> String,
     /// "{path}: certificate {id}: erased and verified".
     pub erased: fn(path: &str, id: &str) -> String,
     /// (path, id, overall result, reasons).
