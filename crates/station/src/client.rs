@@ -269,21 +269,37 @@ pub struct LogKey {
 }
 
 impl LogKey {
-    /// The notice a front end shows (and a station logs) when the key was not pinned.
-    pub fn warning(&self, registry: &str) -> Option<String> {
-        (self.trust == KeyTrust::FromRegistry).then(|| {
-            format!(
-                "the log key {} was fetched from {registry} itself (trust on first use): \
-                 its receipts do not prove inclusion in the log this station enrolled with; \
-                 pin the key with `tabula enroll` or --log-key",
-                self.key.to_vkey()
-            )
+    /// What a front end shows (and a station logs) when the key was not pinned.
+    pub fn unpinned(&self, registry: &str) -> Option<Unpinned> {
+        (self.trust == KeyTrust::FromRegistry).then(|| Unpinned {
+            vkey: self.key.to_vkey(),
+            registry: registry.to_owned(),
         })
     }
 }
 
+/// A log key fetched from the registry itself, not pinned (trust on first use); `Display` is
+/// the English notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpinned {
+    pub vkey: String,
+    pub registry: String,
+}
+
+impl std::fmt::Display for Unpinned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the log key {} was fetched from {} itself (trust on first use): its receipts do not \
+             prove inclusion in the log this station enrolled with; pin the key with `tabula \
+             enroll` or --log-key",
+            self.vkey, self.registry
+        )
+    }
+}
+
 /// The log key to check receipts with: the pinned one (`--log-key`: text or file) if given,
-/// else the key the registry serves, trusted on first use ([`LogKey::warning`] says so).
+/// else the key the registry serves, trusted on first use ([`LogKey::unpinned`] says so).
 pub fn resolve_log_key(client: &RegistryClient, pinned: Option<&str>) -> Result<LogKey> {
     Ok(match pinned {
         Some(k) => LogKey {
@@ -395,9 +411,8 @@ impl LogCheck {
 
     /// The key and the registry it came from, when the key was not pinned (trust on first
     /// use), for the front end's notice.
-    pub fn unpinned(&self) -> Option<(String, &str)> {
-        (self.log_key.trust == KeyTrust::FromRegistry)
-            .then(|| (self.log_key.key.to_vkey(), self.client.base.as_str()))
+    pub fn unpinned(&self) -> Option<Unpinned> {
+        self.log_key.unpinned(&self.client.base)
     }
 
     /// Check the registry's checkpoint (the cosigned one, with `policy`) against this client's

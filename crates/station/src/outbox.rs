@@ -37,7 +37,7 @@ pub struct FlushReport {
     pub items: Vec<(PathBuf, Delivery)>,
     /// Set when receipts were checked with a log key fetched from the registry itself rather than
     /// a pinned one: those receipts prove nothing against a lying registry. Front ends show it.
-    pub unpinned_key: Option<String>,
+    pub unpinned_key: Option<crate::client::Unpinned>,
     /// Tree size of the cosigned checkpoint stored beside the kept bundles after this flush
     /// ([`crate::cosigned`]), when the registry served a newer one.
     pub cosigned: Option<u64>,
@@ -124,7 +124,7 @@ pub fn flush(
                     Err(e) => Delivery::Pending(chain(&e)),
                     Ok(key) => {
                         if report.unpinned_key.is_none() {
-                            report.unpinned_key = key.warning(url);
+                            report.unpinned_key = key.unpinned(url);
                         }
                         let d = deliver(&client, &key.key, data, &path, bundle, retry);
                         log_key = Some(key);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use tabula_certificate::Bundle;
 use tabula_station::Station;
-use tabula_station::client::{KeyTrust, RegistryClient, resolve_log_key};
+use tabula_station::client::{RegistryClient, resolve_log_key};
 use tabula_station::outbox::{KeyPolicy, Retry, register};
 
 use super::Outcome;
@@ -70,11 +70,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let registry = args.registry.as_deref().context(tu.registry_needed)?;
     let client = RegistryClient::new(registry, &transport(&args)?)?;
     let log_key = resolve_log_key(&client, args.log_key.as_deref())?;
-    if log_key.trust == KeyTrust::FromRegistry {
+    if let Some(unpinned) = log_key.unpinned(registry) {
         eprintln!(
             "{}: {}",
             t().cli.note,
-            (t().commands.verify.unpinned_key)(&log_key.key.to_vkey(), registry)
+            (t().commands.verify.unpinned_key)(&unpinned)
         );
     }
     let once = Retry {
@@ -184,7 +184,10 @@ fn deliver_outbox(args: Args) -> anyhow::Result<Outcome> {
 /// The outbox's report, one line per bundle, after the warning about an unpinned log key.
 pub fn report_lines(report: &FlushReport) -> Vec<String> {
     let tu = &t().commands.upload;
-    let warning = report.unpinned_key.iter().map(|w| (tu.warning)(w));
+    let warning = report
+        .unpinned_key
+        .iter()
+        .map(|u| (tu.warning)(&(t().commands.verify.unpinned_key)(u)));
     let items = report.items.iter().map(|(path, d)| {
         let name = path
             .file_name()

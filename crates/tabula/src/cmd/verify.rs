@@ -80,8 +80,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             )
         })
         .transpose()?;
-    if let Some((vkey, registry)) = log.as_ref().and_then(|l| l.unpinned()) {
-        eprintln!("{}: {}", t().cli.note, (tv.unpinned_key)(&vkey, registry));
+    if let Some(unpinned) = log.as_ref().and_then(|l| l.unpinned()) {
+        eprintln!("{}: {}", t().cli.note, (tv.unpinned_key)(&unpinned));
     }
     let mut tally = Tally::default();
     if let Some(log) = &log {

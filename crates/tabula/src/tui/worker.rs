@@ -76,8 +76,8 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>, earlier: Option<String>) {
             if r.rejected() > 0 {
                 line.push_str(&(tr.outbox_rejected)(r.rejected()));
             }
-            if let Some(w) = &r.unpinned_key {
-                line.push_str(&(tr.warning)(w));
+            if let Some(u) = &r.unpinned_key {
+                line.push_str(&(tr.warning)(&(t().commands.verify.unpinned_key)(u)));
             }
             line
         }

@@ -101,7 +101,8 @@ pub const COMMANDS: Commands = Commands {
             )
         },
         origin: "Herkunft: das Zertifikatsregister nimmt nur Zertifikate auf, die eine bei ihm angemeldete Station signiert hat",
-        unpinned_key: |vkey, registry| {
+        unpinned_key: |u| {
+            let (vkey, registry) = (&u.vkey, &u.registry);
             format!(
                 "der Log-Schlüssel {vkey} stammt von {registry} selbst (Vertrauen beim ersten Kontakt): seine Quittungen beweisen nicht die Aufnahme in das Log, bei dem diese Station angemeldet ist; den Schlüssel mit `tabula enroll` oder --log-key festhalten"
             )

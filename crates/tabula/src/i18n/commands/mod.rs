@@ -6,6 +6,7 @@ pub mod de;
 pub mod en;
 
 use tabula_certificate::Status;
+use tabula_station::client::Unpinned;
 
 /// Every subcommand's messages.
 #[derive(Debug)]
@@ -34,7 +35,7 @@ pub struct Verify {
     pub receipt: fn(origin: &str, entry: u64, receipt_size: u64, current_size: u64) -> String,
     pub origin: &'static str,
     /// The log key was fetched from the registry, not pinned: (key, registry).
-    pub unpinned_key: fn(vkey: &str, registry: &str) -> String,
+    pub unpinned_key: fn(&Unpinned) -> String,
     /// "{path}: certificate {id}: erased and verified".
     pub erased: fn(path: &str, id: &str) -> String,
     /// (path, id, overall result, reasons).
