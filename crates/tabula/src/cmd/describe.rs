@@ -95,7 +95,5 @@ fn config(c: &ConfigError) -> Option<String> {
             (te.config_timezone)(&path.display().to_string(), name)
         }
         ConfigError::Fitness { path, .. } => (te.config_fitness)(&path.display().to_string()),
-        #[allow(unreachable_patterns)]
-        _ => return None,
     })
 }
