@@ -402,7 +402,7 @@ pub struct LogCheck {
 
 impl LogCheck {
     /// Connect to `registry` as `transport` says; the log key is `--log-key` if given, else
-    /// the one the registry announces (trust on first use: [`Self::warning`] says so).
+    /// the one the registry announces (trust on first use: [`Self::unpinned`] says so).
     pub fn new(registry: &str, log_key: Option<&str>, transport: &Transport) -> Result<Self> {
         let client = RegistryClient::new(registry, transport)?;
         let log_key = resolve_log_key(&client, log_key)?;

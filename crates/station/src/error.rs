@@ -116,7 +116,7 @@ pub enum Refusal {
         config.display()
     )]
     MissingIssuer {
-        /// `organisation`, `site` or `operator`: the key under [station] and the option's name.
+        /// `organisation`, `site` or `operator`: the key under `[station]` and the option's name.
         what: &'static str,
         /// The configuration file that lacks it.
         config: PathBuf,
