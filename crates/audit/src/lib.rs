@@ -39,5 +39,5 @@ pub use disks::SmartctlSource;
 pub use document::{
     Audit, IdentitySource, Licence, Memory, MsdmStatus, SCHEMA_VERSION, SlicStatus, SystemIdentity,
 };
-pub use report::render;
+pub use report::{ENGLISH, Words, render, render_with};
 pub use rules::{Grade, Rules, RulesError};

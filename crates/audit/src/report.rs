@@ -1,4 +1,6 @@
-//! The readable terminal report of an audit (the JSON document is [`Audit::to_json`]).
+//! The readable terminal report of an audit (the JSON document is [`Audit::to_json`]). The
+//! layout is this module's; the words are the caller's ([`Words`]): [`ENGLISH`] here, other
+//! languages from the front end's catalogue, so the library stays language-free.
 
 use std::fmt::Write as _;
 
@@ -6,90 +8,235 @@ use crate::disks::SmartState;
 use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
 use crate::platform::{BootMode, SecureBoot};
 use crate::rules::Status;
+use crate::smart::Health;
+
+/// The words of the report. Rule details and problems are the audit's own (English) words.
+#[derive(Debug)]
+pub struct Words {
+    /// Section labels: machine, CPU, memory, disks, battery, licence, platform, grade,
+    /// Windows 11, problem.
+    pub sections: [&'static str; 10],
+    /// Machine sub-labels: serial, uuid, chassis, identity, BIOS.
+    pub machine: [&'static str; 5],
+    /// Where the identity came from: SMBIOS, sysfs, none.
+    pub source: [&'static str; 3],
+    /// Why a drive has no SMART summary: read, no data, skipped, not applicable, smartctl
+    /// missing, not captured, error.
+    pub smart: [&'static str; 7],
+    /// SMART health: passed, failed, unknown.
+    pub health: [&'static str; 3],
+    /// SMART line: (health, power-on hours, reallocated, wear).
+    pub smart_line: fn(&str, &str, &str, &str) -> String,
+    /// Signs of a worn drive: pending, offline-uncorrectable, reported-uncorrectable,
+    /// uncorrected, media errors.
+    pub worn: [&'static str; 5],
+    /// (cores, threads).
+    pub cores_threads: fn(&str, u64) -> String,
+    pub max_mhz: fn(u64) -> String,
+    pub bits64: &'static str,
+    /// (installed, usable, empty slots, slots).
+    pub memory: fn(&str, &str, &str, &str) -> String,
+    /// (name, health, cycles).
+    pub battery: fn(&str, &str, &str) -> String,
+    pub no_msdm: &'static str,
+    /// (key, OEM id).
+    pub windows_key: fn(&str, &str) -> String,
+    pub malformed: &'static str,
+    pub no_slic: &'static str,
+    pub unusable: &'static str,
+    pub unknown: &'static str,
+    /// Boot mode: UEFI, legacy.
+    pub boot: [&'static str; 2],
+    /// Secure Boot: on, off, unknown, not applicable.
+    pub secure_boot: [&'static str; 4],
+    /// (boot, Secure Boot, TPM, GPUs, NICs).
+    pub platform: fn(&str, &str, &str, usize, usize) -> String,
+    pub tpm_none: &'static str,
+    pub wireless: &'static str,
+    /// Rule marks, four wide: pass, fail, unknown, not applicable.
+    pub marks: [&'static str; 4],
+    pub windows11_meets: &'static str,
+    pub windows11_not: &'static str,
+    pub missing: &'static str,
+    /// Decimal comma (German) instead of the point.
+    pub decimal_comma: bool,
+}
+
+/// The report's words in English.
+pub const ENGLISH: Words = Words {
+    sections: [
+        "Machine",
+        "CPU",
+        "Memory",
+        "Disks",
+        "Battery",
+        "Licence",
+        "Platform",
+        "Grade",
+        "Windows 11",
+        "Problem",
+    ],
+    machine: ["serial", "uuid", "chassis", "identity:", "BIOS"],
+    source: [
+        "SMBIOS tables",
+        "the kernel's DMI view (no raw SMBIOS tables)",
+        "unknown, no SMBIOS tables on this machine",
+    ],
+    smart: [
+        "read",
+        "no data",
+        "not collected (switched off)",
+        "none for this kind of drive",
+        "smartctl is not installed",
+        "not in the capture",
+        "could not be read",
+    ],
+    health: ["passed", "failed", "unknown"],
+    smart_line: |health, hours, realloc, wear| {
+        format!("SMART {health}, {hours} h, realloc {realloc}, wear {wear}")
+    },
+    worn: [
+        "pending",
+        "offline-uncorrectable",
+        "reported-uncorrectable",
+        "uncorrected",
+        "media errors",
+    ],
+    cores_threads: |cores, threads| format!("{cores} cores / {threads} threads"),
+    max_mhz: |m| format!(", max {m} MHz"),
+    bits64: ", 64-bit",
+    memory: |installed, usable, empty, slots| {
+        format!("{installed} installed, {usable} usable, {empty} of {slots} slots empty")
+    },
+    battery: |name, health, cycles| format!("{name} health {health}, {cycles} cycles"),
+    no_msdm: "no MSDM table",
+    windows_key: |key, oem| format!("Windows key {key} ({oem})"),
+    malformed: "MALFORMED",
+    no_slic: "no SLIC",
+    unusable: "UNUSABLE",
+    unknown: "unknown",
+    boot: ["UEFI", "legacy BIOS"],
+    secure_boot: ["on", "off", "unknown", "not available (legacy boot)"],
+    platform: |boot, sb, tpm, gpus, nics| {
+        format!("{boot} boot, Secure Boot {sb}, TPM {tpm}, {gpus} GPU(s), {nics} NIC(s)")
+    },
+    tpm_none: "none",
+    wireless: "wireless",
+    marks: ["ok  ", "FAIL", "??  ", "n/a "],
+    windows11_meets: "meets the hardware floor",
+    windows11_not: "no: install Linux",
+    missing: "missing",
+    decimal_comma: false,
+};
 
 fn or_dash(v: Option<&str>) -> &str {
     v.unwrap_or("-")
 }
 
 /// Where the machine's identity came from, in plain words.
-fn source_text(source: IdentitySource) -> &'static str {
+fn source_text(w: &Words, source: IdentitySource) -> &'static str {
     match source {
-        IdentitySource::Smbios => "SMBIOS tables",
-        IdentitySource::Sysfs => "the kernel's DMI view (no raw SMBIOS tables)",
-        IdentitySource::None => "unknown, no SMBIOS tables on this machine",
+        IdentitySource::Smbios => w.source[0],
+        IdentitySource::Sysfs => w.source[1],
+        IdentitySource::None => w.source[2],
     }
 }
 
 /// Why a drive has no SMART summary, in plain words.
-fn smart_text(state: SmartState) -> &'static str {
-    match state {
-        SmartState::Ok => "read",
-        SmartState::NoData => "no data",
-        SmartState::Skipped => "not collected (switched off)",
-        SmartState::NotApplicable => "none for this kind of drive",
-        SmartState::SmartctlMissing => "smartctl is not installed",
-        SmartState::NotCaptured => "not in the capture",
-        SmartState::Error => "could not be read",
-    }
+fn smart_text(w: &Words, state: SmartState) -> &'static str {
+    w.smart[match state {
+        SmartState::Ok => 0,
+        SmartState::NoData => 1,
+        SmartState::Skipped => 2,
+        SmartState::NotApplicable => 3,
+        SmartState::SmartctlMissing => 4,
+        SmartState::NotCaptured => 5,
+        SmartState::Error => 6,
+    }]
 }
 
-fn boot_text(mode: BootMode) -> &'static str {
+fn boot_text(w: &Words, mode: BootMode) -> &'static str {
     match mode {
-        BootMode::Uefi => "UEFI",
-        BootMode::Legacy => "legacy BIOS",
+        BootMode::Uefi => w.boot[0],
+        BootMode::Legacy => w.boot[1],
     }
 }
 
-fn secure_boot_text(state: SecureBoot) -> &'static str {
-    match state {
-        SecureBoot::Enabled => "on",
-        SecureBoot::Disabled => "off",
-        SecureBoot::Unknown => "unknown",
-        SecureBoot::NotApplicable => "not available (legacy boot)",
+fn secure_boot_text(w: &Words, state: SecureBoot) -> &'static str {
+    w.secure_boot[match state {
+        SecureBoot::Enabled => 0,
+        SecureBoot::Disabled => 1,
+        SecureBoot::Unknown => 2,
+        SecureBoot::NotApplicable => 3,
+    }]
+}
+
+/// A number with one decimal, the caller's decimal mark.
+fn one_decimal(w: &Words, value: f64) -> String {
+    let text = format!("{value:.1}");
+    if w.decimal_comma {
+        text.replace('.', ",")
+    } else {
+        text
     }
 }
 
-fn gib(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
+fn gib(w: &Words, bytes: u64) -> String {
+    format!(
+        "{} GiB",
+        one_decimal(w, bytes as f64 / f64::from(1u32 << 30))
+    )
 }
 
-/// Renders the audit as text, one section after another. The product key appears only masked
-/// (or in full when the document was collected with `show_key`).
+/// A section's label, padded to the report's first column.
+fn section(o: &mut String, label: &str) {
+    let _ = write!(o, "{label:<12} ");
+}
+
+/// Renders the audit as text in English, one section after another. The product key appears
+/// only masked (or in full when the document was collected with `show_key`).
 pub fn render(a: &Audit) -> String {
+    render_with(a, &ENGLISH)
+}
+
+/// Renders the audit as text with the given words.
+pub fn render_with(a: &Audit, w: &Words) -> String {
     let mut o = String::new();
-    machine(&mut o, a);
-    cpu(&mut o, a);
-    memory(&mut o, a);
-    disks(&mut o, a);
-    batteries(&mut o, a);
-    licence(&mut o, a);
-    platform(&mut o, a);
-    fitness(&mut o, a);
-    windows11(&mut o, a);
-    problems(&mut o, a);
+    machine(&mut o, a, w);
+    cpu(&mut o, a, w);
+    memory(&mut o, a, w);
+    disks(&mut o, a, w);
+    batteries(&mut o, a, w);
+    licence(&mut o, a, w);
+    platform(&mut o, a, w);
+    fitness(&mut o, a, w);
+    windows11(&mut o, a, w);
+    problems(&mut o, a, w);
     o
 }
 
 /// Machine identity: vendor, model, serial, UUID, chassis, BIOS.
-fn machine(o: &mut String, a: &Audit) {
+fn machine(o: &mut String, a: &Audit, w: &Words) {
     let s = &a.system;
+    let [serial, uuid, chassis, identity, bios] = w.machine;
+    section(o, w.sections[0]);
     let _ = writeln!(
         o,
-        "Machine      {} {}",
+        "{} {}",
         or_dash(s.vendor.as_deref()),
         or_dash(s.product.as_deref())
     );
     let _ = writeln!(
         o,
-        "  serial     {}   uuid {}",
+        "  {serial:<10} {}   {uuid} {}",
         or_dash(s.serial.as_deref()),
         or_dash(s.uuid.as_deref())
     );
     let _ = writeln!(
         o,
-        "  chassis    {}   identity: {}{}",
+        "  {chassis:<10} {}   {identity} {}{}",
         or_dash(a.chassis_kind()),
-        source_text(s.source),
+        source_text(w, s.source),
         s.smbios_version
             .as_deref()
             .map(|v| format!(" (SMBIOS {v})"))
@@ -98,7 +245,7 @@ fn machine(o: &mut String, a: &Audit) {
     if let Some(b) = &a.bios {
         let _ = writeln!(
             o,
-            "  BIOS       {} {} ({})",
+            "  {bios:<10} {} {} ({})",
             or_dash(b.vendor.as_deref()),
             or_dash(b.version.as_deref()),
             or_dash(b.release_date.as_deref())
@@ -107,38 +254,45 @@ fn machine(o: &mut String, a: &Audit) {
 }
 
 /// CPU model, cores and threads.
-fn cpu(o: &mut String, a: &Audit) {
+fn cpu(o: &mut String, a: &Audit, w: &Words) {
     let c = &a.cpu;
+    section(o, w.sections[1]);
     let _ = writeln!(
         o,
-        "CPU          {}   {} cores / {} threads{}{}",
+        "{}   {}{}{}",
         or_dash(c.model.as_deref()),
-        c.cores.map_or("-".to_string(), |n| n.to_string()),
-        c.threads,
+        (w.cores_threads)(
+            &c.cores.map_or("-".to_string(), |n| n.to_string()),
+            u64::from(c.threads)
+        ),
         c.max_mhz
-            .map(|m| format!(", max {m} MHz"))
+            .map(|m| (w.max_mhz)(u64::from(m)))
             .unwrap_or_default(),
-        if c.x86_64 { ", 64-bit" } else { "" }
+        if c.x86_64 { w.bits64 } else { "" }
     );
 }
 
 /// Memory totals and the populated modules.
-fn memory(o: &mut String, a: &Audit) {
+fn memory(o: &mut String, a: &Audit, w: &Words) {
     let m = &a.memory;
+    let size = |b: Option<u64>| b.map_or("-".into(), |b| gib(w, b));
+    section(o, w.sections[2]);
     let _ = writeln!(
         o,
-        "Memory       {} installed, {} usable, {} of {} slots empty",
-        m.installed_bytes.map_or("-".into(), gib),
-        m.kernel_total_bytes.map_or("-".into(), gib),
-        m.empty_slots.map_or("-".into(), |n| n.to_string()),
-        m.slots.map_or("-".into(), |n| n.to_string()),
+        "{}",
+        (w.memory)(
+            &size(m.installed_bytes),
+            &size(m.kernel_total_bytes),
+            &m.empty_slots.map_or("-".into(), |n| n.to_string()),
+            &m.slots.map_or("-".into(), |n| n.to_string()),
+        )
     );
     for d in m.devices.iter().filter(|d| d.is_populated()) {
         let _ = writeln!(
             o,
             "  {:<14} {} {} {} {}",
             or_dash(d.locator.as_deref()),
-            d.size_bytes.map_or("?".into(), gib),
+            d.size_bytes.map_or("?".into(), |b| gib(w, b)),
             or_dash(d.memory_type.as_deref()),
             d.speed_mts.map_or("-".into(), |s| format!("{s} MT/s")),
             or_dash(d.part_number.as_deref())
@@ -147,30 +301,35 @@ fn memory(o: &mut String, a: &Audit) {
 }
 
 /// One line per disk with its SMART summary.
-fn disks(o: &mut String, a: &Audit) {
-    let _ = writeln!(o, "Disks");
+fn disks(o: &mut String, a: &Audit, w: &Words) {
+    let _ = writeln!(o, "{}", w.sections[3]);
     for d in &a.disks {
         let smart = match (d.smart.state, &d.smart.data) {
             (SmartState::Ok, Some(data)) => {
-                let mut line = format!(
-                    "SMART {}, {} h, realloc {}, wear {}",
-                    data.health
-                        .map_or("unknown".into(), |h| format!("{h:?}").to_lowercase()),
-                    data.power_on_hours.map_or("-".into(), |h| h.to_string()),
-                    data.reallocated_sectors
+                let health = match data.health {
+                    Some(Health::Passed) => w.health[0],
+                    Some(Health::Failed) => w.health[1],
+                    Some(Health::Unknown) | None => w.health[2],
+                };
+                let mut line = (w.smart_line)(
+                    health,
+                    &data.power_on_hours.map_or("-".into(), |h| h.to_string()),
+                    &data
+                        .reallocated_sectors
                         .or(data.grown_defects)
                         .map_or("-".into(), |r| r.to_string()),
-                    data.percentage_used
+                    &data
+                        .percentage_used
                         .map_or("-".into(), |p| format!("{p} %")),
                 );
                 // The signs of a worn drive, where the drive reports any.
-                for (what, value) in [
-                    ("pending", data.pending_sectors),
-                    ("offline-uncorrectable", data.offline_uncorrectable),
-                    ("reported-uncorrectable", data.reported_uncorrectable),
-                    ("uncorrected", data.uncorrected_errors),
-                    ("media errors", data.media_errors),
-                ] {
+                for (what, value) in w.worn.iter().zip([
+                    data.pending_sectors,
+                    data.offline_uncorrectable,
+                    data.reported_uncorrectable,
+                    data.uncorrected_errors,
+                    data.media_errors,
+                ]) {
                     if let Some(n) = value.filter(|n| *n > 0) {
                         let _ = write!(line, ", {what} {n}");
                     }
@@ -179,7 +338,7 @@ fn disks(o: &mut String, a: &Audit) {
             }
             (state, _) => format!(
                 "SMART: {}{}",
-                smart_text(state),
+                smart_text(w, state),
                 d.smart
                     .detail
                     .as_deref()
@@ -192,7 +351,7 @@ fn disks(o: &mut String, a: &Audit) {
             "  {:<8} {:<7} {:>10} {} {}   {}",
             d.drive.name,
             d.drive.transport.to_string(),
-            gib(d.drive.size_bytes),
+            gib(w, d.drive.size_bytes),
             if d.is_ssd() { "SSD" } else { "HDD" },
             or_dash(d.drive.model.as_deref()),
             smart
@@ -201,69 +360,80 @@ fn disks(o: &mut String, a: &Audit) {
 }
 
 /// One line per battery.
-fn batteries(o: &mut String, a: &Audit) {
+fn batteries(o: &mut String, a: &Audit, w: &Words) {
     for b in &a.batteries {
+        section(o, w.sections[4]);
         let _ = writeln!(
             o,
-            "Battery      {} health {}, {} cycles",
-            b.name,
-            b.health_pct.map_or("-".into(), |h| format!("{h:.1} %")),
-            b.cycle_count.map_or("-".into(), |n| n.to_string())
+            "{}",
+            (w.battery)(
+                &b.name,
+                &b.health_pct
+                    .map_or("-".into(), |h| format!("{} %", one_decimal(w, h))),
+                &b.cycle_count.map_or("-".into(), |n| n.to_string())
+            )
         );
     }
 }
 
 /// Windows licence tables (MSDM key masked unless shown on purpose, SLIC).
-fn licence(o: &mut String, a: &Audit) {
+fn licence(o: &mut String, a: &Audit, w: &Words) {
     let msdm = match &a.licence.msdm {
-        MsdmStatus::Absent => "no MSDM table".to_string(),
+        MsdmStatus::Absent => w.no_msdm.to_string(),
         MsdmStatus::Present {
             key_masked,
             key,
             oem_id,
             ..
-        } => {
-            format!(
-                "Windows key {} ({oem_id})",
-                key.as_deref().unwrap_or(key_masked)
-            )
+        } => (w.windows_key)(key.as_deref().unwrap_or(key_masked), oem_id),
+        MsdmStatus::Malformed { error } => format!("MSDM {}: {error}", w.malformed),
+    };
+    let unknown = |field: &str| {
+        if field.is_empty() {
+            w.unknown.to_owned()
+        } else {
+            field.to_owned()
         }
-        MsdmStatus::Malformed { error } => format!("MSDM MALFORMED: {error}"),
     };
     let slic = match &a.licence.slic {
-        SlicStatus::Absent => "no SLIC".to_string(),
+        SlicStatus::Absent => w.no_slic.to_string(),
         SlicStatus::Present {
             oem_id,
             oem_table_id,
-        } => format!("SLIC {}/{}", or_unknown(oem_id), or_unknown(oem_table_id)),
+        } => format!("SLIC {}/{}", unknown(oem_id), unknown(oem_table_id)),
         SlicStatus::Unusable {
             oem_id,
             oem_table_id,
             reason,
         } => format!(
-            "SLIC {}/{} UNUSABLE: {reason}",
-            or_unknown(oem_id),
-            or_unknown(oem_table_id)
+            "SLIC {}/{} {}: {reason}",
+            unknown(oem_id),
+            unknown(oem_table_id),
+            w.unusable
         ),
-        SlicStatus::Malformed { error } => format!("SLIC MALFORMED: {error}"),
+        SlicStatus::Malformed { error } => format!("SLIC {}: {error}", w.malformed),
     };
-    let _ = writeln!(o, "Licence      {msdm}; {slic}");
+    section(o, w.sections[5]);
+    let _ = writeln!(o, "{msdm}; {slic}");
 }
 
 /// Boot mode, Secure Boot, TPM, GPUs and network interfaces.
-fn platform(o: &mut String, a: &Audit) {
+fn platform(o: &mut String, a: &Audit, w: &Words) {
     let p = &a.platform;
+    section(o, w.sections[6]);
     let _ = writeln!(
         o,
-        "Platform     {} boot, Secure Boot {}, TPM {}, {} GPU(s), {} NIC(s)",
-        boot_text(p.boot_mode),
-        secure_boot_text(p.secure_boot),
-        p.tpm.as_ref().map_or("none".to_string(), |t| t
-            .version
-            .clone()
-            .unwrap_or_else(|| "?".into())),
-        p.gpus.len(),
-        p.network_interfaces.len()
+        "{}",
+        (w.platform)(
+            boot_text(w, p.boot_mode),
+            secure_boot_text(w, p.secure_boot),
+            &p.tpm.as_ref().map_or(w.tpm_none.to_string(), |t| t
+                .version
+                .clone()
+                .unwrap_or_else(|| "?".into())),
+            p.gpus.len(),
+            p.network_interfaces.len()
+        )
     );
     for g in &p.gpus {
         let _ = writeln!(
@@ -278,51 +448,49 @@ fn platform(o: &mut String, a: &Audit) {
             "  {:<14} {} {}",
             n.name,
             or_dash(n.mac.as_deref()),
-            if n.wireless { "wireless" } else { "" }
+            if n.wireless { w.wireless } else { "" }
         );
     }
 }
 
 /// The fitness grade and each rule.
-fn fitness(o: &mut String, a: &Audit) {
+fn fitness(o: &mut String, a: &Audit, w: &Words) {
     let f = &a.fitness;
-    let _ = writeln!(o, "Grade        {}", f.grade);
+    section(o, w.sections[7]);
+    let _ = writeln!(o, "{}", f.grade);
     for r in &f.rules {
-        let mark = match r.status {
-            Status::Pass => "ok  ",
-            Status::Fail => "FAIL",
-            Status::Unknown => "??  ",
-            Status::NotApplicable => "n/a ",
-        };
+        let mark = w.marks[match r.status {
+            Status::Pass => 0,
+            Status::Fail => 1,
+            Status::Unknown => 2,
+            Status::NotApplicable => 3,
+        }];
         let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
     }
 }
 
 /// Windows 11 hardware floor and the checks it misses.
-fn windows11(o: &mut String, a: &Audit) {
-    let w = &a.fitness.windows11;
+fn windows11(o: &mut String, a: &Audit, w: &Words) {
+    let floor = &a.fitness.windows11;
+    section(o, w.sections[8]);
     let _ = writeln!(
         o,
-        "Windows 11   {}",
-        if w.meets_floor {
-            "meets the hardware floor"
+        "{}",
+        if floor.meets_floor {
+            w.windows11_meets
         } else {
-            "no: install Linux"
+            w.windows11_not
         }
     );
-    for c in w.checks.iter().filter(|c| !c.passed) {
-        let _ = writeln!(o, "  missing {:<20} {}", c.name, c.detail);
+    for c in floor.checks.iter().filter(|c| !c.passed) {
+        let _ = writeln!(o, "  {} {:<20} {}", w.missing, c.name, c.detail);
     }
 }
 
 /// Problems met while collecting.
-fn problems(o: &mut String, a: &Audit) {
+fn problems(o: &mut String, a: &Audit, w: &Words) {
     for p in &a.problems {
-        let _ = writeln!(o, "Problem      {p}");
+        section(o, w.sections[9]);
+        let _ = writeln!(o, "{p}");
     }
-}
-
-/// An ACPI text field that could not be read (empty) is shown as unknown.
-fn or_unknown(field: &str) -> &str {
-    if field.is_empty() { "unknown" } else { field }
 }

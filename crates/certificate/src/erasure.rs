@@ -15,24 +15,65 @@ pub enum Erasure {
     ErasedAndVerified,
     /// Anything else; each entry says why (a drive not erased, not verified, or no drives).
     NotFullyErased {
-        /// One reason per shortfall, in drive order (English, for logs and the CLI).
-        reasons: Vec<String>,
+        /// One reason per shortfall, in drive order. Typed, so each front end words it in its
+        /// own language; `Display` is the English wording for logs.
+        reasons: Vec<Shortfall>,
     },
+}
+
+/// One reason a certificate does not count as erased and verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Shortfall {
+    /// A drive not erased, or not verified, or both.
+    Drive {
+        serial: String,
+        /// The drive's status when it is not `erased`.
+        status: Option<Status>,
+        /// The verification outcome when it did not pass.
+        verification: Option<VerificationOutcome>,
+    },
+    /// The certificate names no drive.
+    NoDrives,
+    /// Every drive is clean but the overall result says otherwise.
+    Overall(Status),
+}
+
+impl std::fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Drive {
+                serial,
+                status,
+                verification,
+            } => {
+                let verification = verification.map(|v| match v {
+                    VerificationOutcome::Failed => "verification failed",
+                    _ => "not verified",
+                });
+                let why = match (status, verification) {
+                    (Some(s), Some(v)) => format!("{s}, {v}"),
+                    (Some(s), None) => s.to_string(),
+                    (None, Some(v)) => v.to_owned(),
+                    (None, None) => "erased".to_owned(),
+                };
+                write!(f, "drive {serial}: {why}")
+            }
+            Self::NoDrives => f.write_str("no drives"),
+            Self::Overall(status) => write!(f, "overall result {status}"),
+        }
+    }
 }
 
 impl Erasure {
     /// The erasure verdict of `cert`.
     pub fn of(cert: &Certificate) -> Self {
-        let mut reasons: Vec<String> = cert
-            .drives
-            .iter()
-            .filter_map(|d| shortfall(d).map(|why| format!("drive {}: {why}", d.serial)))
-            .collect();
+        let mut reasons: Vec<Shortfall> = cert.drives.iter().filter_map(shortfall).collect();
         if cert.drives.is_empty() {
-            reasons.push("no drives".into());
+            reasons.push(Shortfall::NoDrives);
         }
         if cert.result != Status::Erased && reasons.is_empty() {
-            reasons.push(format!("overall result {}", cert.result));
+            reasons.push(Shortfall::Overall(cert.result));
         }
         if reasons.is_empty() {
             Self::ErasedAndVerified
@@ -64,18 +105,15 @@ impl Erasure {
 }
 
 /// Why one drive does not count as erased and verified, if it does not.
-fn shortfall(drive: &DriveRecord) -> Option<String> {
-    let verification = match drive.verification.outcome {
-        VerificationOutcome::Passed => None,
-        VerificationOutcome::Failed => Some("verification failed"),
-        VerificationOutcome::NotRun => Some("not verified"),
-    };
-    match (drive.status, verification) {
-        (Status::Erased, None) => None,
-        (Status::Erased, Some(v)) => Some(v.to_owned()),
-        (status, None) => Some(status.to_string()),
-        (status, Some(v)) => Some(format!("{status}, {v}")),
-    }
+fn shortfall(drive: &DriveRecord) -> Option<Shortfall> {
+    let status = (drive.status != Status::Erased).then_some(drive.status);
+    let verification = (drive.verification.outcome != VerificationOutcome::Passed)
+        .then_some(drive.verification.outcome);
+    (status.is_some() || verification.is_some()).then(|| Shortfall::Drive {
+        serial: drive.serial.clone(),
+        status,
+        verification,
+    })
 }
 
 #[cfg(test)]
@@ -88,7 +126,9 @@ mod tests {
     fn reasons(e: &Erasure) -> Vec<String> {
         match e {
             Erasure::ErasedAndVerified => vec![],
-            Erasure::NotFullyErased { reasons } => reasons.clone(),
+            Erasure::NotFullyErased { reasons } => {
+                reasons.iter().map(ToString::to_string).collect()
+            }
         }
     }
 

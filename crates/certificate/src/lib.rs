@@ -44,7 +44,7 @@ pub use bundle::{
     write_atomic,
 };
 pub use dsse::Envelope;
-pub use erasure::Erasure;
+pub use erasure::{Erasure, Shortfall};
 pub use export::{ExportError, ExportedFiles, export};
 pub use key::{
     KeyError, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PublicKey, StationKey, read_secret_file,

@@ -4,20 +4,34 @@ use std::fmt::Write;
 
 use crate::schema::{Certificate, DriveRecord, FirmwareErase};
 
-/// Decimal size with unit and the exact byte count, e.g. `250.1 GB (250059350016 bytes)`.
+/// Binary size with unit and the exact byte count, e.g. `232.9 GiB (250059350016 bytes)`:
+/// the units the station's CLI, TUI and audit report use.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
+    match binary_size(bytes) {
+        Some(size) => format!("{size} ({bytes} bytes)"),
+        None => format!("{bytes} B"),
+    }
+}
+
+/// The PDF's size: as [`human_bytes`], with the German decimal comma (the sheet is German
+/// first), e.g. `232,9 GiB (250059350016 Bytes)`.
+pub(crate) fn human_bytes_de(bytes: u64) -> String {
+    match binary_size(bytes) {
+        Some(size) => format!("{} ({bytes} Bytes)", size.replace('.', ",")),
+        None => format!("{bytes} B"),
+    }
+}
+
+/// `232.9 GiB`; `None` below 1 KiB (shown as a plain byte count).
+fn binary_size(bytes: u64) -> Option<String> {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {} ({bytes} bytes)", UNITS[unit])
-    }
+    (unit > 0).then(|| format!("{value:.1} {}", UNITS[unit]))
 }
 
 /// The certificate as readable text, one fact per line, drives as indented blocks.
@@ -207,7 +221,11 @@ mod tests {
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(
             human_bytes(250_059_350_016),
-            "250.1 GB (250059350016 bytes)"
+            "232.9 GiB (250059350016 bytes)"
+        );
+        assert_eq!(
+            human_bytes_de(250_059_350_016),
+            "232,9 GiB (250059350016 Bytes)"
         );
     }
 

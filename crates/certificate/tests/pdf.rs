@@ -86,7 +86,7 @@ fn sample_pdf_has_the_fields() {
         "Samsung SSD 860 EVO 250GB",
         "S3YJNX0K123456",
         "RVT04B6Q",
-        "250.1 GB",
+        "232,9 GiB",
         "WD-WX11A12B3456",
         "Purge (NIST SP 800-88 Rev. 1)",
         "Clear (NIST SP 800-88 Rev. 1)",

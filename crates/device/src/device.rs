@@ -108,7 +108,7 @@ pub fn discover(root: &Path) -> Result<Vec<Drive>, DiscoverError> {
             drive.verdict = match &state {
                 Ok(state) => state.verdict(&drive),
                 Err(unreadable) => Verdict::Excluded {
-                    reason: unreadable.to_string(),
+                    reasons: vec![unreadable.exclusion()],
                 },
             };
             drive

@@ -12,15 +12,19 @@ use serde::{Deserialize, Serialize};
 use crate::device::{Drive, list_dir, partition_names, read_attr};
 
 /// Whether a drive may be wiped, and if not, why.
+///
+/// In JSON: `{"verdict": "excluded", "reason": "<English>", "reasons": [{"kind": ...}]}`; the
+/// typed `reasons` are for front ends that word them in their own language, `reason` is the
+/// English wording for people reading the JSON and for older readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "kebab-case")]
+#[serde(into = "VerdictRepr", from = "VerdictRepr")]
 pub enum Verdict {
     /// Nothing on this machine uses it.
     Wipeable,
     /// Wiped only when named explicitly as a target (loop devices).
-    ExplicitOnly { reason: String },
+    ExplicitOnly { reasons: Vec<Exclusion> },
     /// Never wiped.
-    Excluded { reason: String },
+    Excluded { reasons: Vec<Exclusion> },
 }
 
 impl Verdict {
@@ -29,11 +33,198 @@ impl Verdict {
         !matches!(self, Self::Excluded { .. })
     }
 
-    /// The exclusion reason, if any.
-    pub fn reason(&self) -> Option<&str> {
+    /// The reasons, if any.
+    pub fn reasons(&self) -> &[Exclusion] {
+        match self {
+            Self::Wipeable => &[],
+            Self::ExplicitOnly { reasons } | Self::Excluded { reasons } => reasons,
+        }
+    }
+
+    /// The reasons in English, if any ("mounted at /home; read-only device").
+    pub fn reason(&self) -> Option<String> {
         match self {
             Self::Wipeable => None,
-            Self::ExplicitOnly { reason } | Self::Excluded { reason } => Some(reason),
+            _ => Some(join(self.reasons())),
+        }
+    }
+}
+
+/// One reason a drive is not wiped (or only when named). Typed, so each front end words it in
+/// its own language; `Display` is the English wording. Not `non_exhaustive`: a front end's
+/// wording must cover every reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Exclusion {
+    /// Boot medium: it holds the root file system `/`.
+    RootFileSystem,
+    /// Boot medium: the live system's medium (`/run/live/medium`).
+    LiveMedium,
+    /// Boot medium: the root device named on the kernel command line (`root=spec`).
+    KernelRoot {
+        spec: String,
+    },
+    /// Mounted at these points.
+    Mounted {
+        points: Vec<String>,
+    },
+    /// Swap in use on these areas.
+    Swap {
+        areas: Vec<String>,
+    },
+    /// Held by device-mapper, LVM or md RAID (these holders).
+    Held {
+        holders: Vec<String>,
+    },
+    ReadOnly,
+    /// Not a drive at all.
+    Virtual {
+        device: VirtualKind,
+    },
+    /// Size 0: no medium in the drive.
+    NoMedium,
+    /// A loop device: wiped only when named explicitly.
+    Loop,
+    /// A file that says what the system uses could not be read (fail closed).
+    Unreadable {
+        path: PathBuf,
+        error: String,
+    },
+    /// A file that backs a loop device which is refused, with that device's reasons.
+    BacksRefused {
+        device: PathBuf,
+        reasons: Vec<Exclusion>,
+    },
+    /// A reason in words only (verdicts written before reasons were typed).
+    Other {
+        text: String,
+    },
+}
+
+/// The kinds of block device that are not drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VirtualKind {
+    Zram,
+    RamDisk,
+    DeviceMapper,
+    MdRaid,
+    Optical,
+    Floppy,
+}
+
+impl std::fmt::Display for VirtualKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Zram => "compressed RAM disk",
+            Self::RamDisk => "RAM disk",
+            Self::DeviceMapper => "device-mapper volume",
+            Self::MdRaid => "md RAID array",
+            Self::Optical => "optical drive",
+            Self::Floppy => "floppy drive",
+        })
+    }
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RootFileSystem => f.write_str("boot medium: holds the root file system /"),
+            Self::LiveMedium => {
+                f.write_str("boot medium: is the live boot medium (/run/live/medium)")
+            }
+            Self::KernelRoot { spec } => write!(
+                f,
+                "boot medium: is the root device named on the kernel command line (root={spec})"
+            ),
+            Self::Mounted { points } => write!(f, "mounted at {}", points.join(", ")),
+            Self::Swap { areas } => write!(f, "swap in use on {}", areas.join(", ")),
+            Self::Held { holders } => write!(
+                f,
+                "held by {} (device-mapper, LVM or md RAID)",
+                holders.join(", ")
+            ),
+            Self::ReadOnly => f.write_str("read-only device"),
+            Self::Virtual { device } => write!(f, "{device}, not a drive"),
+            Self::NoMedium => f.write_str("no medium (size 0)"),
+            Self::Loop => f.write_str("loop device: wiped only when named explicitly"),
+            Self::Unreadable { path, error } => write!(
+                f,
+                "cannot read {}, so no drive can be shown to be unused: {error}",
+                path.display()
+            ),
+            Self::BacksRefused { device, reasons } => write!(
+                f,
+                "it backs {}, which is refused: {}",
+                device.display(),
+                join(reasons)
+            ),
+            Self::Other { text } => f.write_str(text),
+        }
+    }
+}
+
+/// Reasons in English, joined with "; ".
+pub fn join(reasons: &[Exclusion]) -> String {
+    reasons
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How a [`Verdict`] is written in JSON.
+#[derive(Serialize, Deserialize)]
+struct VerdictRepr {
+    verdict: VerdictKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reasons: Vec<Exclusion>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum VerdictKind {
+    Wipeable,
+    ExplicitOnly,
+    Excluded,
+}
+
+impl From<Verdict> for VerdictRepr {
+    fn from(v: Verdict) -> Self {
+        let reason = v.reason();
+        match v {
+            Verdict::Wipeable => Self {
+                verdict: VerdictKind::Wipeable,
+                reason,
+                reasons: Vec::new(),
+            },
+            Verdict::ExplicitOnly { reasons } => Self {
+                verdict: VerdictKind::ExplicitOnly,
+                reason,
+                reasons,
+            },
+            Verdict::Excluded { reasons } => Self {
+                verdict: VerdictKind::Excluded,
+                reason,
+                reasons,
+            },
+        }
+    }
+}
+
+impl From<VerdictRepr> for Verdict {
+    fn from(r: VerdictRepr) -> Self {
+        // A verdict written with words only keeps them.
+        let reasons = match (r.reasons.is_empty(), r.reason) {
+            (true, Some(text)) => vec![Exclusion::Other { text }],
+            _ => r.reasons,
+        };
+        match r.verdict {
+            VerdictKind::Wipeable => Self::Wipeable,
+            VerdictKind::ExplicitOnly => Self::ExplicitOnly { reasons },
+            VerdictKind::Excluded => Self::Excluded { reasons },
         }
     }
 }
@@ -46,6 +237,16 @@ pub struct SourceUnreadable {
     pub path: PathBuf,
     #[source]
     pub source: io::Error,
+}
+
+impl SourceUnreadable {
+    /// The reason every drive is excluded when this file cannot be read.
+    pub fn exclusion(&self) -> Exclusion {
+        Exclusion::Unreadable {
+            path: self.path.clone(),
+            error: self.source.to_string(),
+        }
+    }
 }
 
 /// Reads one of the system's usage files (mounts, swaps, kernel command line).
@@ -62,7 +263,7 @@ pub(crate) struct SystemState {
     /// Active swap areas by drive name.
     swaps: HashMap<String, Vec<String>>,
     /// Drives the system booted from, with the evidence.
-    boot: HashMap<String, String>,
+    boot: HashMap<String, Exclusion>,
     /// Holders (dm-0, md0) by drive name.
     holders: HashMap<String, Vec<String>>,
 }
@@ -82,14 +283,9 @@ impl SystemState {
             };
             let point = unescape_mount(mount.point);
             if point == "/" {
-                state
-                    .boot
-                    .insert(drive.clone(), "holds the root file system /".into());
+                state.boot.insert(drive.clone(), Exclusion::RootFileSystem);
             } else if point == "/run/live/medium" {
-                state.boot.insert(
-                    drive.clone(),
-                    "is the live boot medium (/run/live/medium)".into(),
-                );
+                state.boot.insert(drive.clone(), Exclusion::LiveMedium);
             }
             state.mounts.entry(drive.clone()).or_default().push(point);
         }
@@ -113,9 +309,12 @@ impl SystemState {
             .find_map(|w| w.strip_prefix("root="))
             && let Some(drive) = resolve_root_spec(root, spec).and_then(|n| index.by_name(&n))
         {
-            state.boot.entry(drive.clone()).or_insert_with(|| {
-                format!("is the root device named on the kernel command line (root={spec})")
-            });
+            state
+                .boot
+                .entry(drive.clone())
+                .or_insert_with(|| Exclusion::KernelRoot {
+                    spec: spec.to_owned(),
+                });
         }
         for name in drives {
             let dir = root.join("sys/block").join(name);
@@ -135,50 +334,51 @@ impl SystemState {
     pub(crate) fn verdict(&self, drive: &Drive) -> Verdict {
         let mut reasons = Vec::new();
         if let Some(why) = self.boot.get(&drive.name) {
-            reasons.push(format!("boot medium: {why}"));
+            reasons.push(why.clone());
         }
         if let Some(points) = self.mounts.get(&drive.name) {
-            reasons.push(format!("mounted at {}", points.join(", ")));
+            reasons.push(Exclusion::Mounted {
+                points: points.clone(),
+            });
         }
         if let Some(areas) = self.swaps.get(&drive.name) {
-            reasons.push(format!("swap in use on {}", areas.join(", ")));
+            reasons.push(Exclusion::Swap {
+                areas: areas.clone(),
+            });
         }
         if let Some(holders) = self.holders.get(&drive.name) {
-            reasons.push(format!(
-                "held by {} (device-mapper, LVM or md RAID)",
-                holders.join(", ")
-            ));
+            reasons.push(Exclusion::Held {
+                holders: holders.clone(),
+            });
         }
         if drive.read_only {
-            reasons.push("read-only device".into());
+            reasons.push(Exclusion::ReadOnly);
         }
-        if let Some(kind) = virtual_kind(&drive.name) {
-            reasons.push(format!("{kind}, not a drive"));
+        if let Some(device) = virtual_kind(&drive.name) {
+            reasons.push(Exclusion::Virtual { device });
         } else if drive.size_bytes == 0 {
-            reasons.push("no medium (size 0)".into());
+            reasons.push(Exclusion::NoMedium);
         }
         if !reasons.is_empty() {
-            return Verdict::Excluded {
-                reason: reasons.join("; "),
-            };
+            return Verdict::Excluded { reasons };
         }
         if drive.name.starts_with("loop") {
             return Verdict::ExplicitOnly {
-                reason: "loop device: wiped only when named explicitly".into(),
+                reasons: vec![Exclusion::Loop],
             };
         }
         Verdict::Wipeable
     }
 }
 
-fn virtual_kind(name: &str) -> Option<&'static str> {
+fn virtual_kind(name: &str) -> Option<VirtualKind> {
     [
-        ("zram", "compressed RAM disk"),
-        ("ram", "RAM disk"),
-        ("dm-", "device-mapper volume"),
-        ("md", "md RAID array"),
-        ("sr", "optical drive"),
-        ("fd", "floppy drive"),
+        ("zram", VirtualKind::Zram),
+        ("ram", VirtualKind::RamDisk),
+        ("dm-", VirtualKind::DeviceMapper),
+        ("md", VirtualKind::MdRaid),
+        ("sr", VirtualKind::Optical),
+        ("fd", VirtualKind::Floppy),
     ]
     .into_iter()
     .find(|(prefix, _)| name.starts_with(prefix))
@@ -300,6 +500,30 @@ fn resolve_root_spec(root: &Path, spec: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn verdicts_keep_their_typed_reasons_and_english_words_in_json() {
+        let v = super::Verdict::Excluded {
+            reasons: vec![
+                super::Exclusion::Mounted {
+                    points: vec!["/home".into()],
+                },
+                super::Exclusion::ReadOnly,
+            ],
+        };
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["verdict"], "excluded");
+        assert_eq!(json["reason"], "mounted at /home; read-only device");
+        assert_eq!(json["reasons"][0]["kind"], "mounted");
+        assert_eq!(json["reasons"][1]["kind"], "read-only");
+        assert_eq!(serde_json::from_value::<super::Verdict>(json).unwrap(), v);
+        // A verdict written before reasons were typed keeps its words.
+        let old: super::Verdict =
+            serde_json::from_str(r#"{"verdict":"explicit-only","reason":"loop device"}"#).unwrap();
+        assert_eq!(old.reason().as_deref(), Some("loop device"));
+        let w: super::Verdict = serde_json::from_str(r#"{"verdict":"wipeable"}"#).unwrap();
+        assert_eq!(w, super::Verdict::Wipeable);
+    }
+
     use super::*;
 
     #[test]

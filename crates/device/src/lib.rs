@@ -22,4 +22,4 @@ pub mod sim;
 pub mod sys;
 
 pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};
-pub use exclusion::Verdict;
+pub use exclusion::{Exclusion, Verdict};

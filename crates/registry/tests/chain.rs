@@ -39,7 +39,7 @@ async fn story(db: Db) {
     assert!(html.contains("id=\"continues\""), "{html}");
     assert!(html.contains("Setzt fort / continues"), "{html}");
     assert!(
-        html.contains("nicht im Register / not in the registry"),
+        html.contains("nicht im Zertifikatsregister / not in the registry"),
         "{html}"
     );
 

@@ -11,6 +11,7 @@ use tabula_audit::{Audit, MsdmStatus};
 use tabula_certificate as cert;
 use tabula_certificate::{Bundle, BundleError, Certificate, LocalZone, PdfOptions, StationKey};
 use tabula_device::capabilities::HiddenAreas;
+use tabula_wipe::note::Note;
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::ranges::RangeSet;
 use tabula_wipe::report::{DriveReport, FirmwareReport, NistLevel, VerifyOutcome, WipeStatus};
@@ -27,6 +28,8 @@ pub struct Issuer {
     /// Station id; default derived from the key fingerprint.
     pub station_id: Option<String>,
     pub remark: String,
+    /// The station's time zone, for the times in the remark's notes.
+    pub zone: LocalZone,
 }
 
 /// An issuer field as given: trimmed, `None` when absent or blank.
@@ -47,6 +50,7 @@ pub fn certificate(
     machine: Option<&Audit>,
     started: DateTime<Utc>,
 ) -> Result<Certificate, Error> {
+    let zone = &issuer.zone;
     let fingerprint = key.public().fingerprint();
     let mut c = Certificate::new();
     c.organisation = issuer.organisation.clone();
@@ -84,12 +88,12 @@ pub fn certificate(
             // when and after how many passes, in both languages.
             r.error
                 .iter()
-                .map(|e| format!("failed: {e}"))
+                .map(|e| crate::remarks::failed_both(e))
                 .chain(
                     r.notes
                         .iter()
-                        .filter(|n| !n.starts_with("resumed at pass "))
-                        .cloned(),
+                        .filter(|n| !matches!(n, Note::Resumed { .. }))
+                        .map(|n| crate::remarks::note_both(n, zone)),
                 )
                 .map(move |n| format!("{}: {n}", r.drive.path.display()))
         })

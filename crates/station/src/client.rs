@@ -269,21 +269,37 @@ pub struct LogKey {
 }
 
 impl LogKey {
-    /// The notice a front end shows (and a station logs) when the key was not pinned.
-    pub fn warning(&self, registry: &str) -> Option<String> {
-        (self.trust == KeyTrust::FromRegistry).then(|| {
-            format!(
-                "the log key {} was fetched from {registry} itself (trust on first use): \
-                 its receipts do not prove inclusion in the log this station enrolled with; \
-                 pin the key with `tabula enroll` or --log-key",
-                self.key.to_vkey()
-            )
+    /// What a front end shows (and a station logs) when the key was not pinned.
+    pub fn unpinned(&self, registry: &str) -> Option<Unpinned> {
+        (self.trust == KeyTrust::FromRegistry).then(|| Unpinned {
+            vkey: self.key.to_vkey(),
+            registry: registry.to_owned(),
         })
     }
 }
 
+/// A log key fetched from the registry itself, not pinned (trust on first use); `Display` is
+/// the English notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpinned {
+    pub vkey: String,
+    pub registry: String,
+}
+
+impl std::fmt::Display for Unpinned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the log key {} was fetched from {} itself (trust on first use): its receipts do not \
+             prove inclusion in the log this station enrolled with; pin the key with `tabula \
+             enroll` or --log-key",
+            self.vkey, self.registry
+        )
+    }
+}
+
 /// The log key to check receipts with: the pinned one (`--log-key`: text or file) if given,
-/// else the key the registry serves, trusted on first use ([`LogKey::warning`] says so).
+/// else the key the registry serves, trusted on first use ([`LogKey::unpinned`] says so).
 pub fn resolve_log_key(client: &RegistryClient, pinned: Option<&str>) -> Result<LogKey> {
     Ok(match pinned {
         Some(k) => LogKey {
@@ -386,16 +402,17 @@ pub struct LogCheck {
 
 impl LogCheck {
     /// Connect to `registry` as `transport` says; the log key is `--log-key` if given, else
-    /// the one the registry announces (trust on first use: [`Self::warning`] says so).
+    /// the one the registry announces (trust on first use: [`Self::unpinned`] says so).
     pub fn new(registry: &str, log_key: Option<&str>, transport: &Transport) -> Result<Self> {
         let client = RegistryClient::new(registry, transport)?;
         let log_key = resolve_log_key(&client, log_key)?;
         Ok(Self { client, log_key })
     }
 
-    /// The notice to show when the log key was not pinned.
-    pub fn warning(&self) -> Option<String> {
-        self.log_key.warning(&self.client.base)
+    /// The key and the registry it came from, when the key was not pinned (trust on first
+    /// use), for the front end's notice.
+    pub fn unpinned(&self) -> Option<Unpinned> {
+        self.log_key.unpinned(&self.client.base)
     }
 
     /// Check the registry's checkpoint (the cosigned one, with `policy`) against this client's
@@ -409,16 +426,23 @@ impl LogCheck {
     }
 
     /// Check a bundle's receipt: inclusion in its tree head, and that the registry's current
-    /// tree is consistent with that head. Returns the verdict line.
-    pub fn check(&self, bundle: &tabula_certificate::Bundle) -> Result<String> {
+    /// tree is consistent with that head.
+    pub fn check(&self, bundle: &tabula_certificate::Bundle) -> Result<ReceiptCheck> {
         let receipt: Receipt =
             serde_json::from_value(bundle.receipt.clone().ok_or(ClientError::NoReceipt)?)
                 .map_err(ClientError::MalformedReceipt)?;
         let leaf = bundle.envelope.leaf_bytes().map_err(ClientError::Leaf)?;
         let v = verify_receipt_online(&self.client, &receipt, &leaf, &self.log_key.key)?;
-        Ok(format!(
-            "in log {} as entry #{} (receipt tree size {}), current tree size {} is consistent with it",
-            receipt.log_origin, v.leaf_index, v.receipt_size, v.current_size
-        ))
+        Ok(ReceiptCheck {
+            origin: receipt.log_origin,
+            log: v,
+        })
     }
+}
+
+/// A receipt that checked out: its log's origin and what was found there.
+#[derive(Debug, Clone)]
+pub struct ReceiptCheck {
+    pub origin: String,
+    pub log: LogVerdict,
 }

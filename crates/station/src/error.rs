@@ -116,7 +116,7 @@ pub enum Refusal {
         config.display()
     )]
     MissingIssuer {
-        /// `organisation`, `site` or `operator`: the key under [station] and the option's name.
+        /// `organisation`, `site` or `operator`: the key under `[station]` and the option's name.
         what: &'static str,
         /// The configuration file that lacks it.
         config: PathBuf,
@@ -136,8 +136,11 @@ pub enum Refusal {
         path: PathBuf,
         serial: Option<String>,
     },
-    #[error("{}: refused: {reason}", path.display())]
-    DriveExcluded { path: PathBuf, reason: String },
+    #[error("{}: refused: {}", path.display(), tabula_device::exclusion::join(reasons))]
+    DriveExcluded {
+        path: PathBuf,
+        reasons: Vec<tabula_device::Exclusion>,
+    },
 }
 
 impl Error {

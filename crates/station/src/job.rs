@@ -331,6 +331,7 @@ impl Station {
             operator: i.operator.clone(),
             station_id: i.station_id.clone(),
             remark,
+            zone: self.zone.clone(),
         };
         let mut cert = certify::certificate(
             &issuer,

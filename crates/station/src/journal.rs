@@ -239,14 +239,10 @@ impl Journal {
                     path: known.path.clone(),
                     serial: known.serial.clone(),
                 })?;
-                if let Some(reason) = found
-                    .verdict
-                    .reason()
-                    .filter(|_| !found.verdict.allows_explicit())
-                {
+                if !found.verdict.allows_explicit() {
                     return Err(Refusal::DriveExcluded {
                         path: found.path.clone(),
-                        reason: reason.to_string(),
+                        reasons: found.verdict.reasons().to_vec(),
                     }
                     .into());
                 }

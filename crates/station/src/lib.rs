@@ -40,6 +40,7 @@ pub mod job;
 pub mod journal;
 pub mod logview;
 pub mod outbox;
+pub mod remarks;
 pub mod setup;
 pub mod targets;
 pub mod transport;

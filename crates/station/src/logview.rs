@@ -66,24 +66,6 @@ pub struct HeadVerdict {
     pub witnesses: Vec<String>,
 }
 
-impl HeadVerdict {
-    pub fn line(&self) -> String {
-        let seen = match self.previous {
-            Some(p) => format!("consistent with the {p} entries seen before"),
-            None => "first seen now, stored".to_owned(),
-        };
-        let cosigned = if self.witnesses.is_empty() {
-            String::new()
-        } else {
-            format!(", cosigned by {}", self.witnesses.join(", "))
-        };
-        format!(
-            "log {}: {} entries, {seen}{cosigned}",
-            self.origin, self.size
-        )
-    }
-}
-
 /// `$XDG_STATE_HOME/tabula`, else `~/.local/state/tabula`.
 pub fn default_state_dir() -> Option<PathBuf> {
     match std::env::var_os("XDG_STATE_HOME") {

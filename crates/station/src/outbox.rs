@@ -37,7 +37,7 @@ pub struct FlushReport {
     pub items: Vec<(PathBuf, Delivery)>,
     /// Set when receipts were checked with a log key fetched from the registry itself rather than
     /// a pinned one: those receipts prove nothing against a lying registry. Front ends show it.
-    pub unpinned_key: Option<String>,
+    pub unpinned_key: Option<crate::client::Unpinned>,
     /// Tree size of the cosigned checkpoint stored beside the kept bundles after this flush
     /// ([`crate::cosigned`]), when the registry served a newer one.
     pub cosigned: Option<u64>,
@@ -55,32 +55,6 @@ impl FlushReport {
             .iter()
             .filter(|(_, d)| matches!(d, Delivery::Rejected(_)))
             .count()
-    }
-    pub fn lines(&self) -> Vec<String> {
-        let warning = self.unpinned_key.iter().map(|w| format!("WARNING: {w}"));
-        warning
-            .chain(self.items.iter().map(|(path, d)| item_line(path, d)))
-            .collect()
-    }
-}
-
-fn item_line(path: &Path, d: &Delivery) -> String {
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    match d {
-        Delivery::Registered { leaf_index, replay } => format!(
-            "{name}: {} (log entry #{leaf_index}), receipt stored",
-            if *replay {
-                "already registered"
-            } else {
-                "uploaded"
-            }
-        ),
-        Delivery::Pending(why) => format!("{name}: kept in outbox, will retry: {why}"),
-        Delivery::Rejected(why) => {
-            format!("{name}: NOT UPLOADED, moved to outbox/rejected: {why}")
-        }
     }
 }
 
@@ -150,7 +124,7 @@ pub fn flush(
                     Err(e) => Delivery::Pending(chain(&e)),
                     Ok(key) => {
                         if report.unpinned_key.is_none() {
-                            report.unpinned_key = key.warning(url);
+                            report.unpinned_key = key.unpinned(url);
                         }
                         let d = deliver(&client, &key.key, data, &path, bundle, retry);
                         log_key = Some(key);

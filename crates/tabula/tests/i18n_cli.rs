@@ -144,3 +144,79 @@ fn a_wipe_in_german_with_plurals_plain_words_and_german_times() {
         "{text}"
     );
 }
+
+/// The device crate's typed exclusion reasons, worded by the catalogue: a read-only loop device
+/// in `devices` and the refusal of `wipe`, in German and English.
+#[test]
+fn exclusion_reasons_in_the_chosen_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let ro = LoopDev::new(dir.path(), "ro.img", 1 << 20);
+    let _read_only = ReadOnly::set(ro.path());
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+
+    let out = tabula_in("de_DE.UTF-8", &data, &["devices", "--all"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        row(&table, ro.path()).contains("AUSGESCHLOSSEN: schreibgeschütztes Gerät"),
+        "{table}"
+    );
+    let out = tabula_in("de_DE.UTF-8", &data, &["wipe", "--yes", ro.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "tabula: Fehler: {}: abgelehnt: schreibgeschütztes Gerät",
+            ro.path()
+        )),
+        "{err}"
+    );
+
+    let out = tabula_in("C.UTF-8", &data, &["devices", "--all"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        row(&table, ro.path()).contains("read-only device"),
+        "{table}"
+    );
+    let out = tabula_in("C.UTF-8", &data, &["wipe", "--yes", ro.path()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}: refused: read-only device", ro.path())),
+        "{err}"
+    );
+    // JSON keeps the English words and the typed reason.
+    let out = tabula_in("de_DE.UTF-8", &data, &["devices", "--all", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == ro.path())
+        .unwrap();
+    assert_eq!(listed["verdict"]["reason"], "read-only device", "{listed}");
+    assert_eq!(
+        listed["verdict"]["reasons"][0]["kind"], "read-only",
+        "{listed}"
+    );
+}
+
+/// A device set read-only for a test, writable again on drop (before the loop device is
+/// detached: the flag would otherwise stay with the loop node for the next test to find).
+struct ReadOnly(String);
+
+impl ReadOnly {
+    fn set(dev: &str) -> Self {
+        let set = Command::new("blockdev")
+            .args(["--setro", dev])
+            .status()
+            .unwrap();
+        assert!(set.success());
+        Self(dev.to_owned())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = Command::new("blockdev").args(["--setrw", &self.0]).status();
+    }
+}

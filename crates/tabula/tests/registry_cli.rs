@@ -215,6 +215,27 @@ fn verify_online_trust_on_first_use_and_rollback() {
     ]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("trust on first use"));
+    // The same in German: the notice, the log head's and the receipt's verdicts.
+    let out = std::process::Command::new(support::BIN)
+        .args(["verify", &files[1], "--registry", &reg.url])
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TABULA_DATA")
+        .env("XDG_STATE_HOME", dir.path().join("state-de"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("Vertrauen beim ersten Kontakt"), "{said}");
+    assert!(
+        said.contains(": 2 Einträge, zum ersten Mal gesehen, gespeichert"),
+        "{said}"
+    );
+    assert!(
+        said.contains("als Eintrag #1 (Baumgröße der Quittung 2)") && said.contains("passt dazu"),
+        "{said}"
+    );
 
     // The same log, rolled back to one entry: the receipt of tree size 2 is a rollback.
     let rolled = start(old.path());

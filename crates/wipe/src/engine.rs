@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 use tabula_device::command::Transport;
 
 use crate::buffer::AlignedBuf;
+use crate::note::Note;
 use crate::pattern::{Pattern, all_bytes_are};
 use crate::plan::{DrivePlan, PassPlan, Preflight, ResumePoint, WipePlan};
 use crate::progress::{Event, Phase};
@@ -228,11 +229,10 @@ fn supervise(
             let idle = slot.last_progress.elapsed();
             if idle >= opts.stall_after {
                 slot.stalled = true;
-                lock(&slot.report).notes.push(format!(
-                    "stalled: no progress for {} s at {}",
-                    idle.as_secs(),
-                    Utc::now().to_rfc3339()
-                ));
+                lock(&slot.report).notes.push(Note::Stalled {
+                    seconds: idle.as_secs(),
+                    at: Utc::now(),
+                });
                 let _ = events.send(Event::Stalled {
                     drive: index,
                     seconds: idle.as_secs(),
@@ -244,8 +244,7 @@ fn supervise(
             if since.elapsed() >= opts.abandon_after {
                 for (index, slot) in slots.iter_mut().enumerate().filter(|(_, s)| !s.done) {
                     let mut r = lock(&slot.report);
-                    r.notes
-                        .push("did not stop after cancellation (hung in I/O); given up".into());
+                    r.notes.push(Note::Abandoned);
                     r.settle(&plan.drives[index], true);
                     let _ = events.send(Event::DriveFinished {
                         drive: index,
@@ -379,9 +378,9 @@ impl Worker {
             }
         }
         if let Err(e) = target.drop_caches() {
-            lock(&self.report)
-                .notes
-                .push(format!("could not drop the device's buffer cache: {e}"));
+            lock(&self.report).notes.push(Note::CacheNotDropped {
+                error: e.to_string(),
+            });
         }
         interrupted
     }
@@ -481,7 +480,7 @@ struct PassOutcome {
     mismatched: RangeSet,
     /// Sectors a retry search did not get to: not known to be written (verified).
     untried: RangeSet,
-    notes: Vec<String>,
+    notes: Vec<Note>,
     interrupted: bool,
     gave_up: Option<String>,
 }
@@ -803,18 +802,13 @@ impl PassIo<'_> {
                 .iter()
                 .map(|r| r.to_string())
                 .collect();
-            out.notes.push(format!(
-                "pass {}: retry budget ({} commands, {} s) spent; left {}: {}",
-                self.pass.number,
-                budget.commands,
-                budget.time.as_secs(),
-                if phase == Phase::Write {
-                    "unwritten"
-                } else {
-                    "unverified"
-                },
-                left.join(", ")
-            ));
+            out.notes.push(Note::RetryBudgetSpent {
+                pass: self.pass.number,
+                commands: budget.commands,
+                seconds: budget.time.as_secs(),
+                phase,
+                left,
+            });
         }
         !found.cancelled
     }

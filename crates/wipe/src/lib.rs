@@ -19,6 +19,7 @@ pub mod canary;
 pub mod engine;
 pub mod firmware;
 pub mod method;
+pub mod note;
 pub mod pattern;
 pub mod plan;
 pub mod progress;

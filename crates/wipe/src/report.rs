@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canary::CanaryCheck;
 use crate::firmware::CommandRecord;
+pub use crate::note::Note;
 use crate::plan::{DrivePlan, MethodRef, ResumePoint, VerifyMode};
 use crate::progress::Phase;
 use crate::ranges::RangeSet;
@@ -192,7 +193,8 @@ pub struct DriveReport {
     /// Why the wipe failed or stopped, when it did.
     pub error: Option<String>,
     /// Stalls, resumes and other remarks.
-    pub notes: Vec<String>,
+    #[serde(deserialize_with = "crate::note::deserialize_notes")]
+    pub notes: Vec<Note>,
     /// Where an interrupted wipe can continue.
     pub resume_from: Option<ResumePoint>,
     /// `auto`'s choice for this drive and why.
@@ -217,7 +219,10 @@ impl DriveReport {
         let now = Utc::now();
         let mut notes = Vec::new();
         if let Some(r) = plan.resume {
-            notes.push(format!("resumed at pass {} from byte {}", r.pass, r.offset));
+            notes.push(Note::Resumed {
+                pass: r.pass,
+                offset: r.offset,
+            });
         }
         Self {
             tool: concat!("tabula-wipe ", env!("CARGO_PKG_VERSION")).to_owned(),

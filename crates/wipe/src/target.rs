@@ -22,8 +22,11 @@ pub enum TargetError {
     NotFound { path: PathBuf },
     #[error("{path}: permission denied (run as root to wipe block devices)")]
     PermissionDenied { path: PathBuf },
-    #[error("{path}: refused: {reason}")]
-    Excluded { path: PathBuf, reason: String },
+    #[error("{path}: refused: {}", tabula_device::exclusion::join(reasons))]
+    Excluded {
+        path: PathBuf,
+        reasons: Vec<tabula_device::Exclusion>,
+    },
     #[error(
         "{path}: not a whole drive listed in /sys/block (partitions and unknown devices are refused)"
     )]
@@ -119,14 +122,10 @@ pub fn check_allowed(path: &Path, drives: &[Drive]) -> Result<Option<Drive>, Tar
             .ok_or_else(|| TargetError::UnknownDevice {
                 path: path.to_owned(),
             })?;
-    if let Some(reason) = drive
-        .verdict
-        .reason()
-        .filter(|_| !drive.verdict.allows_explicit())
-    {
+    if !drive.verdict.allows_explicit() {
         return Err(TargetError::Excluded {
             path: path.to_owned(),
-            reason: reason.to_owned(),
+            reasons: drive.verdict.reasons().to_vec(),
         });
     }
     Ok(Some(drive.clone()))
@@ -149,11 +148,10 @@ fn refuse_backing_refused_loop(
     match refused {
         Some(d) => Err(TargetError::Excluded {
             path: path.to_owned(),
-            reason: format!(
-                "it backs {}, which is refused: {}",
-                d.path.display(),
-                d.verdict.reason().unwrap_or("excluded")
-            ),
+            reasons: vec![tabula_device::Exclusion::BacksRefused {
+                device: d.path.clone(),
+                reasons: d.verdict.reasons().to_vec(),
+            }],
         }),
         None => Ok(()),
     }

@@ -202,7 +202,7 @@ fn auto_falls_back_to_overwrite_when_the_firmware_erase_fails() {
     // The canaries were planted, then found intact: the erase did nothing.
     assert_eq!(fw.canaries.as_ref().unwrap().survived.len(), 16);
     assert!(
-        r.notes.iter().any(|n| n.contains("Clear only")),
+        r.notes.iter().any(|n| n.to_string().contains("Clear only")),
         "{:?}",
         r.notes
     );

@@ -62,9 +62,11 @@ fn mounted_loop_device_is_refused_with_its_mount_point() {
         let _ = Command::new("umount").arg(&mnt).status();
     });
     match verdict_of(&lo.dev) {
-        Verdict::Excluded { reason } => assert!(
-            reason.contains(&format!("mounted at {}", mnt.display())),
-            "{reason}"
+        Verdict::Excluded { reasons } => assert!(
+            reasons.contains(&tabula_device::Exclusion::Mounted {
+                points: vec![mnt.display().to_string()]
+            }),
+            "{reasons:?}"
         ),
         other => panic!("mounted device not excluded: {other:?}"),
     }
@@ -84,7 +86,10 @@ fn read_only_loop_device_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let lo = LoopDev::with_args(dir.path(), "ro.img", 4 * MIB, &["--read-only"]);
     match verdict_of(&lo.dev) {
-        Verdict::Excluded { reason } => assert!(reason.contains("read-only"), "{reason}"),
+        Verdict::Excluded { reasons } => assert!(
+            reasons.contains(&tabula_device::Exclusion::ReadOnly),
+            "{reasons:?}"
+        ),
         other => panic!("read-only device not excluded: {other:?}"),
     }
     let drives = discover(Path::new("/")).unwrap();

@@ -11,7 +11,7 @@ use super::{PdfError, PdfOptions, facts};
 use crate::erasure::Erasure;
 use crate::local::LocalZone;
 use crate::schema::{Certificate, DriveRecord, FirmwareErase};
-use crate::text::human_bytes;
+use crate::text::human_bytes_de as human_bytes;
 
 pub(crate) fn render(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut doc = Doc::new()?;
@@ -363,7 +363,7 @@ fn signature(doc: &mut Doc, cert: &Certificate, options: &PdfOptions) {
     let verify_at = if options.registry_url.is_some() {
         doc.row(&both("Prüfen", "Verify"), &options.link(cert));
         format!(
-            "im Register / in the registry: {}, oder / or tabula verify {}.tabula.json",
+            "im Zertifikatsregister / in the registry: {}, oder / or tabula verify {}.tabula.json",
             options.link(cert),
             cert.id
         )

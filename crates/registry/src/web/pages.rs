@@ -36,11 +36,11 @@ fn layout(title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Tabula-Register" }
+                title { (title) " · Tabula-Zertifikatsregister" }
                 style { (PreEscaped(CSS)) }
             }
             body {
-                header { a href="/" { "Tabula-Register · Tabula Registry" } " · " a href="/log" { "Transparenzlog / log" } }
+                header { a href="/" { "Tabula-Zertifikatsregister · Tabula Registry" } " · " a href="/log" { "Transparenzlog / log" } }
                 main { (body) }
             }
         }
@@ -331,7 +331,7 @@ fn chain_section(chain: &[Link]) -> Markup {
                         }
                         @match &link.row {
                             Some(r) => { " · " (result_text(&r.result)) " · " span.muted { (r.finished) } }
-                            None => { " · " span.bad-mark { "nicht im Register / not in the registry" } }
+                            None => { " · " span.bad-mark { "nicht im Zertifikatsregister / not in the registry" } }
                         }
                     }
                 }

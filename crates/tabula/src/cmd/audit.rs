@@ -6,6 +6,7 @@ use anyhow::Context;
 use tabula_audit::{Options, Rules, SmartctlSource};
 
 use super::Outcome;
+use crate::i18n::t;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,11 +34,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let ta = &t().commands.audit;
     let mut options = Options::with_root(&args.root);
     options.show_key = args.show_key;
     if let Some(path) = &args.rules {
         options.rules = Some(
-            Rules::from_file(path).with_context(|| format!("loading rules {}", path.display()))?,
+            Rules::from_file(path)
+                .with_context(|| (ta.loading_rules)(&path.display().to_string()))?,
         );
     }
     options.smartctl = match (&args.smartctl, args.no_smart) {
@@ -46,27 +49,28 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         (None, false) => SmartctlSource::Auto,
     };
     if let Some(dir) = &args.capture {
-        let manifest = tabula_audit::capture(&options, dir).context("capturing")?;
+        let shown = dir.display().to_string();
+        let manifest = tabula_audit::capture(&options, dir).context(ta.capturing)?;
         println!(
-            "captured {} files ({} smartctl outputs, {} skipped) into {}",
-            manifest.files.len(),
-            manifest.smartctl.len(),
-            manifest.skipped.len(),
-            dir.display()
+            "{}",
+            (ta.captured)(
+                manifest.files.len(),
+                manifest.smartctl.len(),
+                manifest.skipped.len(),
+                &shown
+            )
         );
         if manifest.msdm_key_redacted {
-            println!(
-                "the Windows product key in MSDM was redacted (all but its last five characters)"
-            );
+            println!("{}", ta.key_redacted);
         }
-        println!("replay with: tabula audit --root {}", dir.display());
+        println!("{}", (ta.replay)(&shown));
         return Ok(Outcome::Success);
     }
-    let audit = tabula_audit::collect(&options).context("auditing")?;
+    let audit = tabula_audit::collect(&options).context(ta.auditing)?;
     if args.json {
         println!("{}", audit.to_json()?);
     } else {
-        print!("{}", tabula_audit::render(&audit));
+        print!("{}", tabula_audit::render_with(&audit, &ta.report));
     }
     Ok(Outcome::Success)
 }

@@ -7,6 +7,7 @@ use anyhow::Context;
 use tabula_certificate::{Bundle, render_text};
 
 use super::Outcome;
+use crate::i18n::{Language, language, t};
 
 /// Show, render or export a certificate bundle.
 #[derive(Debug, clap::Args)]
@@ -57,29 +58,31 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 fn read(file: &std::path::Path) -> anyhow::Result<Bundle> {
-    Bundle::read(file).with_context(|| format!("{}", file.display()))
+    Bundle::read(file).with_context(|| file.display().to_string())
 }
 
 fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
+    let tc = &t().commands.cert;
     let bundle = read(file)?;
     let (verdict, outcome) = match tabula_certificate::verify(&bundle, None) {
-        Ok(v) => (
-            format!("valid, {}", super::verify::key_note(&v)),
-            Outcome::Success,
-        ),
-        Err(err) => (format!("NOT VALID: {err}"), Outcome::Failure),
+        Ok(v) => ((tc.valid)(&super::verify::key_note(&v)), Outcome::Success),
+        Err(err) => ((tc.not_valid)(&err.to_string()), Outcome::Failure),
     };
-    let cert = bundle.certificate().context("decoding the certificate")?;
+    let cert = bundle.certificate().context(tc.decoding)?;
     let erasure = tabula_certificate::Erasure::of(&cert);
-    println!("{:<16} {}", "Erasure", erasure.label_en().to_lowercase());
-    println!("{:<16} {verdict}", "Signature");
+    let erasure = match language() {
+        Language::De => erasure.label_de(),
+        Language::En => erasure.label_en(),
+    };
+    let [erasure_label, signature_label, registry_label] = tc.labels;
+    println!("{erasure_label:<16} {}", erasure.to_lowercase());
+    println!("{signature_label:<16} {verdict}");
     println!(
-        "{:<16} {}",
-        "Registry",
+        "{registry_label:<16} {}",
         if bundle.receipt.is_some() {
-            "receipt attached"
+            tc.receipt_attached
         } else {
-            "not registered yet"
+            tc.not_registered
         }
     );
     print!("{}", render_text(&cert));
@@ -92,17 +95,14 @@ fn pdf(
     registry_url: Option<&str>,
 ) -> anyhow::Result<Outcome> {
     let bundle = read(file)?;
-    let verified = tabula_certificate::verify(&bundle, None).with_context(|| {
-        format!(
-            "{}: refusing to render a certificate that does not verify",
-            file.display()
-        )
-    })?;
+    let tc = &t().commands.cert;
+    let verified = tabula_certificate::verify(&bundle, None)
+        .with_context(|| (tc.refuse_pdf)(&file.display().to_string()))?;
     let options = tabula_certificate::PdfOptions::for_bundle(&bundle, registry_url);
     let bytes = tabula_certificate::render_pdf(&verified.certificate, &options)?;
     tabula_certificate::write_atomic(out, &bytes)
-        .with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {}", out.display());
+        .with_context(|| (tc.writing)(&out.display().to_string()))?;
+    println!("{}", (tc.wrote)(&out.display().to_string()));
     Ok(Outcome::Success)
 }
 
@@ -116,10 +116,8 @@ fn export(file: &std::path::Path, out: &std::path::Path) -> anyhow::Result<Outco
         &files.station_key,
         &files.audit,
     ] {
-        println!("wrote {}", path.display());
+        println!("{}", (t().commands.cert.wrote)(&path.display().to_string()));
     }
-    println!(
-        "check with: openssl pkeyutl -verify -pubin -inkey station.pem -rawin -in pae.bin -sigfile sig.bin"
-    );
+    println!("{}", t().commands.cert.check_with);
     Ok(Outcome::Success)
 }

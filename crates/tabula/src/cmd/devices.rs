@@ -10,6 +10,7 @@ use tabula_device::{Drive, Verdict, discover};
 
 use super::Outcome;
 use crate::human::bytes;
+use crate::i18n::reasons::exclusions;
 use crate::i18n::t;
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let mut drives = discover(&args.root).context("discovering drives")?;
+    let mut drives = discover(&args.root).context(crate::i18n::t().commands.errors.discovering)?;
     let before = drives.len();
     if !args.all {
         drives.retain(shown_by_default);
@@ -94,8 +95,8 @@ pub fn table(drives: &[Drive]) -> String {
     for d in drives {
         let verdict = match &d.verdict {
             Verdict::Wipeable => tx.machine.wipeable.to_owned(),
-            Verdict::ExplicitOnly { reason } => (tx.cli.explicit_only)(reason),
-            Verdict::Excluded { reason } => (tx.machine.excluded)(reason),
+            Verdict::ExplicitOnly { reasons } => (tx.cli.explicit_only)(&exclusions(reasons)),
+            Verdict::Excluded { reasons } => (tx.machine.excluded)(&exclusions(reasons)),
         };
         out.push_str(&format!(
             "{:<12} {:>9} {:<7} {:<24} {:<20} {}\n",

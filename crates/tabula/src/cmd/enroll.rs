@@ -8,6 +8,7 @@ use tabula_certificate::{PublicKey, StationKey};
 
 use super::Outcome;
 use super::transport::TransportArgs;
+use crate::i18n::t;
 use tabula_station::setup::enrol::enrol_key;
 
 use tabula_station::outbox::LOG_KEY_FILE;
@@ -36,13 +37,13 @@ pub struct Args {
 }
 
 fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading station key {}", path.display()))?;
+    let te = &t().commands.enroll;
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| (te.reading_key)(&shown))?;
     if text.contains("PRIVATE KEY") {
         Ok(StationKey::load(path)?.public())
     } else {
-        Ok(PublicKey::from_pem(&text)
-            .with_context(|| format!("{} is not an Ed25519 key", path.display()))?)
+        Ok(PublicKey::from_pem(&text).with_context(|| (te.not_ed25519)(&shown))?)
     }
 }
 
@@ -61,14 +62,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         &key,
         &out,
     )?;
+    let te = &t().commands.enroll;
     println!(
-        "enrolled as station {:?} (key {})",
-        enrolled.name, enrolled.fingerprint
+        "{}",
+        (te.enrolled)(&enrolled.name, &enrolled.fingerprint.to_string())
     );
     println!(
-        "log {} key pinned in {}",
-        enrolled.log_origin,
-        out.display()
+        "{}",
+        (te.pinned)(&enrolled.log_origin, &out.display().to_string())
     );
     Ok(Outcome::Success)
 }

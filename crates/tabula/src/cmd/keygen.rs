@@ -6,6 +6,7 @@ use anyhow::Context;
 use tabula_certificate::StationKey;
 
 use super::Outcome;
+use crate::i18n::t;
 
 /// Create a station key: DIR/station.key (private, 0600) and DIR/station.pem (public, SPKI).
 #[derive(Debug, clap::Args)]
@@ -17,13 +18,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let key = StationKey::generate().context("generating a station key")?;
+    let tk = &t().commands.keygen;
+    let key = StationKey::generate().context(tk.generating)?;
     let (private, public) = key.write(&args.out)?;
+    println!("{}", (tk.private)(&private.display().to_string()));
+    println!("{}", (tk.public)(&public.display().to_string()));
     println!(
-        "private key  {} (keep secret, mode 0600)",
-        private.display()
+        "{}",
+        (tk.fingerprint)(&key.public().fingerprint().to_string())
     );
-    println!("public key   {}", public.display());
-    println!("fingerprint  {}", key.public().fingerprint());
     Ok(Outcome::Success)
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod cert;
+mod describe;
 pub mod devices;
 pub mod enroll;
 pub mod issuer;
@@ -15,6 +16,8 @@ pub mod verify;
 pub mod wipe;
 
 use std::process::ExitCode;
+
+pub use describe::describe;
 
 /// What a subcommand reports back: success, or a failure already explained to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +38,11 @@ pub fn exit(outcome: anyhow::Result<Outcome>) -> ExitCode {
         Ok(Outcome::Failure) => ExitCode::from(1),
         Ok(Outcome::NotFullyErased) => ExitCode::from(3),
         Err(err) => {
-            eprintln!("tabula: error: {err:#}");
+            eprintln!(
+                "tabula: {}: {}",
+                crate::i18n::t().commands.errors.error,
+                describe(err.as_ref())
+            );
             ExitCode::from(2)
         }
     }

@@ -107,14 +107,11 @@ pub fn flush_outbox(station: &Station, policy: KeyPolicy) {
     match station.upload(Retry::default(), policy) {
         Ok(None) => {}
         Ok(Some(report)) => {
-            for line in report.lines() {
+            for line in super::upload::report_lines(&report) {
                 eprintln!("{}", (t().cli.upload)(&line));
             }
         }
-        Err(e) => eprintln!(
-            "{}",
-            (t().cli.upload_failed)(&format!("{:#}", anyhow::Error::from(e)))
-        ),
+        Err(e) => eprintln!("{}", (t().cli.upload_failed)(&crate::cmd::describe(&e))),
     }
 }
 
@@ -159,7 +156,7 @@ pub fn power_off() -> anyhow::Result<()> {
     let shutting_down = status.signal() == Some(signal_hook::consts::SIGTERM);
     anyhow::ensure!(
         status.success() || shutting_down,
-        "systemctl poweroff failed ({status})"
+        (t().commands.errors.poweroff_failed)(&status.to_string())
     );
     Ok(())
 }

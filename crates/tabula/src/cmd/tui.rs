@@ -30,7 +30,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        bail!("the TUI needs a terminal; use `tabula run` in scripts");
+        bail!(crate::i18n::t().commands.errors.tui_needs_terminal);
     }
     // Match the kernel's names: a symlink such as /dev/disk/by-id/... names its device.
     let only = args

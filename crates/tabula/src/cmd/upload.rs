@@ -11,6 +11,8 @@ use tabula_station::outbox::{KeyPolicy, Retry, register};
 
 use super::Outcome;
 use super::transport::TransportArgs;
+use crate::i18n::t;
+use tabula_station::outbox::{Delivery, FlushReport};
 use tabula_station::transport::Transport;
 
 /// Upload certificate bundles to the registry and store the receipts in them.
@@ -58,22 +60,22 @@ fn transport(args: &Args) -> anyhow::Result<Transport> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let tu = &t().commands.upload;
     if args.files.is_empty() {
         if args.transport.ca_file.is_some() || args.transport.insecure_http {
-            bail!(
-                "--ca-file and --insecure-http apply to named FILEs; the outbox uses [registry] ca_file and insecure_http in tabula.toml"
-            );
+            bail!(tu.flags_for_files);
         }
         return deliver_outbox(args);
     }
-    let registry = args
-        .registry
-        .as_deref()
-        .context("--registry URL is needed to upload named files")?;
+    let registry = args.registry.as_deref().context(tu.registry_needed)?;
     let client = RegistryClient::new(registry, &transport(&args)?)?;
     let log_key = resolve_log_key(&client, args.log_key.as_deref())?;
-    if let Some(warning) = log_key.warning(registry) {
-        eprintln!("note: {warning}");
+    if let Some(unpinned) = log_key.unpinned(registry) {
+        eprintln!(
+            "{}: {}",
+            t().cli.note,
+            (t().commands.verify.unpinned_key)(&unpinned)
+        );
     }
     let once = Retry {
         attempts: 1,
@@ -84,39 +86,35 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let result = (|| -> anyhow::Result<String> {
             let bundle = Bundle::read(file)?;
             let (bundle, answer) =
-                register(&client, &log_key.key, &bundle, once).context("bundle left unchanged")?;
+                register(&client, &log_key.key, &bundle, once).context(tu.left_unchanged)?;
             bundle
                 .write_atomic(file)
-                .with_context(|| format!("writing the receipt into {}", file.display()))?;
-            Ok(format!(
-                "{} log entry #{} (tree size {}){}",
-                if answer.replay {
-                    "already registered,"
-                } else {
-                    "registered,"
-                },
+                .with_context(|| (tu.writing_receipt)(&file.display().to_string()))?;
+            Ok((tu.registered)(
                 answer.receipt.leaf_index,
                 answer.receipt.tree_size,
-                if answer.replay {
-                    ", receipt refreshed"
-                } else {
-                    ""
-                }
+                answer.replay,
             ))
         })();
+        let tv = &t().commands.verify;
         match result {
             Ok(line) => {
-                println!("OK      {}: {line}", file.display());
+                println!("{}{}: {line}", tv.ok, file.display());
                 cosigned_beside(&client, &log_key.key, file);
             }
             Err(e) => {
                 failed += 1;
-                println!("FAILED  {}: {e:#}", file.display());
+                println!(
+                    "{}{}: {}",
+                    tv.failed,
+                    file.display(),
+                    super::describe(e.as_ref())
+                );
             }
         }
     }
     if args.files.len() > 1 {
-        println!("{} uploaded, {} failed", args.files.len() - failed, failed);
+        println!("{}", (tu.summary)(args.files.len() - failed, failed));
     }
     Ok(if failed == 0 {
         Outcome::Success
@@ -132,15 +130,22 @@ fn cosigned_beside(client: &RegistryClient, log_key: &tabula_tlog::NoteVerifier,
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    let tu = &t().commands.upload;
     match tabula_station::cosigned::store_cosigned(client, log_key, dir) {
         Ok(Some(size)) => println!(
-            "        cosigned checkpoint (tree size {size}) stored in {}",
-            dir.join(tabula_station::cosigned::COSIGNED_FILE).display()
+            "        {}",
+            (tu.cosigned)(
+                size,
+                &dir.join(tabula_station::cosigned::COSIGNED_FILE)
+                    .display()
+                    .to_string()
+            )
         ),
         Ok(None) => {}
         Err(e) => eprintln!(
-            "note: no cosigned checkpoint stored: {:#}",
-            anyhow::Error::from(e)
+            "{}: {}",
+            t().cli.note,
+            (tu.no_cosigned)(&super::describe(&e))
         ),
     }
 }
@@ -164,9 +169,9 @@ fn deliver_outbox(args: Args) -> anyhow::Result<Outcome> {
         bail!(tabula_station::Refusal::NoRegistry);
     };
     if report.items.is_empty() {
-        println!("outbox is empty");
+        println!("{}", t().commands.upload.outbox_empty);
     }
-    for line in report.lines() {
+    for line in report_lines(&report) {
         println!("{line}");
     }
     Ok(if report.pending() + report.rejected() == 0 {
@@ -174,4 +179,26 @@ fn deliver_outbox(args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Failure
     })
+}
+
+/// The outbox's report, one line per bundle, after the warning about an unpinned log key.
+pub fn report_lines(report: &FlushReport) -> Vec<String> {
+    let tu = &t().commands.upload;
+    let warning = report
+        .unpinned_key
+        .iter()
+        .map(|u| (tu.warning)(&(t().commands.verify.unpinned_key)(u)));
+    let items = report.items.iter().map(|(path, d)| {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match d {
+            Delivery::Registered { leaf_index, replay } => {
+                (tu.delivered)(&name, *leaf_index, *replay)
+            }
+            Delivery::Pending(why) => (tu.pending)(&name, why),
+            Delivery::Rejected(why) => (tu.rejected)(&name, why),
+        }
+    });
+    warning.chain(items).collect()
 }

@@ -6,11 +6,14 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use tabula_certificate::{Bundle, Erasure, KeySource, PublicKey, Verified};
+use tabula_certificate::{Bundle, Erasure, KeySource, PublicKey, Shortfall, Verified};
+use tabula_station::client::ReceiptCheck;
+use tabula_station::logview::HeadVerdict;
 use tabula_tlog::WitnessPolicy;
 
 use super::Outcome;
 use super::transport::TransportArgs;
+use crate::i18n::t;
 
 /// Verify certificate bundles: signature, canonical form, schema version, audit digest, and
 /// that every drive was erased and verified.
@@ -58,11 +61,12 @@ const EXIT_CODES: &str = "Exit status:
   3  every signature verifies, but some certificate is not fully erased";
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let tv = &t().commands.verify;
     let trusted = args
         .key
         .as_deref()
         .map(|path| {
-            PublicKey::load(path).with_context(|| format!("reading --key {}", path.display()))
+            PublicKey::load(path).with_context(|| (tv.reading_key)(&path.display().to_string()))
         })
         .transpose()?;
     let log = args
@@ -76,17 +80,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             )
         })
         .transpose()?;
-    if let Some(warning) = log.as_ref().and_then(|l| l.warning()) {
-        eprintln!("note: {warning}");
+    if let Some(unpinned) = log.as_ref().and_then(|l| l.unpinned()) {
+        eprintln!("{}: {}", t().cli.note, (tv.unpinned_key)(&unpinned));
     }
     let mut tally = Tally::default();
     if let Some(log) = &log {
         let (policy, state) = head_options(&args)?;
         match log.check_head(policy.as_ref(), &state) {
-            Ok(verdict) => println!("OK      {}", verdict.line()),
+            Ok(verdict) => println!("{}{}", tv.ok, head_line(&verdict)),
             Err(err) => {
                 tally.failed += 1;
-                println!("FAILED  registry log: {:#}", anyhow::Error::from(err));
+                println!(
+                    "{}{}: {:#}",
+                    tv.failed,
+                    tv.registry_log,
+                    anyhow::Error::from(err)
+                );
             }
         }
     }
@@ -105,19 +114,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     tally.count(&erasure);
                     print!("{}", verdict_lines(file, &verified, &erasure));
                 }
-                if let Some(line) = log_line {
-                    println!("        {line}");
+                if let Some(check) = log_line {
+                    println!("        {}", receipt_line(&check));
                     if verified.key_source != KeySource::Given {
                         // The log's inclusion is the registry's word on the signer.
-                        println!(
-                            "        origin: the registry logs only certificates signed by a station enrolled with it"
-                        );
+                        println!("        {}", tv.origin);
                     }
                 }
             }
             Err(err) => {
                 tally.failed += 1;
-                println!("FAILED  {}: {err}", file.display());
+                println!("{}{}: {err}", tv.failed, file.display());
             }
         }
     }
@@ -133,8 +140,9 @@ fn head_options(args: &Args) -> anyhow::Result<(Option<WitnessPolicy>, PathBuf)>
         .witness_policy
         .as_deref()
         .map(|path| {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading --witness-policy {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                (t().commands.verify.reading_policy)(&path.display().to_string())
+            })?;
             WitnessPolicy::parse(&text)
                 .with_context(|| format!("--witness-policy {}", path.display()))
         })
@@ -142,7 +150,7 @@ fn head_options(args: &Args) -> anyhow::Result<(Option<WitnessPolicy>, PathBuf)>
     let state = match &args.state {
         Some(dir) => dir.clone(),
         None => tabula_station::logview::default_state_dir()
-            .context("no state directory: set HOME or XDG_STATE_HOME, or give --state DIR")?,
+            .context(t().commands.verify.no_state_dir)?,
     };
     Ok((policy, state))
 }
@@ -168,13 +176,11 @@ impl Tally {
     }
 
     fn summary(&self, signature_only: bool) -> String {
+        let tv = &t().commands.verify;
         if signature_only {
-            format!("{} verified, {} failed", self.verified, self.failed)
+            (tv.summary_signature)(self.verified, self.failed)
         } else {
-            format!(
-                "{} erased and verified, {} not fully erased, {} failed",
-                self.verified, self.not_erased, self.failed
-            )
+            (tv.summary)(self.verified, self.not_erased, self.failed)
         }
     }
 
@@ -193,21 +199,65 @@ impl Tally {
 /// The verdict of a bundle whose signature verified: the erasure result first, the signature
 /// on its own line below.
 pub fn verdict_lines(path: &Path, v: &Verified, erasure: &Erasure) -> String {
+    let tv = &t().commands.verify;
+    let (path, id) = (path.display().to_string(), v.certificate.id.to_string());
     let head = match erasure {
-        Erasure::NotFullyErased { reasons } => format!(
-            "NOT FULLY ERASED  {}: certificate {} ({}): {}",
-            path.display(),
-            v.certificate.id,
-            v.certificate.result,
-            reasons.join("; ")
-        ),
-        _ => format!(
-            "OK      {}: certificate {}: erased and verified",
-            path.display(),
-            v.certificate.id
-        ),
+        Erasure::NotFullyErased { reasons } => {
+            let reasons: Vec<String> = reasons.iter().map(shortfall).collect();
+            format!(
+                "{}{}",
+                tv.not_fully_erased,
+                (tv.not_erased)(
+                    &path,
+                    &id,
+                    (tv.result)(v.certificate.result),
+                    &reasons.join("; ")
+                )
+            )
+        }
+        _ => format!("{}{}", tv.ok, (tv.erased)(&path, &id)),
     };
-    format!("{head}\n        signature valid: {}\n", key_note(v))
+    format!("{head}\n        {}\n", (tv.signature_valid)(&key_note(v)))
+}
+
+/// Why a certificate is not fully erased, in words.
+fn shortfall(reason: &Shortfall) -> String {
+    let tv = &t().commands.verify;
+    match reason {
+        Shortfall::Drive {
+            serial,
+            status,
+            verification,
+        } => {
+            let verification = verification.map(|v| match v {
+                tabula_certificate::VerificationOutcome::Failed => tv.verification_failed,
+                _ => tv.not_verified,
+            });
+            let why: Vec<&str> = [status.map(tv.result), verification]
+                .into_iter()
+                .flatten()
+                .collect();
+            (tv.drive_shortfall)(serial, &why.join(", "))
+        }
+        Shortfall::NoDrives => tv.no_drives.to_owned(),
+        Shortfall::Overall(status) => (tv.overall)((tv.result)(*status)),
+        other => other.to_string(),
+    }
+}
+
+/// The log head's verdict in words.
+fn head_line(v: &HeadVerdict) -> String {
+    (t().commands.verify.head)(&v.origin, v.size, v.previous, &v.witnesses)
+}
+
+/// A receipt's verdict in words.
+fn receipt_line(c: &ReceiptCheck) -> String {
+    (t().commands.verify.receipt)(
+        &c.origin,
+        c.log.leaf_index,
+        c.log.receipt_size,
+        c.log.current_size,
+    )
 }
 
 /// Read and verify one bundle.
@@ -219,22 +269,25 @@ pub fn check_file(path: &Path, trusted: Option<&PublicKey>) -> anyhow::Result<(B
 
 /// The `--signature-only` verdict line of a certificate whose signature verified.
 pub fn ok_line(path: &Path, v: &Verified) -> String {
+    let tv = &t().commands.verify;
     format!(
-        "OK      {}: certificate {} ({}), {}",
-        path.display(),
-        v.certificate.id,
-        v.certificate.result,
-        key_note(v)
+        "{}{}",
+        tv.ok,
+        (tv.signature_only)(
+            &path.display().to_string(),
+            &v.certificate.id.to_string(),
+            (tv.result)(v.certificate.result),
+            &key_note(v)
+        )
     )
 }
 
 /// Which key verified, and what that proves.
 pub fn key_note(v: &Verified) -> String {
+    let tv = &t().commands.verify;
+    let fingerprint = v.fingerprint.to_string();
     match v.key_source {
-        KeySource::Given => format!("signed by the given key {}", v.fingerprint),
-        _ => format!(
-            "signed by its embedded key {} (proves integrity, not origin, until the registry vouches for the station)",
-            v.fingerprint
-        ),
+        KeySource::Given => (tv.signed_given)(&fingerprint),
+        _ => (tv.signed_embedded)(&fingerprint),
     }
 }

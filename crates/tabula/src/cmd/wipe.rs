@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if args.block_kib < 4 || !args.block_kib.is_power_of_two() {
-        bail!("--block-kib must be a power of two of at least 4");
+        bail!(t().commands.errors.block_kib);
     }
     let method = targets::method(&args.method)?;
     let checked = targets::check_targets(&args.targets, std::path::Path::new("/"))?;
@@ -84,7 +84,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // is written.
     let record_dir = match (&args.key, &args.out) {
         (None, Some(out)) => {
-            std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+            std::fs::create_dir_all(out)
+                .with_context(|| (t().commands.errors.creating)(&out.display().to_string()))?;
             Some(out.clone())
         }
         _ => None,
@@ -140,14 +141,13 @@ struct Signing {
 impl Signing {
     fn prepare(args: &Args, key: &Path, out: &Path) -> anyhow::Result<Self> {
         let key = tabula_certificate::StationKey::load(key)
-            .with_context(|| format!("reading the station key {}", key.display()))?;
+            .with_context(|| (t().commands.enroll.reading_key)(&key.display().to_string()))?;
         // The issuer comes from the flags, else from the station's environment: only here,
         // where a certificate is signed (a plain wipe never needs it).
         let named = |value: &Option<String>, flag: &str, var: &str| {
             let from_env = std::env::var(var).ok();
-            certify::given(value.as_deref().or(from_env.as_deref())).with_context(|| {
-                format!("--key signs a certificate, which needs --{flag} (or {var})")
-            })
+            certify::given(value.as_deref().or(from_env.as_deref()))
+                .with_context(|| (t().commands.errors.signing_needs)(flag, var))
         };
         let issuer = Issuer {
             organisation: named(&args.organisation, "organisation", "TABULA_ORGANISATION")?,
@@ -155,8 +155,10 @@ impl Signing {
             operator: named(&args.operator, "operator", "TABULA_OPERATOR")?,
             station_id: None,
             remark: String::new(),
+            zone: crate::i18n::clock::local_zone(),
         };
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        std::fs::create_dir_all(out)
+            .with_context(|| (t().commands.errors.creating)(&out.display().to_string()))?;
         let (audit, audit_json) = audit_machine(Path::new("/"), None)?;
         Ok(Self {
             key,
@@ -240,7 +242,8 @@ fn write_record(
         summary(reports)
     );
     for (path, bytes) in [(&json_path, json.as_slice()), (&text_path, text.as_bytes())] {
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, bytes)
+            .with_context(|| (t().commands.cert.writing)(&path.display().to_string()))?;
     }
     Ok((json_path, text_path))
 }
@@ -318,7 +321,7 @@ pub fn summary(reports: &[DriveReport]) -> String {
             }
         }
         for note in &r.notes {
-            out.push_str(&format!("  {}: {note}\n", tx.cli.note));
+            out.push_str(&format!("  {}: {}\n", tx.cli.note, (tx.reasons.note)(note)));
         }
     }
     out

@@ -6,6 +6,7 @@
 use std::sync::RwLock;
 
 use jiff::tz::TimeZone;
+use tabula_certificate::LocalZone;
 
 use super::{Language, language};
 
@@ -14,13 +15,28 @@ pub const DEFAULT_ZONE: &str = "Europe/Berlin";
 
 static ZONE: RwLock<Option<TimeZone>> = RwLock::new(None);
 
+/// The zone's name, for the station's [`LocalZone`] (remarks of certificates made here).
+static ZONE_NAME: RwLock<Option<String>> = RwLock::new(None);
+
 /// Sets the zone by IANA name (checked when the configuration was loaded); `None` or an unknown
 /// name: Europe/Berlin.
 pub fn set_zone(name: Option<&str>) {
     let zone = name.and_then(|n| TimeZone::get(n).ok());
+    if let Ok(mut z) = ZONE_NAME.write() {
+        *z = zone.as_ref().and(name).map(str::to_owned);
+    }
     if let Ok(mut z) = ZONE.write() {
         *z = zone;
     }
+}
+
+/// The zone as the station's libraries take it (Europe/Berlin unless configured).
+pub fn local_zone() -> LocalZone {
+    ZONE_NAME
+        .read()
+        .ok()
+        .and_then(|n| n.as_deref().and_then(|n| LocalZone::named(n).ok()))
+        .unwrap_or_default()
 }
 
 fn zone() -> TimeZone {

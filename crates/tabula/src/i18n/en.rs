@@ -31,6 +31,8 @@ pub static EN: Text = Text {
             VerifyOutcome::Incomplete => "incomplete",
         },
     },
+    commands: super::commands::en::COMMANDS,
+    reasons: super::reasons::en::REASONS,
     app: App {
         auditing: "Auditing this machine (SMART data can take a minute)...",
         too_small: |mw, mh, w, h| {

@@ -14,8 +14,10 @@
 //! ```
 
 pub mod clock;
+pub mod commands;
 mod de;
 mod en;
+pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -28,6 +30,10 @@ use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 #[derive(Debug)]
 pub struct Text {
     pub common: Common,
+    /// `verify`, `cert`, `upload`, `enroll`, `keygen`, `audit` and errors at the edge.
+    pub commands: commands::Commands,
+    /// The library crates' typed reasons (drive exclusions).
+    pub reasons: reasons::Reasons,
     pub app: App,
     pub confirm: Confirm,
     pub machine: Machine,

@@ -19,6 +19,7 @@ use tabula_device::{Drive, Verdict};
 use super::network::NetState;
 use super::theme::{self, fit, fit_right, printable};
 use crate::human::bytes;
+use crate::i18n::reasons::exclusions;
 use crate::i18n::t;
 
 /// The audit, boiled down to what a technician checks at a glance.
@@ -192,8 +193,14 @@ impl DriveRow {
             Verdict::ExplicitOnly { .. } if self.named => {
                 (tm.wipeable_named.to_owned(), theme::good())
             }
-            Verdict::ExplicitOnly { reason } => ((tm.by_hand)(&printable(reason)), theme::warn()),
-            Verdict::Excluded { reason } => ((tm.excluded)(&printable(reason)), theme::bad()),
+            Verdict::ExplicitOnly { reasons } => (
+                (tm.by_hand)(&printable(&exclusions(reasons))),
+                theme::warn(),
+            ),
+            Verdict::Excluded { reasons } => (
+                (tm.excluded)(&printable(&exclusions(reasons))),
+                theme::bad(),
+            ),
         }
     }
 

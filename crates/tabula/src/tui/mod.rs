@@ -55,7 +55,8 @@ pub fn run(
     opts: &setup::Options,
     only: Vec<std::path::PathBuf>,
 ) -> anyhow::Result<Outcome> {
-    let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
+    let mut guard =
+        TerminalGuard::enter().context(crate::i18n::t().commands.errors.terminal_setup)?;
     // The setup screens first: the stick's data partition, the answers the station lacks.
     if !setup::run(&mut guard, data, opts)? {
         return Ok(Outcome::Failure);
@@ -74,7 +75,7 @@ pub fn run(
     let signalled = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, Arc::clone(&signalled))
-            .context("installing signal handler")?;
+            .context(crate::i18n::t().commands.errors.signal_handler)?;
     }
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut app = App::new(&station.config);
@@ -194,7 +195,7 @@ impl Ui {
                         app.confirm = ConfirmForm::new(vec![plan], operator, false);
                         app.screen = Screen::Confirm;
                     }
-                    Err(e) => app.method.message = Some(format!("{e:#}")),
+                    Err(e) => app.method.message = Some(crate::cmd::describe(&e)),
                 }
             }
             Action::Wipe => {
@@ -206,7 +207,7 @@ impl Ui {
                 let issuer = match self.station.issuer(Some(&app.confirm.operator)) {
                     Ok(issuer) => issuer,
                     Err(e) => {
-                        app.fatal = Some(format!("{e:#}"));
+                        app.fatal = Some(crate::cmd::describe(&e));
                         return None;
                     }
                 };

@@ -10,7 +10,7 @@ use ratatui::style::Color;
 use tabula_audit::disks::{Disk, Smart, SmartState};
 use tabula_audit::smart::{Health, SmartSummary};
 use tabula_audit::{Audit, MsdmStatus, SmartctlSource};
-use tabula_device::{Bus, Drive, Verdict};
+use tabula_device::{Bus, Drive, Exclusion, Verdict};
 use tabula_wipe::method::Method;
 use tabula_wipe::plan::{Checked, Preflight, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
@@ -55,7 +55,7 @@ pub(super) fn drives() -> Vec<Drive> {
         "vda",
         1 << 34,
         Verdict::Excluded {
-            reason: "boot medium: holds the root file system /".to_owned(),
+            reasons: vec![Exclusion::RootFileSystem],
         },
     );
     vda.transport = Bus::Virtio;
@@ -63,7 +63,7 @@ pub(super) fn drives() -> Vec<Drive> {
         "loop0",
         8 << 20,
         Verdict::ExplicitOnly {
-            reason: "loop device: wiped only when named explicitly".to_owned(),
+            reasons: vec![Exclusion::Loop],
         },
     );
     loop0.backing_file = Some(PathBuf::from("/var/tmp/disk.img"));
@@ -71,7 +71,7 @@ pub(super) fn drives() -> Vec<Drive> {
         "loop7",
         0,
         Verdict::Excluded {
-            reason: "no medium (size 0)".to_owned(),
+            reasons: vec![Exclusion::NoMedium],
         },
     );
     vec![loop0, loop7, sda, vda]

@@ -64,10 +64,17 @@ fn machine_screen_in_german() {
         "{text}"
     );
     assert!(
-        text.contains("zum Löschen von Hand wählen (loop device"),
+        text.contains("zum Löschen von Hand wählen (Loop-Gerät)"),
         "{text}"
     );
-    assert!(text.contains("AUSGESCHLOSSEN: boot medium"), "{text}");
+    assert!(
+        text.contains("AUSGESCHLOSSEN: Startmedium: trägt das Wurzeldateisystem /"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kein kabelgebundenes Netz; Zertifikatsregister: wird geprüft"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -121,8 +128,18 @@ fn result_in_german() {
         "{text}"
     );
     assert!(line_with(&text, "/dev/sda").contains("gelöscht (Prüfung: bestanden)"));
-    assert!(text.contains("Zertifikat     01a2b3c4-0000-7000-8000-000000000001"));
-    assert!(text.contains("wird an das Register übertragen"));
+    assert!(
+        text.contains("Zertifikat      01a2b3c4-0000-7000-8000-000000000001"),
+        "{text}"
+    );
+    assert!(text.contains("wird an das Zertifikatsregister übertragen"));
+    // The bundle's path fits beside its label at 80 columns.
+    assert!(
+        text.contains(
+            "Bündel          certificates/01a2b3c4-0000-7000-8000-000000000001.tabula.json"
+        ),
+        "{text}"
+    );
     assert!(text.contains("Übertragung läuft"));
     let mut failed = cert(WipeStatus::Interrupted);
     failed.drives[0].verification = VerifyOutcome::Incomplete;

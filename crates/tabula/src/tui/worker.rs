@@ -51,7 +51,7 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
         let ok = ready.is_ok();
         let _ = tx.send(match ready {
             Ok(r) => Msg::Ready(Box::new(r)),
-            Err(e) => Msg::Failed(format!("{e:#}")),
+            Err(e) => Msg::Failed(crate::cmd::describe(e.as_ref())),
         });
         if let Some(line) = &unreadable {
             let _ = tx.send(Msg::Outbox(line.clone()));
@@ -76,8 +76,8 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>, earlier: Option<String>) {
             if r.rejected() > 0 {
                 line.push_str(&(tr.outbox_rejected)(r.rejected()));
             }
-            if let Some(w) = &r.unpinned_key {
-                line.push_str(&(tr.warning)(w));
+            if let Some(u) = &r.unpinned_key {
+                line.push_str(&(tr.warning)(&(t().commands.verify.unpinned_key)(u)));
             }
             line
         }

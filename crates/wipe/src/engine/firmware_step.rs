@@ -12,6 +12,7 @@ use super::{Worker, lock, open_confirmed};
 use crate::canary;
 use crate::firmware;
 use crate::method::Method;
+use crate::note::Note;
 use crate::plan::FirmwareStep;
 use crate::progress::Event;
 use crate::report::FirmwareReport;
@@ -125,7 +126,7 @@ impl Worker {
         }
         let mut r = lock(&self.report);
         if outcome.succeeded() {
-            r.notes.push(why);
+            r.notes.push(Note::Other { text: why });
         } else {
             r.error = Some(why);
         }
@@ -185,9 +186,9 @@ impl Worker {
     fn fall_back(&self, mut report: FirmwareReport, why: String, target: Target) -> StepEnd {
         report.fell_back = true;
         let mut r = lock(&self.report);
-        r.notes.push(format!(
-            "{why}; overwritten instead (NIST SP 800-88 Clear only)"
-        ));
+        r.notes.push(Note::Other {
+            text: format!("{why}; overwritten instead (NIST SP 800-88 Clear only)"),
+        });
         r.firmware = Some(report);
         StepEnd::Overwrite(target)
     }
