@@ -59,6 +59,8 @@ pub struct EngineOptions {
     pub canaries: usize,
     /// Share of the drive read after a firmware erase (0.01 = 1 %).
     pub sample_share: f64,
+    /// How the firmware erase state machines poll, wait and unfreeze.
+    pub firmware: crate::firmware::FirmwareOptions,
     /// Opens a drive's command path for a firmware erase, claiming it exclusively and checking
     /// it is the confirmed drive ([`linux_transport`]; tests put simulators here).
     pub open_transport: TransportOpener,
@@ -107,6 +109,7 @@ impl Default for EngineOptions {
             on_event: None,
             canaries: crate::canary::DEFAULT_CANARIES,
             sample_share: crate::sampling::DEFAULT_SHARE,
+            firmware: crate::firmware::FirmwareOptions::default(),
             open_transport: Arc::new(linux_transport),
         }
     }

@@ -63,6 +63,17 @@ impl Default for AtaConfig {
     }
 }
 
+impl AtaConfig {
+    /// (native, DCO) sector counts, each at least the size before it.
+    fn hidden_sizes(&self) -> (u64, u64) {
+        let native = self
+            .native_sectors
+            .unwrap_or(self.sectors)
+            .max(self.sectors);
+        (native, self.dco_sectors.unwrap_or(native).max(native))
+    }
+}
+
 #[derive(Debug)]
 struct State {
     config: AtaConfig,
@@ -92,12 +103,14 @@ pub struct SimAta {
 
 impl SimAta {
     pub fn new(config: AtaConfig) -> Self {
-        let native = config
-            .native_sectors
-            .unwrap_or(config.sectors)
-            .max(config.sectors);
-        let dco = config.dco_sectors.unwrap_or(native).max(native);
-        let media = Media::with_user_data(dco);
+        let (_, dco) = config.hidden_sizes();
+        Self::with_media(config, Media::with_user_data(dco))
+    }
+
+    /// A drive whose medium is `media`; `config`'s sizes stay as given (a medium shorter than
+    /// the DCO size clips the erase to its own length).
+    pub fn with_media(config: AtaConfig, media: Media) -> Self {
+        let (native, dco) = config.hidden_sizes();
         let password = config.locked_with.as_deref().map(padded);
         Self {
             state: Arc::new(Mutex::new(State {

@@ -6,7 +6,7 @@
 //! never open at the same time (each claims the drive exclusively); every open checks the drive
 //! is still the one confirmed.
 
-use tabula_device::capabilities::{Capabilities, CommandSet};
+use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 
 use super::{Worker, lock, open_confirmed};
 use crate::canary;
@@ -76,12 +76,18 @@ impl Worker {
             Err(why) => return self.give_up(report, step, why, None),
         };
         let index = self.index;
-        let outcome = firmware::run(step.op, transport.as_mut(), &caps, &mut |percent| {
-            self.send(Event::FirmwareProgress {
-                drive: index,
-                percent,
-            });
-        });
+        let outcome = firmware::run_with(
+            step.op,
+            transport.as_mut(),
+            &caps,
+            &self.opts.firmware,
+            &mut |percent| {
+                self.send(Event::FirmwareProgress {
+                    drive: index,
+                    percent,
+                });
+            },
+        );
         if let (Some(drive), true) = (&self.plan.drive, caps.hidden.is_some()) {
             let after = tabula_device::probe::probe(transport.as_mut(), drive);
             lock(&self.report).hidden_after = after.hidden;
@@ -149,6 +155,16 @@ impl Worker {
             return Err(format!(
                 "{method}: the drive does not support {}; nothing written",
                 crate::auto::describe(step.op)
+            ));
+        }
+        let security_erase = matches!(
+            step.op,
+            FirmwareOp::AtaSecureErase | FirmwareOp::AtaSecureEraseEnhanced
+        );
+        if security_erase && caps.frozen && self.opts.firmware.unfreeze_by_suspend.is_none() {
+            return Err(format!(
+                "{method}: {}; nothing written",
+                firmware::FROZEN_ADVICE
             ));
         }
         Ok(caps)
