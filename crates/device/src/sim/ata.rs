@@ -39,6 +39,8 @@ pub struct AtaConfig {
     pub no_passthrough: bool,
     /// Frozen is lifted by a suspend-to-RAM cycle (see [`SimAta::suspend_resume`]).
     pub unfreezes_on_resume: bool,
+    /// DEVICE CONFIGURATION FREEZE LOCK in effect: DEVICE CONFIGURATION RESTORE is aborted.
+    pub dco_frozen: bool,
     pub faults: Faults,
 }
 
@@ -58,6 +60,7 @@ impl Default for AtaConfig {
             polls_to_finish: 4,
             no_passthrough: false,
             unfreezes_on_resume: true,
+            dco_frozen: false,
             faults: Faults::default(),
         }
     }
@@ -411,7 +414,9 @@ impl State {
             }
             // RESTORE is aborted while an HPA is set (ACS-2 7.10.2).
             (ata::CMD_DCO, ata::DCO_RESTORE)
-                if self.config.dco_sectors.is_some() && self.current == self.native =>
+                if self.config.dco_sectors.is_some()
+                    && self.current == self.native
+                    && !self.config.dco_frozen =>
             {
                 self.native = self.dco;
                 self.current = self.dco;

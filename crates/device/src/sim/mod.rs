@@ -94,9 +94,9 @@ impl Store {
         }
     }
 
-    /// Fills `offset..end` chunk by chunk with `byte_at(absolute offset)`.
-    fn fill(&mut self, end: usize, mut byte_at: impl FnMut(usize) -> u8) {
-        let mut offset = 0;
+    /// Fills `from..end` chunk by chunk with `byte_at(absolute offset)`.
+    fn fill(&mut self, from: usize, end: usize, mut byte_at: impl FnMut(usize) -> u8) {
+        let mut offset = from;
         while offset < end {
             let n = CHUNK.min(end - offset);
             let chunk: Vec<u8> = (offset..offset + n).map(&mut byte_at).collect();
@@ -124,11 +124,26 @@ impl Media {
         let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)? / SECTOR
             * SECTOR;
         let mut store = Store::File { file, len };
-        store.fill(len, user_byte);
+        store.fill(0, len, user_byte);
         if let Store::File { file, .. } = &store {
             file.sync_all()?;
         }
         Ok(Self(Arc::new(Mutex::new(store))))
+    }
+
+    /// A file-backed medium grows to `len` bytes, the new ones user data: the sectors a hidden
+    /// area kept from the host become part of the file a loop device can show.
+    pub fn grow(&self, len: usize) -> std::io::Result<()> {
+        let mut m = self.lock();
+        let old = m.len();
+        if let Store::File { file, len: now } = &mut *m
+            && len > old
+        {
+            file.set_len(len as u64)?;
+            *now = len;
+        }
+        m.fill(old, len, user_byte);
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {
@@ -182,7 +197,7 @@ impl Media {
         let mut m = self.lock();
         let end = m.len() * eighths.min(8) / 8;
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        m.fill(end, |i| match fill {
+        m.fill(0, end, |i| match fill {
             Fill::Zeros => 0,
             Fill::Pattern(p) => p.to_be_bytes()[i % 4],
             Fill::Random => {
