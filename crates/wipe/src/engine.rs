@@ -234,6 +234,7 @@ fn supervise(
                     Event::Progress { .. }
                         | Event::PassStarted { .. }
                         | Event::FirmwareProgress { .. }
+                        | Event::FirmwarePhase { .. }
                         | Event::FirmwareStarted { .. }
                 ) {
                     slot.last_progress = Instant::now();

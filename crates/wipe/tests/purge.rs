@@ -23,7 +23,7 @@ use tabula_device::probe::probe_bus;
 use tabula_device::sim::{AtaConfig, Faults, Media, NvmeConfig, SimAta, SimNvme};
 use tabula_wipe::method::Method;
 use tabula_wipe::plan::WipePlan;
-use tabula_wipe::progress::Event;
+use tabula_wipe::progress::{Event, FirmwarePhase};
 use tabula_wipe::report::{DriveReport, NistLevel, VerifyOutcome, WipeStatus};
 use tabula_wipe::sampling::ReadsAs;
 
@@ -88,6 +88,21 @@ fn a_confirmed_nvme_format_purges_the_device() {
         e,
         Event::FirmwareStarted { .. }
     )));
+    let phases: Vec<FirmwarePhase> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FirmwarePhase { phase, .. } => Some(*phase),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            FirmwarePhase::Canaries,
+            FirmwarePhase::Erase,
+            FirmwarePhase::Check
+        ]
+    );
     assert!(fired(&events, |e| matches!(
         e,
         Event::FirmwareProgress { percent: 100, .. }

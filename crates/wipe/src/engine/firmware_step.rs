@@ -13,7 +13,7 @@ use crate::canary;
 use crate::firmware;
 use crate::method::Method;
 use crate::plan::FirmwareStep;
-use crate::progress::Event;
+use crate::progress::{Event, FirmwarePhase};
 use crate::report::FirmwareReport;
 use crate::sampling;
 use crate::target::Target;
@@ -63,6 +63,7 @@ impl Worker {
             operation: crate::auto::describe(step.op).to_owned(),
             estimate_secs: caps.estimate_secs,
         });
+        self.phase(FirmwarePhase::Canaries);
         let planted = match canary::plant(&target, self.opts.canaries) {
             Ok(p) => p,
             Err(e) => {
@@ -76,6 +77,7 @@ impl Worker {
             Err(why) => return self.give_up(report, step, why, None),
         };
         let index = self.index;
+        self.phase(FirmwarePhase::Erase);
         let outcome = firmware::run_with(
             step.op,
             transport.as_mut(),
@@ -100,6 +102,7 @@ impl Worker {
             Ok(t) => t,
             Err(why) => return self.give_up(report, step, why, None),
         };
+        self.phase(FirmwarePhase::Check);
         let check = canary::check(&target, &planted);
         let sample = sampling::sample(&target, self.opts.sample_share).ok();
         let passed = check.passed() && sample.as_ref().is_some_and(|s| s.passed());
@@ -137,6 +140,13 @@ impl Worker {
         }
         r.firmware = Some(report);
         StepEnd::Done
+    }
+
+    fn phase(&self, phase: FirmwarePhase) {
+        self.send(Event::FirmwarePhase {
+            drive: self.index,
+            phase,
+        });
     }
 
     /// The drive's capabilities allow `step`, or why not.
