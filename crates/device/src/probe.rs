@@ -7,6 +7,7 @@
 use crate::capabilities::{Capabilities, CommandSet, FirmwareOp, HiddenAreas};
 use crate::command::{Data, Transport, TransportError, ata, nvme, open_transport, scsi};
 use crate::device::{Bus, Drive};
+use crate::error_chain;
 
 /// The capabilities of `drive`, read through a transport opened without an exclusive claim.
 /// Never fails: a drive no command reaches gets [`CommandSet::None`] with the reason.
@@ -42,17 +43,6 @@ pub fn probe_bus(transport: &mut dyn Transport, bus: Bus) -> Capabilities {
         }
     };
     result.unwrap_or_else(|e| Capabilities::unreachable(error_chain(&e)))
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 fn refused(what: &str, status: String) -> TransportError {
