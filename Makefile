@@ -53,6 +53,7 @@ demo: build
 
 bench:
 	$(CARGO) build --release -p tabula
+	$(CARGO) build --release -p tabula-wipe --example check_cost
 	scripts/bench.sh
 
 # Registry upload throughput and latency on SQLite and PostgreSQL (needs the server .ci/services starts).

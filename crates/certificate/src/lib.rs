@@ -54,9 +54,9 @@ pub use local::{DEFAULT_TIME_ZONE, LocalZone, UnknownTimeZone};
 pub use pdf::{PdfError, PdfOptions, render_pdf};
 pub use schema::{
     CanaryCheck, Certificate, DriveRecord, ErrorRange, FirmwareCommand, FirmwareErase,
-    HiddenAreaState, HiddenAreas, Machine, Method, NistCategory, PAYLOAD_TYPE, PassRecord,
-    ProductKeyNote, SCHEMA_MINOR, SCHEMA_VERSION, Sampling, Station, Status, Verification,
-    VerificationMode, VerificationOutcome, now_seconds,
+    HiddenAreaState, HiddenAreas, HiddenSectors, Machine, Method, NistCategory, PAYLOAD_TYPE,
+    PassRecord, ProductKeyNote, SCHEMA_MINOR, SCHEMA_VERSION, Sampling, Station, Status,
+    Verification, VerificationMode, VerificationOutcome, now_seconds,
 };
 pub use text::{human_bytes, render_text};
 pub use verify::{KeySource, Verified, VerifyError, verify};

@@ -124,6 +124,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
             hidden_areas: Some(HiddenAreas {
                 hpa: HiddenAreaState::Absent,
                 dco: HiddenAreaState::Absent,
+                ..HiddenAreas::default()
             }),
             firmware_erase: None,
             passes: vec![],
@@ -158,6 +159,7 @@ pub fn certificate_with_id(key: &StationKey, id: uuid::Uuid) -> Certificate {
             hidden_areas: Some(HiddenAreas {
                 hpa: HiddenAreaState::Removed,
                 dco: HiddenAreaState::Unknown,
+                ..HiddenAreas::default()
             }),
             firmware_erase: None,
             passes: (0..7)

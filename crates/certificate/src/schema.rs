@@ -1,4 +1,4 @@
-//! Certificate schema, version 1 (minor 1).
+//! Certificate schema, version 1 (minor 2).
 //!
 //! The fields follow NIST SP 800-88 Rev. 1, Appendix G ("Certificate of Sanitization"): who
 //! sanitised (operator, organisation, site), which tool (station, Tabula version, live image),
@@ -16,7 +16,9 @@
 //!
 //! Every struct rejects unknown fields, so what `tabula cert show` prints is exactly what was
 //! signed. Minor versions: 1.0 the first; 1.1 `continues` (a resumed wipe names the interrupted
-//! certificate it continues) and `passes[].number` (passes numbered as the method does).
+//! certificate it continues) and `passes[].number` (passes numbered as the method does); 1.2
+//! `drives[].firmware_erase` (the drive's own erase and its check), the NIST category `none`,
+//! and `hidden_areas.before`/`.after` (the drive's sizes in sectors around the removal).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -29,7 +31,7 @@ pub const PAYLOAD_TYPE: &str = "application/vnd.tabula.wipe-certificate.v1+json"
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The schema's minor version this crate writes; it reads every minor version up to this one.
-pub const SCHEMA_MINOR: u32 = 1;
+pub const SCHEMA_MINOR: u32 = 2;
 
 /// A certificate of sanitisation for one machine and its drives (schema v1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -480,6 +482,43 @@ pub struct HiddenAreas {
     pub hpa: HiddenAreaState,
     /// Device Configuration Overlay.
     pub dco: HiddenAreaState,
+    /// 1.2: the drive's sizes before the wipe, when it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<HiddenSectors>,
+    /// 1.2: the drive's sizes after the hidden areas were removed (or the wipe), when it was
+    /// asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<HiddenSectors>,
+}
+
+impl HiddenAreas {
+    /// The visible sizes before and after, for people: `sectors 976771055 before, 976773168
+    /// after`.
+    pub fn sectors_text(&self) -> Option<String> {
+        let part =
+            |when: &str, s: Option<HiddenSectors>| s.map(|s| format!("{} {when}", s.visible));
+        let parts: Vec<String> = [part("before", self.before), part("after", self.after)]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| format!("sectors {}", parts.join(", ")))
+    }
+}
+
+/// A drive's sizes as it reported them, in sectors (1.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct HiddenSectors {
+    /// What the host could address (current max LBA + 1).
+    pub visible: u64,
+    /// The native max LBA + 1 (READ NATIVE MAX ADDRESS), when the drive answered; above
+    /// `visible` while an HPA is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<u64>,
+    /// The factory max LBA + 1 a DCO allows, when the drive answered; above `native` while a
+    /// DCO hides sectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dco: Option<u64>,
 }
 
 /// State of one hidden area (HPA or DCO).

@@ -120,7 +120,12 @@ fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
     if let Some(h) = &d.hidden_areas {
         line(
             "Hidden areas",
-            &format!("HPA {}, DCO {}", h.hpa.as_str(), h.dco.as_str()),
+            &match h.sectors_text() {
+                Some(sectors) => {
+                    format!("HPA {}, DCO {} ({sectors})", h.hpa.as_str(), h.dco.as_str())
+                }
+                None => format!("HPA {}, DCO {}", h.hpa.as_str(), h.dco.as_str()),
+            },
         );
     }
     if let Some(f) = &d.firmware_erase {

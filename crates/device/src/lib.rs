@@ -13,6 +13,7 @@
 pub mod capabilities;
 pub mod command;
 pub mod device;
+mod error_chain;
 pub mod exclusion;
 pub mod identity;
 pub mod loopback;
@@ -22,4 +23,5 @@ pub mod sim;
 pub mod sys;
 
 pub use device::{Bus, DiscoverError, Drive, capture_inputs, discover};
+pub use error_chain::error_chain;
 pub use exclusion::{Exclusion, Verdict};

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::capabilities::{Capabilities, CommandSet, FirmwareOp, HiddenAreas};
 use crate::command::{Data, Transport, TransportError, ata, nvme, open_transport, scsi};
 use crate::device::{Bus, Drive};
+use crate::error_chain;
 
 /// What a drive says about itself in its own identify data (NVMe Identify Controller, ATA
 /// IDENTIFY DEVICE), not what sysfs says: it shows that Tabula's commands reach the drive they
@@ -90,17 +91,6 @@ pub fn probe_identified(
         }
     };
     result.unwrap_or_else(|e| (Capabilities::unreachable(error_chain(&e)), None))
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 fn refused(what: &str, status: String) -> TransportError {

@@ -315,7 +315,8 @@ fn firmware_erase(f: &FirmwareReport) -> cert::FirmwareErase {
     }
 }
 
-/// HPA and DCO states from what the drive said before and after the wipe (None: never asked).
+/// HPA and DCO states and the drive's sizes from what it said before and after the wipe (None:
+/// never asked).
 fn hidden_areas(
     before: Option<HiddenAreas>,
     after: Option<HiddenAreas>,
@@ -326,9 +327,16 @@ fn hidden_areas(
         (true, Some(false)) => cert::HiddenAreaState::Removed,
         (true, _) => cert::HiddenAreaState::Present,
     };
+    let sectors = |h: HiddenAreas| cert::HiddenSectors {
+        visible: h.current_sectors,
+        native: h.native_sectors,
+        dco: h.dco_sectors,
+    };
     Some(cert::HiddenAreas {
         hpa: state(before.has_hpa(), after.map(|a| a.has_hpa())),
         dco: state(before.has_dco(), after.map(|a| a.has_dco())),
+        before: Some(sectors(before)),
+        after: after.map(sectors),
     })
 }
 
@@ -444,4 +452,38 @@ pub fn store(
         registry_url,
         zone,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn areas(current: u64, native: u64, dco: u64) -> HiddenAreas {
+        HiddenAreas {
+            current_sectors: current,
+            native_sectors: Some(native),
+            dco_sectors: Some(dco),
+        }
+    }
+
+    #[test]
+    fn hidden_areas_say_what_was_removed_what_is_left_and_the_sizes() {
+        // HPA removed, DCO refused: the DCO is present, not wiped.
+        let h = hidden_areas(Some(areas(1000, 2000, 3000)), Some(areas(2000, 2000, 3000))).unwrap();
+        assert_eq!(
+            (h.hpa, h.dco),
+            (
+                cert::HiddenAreaState::Removed,
+                cert::HiddenAreaState::Present
+            )
+        );
+        assert_eq!(h.before.unwrap().visible, 1000);
+        assert_eq!(h.after.unwrap().visible, 2000);
+        assert_eq!(h.after.unwrap().dco, Some(3000));
+        // Never asked again: what was there is still there.
+        let h = hidden_areas(Some(areas(1000, 2000, 2000)), None).unwrap();
+        assert_eq!(h.hpa, cert::HiddenAreaState::Present);
+        assert_eq!(h.after, None);
+        assert_eq!(hidden_areas(None, None), None);
+    }
 }

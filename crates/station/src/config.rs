@@ -90,6 +90,10 @@ pub struct WipeSection {
     /// Seconds without progress before a drive is reported as stalled.
     #[serde(default = "default_stall")]
     pub stall_timeout: u64,
+    /// Remove ATA hidden areas (HPA, DCO) before an overwrite method too (`auto` always does on
+    /// rotating disks), so the overwrite reaches what they hid.
+    #[serde(default)]
+    pub remove_hidden_areas: bool,
 }
 
 impl Default for WipeSection {
@@ -98,6 +102,7 @@ impl Default for WipeSection {
             method: default_method(),
             verify: None,
             stall_timeout: default_stall(),
+            remove_hidden_areas: false,
         }
     }
 }
@@ -246,6 +251,7 @@ pub const EXAMPLE: &str = r#"# Tabula station configuration (see docs/station.md
 method = "auto"   # per drive: firmware sanitize where it can (Purge), else overwrite (Clear); or any name from `tabula wipe --list-methods`
 # verify = "last"              # none | last | all (default: the method's)
 stall_timeout = 60
+# remove_hidden_areas = false  # true: remove HPA/DCO before overwrite methods too (auto does on HDDs)
 
 [unattended]
 enabled = false                # must be true for `tabula run --unattended`

@@ -187,7 +187,11 @@ impl Station {
     /// The plan for the chosen targets with the configured (or given) method.
     pub fn plan(&self, targets: Vec<Checked>, method: Option<&str>) -> Result<WipePlan> {
         let method = targets::method(method.unwrap_or(&self.config.wipe.method))?;
-        targets::plan(method, self.config.wipe.verify, targets)
+        let mut plan = targets::plan(method, self.config.wipe.verify, targets)?;
+        if self.config.wipe.remove_hidden_areas {
+            plan.remove_hidden_areas_before_overwrite();
+        }
+        Ok(plan)
     }
 
     /// Who issues the certificate. A certificate must name its organisation, site and operator:

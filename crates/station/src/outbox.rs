@@ -183,17 +183,9 @@ fn pinned_log_key(data: &DataDir, registry: &RegistrySection) -> Result<Option<L
     }))
 }
 
-/// An error and its causes on one line, as the outbox report shows them.
-pub fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
+/// An error and its causes on one line, as the outbox report shows them (the drive layer's
+/// [`tabula_device::error_chain`]).
+pub use tabula_device::error_chain as chain;
 
 /// The bundle must parse and verify against this station's own key before it leaves the stick.
 fn check_local(path: &Path, station: &PublicKey) -> Result<Bundle> {

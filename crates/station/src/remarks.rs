@@ -38,6 +38,10 @@ pub fn note_de(note: &Note, zone: &LocalZone) -> String {
             },
             left.join(", ")
         ),
+        Note::HiddenAreaKept { error } => format!(
+            "ein verborgener Bereich (HPA/DCO) ließ sich nicht entfernen: {error}; er ist nicht \
+             überschrieben, das Laufwerk ist also nicht vollständig gelöscht"
+        ),
         Note::Other { text } => text.clone(),
     }
 }

@@ -15,6 +15,7 @@ use tabula_wipe::plan::WipePlan;
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::WipeStatus;
 
+use crate::firmware_progress::FirmwareProgress;
 use crate::i18n::t;
 use crate::tui::theme::{duration, rate};
 
@@ -37,6 +38,8 @@ struct DriveState {
     base: Option<u64>,
     started: Instant,
     last_line: Option<Instant>,
+    /// The drive's own erase, when one runs.
+    firmware: Option<FirmwareProgress>,
 }
 
 impl DriveState {
@@ -153,6 +156,7 @@ impl Bars {
                 base: None,
                 started: Instant::now(),
                 last_line: None,
+                firmware: None,
             })
             .collect();
         let bars = terminal.then(|| {
@@ -185,6 +189,10 @@ impl Bars {
             return;
         };
         let bar = self.bars.as_ref().and_then(|(_, b)| b.get(event.drive()));
+        if FirmwareProgress::apply(&mut d.firmware, event) {
+            self.firmware(d, bar, event);
+            return;
+        }
         // What to say now, if anything (a line without a terminal, a message on the bar).
         let mut say: Option<String> = None;
         let mut line_due = false;
@@ -280,6 +288,26 @@ impl Bars {
         }
     }
 
+    /// A firmware erase's step on the bar, or as a line: each new stage at once, the drive's
+    /// percent at most every [`LINE_INTERVAL`].
+    fn firmware(&self, d: &mut DriveState, bar: Option<&ProgressBar>, event: &Event) {
+        let Some(fw) = &d.firmware else { return };
+        let text = fw.text();
+        match bar {
+            Some(bar) => {
+                bar.set_position((fw.fraction() * d.total() as f64) as u64);
+                bar.set_message(text);
+            }
+            None => {
+                let percent_only = matches!(event, Event::FirmwareProgress { .. });
+                if !percent_only || d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL) {
+                    d.last_line = Some(Instant::now());
+                    eprintln!("{} {}: {text}", now(), d.path);
+                }
+            }
+        }
+    }
+
     fn print(&self, bar: Option<&ProgressBar>, text: &str) {
         match bar {
             Some(bar) => bar.println(text),
@@ -309,6 +337,7 @@ mod tests {
             base: None,
             started: Instant::now() - Duration::from_secs(10),
             last_line: None,
+            firmware: None,
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod bars;
 mod cmd;
+mod firmware_progress;
 mod human;
 mod i18n;
 mod tui;

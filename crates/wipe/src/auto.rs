@@ -27,12 +27,38 @@ pub enum Action {
     Overwrite { remove_hidden: bool },
 }
 
+/// Why `auto` chose what it did, as data (front ends say it in their language; [`Choice::reason`]
+/// is the English sentence recorded in the result).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "kebab-case")]
+pub enum Why {
+    /// A regular file: overwrite.
+    File,
+    /// The drive's capabilities are unknown: overwrite.
+    #[default]
+    Unknown,
+    /// No firmware command reaches the drive (the drive layer's words): overwrite.
+    Unreachable { detail: String },
+    /// A rotating disk: hidden areas removed, overwrite.
+    Rotating,
+    /// Locked with an ATA password: overwrite.
+    Locked,
+    /// No sanitize or usable secure erase (`frozen`: a security erase is blocked by the freeze
+    /// lock): overwrite.
+    NoCommand { frozen: bool },
+    /// The firmware erase is supported (`all_namespaces`: it erases every namespace).
+    Supported { all_namespaces: bool },
+}
+
 /// `auto`'s choice for one drive, with its reason and the drive's own time estimate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub action: Action,
     /// Why, in one sentence (shown on the method screen and recorded in the result).
     pub reason: String,
+    /// Why, as data.
+    #[serde(default)]
+    pub why: Why,
     /// The drive's own estimate for the chosen firmware erase, in seconds, when it gives one.
     pub estimate_secs: Option<u64>,
 }
@@ -64,10 +90,11 @@ const SCSI: &[FirmwareOp] = &[
     FirmwareOp::ScsiSanitizeBlock,
 ];
 
-fn overwrite(remove_hidden: bool, reason: String) -> Choice {
+fn overwrite(remove_hidden: bool, why: Why, reason: String) -> Choice {
     Choice {
         action: Action::Overwrite { remove_hidden },
         reason,
+        why,
         estimate_secs: None,
     }
 }
@@ -76,11 +103,16 @@ fn overwrite(remove_hidden: bool, reason: String) -> Choice {
 /// probed, or the probe failed).
 pub fn choose(drive: Option<&Drive>, caps: Option<&Capabilities>) -> Choice {
     let Some(drive) = drive else {
-        return overwrite(false, "a file, not a drive: overwrite (Clear only)".into());
+        return overwrite(
+            false,
+            Why::File,
+            "a file, not a drive: overwrite (Clear only)".into(),
+        );
     };
     let Some(caps) = caps else {
         return overwrite(
             drive.rotational,
+            Why::Unknown,
             "the drive's firmware capabilities are unknown: overwrite (Clear only)".into(),
         );
     };
@@ -89,17 +121,25 @@ pub fn choose(drive: Option<&Drive>, caps: Option<&Capabilities>) -> Choice {
             .unreachable
             .as_deref()
             .unwrap_or("no firmware command reaches this drive");
-        return overwrite(false, format!("{why}: overwrite (Clear only)"));
+        return overwrite(
+            false,
+            Why::Unreachable {
+                detail: why.to_owned(),
+            },
+            format!("{why}: overwrite (Clear only)"),
+        );
     }
     if drive.rotational {
         return overwrite(
             caps.hidden.is_some(),
+            Why::Rotating,
             "rotating disk: hidden areas removed, one random pass, every byte verified".into(),
         );
     }
     if caps.locked {
         return overwrite(
             false,
+            Why::Locked,
             "the drive is locked with an ATA password: overwrite (Clear only), unlock it to purge"
                 .into(),
         );
@@ -131,6 +171,9 @@ pub fn choose(drive: Option<&Drive>, caps: Option<&Capabilities>) -> Choice {
                     ""
                 }
             ),
+            why: Why::Supported {
+                all_namespaces: caps.affects_all_namespaces,
+            },
             estimate_secs: caps.estimate_secs,
         },
         None => {
@@ -147,6 +190,9 @@ pub fn choose(drive: Option<&Drive>, caps: Option<&Capabilities>) -> Choice {
             };
             overwrite(
                 false,
+                Why::NoCommand {
+                    frozen: !frozen.is_empty(),
+                },
                 format!(
                     "{}: no sanitize or secure erase command{frozen}: overwrite (Clear only)",
                     kind(drive, caps.command_set)
@@ -355,11 +401,9 @@ mod tests {
             frozen: true,
             ..caps(CommandSet::Ata, &[AtaSecureEraseEnhanced])
         };
-        assert!(
-            choose(Some(&drive(Bus::Sata, false)), Some(&frozen))
-                .reason
-                .contains("frozen")
-        );
+        let c = choose(Some(&drive(Bus::Sata, false)), Some(&frozen));
+        assert!(c.reason.contains("frozen"));
+        assert_eq!(c.why, Why::NoCommand { frozen: true });
 
         let locked = Capabilities {
             locked: true,
@@ -386,6 +430,12 @@ mod tests {
         };
         let c = choose(Some(&drive(Bus::Nvme, false)), Some(&nvme_all));
         assert!(c.reason.contains("every namespace"), "{}", c.reason);
+        assert_eq!(
+            c.why,
+            Why::Supported {
+                all_namespaces: true
+            }
+        );
         assert_eq!(c.method_name(), "nvme-format");
     }
 

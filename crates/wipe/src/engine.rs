@@ -31,7 +31,11 @@ pub type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
 pub type TransportOpener =
     Arc<dyn Fn(&DrivePlan) -> Result<Box<dyn Transport>, String> + Send + Sync>;
 
+/// See [`EngineOptions::rescan`].
+pub type Rescan = Arc<dyn Fn(&DrivePlan) -> Result<(), String> + Send + Sync>;
+
 mod firmware_step;
+mod hidden_step;
 use firmware_step::StepEnd;
 
 /// How the engine runs.
@@ -60,9 +64,33 @@ pub struct EngineOptions {
     pub canaries: usize,
     /// Share of the drive read after a firmware erase (0.01 = 1 %).
     pub sample_share: f64,
+    /// How the firmware erase state machines poll, wait and unfreeze.
+    pub firmware: crate::firmware::FirmwareOptions,
     /// Opens a drive's command path for a firmware erase, claiming it exclusively and checking
     /// it is the confirmed drive ([`linux_transport`]; tests put simulators here).
     pub open_transport: TransportOpener,
+    /// Makes the kernel re-read a drive's capacity after its hidden areas were removed
+    /// ([`linux_rescan`]; tests count the calls). The engine then measures the size again and
+    /// writes nothing unless it is the size the drive reports.
+    pub rescan: Rescan,
+}
+
+/// Asks the kernel to re-read the drive's capacity: `1` into `/sys/block/<name>/device/rescan`
+/// (SCSI and libata disks revalidate there, synchronously).
+pub fn linux_rescan(plan: &DrivePlan) -> Result<(), String> {
+    let drive = plan
+        .drive
+        .as_ref()
+        .ok_or_else(|| format!("{}: a file has no capacity to re-read", plan.path.display()))?;
+    let path = std::path::Path::new("/sys/block")
+        .join(&drive.name)
+        .join("device/rescan");
+    std::fs::write(&path, "1").map_err(|e| {
+        format!(
+            "asking the kernel to re-read the capacity ({}) failed: {e}",
+            path.display()
+        )
+    })
 }
 
 /// The kernel's command path to a planned drive, opened for an erase (exclusive, identity
@@ -108,7 +136,9 @@ impl Default for EngineOptions {
             on_event: None,
             canaries: crate::canary::DEFAULT_CANARIES,
             sample_share: crate::sampling::DEFAULT_SHARE,
+            firmware: crate::firmware::FirmwareOptions::default(),
             open_transport: Arc::new(linux_transport),
+            rescan: Arc::new(linux_rescan),
         }
     }
 }
@@ -205,6 +235,7 @@ fn supervise(
                     Event::Progress { .. }
                         | Event::PassStarted { .. }
                         | Event::FirmwareProgress { .. }
+                        | Event::FirmwarePhase { .. }
                         | Event::FirmwareStarted { .. }
                 ) {
                     slot.last_progress = Instant::now();
@@ -303,6 +334,15 @@ impl Worker {
                 lock(&self.report).error = Some(e.to_string());
                 return false;
             }
+        };
+        // A resumed wipe found the hidden areas removed already (its size is the new one).
+        let target = if self.plan.remove_hidden_areas && self.plan.resume.is_none() {
+            match self.hidden_step(target) {
+                Some(t) => t,
+                None => return false,
+            }
+        } else {
+            target
         };
         if let Err(e) =
             self.plan

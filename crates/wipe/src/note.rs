@@ -29,6 +29,9 @@ pub enum Note {
         phase: Phase,
         left: Vec<String>,
     },
+    /// A hidden area (HPA/DCO) could not be removed: it is not overwritten, so the drive is
+    /// not fully erased.
+    HiddenAreaKept { error: String },
     /// A remark in words only (the firmware steps' findings, older reports).
     Other { text: String },
 }
@@ -64,6 +67,11 @@ impl std::fmt::Display for Note {
                     Phase::Verify => "unverified",
                 },
                 left.join(", ")
+            ),
+            Self::HiddenAreaKept { error } => write!(
+                f,
+                "a hidden area could not be removed: {error}; it is not overwritten, so the drive \
+                 is not fully erased"
             ),
             Self::Other { text } => f.write_str(text),
         }

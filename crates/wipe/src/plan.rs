@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::auto::{self, Action, Choice};
 use crate::method::{Erase, Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
-use tabula_device::capabilities::{Capabilities, FirmwareOp};
+use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 use tabula_device::device::Drive;
 use tabula_device::identity::Identity;
 
@@ -138,22 +138,13 @@ pub struct DrivePlan {
     /// `auto`'s choice for this drive and why, when the method is `auto`.
     #[serde(default)]
     pub auto: Option<Choice>,
+    /// Remove the ATA hidden areas (HPA, DCO) before the overwrite: `auto` on a rotating disk,
+    /// or [`WipePlan::remove_hidden_areas_before_overwrite`] for overwrite methods.
+    #[serde(default)]
+    pub remove_hidden_areas: bool,
 }
 
 impl DrivePlan {
-    /// Remove hidden areas (HPA/DCO) before overwriting: `auto` on a rotating disk.
-    pub fn remove_hidden(&self) -> bool {
-        matches!(
-            self.auto,
-            Some(Choice {
-                action: Action::Overwrite {
-                    remove_hidden: true
-                },
-                ..
-            })
-        )
-    }
-
     /// Model, serial and size as a confirmation shows them: `file`/`-` and the file's length
     /// for regular files.
     pub fn identity(&self) -> (&str, &str, u64) {
@@ -288,6 +279,15 @@ impl WipePlan {
                         (resolve_passes(overwrite, verify)?, firmware, Some(choice))
                     }
                 };
+                let remove_hidden_areas = matches!(
+                    choice,
+                    Some(Choice {
+                        action: Action::Overwrite {
+                            remove_hidden: true
+                        },
+                        ..
+                    })
+                );
                 Ok(DrivePlan {
                     path: checked.path,
                     drive: checked.drive,
@@ -297,6 +297,7 @@ impl WipePlan {
                     capabilities: checked.capabilities,
                     firmware,
                     auto: choice,
+                    remove_hidden_areas,
                 })
             })
             .collect::<Result<_, PlanError>>()?;
@@ -305,6 +306,21 @@ impl WipePlan {
             verify,
             drives,
         })
+    }
+
+    /// The station's policy for overwrite methods: every drive that is only overwritten and
+    /// answers ATA commands with its hidden areas probed gets them removed first, so the
+    /// overwrite reaches the sectors an HPA or a DCO hid.
+    pub fn remove_hidden_areas_before_overwrite(&mut self) {
+        for d in &mut self.drives {
+            let ata = d
+                .capabilities
+                .as_ref()
+                .is_some_and(|c| c.command_set == CommandSet::Ata && c.hidden.is_some());
+            if ata && d.firmware.is_none() && !d.passes.is_empty() {
+                d.remove_hidden_areas = true;
+            }
+        }
     }
 
     /// Total bytes written and read over all passes of all drives (for ETA).

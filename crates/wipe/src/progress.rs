@@ -16,6 +16,19 @@ pub enum Phase {
     Verify,
 }
 
+/// Where a firmware erase stands, for a display that must not look frozen while the drive
+/// works without reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FirmwarePhase {
+    /// Writing the canaries.
+    Canaries,
+    /// The drive's own erase runs; [`Event::FirmwareProgress`] follows when the drive reports.
+    Erase,
+    /// Reading the canaries back and sampling the drive.
+    Check,
+}
+
 /// One thing that happened during a wipe. `drive` is the index into the plan's drives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
@@ -80,6 +93,11 @@ pub enum Event {
         /// The drive's own time estimate, in seconds.
         estimate_secs: Option<u64>,
     },
+    /// The firmware erase moved on to `phase`.
+    FirmwarePhase {
+        drive: usize,
+        phase: FirmwarePhase,
+    },
     /// The drive's erase is `percent` done (as the drive reports it).
     FirmwareProgress {
         drive: usize,
@@ -110,6 +128,7 @@ impl Event {
             | Self::Recovered { drive }
             | Self::DriveFinished { drive, .. }
             | Self::FirmwareStarted { drive, .. }
+            | Self::FirmwarePhase { drive, .. }
             | Self::FirmwareProgress { drive, .. }
             | Self::FirmwareChecked { drive, .. } => *drive,
         }

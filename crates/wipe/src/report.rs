@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canary::CanaryCheck;
 use crate::firmware::CommandRecord;
+use crate::firmware::hidden::HiddenRemoval;
 pub use crate::note::Note;
 use crate::plan::{DrivePlan, MethodRef, ResumePoint, VerifyMode};
 use crate::progress::Phase;
@@ -209,6 +210,9 @@ pub struct DriveReport {
     /// Hidden areas after the wipe, when the drive was asked again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_after: Option<HiddenAreas>,
+    /// The removal of hidden areas before the overwrite, with its commands, when planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_removal: Option<HiddenRemoval>,
     /// The NIST category reached (None: none, the wipe failed or was not verified).
     #[serde(default)]
     pub nist_reached: Option<NistLevel>,
@@ -247,6 +251,7 @@ impl DriveReport {
             firmware: None,
             hidden_before: plan.capabilities.as_ref().and_then(|c| c.hidden),
             hidden_after: None,
+            hidden_removal: None,
             nist_reached: None,
         }
     }

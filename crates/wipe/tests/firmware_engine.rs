@@ -10,57 +10,21 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use common::LoopDev;
+use common::fw::{checked, opts, run};
 use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 use tabula_device::command::{
     AtaCommand, AtaOutput, Data, NvmeAdmin, NvmeCompletion, ScsiCommand, ScsiOutput, Transport,
     TransportError,
 };
-use tabula_wipe::engine::{self, EngineOptions};
 use tabula_wipe::method::Method;
-use tabula_wipe::plan::{Checked, Preflight, WipePlan};
+use tabula_wipe::plan::WipePlan;
 use tabula_wipe::progress::Event;
-use tabula_wipe::report::{DriveReport, NistLevel, VerifyOutcome, WipeStatus};
-use tabula_wipe::target::Target;
+use tabula_wipe::report::{NistLevel, VerifyOutcome, WipeStatus};
 
 const MIB: u64 = 1 << 20;
-
-/// The target as the station checks it, with its discovered drive record (a loop device).
-fn checked(path: &Path, capabilities: Option<Capabilities>) -> Checked {
-    let name = std::fs::canonicalize(path).unwrap();
-    let name = name.file_name().unwrap().to_str().unwrap();
-    let drive = tabula_device::discover(Path::new("/"))
-        .unwrap()
-        .into_iter()
-        .find(|d| d.name == name);
-    assert!(drive.is_some(), "{name} not discovered");
-    Checked {
-        path: path.to_path_buf(),
-        drive,
-        preflight: Preflight::Passed {
-            identity: Target::open(path).unwrap().identity,
-        },
-        capabilities,
-    }
-}
-
-fn run(plan: &WipePlan, opts: &EngineOptions) -> (DriveReport, Vec<Event>) {
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let mut reports = engine::run(plan, opts, &tx);
-    drop(tx);
-    (reports.remove(0), rx.iter().collect())
-}
-
-fn opts() -> EngineOptions {
-    let mut o = EngineOptions::default();
-    o.block_size = 1 << 20;
-    o.canaries = 16;
-    o.sample_share = 0.05;
-    o
-}
 
 /// A drive that receives no command at all.
 struct Deaf;

@@ -260,11 +260,19 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
     if let Some(h) = &d.hidden_areas {
         doc.row(
             &both("Versteckte Bereiche", "Hidden areas"),
-            &format!(
-                "HPA: {} · DCO: {}",
-                labels::hidden(h.hpa),
-                labels::hidden(h.dco)
-            ),
+            &[
+                format!(
+                    "HPA: {} · DCO: {}",
+                    labels::hidden(h.hpa),
+                    labels::hidden(h.dco)
+                ),
+                h.sectors_text().unwrap_or_default(),
+            ]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · "),
         );
     }
     if let Some(f) = &d.firmware_erase {

@@ -39,6 +39,8 @@ pub struct AtaConfig {
     pub no_passthrough: bool,
     /// Frozen is lifted by a suspend-to-RAM cycle (see [`SimAta::suspend_resume`]).
     pub unfreezes_on_resume: bool,
+    /// DEVICE CONFIGURATION FREEZE LOCK in effect: DEVICE CONFIGURATION RESTORE is aborted.
+    pub dco_frozen: bool,
     pub faults: Faults,
 }
 
@@ -58,8 +60,20 @@ impl Default for AtaConfig {
             polls_to_finish: 4,
             no_passthrough: false,
             unfreezes_on_resume: true,
+            dco_frozen: false,
             faults: Faults::default(),
         }
+    }
+}
+
+impl AtaConfig {
+    /// (native, DCO) sector counts, each at least the size before it.
+    fn hidden_sizes(&self) -> (u64, u64) {
+        let native = self
+            .native_sectors
+            .unwrap_or(self.sectors)
+            .max(self.sectors);
+        (native, self.dco_sectors.unwrap_or(native).max(native))
     }
 }
 
@@ -92,12 +106,14 @@ pub struct SimAta {
 
 impl SimAta {
     pub fn new(config: AtaConfig) -> Self {
-        let native = config
-            .native_sectors
-            .unwrap_or(config.sectors)
-            .max(config.sectors);
-        let dco = config.dco_sectors.unwrap_or(native).max(native);
-        let media = Media::with_user_data(dco);
+        let (_, dco) = config.hidden_sizes();
+        Self::with_media(config, Media::with_user_data(dco))
+    }
+
+    /// A drive whose medium is `media`; `config`'s sizes stay as given (a medium shorter than
+    /// the DCO size clips the erase to its own length).
+    pub fn with_media(config: AtaConfig, media: Media) -> Self {
+        let (native, dco) = config.hidden_sizes();
         let password = config.locked_with.as_deref().map(padded);
         Self {
             state: Arc::new(Mutex::new(State {
@@ -398,7 +414,9 @@ impl State {
             }
             // RESTORE is aborted while an HPA is set (ACS-2 7.10.2).
             (ata::CMD_DCO, ata::DCO_RESTORE)
-                if self.config.dco_sectors.is_some() && self.current == self.native =>
+                if self.config.dco_sectors.is_some()
+                    && self.current == self.native
+                    && !self.config.dco_frozen =>
             {
                 self.native = self.dco;
                 self.current = self.dco;

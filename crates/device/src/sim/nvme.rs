@@ -87,6 +87,12 @@ pub struct SimNvme {
 impl SimNvme {
     pub fn new(config: NvmeConfig) -> Self {
         let media = Media::with_user_data(config.sectors);
+        Self::with_media(config, media)
+    }
+
+    /// A controller whose namespace is `media` (its size replaces `config.sectors`).
+    pub fn with_media(mut config: NvmeConfig, media: Media) -> Self {
+        config.sectors = media.sectors();
         Self {
             state: Arc::new(Mutex::new(State {
                 nuse: config.sectors,

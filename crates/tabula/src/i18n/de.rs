@@ -4,9 +4,10 @@ use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::{
-    App, Cli, Common, Confirm, Machine, MethodScreen, Network, Progress, ResultScreen, Resume,
-    Setup, Text, plural,
+    App, Cli, Common, Confirm, Firmware, Machine, MethodScreen, Network, Progress, ResultScreen,
+    Resume, Setup, Text, plural,
 };
+use tabula_wipe::auto::Why;
 
 /// The German label of a built-in method; a method the catalogue does not know keeps its own.
 fn method_label(name: &str, label: &str) -> String {
@@ -401,5 +402,48 @@ pub static DE: Text = Text {
         compare: "Vor der ersten Löschung den Fingerabdruck mit der Stationsliste des Zertifikatsregisters vergleichen (tabula-registry station list).",
         enrol_failed: "Anmeldung fehlgeschlagen:",
         enrol_later: "Ohne Anmeldung warten Zertifikate im Postausgang; später mit `tabula enroll` anmelden.",
+    },
+    firmware: Firmware {
+        auto_title: "auto, je Laufwerk",
+        auto_none: "auto: kein Laufwerk gewählt",
+        auto_line: |path, method, estimate| match estimate {
+            Some(e) => format!("{path}: {method}, Schätzung des Laufwerks {e}"),
+            None => format!("{path}: {method}"),
+        },
+        why: |why| {
+            match why {
+            Why::File => "eine Datei: überschreiben, nur Clear".to_owned(),
+            Why::Unknown => "Fähigkeiten unbekannt: überschreiben, nur Clear".to_owned(),
+            Why::Unreachable { detail } => {
+                format!("kein Firmware-Befehl erreicht es ({detail}): überschreiben, nur Clear")
+            }
+            Why::Rotating => "Festplatte: versteckte Bereiche entfernt, ein Zufallsdurchgang, alles geprüft".to_owned(),
+            Why::Locked => "mit ATA-Passwort gesperrt: überschreiben, nur Clear".to_owned(),
+            Why::NoCommand { frozen: false } => {
+                "kein Sanitize und kein Secure Erase: überschreiben, nur Clear".to_owned()
+            }
+            Why::NoCommand { frozen: true } => {
+                "Secure Erase gesperrt, das Laufwerk ist eingefroren (Standby in den RAM kann es lösen): überschreiben, nur Clear".to_owned()
+            }
+            Why::Supported {
+                all_namespaces: false,
+            } => "Löschbefehl des Laufwerks, dann Kanarienblöcke und Stichproben: Purge".to_owned(),
+            Why::Supported {
+                all_namespaces: true,
+            } => "Löschbefehl des Laufwerks (alle Namespaces des Controllers), dann Kanarienblöcke und Stichproben: Purge".to_owned(),
+        }
+        },
+        canaries: "Kanarienblöcke schreiben",
+        erasing: |percent| format!("löscht, {percent} % laut Laufwerk"),
+        waiting: |elapsed, estimate| match estimate {
+            Some(e) => format!("warte auf das Laufwerk, {elapsed} von etwa {e}"),
+            None => format!("warte auf das Laufwerk, {elapsed}"),
+        },
+        checking: "Prüfung: Kanarienblöcke und Stichproben",
+        checked: |survived, canaries, reads_as| {
+            format!(
+                "geprüft: {survived} von {canaries} Kanarienblöcken übrig, Stichproben lesen sich als {reads_as}"
+            )
+        },
     },
 };

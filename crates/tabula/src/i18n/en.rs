@@ -4,9 +4,10 @@ use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
 use super::{
-    App, Cli, Common, Confirm, Machine, MethodScreen, Network, Progress, ResultScreen, Resume,
-    Setup, Text, plural,
+    App, Cli, Common, Confirm, Firmware, Machine, MethodScreen, Network, Progress, ResultScreen,
+    Resume, Setup, Text, plural,
 };
+use tabula_wipe::auto::Why;
 
 pub static EN: Text = Text {
     common: Common {
@@ -352,5 +353,46 @@ pub static EN: Text = Text {
         compare: "Compare the fingerprint with the registry's station list (tabula-registry station list) before the first wipe.",
         enrol_failed: "Enrolment failed:",
         enrol_later: "Without enrolment certificates wait in the outbox; enrol later with `tabula enroll`.",
+    },
+    firmware: Firmware {
+        auto_title: "auto, per drive",
+        auto_none: "auto: no drive chosen",
+        auto_line: |path, method, estimate| match estimate {
+            Some(e) => format!("{path}: {method}, the drive's own estimate {e}"),
+            None => format!("{path}: {method}"),
+        },
+        why: |why| {
+            match why {
+            Why::File => "a file: overwrite, Clear only".to_owned(),
+            Why::Unknown => "capabilities unknown: overwrite, Clear only".to_owned(),
+            Why::Unreachable { detail } => {
+                format!("no firmware command reaches it ({detail}): overwrite, Clear only")
+            }
+            Why::Rotating => "rotating disk: hidden areas removed, one random pass, all verified".to_owned(),
+            Why::Locked => "locked with an ATA password: overwrite, Clear only".to_owned(),
+            Why::NoCommand { frozen: false } => {
+                "no sanitize or secure erase: overwrite, Clear only".to_owned()
+            }
+            Why::NoCommand { frozen: true } => {
+                "security erase blocked, the drive is frozen (a suspend to RAM may lift it): overwrite, Clear only".to_owned()
+            }
+            Why::Supported {
+                all_namespaces: false,
+            } => "the drive's own erase, then canaries and sampling: Purge".to_owned(),
+            Why::Supported {
+                all_namespaces: true,
+            } => "the drive's own erase (every namespace of the controller), then canaries and sampling: Purge".to_owned(),
+        }
+        },
+        canaries: "writing canaries",
+        erasing: |percent| format!("erasing, {percent} % by the drive"),
+        waiting: |elapsed, estimate| match estimate {
+            Some(e) => format!("waiting for the drive, {elapsed} of about {e}"),
+            None => format!("waiting for the drive, {elapsed}"),
+        },
+        checking: "checking: canaries and samples",
+        checked: |survived, canaries, reads_as| {
+            format!("checked: {survived} of {canaries} canaries left, samples read as {reads_as}")
+        },
     },
 };

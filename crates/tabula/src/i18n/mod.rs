@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use tabula_station::config::Config;
 pub use tabula_station::config::Language;
+use tabula_wipe::auto::Why;
 use tabula_wipe::plan::VerifyMode;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
 
@@ -44,6 +45,30 @@ pub struct Text {
     pub cli: Cli,
     pub network: Network,
     pub setup: Setup,
+    pub firmware: Firmware,
+}
+
+/// Firmware erase and `auto` (issue 11): what `auto` will do per drive on the method screen, and
+/// a firmware erase's progress in the TUI and the CLI.
+#[derive(Debug)]
+pub struct Firmware {
+    /// Method screen: the title over the per-drive choices of `auto`.
+    pub auto_title: &'static str,
+    /// No drive chosen, or their capabilities not read yet.
+    pub auto_none: &'static str,
+    /// "/dev/nvme0n1: nvme-sanitize-crypto, the drive's estimate 0:02:00".
+    pub auto_line: fn(path: &str, method: &str, estimate: Option<&str>) -> String,
+    /// Why `auto` chose it.
+    pub why: fn(&Why) -> String,
+    /// Progress (after the operation's name): canaries are written before the drive's erase.
+    pub canaries: &'static str,
+    /// The drive reports its progress.
+    pub erasing: fn(percent: u8) -> String,
+    /// The drive works without reporting: elapsed time and its own estimate.
+    pub waiting: fn(elapsed: &str, estimate: Option<&str>) -> String,
+    pub checking: &'static str,
+    /// After the check: canaries left of written, what the samples read as.
+    pub checked: fn(survived: usize, canaries: usize, reads_as: &str) -> String,
 }
 
 /// Words used in several places (screens and CLI).

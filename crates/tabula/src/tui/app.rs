@@ -78,6 +78,8 @@ pub enum Action {
     /// Quit, then power the machine off (everything is written by then).
     PowerOff(Outcome),
     Rescan,
+    /// Read what the chosen drives' firmware can do, for `auto`'s lines on the method screen.
+    Capabilities(Vec<PathBuf>),
     /// Check the chosen drives and build the plan for the confirmation screen.
     Prepare {
         paths: Vec<PathBuf>,
@@ -248,7 +250,8 @@ impl App {
             Screen::Machine => match self.drives.key(key)? {
                 MachineAction::Continue => {
                     self.screen = Screen::Method;
-                    None
+                    self.method.auto.clear();
+                    Some(Action::Capabilities(self.drives.selected_paths()))
                 }
                 MachineAction::Rescan => Some(Action::Rescan),
                 MachineAction::Quit => Some(Action::Quit(Outcome::Success)),

@@ -1,12 +1,14 @@
 //! Screen 2: the wipe method (from `tabula_wipe::method::METHODS`, default from `tabula.toml`)
-//! and the operator's name, which goes into the certificate.
+//! and the operator's name, which goes into the certificate. With `auto` under the cursor, what
+//! it will do to each chosen drive, why, and the drive's own time estimate.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
-use tabula_wipe::method::{METHODS, Method};
+use tabula_wipe::auto::Choice;
+use tabula_wipe::method::{Erase, METHODS, Method};
 use tabula_wipe::plan::VerifyMode;
 
 use super::theme::{self, fit};
@@ -22,6 +24,13 @@ pub enum MethodAction {
     Back,
 }
 
+/// `auto`'s choice for one chosen drive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoRow {
+    pub path: String,
+    pub choice: Choice,
+}
+
 /// Method list and operator field.
 #[derive(Debug, Clone)]
 pub struct MethodForm {
@@ -30,6 +39,8 @@ pub struct MethodForm {
     /// `[wipe] verify` from the configuration, overriding the methods' own.
     pub verify: Option<VerifyMode>,
     pub message: Option<String>,
+    /// What `auto` will do to each chosen drive (read from the drives when the screen opens).
+    pub auto: Vec<AutoRow>,
 }
 
 impl MethodForm {
@@ -43,6 +54,7 @@ impl MethodForm {
             operator: operator.unwrap_or_default().to_owned(),
             verify,
             message: None,
+            auto: Vec::new(),
         }
     }
 
@@ -92,9 +104,21 @@ impl MethodForm {
 impl Widget for &MethodForm {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let rows = u16::try_from(METHODS.len()).unwrap_or(u16::MAX);
+        let auto = self.method().erase == Erase::Auto;
+        // `auto` under the cursor: its per-drive lines get up to half the screen, the list
+        // scrolls in the rest.
+        let auto_rows = u16::try_from(self.auto.len().max(1) * 2 + 3).unwrap_or(u16::MAX);
+        let (list_c, detail_c) = if auto {
+            (
+                Constraint::Min(3),
+                Constraint::Length(auto_rows.min(area.height.saturating_sub(4) / 2)),
+            )
+        } else {
+            (Constraint::Max(rows + 2), Constraint::Min(1))
+        };
         let [list, detail, operator, foot] = Layout::vertical([
-            Constraint::Max(rows + 2),
-            Constraint::Min(1),
+            list_c,
+            detail_c,
             Constraint::Length(3),
             Constraint::Length(1),
         ])
@@ -146,9 +170,13 @@ impl Widget for &MethodForm {
         if let Some(bsi) = m.bsi_name {
             about.push_str(&(tx.method.bsi)(bsi));
         }
-        Paragraph::new(Line::styled(about, theme::dim()))
-            .wrap(Wrap { trim: true })
-            .render(detail, buf);
+        if auto {
+            self.render_auto(about, detail, buf);
+        } else {
+            Paragraph::new(Line::styled(about, theme::dim()))
+                .wrap(Wrap { trim: true })
+                .render(detail, buf);
+        }
         let block = Block::bordered().title(tx.method.operator_title);
         let inner = block.inner(operator);
         block.render(operator, buf);
@@ -160,5 +188,34 @@ impl Widget for &MethodForm {
         if let Some(m) = &self.message {
             Paragraph::new(Line::styled(m.clone(), theme::warn())).render(foot, buf);
         }
+    }
+}
+
+impl MethodForm {
+    /// Per chosen drive: the method `auto` runs, the drive's estimate, and why.
+    fn render_auto(&self, about: String, area: Rect, buf: &mut Buffer) {
+        let tf = &t().firmware;
+        let block = Block::bordered().title(format!(" {} ", tf.auto_title));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let mut lines = vec![Line::styled(about, theme::dim())];
+        if self.auto.is_empty() {
+            lines.push(Line::raw(tf.auto_none));
+        }
+        for row in &self.auto {
+            let estimate = row.choice.estimate_secs.map(theme::duration);
+            lines.push(Line::raw((tf.auto_line)(
+                &row.path,
+                row.choice.method_name(),
+                estimate.as_deref(),
+            )));
+            lines.push(Line::styled(
+                format!("  {}", (tf.why)(&row.choice.why)),
+                theme::dim(),
+            ));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
 }

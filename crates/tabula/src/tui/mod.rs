@@ -28,6 +28,8 @@ pub mod worker;
 mod tests;
 #[cfg(test)]
 mod tests_de;
+#[cfg(test)]
+mod tests_firmware;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -180,6 +182,28 @@ impl Ui {
                 Ok(drives) => app.rescanned(drives),
                 Err(e) => app.drives.message = Some((t().app.rescan_failed)(&e.to_string())),
             },
+            Action::Capabilities(paths) => {
+                // Read-only questions, and only to the drives of the running system.
+                let live = self.station.root == std::path::Path::new("/");
+                app.method.auto = paths
+                    .iter()
+                    .map(|path| {
+                        let drive = app
+                            .drives
+                            .rows
+                            .iter()
+                            .map(|r| &r.drive)
+                            .find(|d| &d.path == path);
+                        let caps = drive
+                            .filter(|_| live)
+                            .map(tabula_device::probe::capabilities_of);
+                        method::AutoRow {
+                            path: path.display().to_string(),
+                            choice: tabula_wipe::auto::choose(drive, caps.as_ref()),
+                        }
+                    })
+                    .collect();
+            }
             Action::Prepare {
                 paths,
                 method,

@@ -14,6 +14,7 @@ use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::WipeStatus;
 
 use super::theme::{self, fit, printable};
+use crate::firmware_progress::FirmwareProgress;
 use crate::human::bytes;
 use crate::i18n::t;
 
@@ -41,12 +42,22 @@ pub struct DriveBar {
     pub stalled: Option<u64>,
     pub bad_ranges: usize,
     pub status: Option<WipeStatus>,
+    /// The drive's own erase, until a pass (`auto`'s fallback) takes over the bar.
+    pub firmware: Option<FirmwareProgress>,
 }
 
 impl DriveBar {
+    /// The firmware erase, while it is what the drive is doing.
+    fn firmware_now(&self) -> Option<&FirmwareProgress> {
+        self.firmware.as_ref().filter(|_| self.phase.is_none())
+    }
+
     fn fraction(&self) -> f64 {
         if self.status.is_some_and(|s| s != WipeStatus::Interrupted) {
             return 1.0;
+        }
+        if let Some(fw) = self.firmware_now() {
+            return fw.fraction();
         }
         if self.size == 0 {
             return 0.0;
@@ -128,6 +139,7 @@ impl ProgressView {
                     stalled: None,
                     bad_ranges: 0,
                     status: None,
+                    firmware: None,
                 });
             }
         }
@@ -187,6 +199,9 @@ impl ProgressView {
         let Some(bar) = self.bar(event.drive()) else {
             return;
         };
+        if FirmwareProgress::apply(&mut bar.firmware, event) {
+            return;
+        }
         match event {
             Event::PassStarted {
                 pass,
@@ -311,8 +326,9 @@ impl Widget for &ProgressView {
 
 fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
     let tp = &t().progress;
+    let firmware = bar.firmware_now().map(|f| f.operation.clone());
     let pass = match bar.phase {
-        None => tp.waiting.to_owned(),
+        None => firmware.clone().unwrap_or_else(|| tp.waiting.to_owned()),
         Some(phase) => {
             let verb = if phase == Phase::Write {
                 tp.write
@@ -330,8 +346,9 @@ fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
         alerts.push(Span::styled((tp.bad_ranges)(bar.bad_ranges), theme::bad()));
     }
     let taken: usize = alerts.iter().map(Span::width).sum();
-    // Room for "Durchgang 2/3 schreiben complement" (German is the longest).
-    let pass_w = 34;
+    // Room for "Durchgang 2/3 schreiben complement" (German is the longest), or for the name of
+    // a firmware erase ("Format NVM with cryptographic erase (SES=2)").
+    let pass_w = if firmware.is_some() { 44 } else { 34 };
     let label_w = width.saturating_sub(14 + pass_w + 1 + taken).max(4);
     let mut spans = vec![
         Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
@@ -354,6 +371,9 @@ fn bar_line(bar: &DriveBar, width: usize) -> Line<'static> {
             };
             let status = (t().common.status)(s);
             return bar_with(bar, width, Span::styled(format!(" {status}"), style));
+        }
+        None if let Some(fw) = bar.firmware_now() => {
+            format!(" {:>3.0}% {}", bar.fraction() * 100.0, fw.status())
         }
         None => {
             let eta = bar

@@ -278,7 +278,11 @@ fn excluded_and_kept_drives_cannot_be_selected_loop_devices_can() {
     press(&mut app, KeyCode::Char(' '));
     assert_eq!(app.drives.selected_paths(), [PathBuf::from("/dev/loop0")]);
     assert!(line_with(&screen(&app), "/dev/loop0").contains("[x]"));
-    assert_eq!(press(&mut app, KeyCode::Enter), None);
+    // The method screen opens and asks the chosen drives what `auto` can do with them.
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        Some(Action::Capabilities(vec![PathBuf::from("/dev/loop0")]))
+    );
     assert_eq!(app.screen, Screen::Method);
 }
 

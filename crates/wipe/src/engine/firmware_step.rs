@@ -6,7 +6,7 @@
 //! never open at the same time (each claims the drive exclusively); every open checks the drive
 //! is still the one confirmed.
 
-use tabula_device::capabilities::{Capabilities, CommandSet};
+use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 
 use super::{Worker, lock, open_confirmed};
 use crate::canary;
@@ -14,7 +14,7 @@ use crate::firmware;
 use crate::method::Method;
 use crate::note::Note;
 use crate::plan::FirmwareStep;
-use crate::progress::Event;
+use crate::progress::{Event, FirmwarePhase};
 use crate::report::FirmwareReport;
 use crate::sampling;
 use crate::target::Target;
@@ -64,6 +64,7 @@ impl Worker {
             operation: crate::auto::describe(step.op).to_owned(),
             estimate_secs: caps.estimate_secs,
         });
+        self.phase(FirmwarePhase::Canaries);
         let planted = match canary::plant(&target, self.opts.canaries) {
             Ok(p) => p,
             Err(e) => {
@@ -77,12 +78,19 @@ impl Worker {
             Err(why) => return self.give_up(report, step, why, None),
         };
         let index = self.index;
-        let outcome = firmware::run(step.op, transport.as_mut(), &caps, &mut |percent| {
-            self.send(Event::FirmwareProgress {
-                drive: index,
-                percent,
-            });
-        });
+        self.phase(FirmwarePhase::Erase);
+        let outcome = firmware::run_with(
+            step.op,
+            transport.as_mut(),
+            &caps,
+            &self.opts.firmware,
+            &mut |percent| {
+                self.send(Event::FirmwareProgress {
+                    drive: index,
+                    percent,
+                });
+            },
+        );
         if let (Some(drive), true) = (&self.plan.drive, caps.hidden.is_some()) {
             let after = tabula_device::probe::probe(transport.as_mut(), drive);
             lock(&self.report).hidden_after = after.hidden;
@@ -95,6 +103,7 @@ impl Worker {
             Ok(t) => t,
             Err(why) => return self.give_up(report, step, why, None),
         };
+        self.phase(FirmwarePhase::Check);
         let check = canary::check(&target, &planted);
         let sample = sampling::sample(&target, self.opts.sample_share).ok();
         let passed = check.passed() && sample.as_ref().is_some_and(|s| s.passed());
@@ -134,6 +143,13 @@ impl Worker {
         StepEnd::Done
     }
 
+    fn phase(&self, phase: FirmwarePhase) {
+        self.send(Event::FirmwarePhase {
+            drive: self.index,
+            phase,
+        });
+    }
+
     /// The drive's capabilities allow `step`, or why not.
     fn refusal(&self, step: FirmwareStep, method: &str) -> Result<Capabilities, String> {
         let caps = self.plan.capabilities.clone().ok_or_else(|| {
@@ -150,6 +166,16 @@ impl Worker {
             return Err(format!(
                 "{method}: the drive does not support {}; nothing written",
                 crate::auto::describe(step.op)
+            ));
+        }
+        let security_erase = matches!(
+            step.op,
+            FirmwareOp::AtaSecureErase | FirmwareOp::AtaSecureEraseEnhanced
+        );
+        if security_erase && caps.frozen && self.opts.firmware.unfreeze_by_suspend.is_none() {
+            return Err(format!(
+                "{method}: {}; nothing written",
+                firmware::FROZEN_ADVICE
             ));
         }
         Ok(caps)

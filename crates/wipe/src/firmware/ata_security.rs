@@ -15,7 +15,7 @@ use super::record::plain;
 use super::{Ctx, Step};
 
 /// What a technician reads when a drive is frozen.
-const FROZEN: &str = "the drive's security is frozen (SECURITY FREEZE LOCK, usually sent by the \
+pub const FROZEN: &str = "the drive's security is frozen (SECURITY FREEZE LOCK, usually sent by the \
      BIOS at boot): suspend the station to RAM and wake it (`rtcwake -m mem -s 10`, or ask \
      Tabula to do it), or hot-plug the drive's SATA power, then try again";
 

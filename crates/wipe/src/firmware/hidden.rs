@@ -28,6 +28,12 @@ impl HiddenRemoval {
     }
 }
 
+/// IDENTIFY DEVICE, READ NATIVE MAX ADDRESS and DEVICE CONFIGURATION IDENTIFY.
+fn read(t: &mut Recorder<'_>) -> Result<HiddenAreas, String> {
+    let id = identify_device(t).map_err(|e| plain(&e))?;
+    hidden_areas(t, &id).map_err(|e| plain(&e))
+}
+
 /// Reads the hidden areas and removes those found. The kernel keeps the old size of the block
 /// device until it re-reads the capacity (`echo 1 > /sys/block/sdX/device/rescan`).
 pub fn remove_hidden_areas(transport: &mut dyn Transport) -> HiddenRemoval {
@@ -35,10 +41,6 @@ pub fn remove_hidden_areas(transport: &mut dyn Transport) -> HiddenRemoval {
     let mut before = None;
     let mut after = None;
     let result = (|| -> Result<(), String> {
-        let read = |t: &mut Recorder<'_>| -> Result<HiddenAreas, String> {
-            let id = identify_device(t).map_err(|e| plain(&e))?;
-            hidden_areas(t, &id).map_err(|e| plain(&e))
-        };
         let found = read(&mut t)?;
         before = Some(found);
         if found.has_hpa() {
@@ -85,6 +87,10 @@ pub fn remove_hidden_areas(transport: &mut dyn Transport) -> HiddenRemoval {
         }
         Ok(())
     })();
+    if after.is_none() && before.is_some() {
+        // A removal that failed half-way: what the drive has now (an HPA gone, a DCO left).
+        after = read(&mut t).ok();
+    }
     HiddenRemoval {
         before,
         after,

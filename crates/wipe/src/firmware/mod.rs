@@ -20,7 +20,7 @@ mod nvme;
 mod record;
 mod scsi;
 
-pub use ata_security::{rtcwake_suspend, unfreeze};
+pub use ata_security::{FROZEN as FROZEN_ADVICE, rtcwake_suspend, unfreeze};
 
 use record::Recorder;
 

@@ -62,14 +62,7 @@ impl<'t> Recorder<'t> {
 
 /// A transport error in plain words, with its cause.
 pub(crate) fn plain(e: &TransportError) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
+    tabula_device::error_chain(e)
 }
 
 impl Transport for Recorder<'_> {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod faultfs;
+pub mod fw;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -83,6 +84,12 @@ impl LoopDev {
     /// Every byte of the device, read through the block device (the engine drops its cache).
     pub fn contents(&self) -> Vec<u8> {
         fs::read(&self.dev).expect("read loop device")
+    }
+
+    /// The bytes of the file behind the device (what a simulated drive erasing that file left;
+    /// the device's own page cache may still hold older bytes).
+    pub fn file_contents(&self) -> Vec<u8> {
+        fs::read(&self.file).expect("read backing file")
     }
 }
 
