@@ -84,14 +84,18 @@ install_pkgs() {
         >>"$WORK/packages.log" 2>&1 || { tail -n 30 "$WORK/packages.log" >&2; exit 1; }
 }
 # linux-image-amd64 is Debian's signed kernel; zstd compresses its initrd.
-# kbd and console-data: the console keymaps (German by default).
+# kbd and console-data: the console keymaps (German by default). fdisk: sfdisk, with which the
+# first-boot setup adds the data partition.
 install_pkgs zstd
 install_pkgs linux-image-amd64 live-boot systemd-sysv udev smartmontools util-linux \
-    e2fsprogs dmidecode kbd console-data
+    e2fsprogs dmidecode kbd console-data fdisk
 # The firmware common office NICs (Realtek, Intel) load when the interface comes up, from the
 # root file system: kept out of the initrd, which would otherwise carry a copy of it.
 sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$ROOT/etc/initramfs-tools/update-initramfs.conf"
 install_pkgs firmware-realtek firmware-misc-nonfree
+# wget: a network boot's configuration over HTTP (tabula-netconfig); after the initrd, which
+# keeps live-boot's busybox wget for the squashfs
+install_pkgs wget
 # last: it replaces /etc/resolv.conf, so apt in the chroot resolves no names after it
 install_pkgs systemd-resolved
 chroot "$ROOT" apt-get clean
@@ -105,8 +109,8 @@ mkdir -p "$ROOT/var/lib/tabula"
 cp -r "$REPO/image/rootfs/." "$ROOT/"
 chmod 0755 "$ROOT"/usr/local/lib/tabula/*
 chroot "$ROOT" systemctl enable tabula-tui.service tabula-keymap.service tabula-diag.service \
-    tabula-unattended.service systemd-networkd.service systemd-resolved.service \
-    systemd-networkd-wait-online.service >/dev/null 2>&1
+    tabula-unattended.service tabula-netconfig.service systemd-networkd.service \
+    systemd-resolved.service systemd-networkd-wait-online.service >/dev/null 2>&1
 # tty1 belongs to the TUI: no getty, no login banner on it
 ln -sf /dev/null "$ROOT/etc/systemd/system/getty@tty1.service"
 ln -sf /dev/null "$ROOT/etc/systemd/system/autovt@tty1.service"
@@ -138,8 +142,18 @@ cp "$WORK/efi/usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed" "$STAGE/EFI/boot
 echo "Tabula live $SUITE $(date -u +%Y-%m-%d)" >"$STAGE/.disk/info"
 cp "$REPO/image/grub.cfg" "$STAGE/boot/grub/grub.cfg"
 
-echo "== ISO (BIOS; UEFI through Debian's signed shim and GRUB)"
 mkdir -p "$OUT"
+# Network boot from the same files: kernel, initrd, the squashfs that live-boot's fetch= loads
+# over HTTP, and the iPXE script (docs/image.md, "PXE batches").
+echo "== PXE artefacts: $OUT/pxe"
+rm -rf "$OUT/pxe.tmp" "$OUT/pxe"
+mkdir -p "$OUT/pxe.tmp"
+cp "$STAGE/live/vmlinuz" "$STAGE/live/initrd.img" "$STAGE/live/filesystem.squashfs" \
+    "$REPO/image/pxe/tabula.ipxe" "$OUT/pxe.tmp/"
+(cd "$OUT/pxe.tmp" && b3sum vmlinuz initrd.img filesystem.squashfs tabula.ipxe >B3SUMS)
+mv "$OUT/pxe.tmp" "$OUT/pxe"
+
+echo "== ISO (BIOS; UEFI through Debian's signed shim and GRUB)"
 image/mkiso.sh "$STAGE" "$ISO.tmp"
 mv "$ISO.tmp" "$ISO"
 SIZE=$(stat -c %s "$ISO")

@@ -52,7 +52,7 @@ pub enum Language {
     En,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrySection {
     /// Base URL of the registry; without it certificates stay in the outbox.
@@ -68,6 +68,20 @@ pub struct RegistrySection {
     /// A one-time enrolment token an administrator left for the first boot; removed from the
     /// file once the station is enrolled.
     pub enrol_token: Option<String>,
+}
+
+/// The enrolment token is a secret until it is used: `Debug` (logs, error reports) shows only
+/// whether there is one.
+impl std::fmt::Debug for RegistrySection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrySection")
+            .field("url", &self.url)
+            .field("ca_file", &self.ca_file)
+            .field("insecure_http", &self.insecure_http)
+            .field("log_key", &self.log_key)
+            .field("enrol_token", &self.enrol_token.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 impl RegistrySection {
@@ -275,6 +289,16 @@ mod tests {
         );
         assert!(!c.unattended.enabled);
         assert_eq!(c.station.organisation, None, "the TUI asks for it");
+    }
+
+    #[test]
+    fn debug_masks_the_enrolment_token() {
+        let text = "[registry]\nurl = \"https://r.example\"\nenrol_token = \"tbl_0123abcd\"\n";
+        let c = Config::parse(text, Path::new("t.toml")).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("tbl_0123abcd"), "{shown}");
+        assert!(shown.contains("enrol_token: Some(\"***\")"), "{shown}");
+        assert!(shown.contains("https://r.example"), "{shown}");
     }
 
     #[test]

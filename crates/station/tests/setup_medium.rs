@@ -129,3 +129,64 @@ fn a_stick_without_free_space_is_not_offered_a_partition() {
     stick(&file, IMAGE + (16 << 20));
     assert_eq!(medium::room(&file).unwrap(), None, "16 MiB is too little");
 }
+
+/// The live ISO is a GPT hybrid whose table has 248 entries (xorriso) and whose backup table
+/// sits at the end of the image, not of the stick: the room offered must end before the
+/// backup table sfdisk writes at the stick's end (64 sectors there, not the usual 33), or
+/// adding the partition fails ("the last usable GPT sector is ..., but ... is requested").
+#[test]
+fn on_a_gpt_stick_the_room_leaves_the_whole_backup_table_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gpt.img");
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(IMAGE)
+        .unwrap();
+    let script = "label: gpt\ntable-length: 248\nstart=2048, size=10240, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B\n";
+    let mut sfdisk = Command::new("sfdisk")
+        .args(["--quiet", "--no-reread", "--no-tell-kernel"])
+        .arg(&file)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    sfdisk
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(sfdisk.wait().unwrap().success());
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(DISK)
+        .unwrap();
+
+    let room = medium::room(&file).unwrap().expect("free space behind");
+    assert_eq!((room.label.as_str(), room.number), ("gpt", 2));
+    // 248 entries of 128 bytes: 62 sectors, and the backup header: 63 sectors at the end
+    assert_eq!(room.start + room.size, DISK - 63 * 512);
+    // sfdisk accepts exactly that partition (it moves the backup table to the end)
+    let add = format!(
+        "start={}, size={}, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n",
+        room.start / 512,
+        room.size / 512
+    );
+    let mut sfdisk = Command::new("sfdisk")
+        .args(["--append", "--quiet", "--no-reread", "--no-tell-kernel"])
+        .arg(&file)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    sfdisk
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(add.as_bytes())
+        .unwrap();
+    let out = sfdisk.wait_with_output().unwrap();
+    assert!(out.status.success(), "sfdisk --append: {out:?}");
+}

@@ -46,6 +46,14 @@ impl Question {
         }
     }
 
+    /// `value` as logs and `Debug` may show it: an enrolment token as `***`.
+    pub fn shown(self, value: &str) -> &str {
+        match self {
+            Self::EnrolToken if !value.is_empty() => "***",
+            _ => value,
+        }
+    }
+
     /// What `config` says for this question, if anything but blanks.
     pub fn current(self, config: &Config) -> Option<&str> {
         let v = match self {
@@ -71,10 +79,20 @@ pub fn missing(config: &Config, enrolling: bool) -> Vec<Question> {
 }
 
 /// One answer, trimmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Answer {
     pub question: Question,
     pub value: String,
+}
+
+/// An enrolment token's value is a secret: `Debug` masks it.
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("question", &self.question)
+            .field("value", &self.question.shown(&self.value))
+            .finish()
+    }
 }
 
 impl Answer {
@@ -178,6 +196,17 @@ mod tests {
         \n\
         [wipe]\n\
         method = \"zero\"   # fast\n";
+
+    #[test]
+    fn debug_masks_a_token_answer_only() {
+        let token = format!("{:?}", Answer::new(Question::EnrolToken, "tbl_0123abcd"));
+        assert!(
+            !token.contains("tbl_0123abcd") && token.contains("***"),
+            "{token}"
+        );
+        let site = format!("{:?}", Answer::new(Question::Site, "Bench 1"));
+        assert!(site.contains("Bench 1"), "{site}");
+    }
 
     #[test]
     fn answers_land_in_their_sections_and_keep_comments() {

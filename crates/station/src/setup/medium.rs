@@ -47,6 +47,24 @@ struct Table {
     sectorsize: u64,
     #[serde(default)]
     partitions: Vec<Partition>,
+    /// GPT: the number of entries in the partition array (sfdisk prints it as a string).
+    #[serde(rename = "table-length")]
+    table_length: Option<String>,
+}
+
+impl Table {
+    /// Bytes a GPT keeps at the end of the disk: the backup header (one sector) and the backup
+    /// partition array (128 bytes per entry; 128 entries, 32 sectors, unless the table says
+    /// otherwise: xorriso's hybrid ISOs have 248). Nothing for MBR.
+    fn backup_bytes(&self, sector: u64) -> u64 {
+        if self.label != "gpt" {
+            return 0;
+        }
+        let entries = (self.table_length.as_deref())
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(128);
+        (1 + (entries * 128).div_ceil(sector)) * sector
+    }
 }
 
 fn sector() -> u64 {
@@ -108,13 +126,7 @@ pub fn room(device: &Path) -> Result<Option<Room>> {
         .max()
         .unwrap_or(ALIGN);
     let start = used_end.div_ceil(ALIGN) * ALIGN;
-    // GPT keeps a backup table in the last 33 sectors.
-    let end = if table.label == "gpt" {
-        length.saturating_sub(33 * sector)
-    } else {
-        length
-    } / sector
-        * sector;
+    let end = length.saturating_sub(table.backup_bytes(sector)) / sector * sector;
     let size = end.saturating_sub(start);
     let max_parts = if table.label == "gpt" { 128 } else { 4 };
     let number = (1..=max_parts).find(|n| {

@@ -79,8 +79,8 @@ pub enum SetupView {
     EnrolFailed(String),
 }
 
-/// The form of missing answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The form of missing answers (`Debug` masks a typed enrolment token).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Form {
     pub questions: Vec<Question>,
     pub values: Vec<String>,
@@ -88,6 +88,21 @@ pub struct Form {
     /// Where the answers are written.
     pub path: PathBuf,
     pub message: Option<String>,
+}
+
+impl std::fmt::Debug for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: Vec<&str> = (self.questions.iter().zip(&self.values))
+            .map(|(q, v)| q.shown(v))
+            .collect();
+        f.debug_struct("Form")
+            .field("questions", &self.questions)
+            .field("values", &values)
+            .field("cursor", &self.cursor)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .finish()
+    }
 }
 
 impl Form {

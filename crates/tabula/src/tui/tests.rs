@@ -828,6 +828,25 @@ fn the_setup_form_asks_only_what_is_missing_and_checks_answers() {
     );
 }
 
+#[test]
+fn the_setup_form_keeps_a_typed_token_out_of_debug_output() {
+    use super::setup::{Form, SetupView};
+    use tabula_station::setup::Question;
+    let mut view = SetupView::Form(Form::new(
+        vec![Question::Site, Question::EnrolToken],
+        PathBuf::from("/var/lib/tabula/tabula.toml"),
+    ));
+    for code in [KeyCode::Char('B'), KeyCode::Enter]
+        .into_iter()
+        .chain("tbl_0123abcd".chars().map(KeyCode::Char))
+    {
+        view.key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    let shown = format!("{view:?}");
+    assert!(!shown.contains("tbl_0123abcd"), "{shown}");
+    assert!(shown.contains("\"B\"") && shown.contains("***"), "{shown}");
+}
+
 fn buffer_text(term: &Terminal<TestBackend>) -> String {
     let buf = term.backend().buffer();
     let mut text = String::new();
