@@ -76,7 +76,15 @@ pub fn probe_identified(
 ) -> (Capabilities, Option<FirmwareIdentity>) {
     let result = match bus {
         Bus::Nvme => probe_nvme(transport).map(|(c, id)| (c, Some(id))),
-        Bus::Sata | Bus::Usb => probe_ata(transport).map(|(c, id)| (c, Some(id))),
+        Bus::Sata | Bus::Usb => match probe_ata(transport) {
+            // A CD/DVD drive (ATAPI, or behind a USB bridge) is no disk: say so rather than
+            // advise attaching it directly.
+            Err(e @ TransportError::Unsupported(_)) => match inquiry(transport) {
+                Ok(found) if found.device_type != 0 => Ok((not_a_block_device(&found), None)),
+                _ => Err(e),
+            },
+            other => other.map(|(c, id)| (c, Some(id))),
+        },
         Bus::Scsi => match probe_ata(transport) {
             Err(TransportError::Unsupported(_)) => probe_scsi(transport).map(|c| (c, None)),
             other => other.map(|(c, id)| (c, Some(id))),
@@ -247,21 +255,37 @@ pub fn hidden_areas(
     Ok(hidden)
 }
 
-/// INQUIRY (a direct-access block device?) and which SANITIZE service actions the drive
-/// reports as supported.
-fn probe_scsi(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
+/// The standard INQUIRY data (SPC-5 6.7.2).
+fn inquiry(t: &mut dyn Transport) -> Result<scsi::Inquiry, TransportError> {
     let mut buf = [0u8; 96];
     let out = t.scsi(&scsi::inquiry(), Data::In(&mut buf))?;
     if out.status != scsi::STATUS_GOOD {
         return Err(refused("INQUIRY", scsi::status_text(&out)));
     }
-    let inquiry =
-        scsi::Inquiry::decode(&buf).ok_or_else(|| refused("INQUIRY", "short answer".to_owned()))?;
+    scsi::Inquiry::decode(&buf).ok_or_else(|| refused("INQUIRY", "short answer".to_owned()))
+}
+
+/// A device whose INQUIRY names a peripheral type other than a direct-access block device.
+fn not_a_block_device(inquiry: &scsi::Inquiry) -> Capabilities {
+    let kind = match inquiry.device_type {
+        0x05 => "a CD/DVD drive",
+        0x01 => "a tape drive",
+        0x07 => "an optical memory device",
+        0x0E => "a simplified direct-access device",
+        _ => "not a block device",
+    };
+    Capabilities::unreachable(format!(
+        "SCSI device type {:#04x} ({kind}): no disk to erase",
+        inquiry.device_type
+    ))
+}
+
+/// INQUIRY (a direct-access block device?) and which SANITIZE service actions the drive
+/// reports as supported.
+fn probe_scsi(t: &mut dyn Transport) -> Result<Capabilities, TransportError> {
+    let inquiry = inquiry(t)?;
     if inquiry.device_type != 0 {
-        return Ok(Capabilities::unreachable(format!(
-            "SCSI device type {:#04x} is not a block device",
-            inquiry.device_type
-        )));
+        return Ok(not_a_block_device(&inquiry));
     }
     let mut caps = Capabilities::of(CommandSet::Scsi);
     let order = [
@@ -315,6 +339,38 @@ mod tests {
         }
     }
     use crate::sim::{AtaConfig, NvmeConfig, SimAta, SimNvme};
+
+    /// An ATAPI CD drive: no ATA data answer, INQUIRY names peripheral type 05h.
+    struct CdDrive;
+    impl Transport for CdDrive {
+        fn nvme_admin(
+            &mut self,
+            _: &NvmeAdmin,
+            _: Data<'_>,
+        ) -> Result<NvmeCompletion, TransportError> {
+            Err(TransportError::Unsupported("no NVMe".into()))
+        }
+        fn ata(&mut self, cmd: &AtaCommand, _: Data<'_>) -> Result<AtaOutput, TransportError> {
+            crate::command::sat::answer(cmd, 0, &[])
+        }
+        fn scsi(&mut self, _: &ScsiCommand, data: Data<'_>) -> Result<ScsiOutput, TransportError> {
+            if let Data::In(buf) = data {
+                buf[0] = 0x05;
+                buf[4] = 31;
+                buf[8..16].copy_from_slice(b"QEMU    ");
+            }
+            Ok(ScsiOutput::default())
+        }
+    }
+
+    #[test]
+    fn a_cd_drive_is_named_as_one_not_sent_to_a_sata_port() {
+        let (caps, id) = probe_identified(&mut CdDrive, Bus::Sata);
+        assert_eq!((caps.command_set, id), (CommandSet::None, None));
+        let reason = caps.unreachable.unwrap_or_default();
+        assert!(reason.contains("CD/DVD"), "{reason}");
+        assert!(!reason.contains("attach the drive directly"), "{reason}");
+    }
 
     #[test]
     fn the_probe_returns_what_the_drive_identified_itself_as() {

@@ -133,3 +133,16 @@ fn language_from_the_locale() {
     // "deu" is no language tag of German in a POSIX locale; "de" only.
     assert_eq!(from_locale(&env(&[("LANG", "dev")])), Language::En);
 }
+
+#[test]
+fn every_method_has_a_german_label() {
+    let de = text(Language::De);
+    for m in tabula_wipe::method::METHODS {
+        assert_ne!(
+            (de.common.method_label)(m.name, m.label),
+            m.label,
+            "{} has no German label",
+            m.name
+        );
+    }
+}
