@@ -321,28 +321,9 @@ mod tests {
     };
 
     /// Answers every ATA data command with GOOD and no data, as a bridge that ignores ATA
-    /// PASS-THROUGH can.
-    struct NoData;
-    impl Transport for NoData {
-        fn nvme_admin(
-            &mut self,
-            _: &NvmeAdmin,
-            _: Data<'_>,
-        ) -> Result<NvmeCompletion, TransportError> {
-            Err(TransportError::Unsupported("no NVMe".into()))
-        }
-        fn ata(&mut self, cmd: &AtaCommand, _: Data<'_>) -> Result<AtaOutput, TransportError> {
-            crate::command::sat::answer(cmd, 0, &[])
-        }
-        fn scsi(&mut self, _: &ScsiCommand, _: Data<'_>) -> Result<ScsiOutput, TransportError> {
-            Ok(ScsiOutput::default())
-        }
-    }
-    use crate::sim::{AtaConfig, NvmeConfig, SimAta, SimNvme};
-
-    /// An ATAPI CD drive: no ATA data answer, INQUIRY names peripheral type 05h.
-    struct CdDrive;
-    impl Transport for CdDrive {
+    /// PASS-THROUGH can (or an ATAPI device does); INQUIRY names this peripheral type.
+    struct NoAtaData(u8);
+    impl Transport for NoAtaData {
         fn nvme_admin(
             &mut self,
             _: &NvmeAdmin,
@@ -355,17 +336,17 @@ mod tests {
         }
         fn scsi(&mut self, _: &ScsiCommand, data: Data<'_>) -> Result<ScsiOutput, TransportError> {
             if let Data::In(buf) = data {
-                buf[0] = 0x05;
+                buf[0] = self.0;
                 buf[4] = 31;
-                buf[8..16].copy_from_slice(b"QEMU    ");
             }
             Ok(ScsiOutput::default())
         }
     }
+    use crate::sim::{AtaConfig, NvmeConfig, SimAta, SimNvme};
 
     #[test]
     fn a_cd_drive_is_named_as_one_not_sent_to_a_sata_port() {
-        let (caps, id) = probe_identified(&mut CdDrive, Bus::Sata);
+        let (caps, id) = probe_identified(&mut NoAtaData(0x05), Bus::Sata);
         assert_eq!((caps.command_set, id), (CommandSet::None, None));
         let reason = caps.unreachable.unwrap_or_default();
         assert!(reason.contains("CD/DVD"), "{reason}");
@@ -408,7 +389,7 @@ mod tests {
             other => panic!("no ATA identity: {other:?}"),
         }
         // A translator that answers GOOD and sends nothing is no ATA path.
-        let mut silent = NoData;
+        let mut silent = NoAtaData(0x00);
         let (caps, id) = probe_identified(&mut silent, Bus::Usb);
         assert_eq!((caps.command_set, id), (CommandSet::None, None));
         assert!(
