@@ -3,8 +3,7 @@
 # (see image/README.md). Debian 12, as root; run from the repository root (`make image-test`).
 # Builds the ISO first (image/build.sh) if it is missing or older than the binary under test.
 #
-#   image/test.sh [bios] [uefi] [secureboot] [upload] [vt] [pxe] [setup]
-#   (no argument: all but setup, which fails today: see below)
+#   image/test.sh [bios] [uefi] [secureboot] [upload] [vt] [pxe] [setup]   (no argument: all)
 #
 # bios:       SeaBIOS, the ISO as a CD.
 # uefi:       OVMF without Secure Boot, the ISO written to a USB stick (a disk file).
@@ -30,10 +29,9 @@
 #             operator, registry URL, enrolment token); the host checks the new TABULA partition
 #             behind the image's (whose partitions are byte-identical), the answers in its
 #             tabula.toml, and the station enrolled in the registry with the fingerprint shown.
-#             KNOWN TO FAIL, so not run by default: live-boot mounts the ISO from the whole stick
-#             (/dev/sda), and the kernel then refuses an exclusive open of any partition of it
-#             (EBUSY), so mkfs.ext4 refuses /dev/sda4 and mount fails ("already mounted or mount
-#             point busy"), for a partition made by hand too; `mount -o loop /dev/sda4` works.
+#             live-boot mounts the medium from the stick's partition 1 (image/mkiso.sh's
+#             -partition_offset layout), not from the whole disk, so the partition behind the
+#             image can be opened exclusively (mkfs.ext4) and mounted.
 # Every boot attaches one disk of each kind a PC has (virtio, SATA, NVMe, SCSI, USB, and one the
 # configuration keeps) and checks that the wipeable ones are wiped and named in a signed
 # certificate, that the kept disk and the boot medium are untouched, and that the drives' own
@@ -66,7 +64,7 @@ REGISTRY_PORT_GUEST=8080            # the guest's registry: http://10.0.2.100:80
 KINDS="virtio sata nvme scsi usb keep"
 SATA_MODEL=TABULA-SATA-SSD          # rotation_rate=1: a SATA SSD, as auto's flash path needs
 AUTO_KINDS="nvme sata"              # what a method = "auto" boot wipes (its targets)
-SELECTED=${*:-bios uefi secureboot upload vt pxe}
+SELECTED=${*:-bios uefi secureboot upload vt pxe setup}
 for s in $SELECTED; do
     case $s in bios | uefi | secureboot | upload | vt | pxe | setup) ;; *) echo "unknown test: $s" >&2; exit 2 ;; esac
 done
@@ -624,7 +622,7 @@ check_pxe() {
     for f in vmlinuz initrd.img filesystem.squashfs station/tabula.toml station/keys/station.key; do
         grep -q "\"GET /tabula/$f HTTP/1.[01]\" 200" "$dir/http.log" || fail "the guest never fetched tabula/$f over HTTP"
     done
-    tr -d '\r' <"$dir/serial.log" | grep -q 'tabula-netconfig: tabula.toml and the station key from' ||
+    grep -aq 'tabula-netconfig: tabula.toml and the station key from' "$dir/serial.log" ||
         fail "no line of tabula-netconfig on the console"
     echo "ok (pxe): kernel, initrd and squashfs over HTTP; tabula.toml and the key over HTTP (tabula.config=)"
     # the registry: this station's certificates, each verified with the registry's log and the key
@@ -701,7 +699,7 @@ setup_drive() {
         type_de "$answer" || return 0
         keys ret
     done
-    wait_for 'beim Register angemeldet' 120 || return 0
+    wait_for 'beim Zertifikatsregister angemeldet' 120 || return 0
     shot enrolled
     keys ret
     wait_for 'TAB-VIRTIO' 120 || return 0
@@ -754,6 +752,9 @@ check_setup() {
     [ -f "$dir/vt-problem" ] && fail "driving the setup: $(cat "$dir/vt-problem")"
     [ "$rc" = 124 ] && fail "the guest did not end within ${BOOT_TIMEOUT}s"
     [ "$rc" = 0 ] || fail "qemu exited with status $rc"
+    # live-boot took the medium from the stick's partition 1, not the whole disk (setup.sh's diag)
+    grep -aEq ' /run/live/medium [^ ]+ .* - iso9660 /dev/sd[a-z]1 ' "$dir/serial.log" ||
+        fail "live-boot did not mount /run/live/medium from the stick's partition 1"
     # the image's partitions: the same entries, the same bytes; one more partition behind them
     part_sums "$dir/stick.img" >"$dir/sums-after.txt"
     local before after last_end new_start new_size
