@@ -144,14 +144,10 @@ cp "$REPO/image/grub.cfg" "$STAGE/boot/grub/grub.cfg"
 
 mkdir -p "$OUT"
 # Network boot from the same files: kernel, initrd, the squashfs that live-boot's fetch= loads
-# over HTTP, and the iPXE script (docs/image.md, "PXE batches").
+# over HTTP, the iPXE script, and for UEFI with Secure Boot shim, Debian's signed network GRUB and
+# its grub.cfg (image/mkpxe.sh; docs/image.md, "PXE batches").
 echo "== PXE artefacts: $OUT/pxe"
-rm -rf "$OUT/pxe.tmp" "$OUT/pxe"
-mkdir -p "$OUT/pxe.tmp"
-cp "$STAGE/live/vmlinuz" "$STAGE/live/initrd.img" "$STAGE/live/filesystem.squashfs" \
-    "$REPO/image/pxe/tabula.ipxe" "$OUT/pxe.tmp/"
-(cd "$OUT/pxe.tmp" && b3sum vmlinuz initrd.img filesystem.squashfs tabula.ipxe >B3SUMS)
-mv "$OUT/pxe.tmp" "$OUT/pxe"
+image/mkpxe.sh "$STAGE/live" "$WORK/efi" "$OUT/pxe"
 
 echo "== ISO (BIOS; UEFI through Debian's signed shim and GRUB)"
 image/mkiso.sh "$STAGE" "$ISO.tmp"

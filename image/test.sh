@@ -3,7 +3,7 @@
 # (see image/README.md). Debian 12, as root; run from the repository root (`make image-test`).
 # Builds the ISO first (image/build.sh) if it is missing or older than the binary under test.
 #
-#   image/test.sh [bios] [uefi] [secureboot] [upload] [vt] [pxe] [setup]   (no argument: all)
+#   image/test.sh [bios] [uefi] [secureboot] [upload] [vt] [pxe] [pxe-uefi] [setup]   (no argument: all)
 #
 # bios:       SeaBIOS, the ISO as a CD.
 # uefi:       OVMF without Secure Boot, the ISO written to a USB stick (a disk file).
@@ -24,6 +24,10 @@
 #             host's 127.0.0.1, and so do the station's tabula.toml and key (tabula.config=); the
 #             guest wipes a virtio and an NVMe disk, keeps a third, uploads to the registry and
 #             powers off; the host finds the certificates in the registry (by station name).
+# pxe-uefi:   network boot as pxe, but OVMF with Secure Boot on and Microsoft's keys (as
+#             secureboot) and its own virtio-net driver: TFTP (bootfile shimx64.efi) serves the
+#             build's shim, Debian's signed network GRUB and grub/grub.cfg, GRUB loads the signed
+#             kernel and the initrd over TFTP, the rest as pxe; the guest must report SecureBoot on.
 # setup:      first boot: the ISO on a 1 GiB USB stick without a data partition, SeaBIOS, the TUI
 #             on tty1; the monitor types through the setup (data partition, organisation, site,
 #             operator, registry URL, enrolment token); the host checks the new TABULA partition
@@ -64,9 +68,9 @@ REGISTRY_PORT_GUEST=8080            # the guest's registry: http://10.0.2.100:80
 KINDS="virtio sata nvme scsi usb keep"
 SATA_MODEL=TABULA-SATA-SSD          # rotation_rate=1: a SATA SSD, as auto's flash path needs
 AUTO_KINDS="nvme sata"              # what a method = "auto" boot wipes (its targets)
-SELECTED=${*:-bios uefi secureboot upload vt pxe setup}
+SELECTED=${*:-bios uefi secureboot upload vt pxe pxe-uefi setup}
 for s in $SELECTED; do
-    case $s in bios | uefi | secureboot | upload | vt | pxe | setup) ;; *) echo "unknown test: $s" >&2; exit 2 ;; esac
+    case $s in bios | uefi | secureboot | upload | vt | pxe | pxe-uefi | setup) ;; *) echo "unknown test: $s" >&2; exit 2 ;; esac
 done
 selected() { [[ " $SELECTED " == *" $1 "* ]]; }
 export DEBIAN_FRONTEND=noninteractive
@@ -88,7 +92,8 @@ apt-get install -y --no-install-recommends xorriso grub-pc-bin mtools dosfstools
 # An ISO older than the binary under test is rebuilt, so the test never boots stale code.
 # The PXE files come from the same build (target/image/pxe/).
 PXE=$REPO/target/image/pxe
-if [ ! -f "$ISO" ] || [ "$BIN" -nt "$ISO" ] || { selected pxe && [ ! -f "$PXE/filesystem.squashfs" ]; }; then
+if [ ! -f "$ISO" ] || [ "$BIN" -nt "$ISO" ] || { selected pxe && [ ! -f "$PXE/filesystem.squashfs" ]; } ||
+    { selected pxe-uefi && [ ! -f "$PXE/grub/grub.cfg" ]; }; then
     TABULA_BIN=$BIN image/build.sh
 fi
 
@@ -187,7 +192,7 @@ ISO_SUM=$(sha256sum <test.iso)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REGISTRY_PORT=""
 DEAD_PORT=$(free_port)   # nothing listens there: "the registry is stopped"
-if selected upload || selected pxe || selected setup; then
+if selected upload || selected pxe || selected pxe-uefi || selected setup; then
     REGISTRY_PORT=$(free_port)
     REGISTRY=http://127.0.0.1:$REGISTRY_PORT
     export TABULA_ADMIN_TOKEN="image-test-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
@@ -246,6 +251,78 @@ EOF
     mkfs.ext4 -q -F -L TABULA -d "$dir/data" "$dir/data.img"
 }
 
+# --- one guest -----------------------------------------------------------------------------------
+# fw_args FIRMWARE: the machine and firmware for bios (SeaBIOS, pc), uefi (OVMF, q35) or
+# secureboot (OVMF with Secure Boot on and Microsoft's keys enrolled, q35 with SMM), into the
+# array FW; OVMF's variable store is copied into the current directory (vars.fd).
+fw_args() {
+    case $1 in
+        bios) FW=(-machine pc) ;;
+        uefi)
+            cp "$OVMF/OVMF_VARS_4M.fd" vars.fd
+            FW=(-machine q35
+                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
+                -drive "if=pflash,format=raw,unit=1,file=vars.fd") ;;
+        secureboot)
+            cp "$OVMF/OVMF_VARS_4M.ms.fd" vars.fd
+            FW=(-machine "q35,smm=on" -global "driver=cfi.pflash01,property=secure,value=on"
+                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.secboot.fd"
+                -drive "if=pflash,format=raw,unit=1,file=vars.fd") ;;
+        *) echo "fw_args: no firmware $1" >&2; return 1 ;;
+    esac
+}
+
+# disk_args KIND...: for each KIND a disk backed by KIND.img in the current directory, with the
+# serial TAB-KIND, on its kind's bus (virtio and keep: virtio-blk; sata: AHCI, as an SSD; nvme;
+# scsi: virtio-scsi; usb: the xHCI controller every guest has), into the array DISKS.
+disk_args() {
+    local k dev
+    DISKS=()
+    for k in "$@"; do
+        case $k in
+            virtio | keep) dev=virtio-blk-pci ;;
+            sata) DISKS+=(-device "ahci,id=ahci"); dev="ide-hd,bus=ahci.0,model=$SATA_MODEL,rotation_rate=1" ;;
+            nvme) dev=nvme ;;
+            scsi) DISKS+=(-device "virtio-scsi-pci,id=scsi"); dev=scsi-hd,bus=scsi.0 ;;
+            usb) dev=usb-storage,bus=xhci.0 ;;
+            *) echo "disk_args: no disk kind $k" >&2; return 1 ;;
+        esac
+        DISKS+=(-drive "id=$k,file=$k.img,if=none,format=raw" -device "$dev,drive=$k,serial=$(serial "$k")")
+    done
+}
+
+# user_net PORT [OPTIONS]: QEMU user networking isolated from the host and the outside
+# (restrict=on); only 10.0.2.100:8080 leads somewhere: a relay per connection to the registry on
+# 127.0.0.1:PORT (or to a closed port). OPTIONS (",tftp=...,guestfwd=...") are appended.
+user_net() {
+    echo "user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:$REGISTRY_PORT_GUEST-cmd:socat - TCP:127.0.0.1:$1${2:-}"
+}
+
+# qemu_start FIRMWARE NET NIC ARGS...: a guest in the background, in the current directory, with
+# FIRMWARE (fw_args), the user networking NET (user_net), the network card NIC (a -device without
+# netdev=), an xHCI controller (xhci) and ARGS (boot medium, disks); serial console to
+# serial.log, monitor on mon.sock, no reboot, ended after BOOT_TIMEOUT. Its pid in QEMU_PID.
+qemu_start() {
+    local -a FW
+    fw_args "$1"
+    local net=$2 nic=$3
+    shift 3
+    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
+        -display none -serial stdio -no-reboot -monitor "unix:$PWD/mon.sock,server,nowait" \
+        "${FW[@]}" -netdev "$net" -device "$nic,netdev=net0" -device qemu-xhci,id=xhci "$@" \
+        </dev/null >serial.log 2>&1 &
+    QEMU_PID=$!
+}
+
+# qemu_finish PID START NAME: waits for the guest PID (started at START, in seconds), writes
+# "STATUS SECONDS" to status and keeps serial.log as $ART/NAME-serial.log.
+qemu_finish() {
+    local rc=0
+    wait "$1" || rc=$?
+    echo "$rc $(($(date +%s) - $2))" >status
+    cp serial.log "$ART/$3-serial.log"
+}
+
 # boot VARIANT DATA_IMG REGISTRY_PORT_OR_DEAD: one guest run, boot to power-off, in $T/VARIANT.
 boot() {
     local v=$1 data=$2 port=$3 dir=$T/$1
@@ -257,65 +334,36 @@ boot() {
     for k in $KINDS; do
         head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >"$k.img"
     done
-    local fw=() medium=()
+    local fw=bios medium=()
     case $v in
-        bios)
-            fw=(-machine pc)
+        bios | secureboot)
+            [ "$v" = secureboot ] && fw=secureboot
             medium=(-drive "id=cd,file=$T/test.iso,if=none,media=cdrom,format=raw,readonly=on"
                 -device "ide-cd,drive=cd,bootindex=0") ;;
         vt)
-            fw=(-machine pc -monitor "unix:$dir/mon.sock,server,nowait")
             medium=(-drive "id=cd,file=$T/vt.iso,if=none,media=cdrom,format=raw,readonly=on"
                 -device "ide-cd,drive=cd,bootindex=0") ;;
         uefi)
-            cp "$OVMF/OVMF_VARS_4M.fd" vars.fd
-            fw=(-machine q35
-                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
-                -drive "if=pflash,format=raw,unit=1,file=vars.fd")
+            fw=uefi
             # the ISO written to a USB stick (the stick is a copy: the check compares it)
             cp "$T/test.iso" stick.img
             medium=(-drive "id=stick,file=stick.img,if=none,format=raw"
                 -device "usb-storage,drive=stick,bus=xhci.0,serial=TAB-STICK,bootindex=0") ;;
-        secureboot)
-            cp "$OVMF/OVMF_VARS_4M.ms.fd" vars.fd
-            fw=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
-                -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.secboot.fd"
-                -drive "if=pflash,format=raw,unit=1,file=vars.fd")
-            medium=(-drive "id=cd,file=$T/test.iso,if=none,media=cdrom,format=raw,readonly=on"
-                -device "ide-cd,drive=cd,bootindex=0") ;;
     esac
-    # User networking isolated from the host and the outside (restrict=on); only 10.0.2.100:8080
-    # leads somewhere: a relay per connection to the registry (or to a closed port).
-    local net=user,id=net0,restrict=on
-    net+=",guestfwd=tcp:10.0.2.100:$REGISTRY_PORT_GUEST-cmd:socat - TCP:127.0.0.1:$port"
-    raw() { echo "id=$1,file=$1.img,if=none,format=raw"; }
-    local start rc
+    local DISKS
+    disk_args virtio keep sata nvme scsi usb
+    local start
     start=$(date +%s)
     set +e
-    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
-        -display none -serial stdio -no-reboot "${fw[@]}" \
-        -netdev "$net" -device e1000,netdev=net0 \
-        -device qemu-xhci,id=xhci "${medium[@]}" \
-        -drive "file=$data,if=virtio,format=raw" \
-        -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
-        -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
-        -device ahci,id=ahci -drive "$(raw sata)" \
-        -device "ide-hd,drive=sata,bus=ahci.0,serial=$(serial sata),model=$SATA_MODEL,rotation_rate=1" \
-        -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
-        -device virtio-scsi-pci,id=scsi -drive "$(raw scsi)" \
-        -device "scsi-hd,drive=scsi,bus=scsi.0,serial=$(serial scsi)" \
-        -drive "$(raw usb)" -device "usb-storage,drive=usb,bus=xhci.0,serial=$(serial usb)" \
-        </dev/null >serial.log 2>&1 &
-    local qemu=$!
+    qemu_start "$fw" "$(user_net "$port")" e1000 "${medium[@]}" \
+        -drive "file=$data,if=virtio,format=raw" "${DISKS[@]}"
+    local qemu=$QEMU_PID
     if [ "$v" = vt ]; then
         vt_drive "$dir" >vt-drive.log 2>&1
         [ -f "$dir/vt-problem" ] && kill "$qemu" 2>/dev/null
     fi
-    wait "$qemu"
-    rc=$?
+    qemu_finish "$qemu" "$start" "$v"
     set -e
-    echo "$rc $(($(date +%s) - start))" >status
-    cp serial.log "$ART/$v-serial.log"
     cd "$T"
 }
 
@@ -550,63 +598,81 @@ registry_has() {
 }
 outbox_count() { debugfs -R "ls -p /outbox" "$1" 2>/dev/null | awk -F/ '$6 ~ /\.tabula\.json$/' | wc -l; }
 
-# --- network boot (pxe) ------------------------------------------------------------------------
+# --- network boot (pxe, pxe-uefi) --------------------------------------------------------------
 PXE_KINDS="virtio nvme keep"   # a couple of disks keep the boot short; the other boots cover every kind
-PXE_STATION=image-test-pxe
 PXE_HTTP_GUEST=10.0.2.101      # the guest's HTTP server: http://10.0.2.101/tabula/
+# what the site sets for the network boots: a serial console (no_timer_check panic=5 as in test.iso)
+PXE_EXTRA="console=tty0 console=ttyS0,115200 no_timer_check panic=5"
 
-# boot_pxe: the PXE server's files in $T/pxe (tftp/ for QEMU's TFTP, www/ for HTTP), with the
-# station data_disk made in $T/pxe/data served at tabula/station/ instead of on a disk (its
-# data.img is not attached); one guest run, network boot to power-off.
+# boot_pxe VARIANT: the PXE server's files in $T/VARIANT (tftp/ for QEMU's TFTP, www/ for HTTP),
+# with the station data_disk made in $T/VARIANT/data served at tabula/station/ instead of on a
+# disk (its data.img is not attached); one guest run, network boot to power-off.
+# pxe:      SeaBIOS, QEMU's iPXE ROM on an e1000: TFTP boot.ipxe sets tabula-base and -extra and
+#           chains the build's tabula.ipxe, which loads kernel and initrd over HTTP.
+# pxe-uefi: OVMF with Secure Boot on and Microsoft's keys, its own virtio-net driver (no option
+#           ROM: QEMU's iPXE ROMs are not signed): TFTP shimx64.efi -> grubx64.efi -> grub/grub.cfg
+#           (the build's), grub/site.cfg sets tabula_base and tabula_extra (with tabula.diag=1:
+#           the guest reports the SecureBoot variable on the console); kernel and initrd over TFTP.
 boot_pxe() {
-    local dir=$T/pxe k
+    local v=$1 dir=$T/$1 k f fw nic bootfile
     mkdir -p "$dir/tftp" "$dir/www/tabula"
     for f in vmlinuz initrd.img filesystem.squashfs; do ln -s "$PXE/$f" "$dir/www/tabula/$f"; done
     ln -s "$dir/data" "$dir/www/tabula/station"
-    cp "$PXE/tabula.ipxe" "$dir/tftp/tabula.ipxe"
-    # what a DHCP server's options would set: where the files are, and a serial console
-    cat >"$dir/tftp/boot.ipxe" <<EOF
+    case $v in
+        pxe)
+            fw=bios nic=e1000,bootindex=0 bootfile=boot.ipxe
+            cp "$PXE/tabula.ipxe" "$dir/tftp/tabula.ipxe"
+            # what a DHCP server's options would set: where the files are, and a serial console
+            cat >"$dir/tftp/boot.ipxe" <<EOF
 #!ipxe
 set tabula-base http://$PXE_HTTP_GUEST/tabula
-set tabula-extra console=tty0 console=ttyS0,115200 no_timer_check panic=5
+set tabula-extra $PXE_EXTRA
 chain tabula.ipxe
 EOF
+            ;;
+        pxe-uefi)
+            fw=secureboot nic=virtio-net-pci,romfile=,bootindex=0 bootfile=shimx64.efi
+            # the build's TFTP root as a server holds it, and the site's settings beside grub.cfg
+            mkdir -p "$dir/tftp/grub"
+            for f in shimx64.efi grubx64.efi vmlinuz initrd.img grub/grub.cfg; do ln -s "$PXE/$f" "$dir/tftp/$f"; done
+            # (tabula.diag=1: the guest's SecureBoot variable on the console; loglevel=7 after
+            # the command line's loglevel=3: the kernel's "Secure boot enabled" too)
+            cat >"$dir/tftp/grub/site.cfg" <<EOF
+set tabula_base=http://$PXE_HTTP_GUEST/tabula
+set tabula_extra="$PXE_EXTRA tabula.diag=1 loglevel=7"
+EOF
+            ;;
+    esac
     local http_port
     http_port=$(free_port)
     python3 -m http.server --bind 127.0.0.1 --directory "$dir/www" "$http_port" >"$dir/http.log" 2>&1 &
     local http=$!
-    for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$http_port/tabula/vmlinuz" 2>/dev/null && break; sleep 0.2; done
+    # (probing /, so that the log's lines for the boot's files are the guest's)
+    for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$http_port/" 2>/dev/null && break; sleep 0.2; done
     cd "$dir"
     for k in $PXE_KINDS; do
         head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >"$k.img"
     done
-    local net=user,id=net0,restrict=on,tftp=$dir/tftp,bootfile=boot.ipxe
-    net+=",guestfwd=tcp:10.0.2.100:$REGISTRY_PORT_GUEST-cmd:socat - TCP:127.0.0.1:$REGISTRY_PORT"
-    net+=",guestfwd=tcp:$PXE_HTTP_GUEST:80-cmd:socat - TCP:127.0.0.1:$http_port"
-    raw() { echo "id=$1,file=$1.img,if=none,format=raw"; }
-    local start rc
+    local DISKS
+    # shellcheck disable=SC2086
+    disk_args $PXE_KINDS
+    local start
     start=$(date +%s)
     set +e
-    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
-        -display none -serial stdio -no-reboot -machine pc \
-        -netdev "$net" -device e1000,netdev=net0,bootindex=0 \
-        -drive "$(raw virtio)" -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
-        -drive "$(raw keep)" -device "virtio-blk-pci,drive=keep,serial=$(serial keep)" \
-        -drive "$(raw nvme)" -device "nvme,drive=nvme,serial=$(serial nvme)" \
-        </dev/null >serial.log 2>&1
-    rc=$?
+    qemu_start "$fw" "$(user_net "$REGISTRY_PORT" ",tftp=$dir/tftp,bootfile=$bootfile,guestfwd=tcp:$PXE_HTTP_GUEST:80-cmd:socat - TCP:127.0.0.1:$http_port")" \
+        "$nic" "${DISKS[@]}"
+    qemu_finish "$QEMU_PID" "$start" "$v"
     set -e
     kill "$http" 2>/dev/null || true
-    echo "$rc $(($(date +%s) - start))" >status
-    cp serial.log "$ART/pxe-serial.log"
-    cp http.log "$ART/pxe-http.log"
+    cp http.log "$ART/$v-http.log"
     cd "$T"
 }
 
-# check_pxe: the disks, what the guest fetched over HTTP, and the certificates in the registry.
+# check_pxe VARIANT: the disks, what the guest fetched over HTTP (and for pxe-uefi the boot
+# chain and Secure Boot, from the console), and the certificates in the registry.
 check_pxe() {
-    V=pxe
-    local dir=$T/pxe rc elapsed size=$((TARGET_MIB * 1024 * 1024)) k
+    V=$1
+    local dir=$T/$1 rc elapsed size=$((TARGET_MIB * 1024 * 1024)) k f station=image-test-$1
     read -r rc elapsed <"$dir/status"
     [ "$rc" = 124 ] && fail "the guest did not power off within ${BOOT_TIMEOUT}s"
     [ "$rc" = 0 ] || fail "qemu exited with status $rc"
@@ -617,19 +683,34 @@ check_pxe() {
             cmp -s -n "$size" "$dir/$k.img" /dev/zero || fail "the $k disk is not all 0x00"
         fi
     done
-    echo "ok (pxe, guest ran ${elapsed}s): the virtio and NVMe disks are all 0x00; the kept disk is untouched"
-    # iPXE loaded kernel and initrd, live-boot the squashfs, the station its configuration
-    for f in vmlinuz initrd.img filesystem.squashfs station/tabula.toml station/keys/station.key; do
+    echo "ok ($V, guest ran ${elapsed}s): the virtio and NVMe disks are all 0x00; the kept disk is untouched"
+    # iPXE loaded kernel and initrd over HTTP (GRUB over TFTP), live-boot the squashfs, the
+    # station its configuration
+    local http="filesystem.squashfs station/tabula.toml station/keys/station.key"
+    [ "$V" = pxe ] && http="vmlinuz initrd.img $http"
+    for f in $http; do
         grep -q "\"GET /tabula/$f HTTP/1.[01]\" 200" "$dir/http.log" || fail "the guest never fetched tabula/$f over HTTP"
     done
     grep -aq 'tabula-netconfig: tabula.toml and the station key from' "$dir/serial.log" ||
         fail "no line of tabula-netconfig on the console"
-    echo "ok (pxe): kernel, initrd and squashfs over HTTP; tabula.toml and the key over HTTP (tabula.config=)"
+    if [ "$V" = pxe-uefi ]; then
+        # shim and GRUB from TFTP, GRUB read the build's grub.cfg, and the kernel ran under
+        # Secure Boot: the kernel says so, and so does the guest's SecureBoot variable (tabula-diag)
+        grep -aq 'Tabula: loading the kernel and initrd from (tftp,' "$dir/serial.log" ||
+            fail "GRUB did not boot the kernel from TFTP with the build's grub.cfg"
+        grep -aq 'secureboot: Secure boot enabled' "$dir/serial.log" || fail "the kernel did not boot under Secure Boot"
+        grep -aq 'tabula-diag: firmware=uefi secure_boot_efivar=1 ' "$dir/serial.log" ||
+            fail "the guest does not report UEFI with SecureBoot=1 ($(grep -a 'tabula-diag:' "$dir/serial.log" | tr -d '\r'))"
+        echo "ok ($V): shim, GRUB, kernel and initrd over TFTP under Secure Boot; the guest reports firmware=uefi, SecureBoot=1"
+        echo "ok ($V): the squashfs over HTTP; tabula.toml and the key over HTTP (tabula.config=)"
+    else
+        echo "ok ($V): kernel, initrd and squashfs over HTTP; tabula.toml and the key over HTTP (tabula.config=)"
+    fi
     # the registry: this station's certificates, each verified with the registry's log and the key
-    curl -fsS "$REGISTRY/api/v1/certificates?station=$PXE_STATION" >"$dir/search.json" || fail "searching the registry"
+    curl -fsS "$REGISTRY/api/v1/certificates?station=$station" >"$dir/search.json" || fail "searching the registry"
     local ids id
     ids=$(jq -r '.items[].id' "$dir/search.json")
-    [ -n "$ids" ] || { cat "$dir/search.json" >&2; fail "the registry holds no certificate of $PXE_STATION"; }
+    [ -n "$ids" ] || { cat "$dir/search.json" >&2; fail "the registry holds no certificate of $station"; }
     : >"$dir/shown.txt"
     for id in $ids; do
         curl -fsS "$REGISTRY/api/v1/certificates/$id/bundle" >"$dir/$id.tabula.json" || fail "fetching the bundle of $id"
@@ -645,7 +726,7 @@ check_pxe() {
             grep -q "$(serial "$k")" "$dir/shown.txt" || { cat "$dir/shown.txt" >&2; fail "no certificate names the $k disk"; }
         fi
     done
-    echo "ok (pxe): the registry holds $(echo "$ids" | wc -w) certificate(s) of $PXE_STATION naming each wiped disk; tabula verify --registry accepts each"
+    echo "ok ($V): the registry holds $(echo "$ids" | wc -w) certificate(s) of $station naming each wiped disk; tabula verify --registry accepts each"
     V=
 }
 
@@ -719,28 +800,19 @@ boot_setup() {
     sfdisk -J stick.img >table-before.json 2>/dev/null
     part_sums stick.img >sums-before.txt
     head -c $((TARGET_MIB * 1024 * 1024)) /dev/zero | tr '\000' 'Z' >virtio.img
-    local net=user,id=net0,restrict=on
-    net+=",guestfwd=tcp:10.0.2.100:$REGISTRY_PORT_GUEST-cmd:socat - TCP:127.0.0.1:$REGISTRY_PORT"
-    local start rc
+    local DISKS
+    disk_args virtio
+    local start
     start=$(date +%s)
     set +e
-    timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m 2048 -smp 2 \
-        -display none -serial stdio -no-reboot -machine pc \
-        -monitor "unix:$dir/mon.sock,server,nowait" \
-        -netdev "$net" -device e1000,netdev=net0 -device qemu-xhci,id=xhci \
+    qemu_start bios "$(user_net "$REGISTRY_PORT")" e1000 \
         -drive "id=stick,file=stick.img,if=none,format=raw" \
-        -device "usb-storage,drive=stick,bus=xhci.0,serial=TAB-STICK,bootindex=1" \
-        -drive "id=virtio,file=virtio.img,if=none,format=raw" \
-        -device "virtio-blk-pci,drive=virtio,serial=$(serial virtio)" \
-        </dev/null >serial.log 2>&1 &
-    local qemu=$!
+        -device "usb-storage,drive=stick,bus=xhci.0,serial=TAB-STICK,bootindex=1" "${DISKS[@]}"
+    local qemu=$QEMU_PID
     setup_drive "$dir" "$token" >setup-drive.log 2>&1
     [ -f "$dir/vt-problem" ] && kill "$qemu" 2>/dev/null
-    wait "$qemu"
-    rc=$?
+    qemu_finish "$qemu" "$start" setup
     set -e
-    echo "$rc $(($(date +%s) - start))" >status
-    cp serial.log "$ART/setup-serial.log"
     cd "$T"
 }
 
@@ -807,11 +879,12 @@ if selected secureboot; then
     (boot secureboot "$T/secureboot/data.img" "${REGISTRY_PORT:-$DEAD_PORT}") &
     BOOTS+=($!)
 fi
-if selected pxe; then
-    mkdir -p pxe && data_disk "$T/pxe" "$PXE_STATION"
-    (boot_pxe) &
+for v in pxe pxe-uefi; do
+    selected "$v" || continue
+    mkdir -p "$v" && data_disk "$T/$v" "image-test-$v"
+    (boot_pxe "$v") &
     BOOTS+=($!)
-fi
+done
 for p in "${BOOTS[@]}"; do wait "$p"; done
 if selected bios; then
     check bios "$T/bios/data.img"
@@ -835,7 +908,7 @@ if selected secureboot; then
         V=
     fi
 fi
-selected pxe && check_pxe
+for v in pxe pxe-uefi; do if selected "$v"; then check_pxe "$v"; fi; done
 # second round, side by side: uefi (on bios's data disk when upload is on), vt and setup
 BOOTS=()
 if selected uefi; then
