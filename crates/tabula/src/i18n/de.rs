@@ -460,4 +460,5 @@ pub static DE: Text = Text {
             )
         },
     },
+    engine: super::engine::de::ENGINE,
 };

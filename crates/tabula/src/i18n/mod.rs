@@ -17,6 +17,7 @@ pub mod clock;
 pub mod commands;
 mod de;
 mod en;
+pub mod engine;
 pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -46,6 +47,8 @@ pub struct Text {
     pub network: Network,
     pub setup: Setup,
     pub firmware: Firmware,
+    /// The wipe engine's typed failures.
+    pub engine: engine::Engine,
 }
 
 /// Firmware erase and `auto` (issue 11): what `auto` will do per drive on the method screen, and

@@ -51,7 +51,7 @@ impl From<&Finished> for CertView {
                     path: r.drive.path.clone(),
                     status: r.status,
                     verification: r.verification,
-                    error: r.error.clone(),
+                    error: crate::i18n::engine::drive_error(r),
                 })
                 .collect(),
             upload: Upload::Running,
