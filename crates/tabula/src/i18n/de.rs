@@ -461,4 +461,5 @@ pub static DE: Text = Text {
         },
     },
     engine: super::engine::de::ENGINE,
+    client: super::client::de::CLIENT,
 };

@@ -396,4 +396,5 @@ pub static EN: Text = Text {
         },
     },
     engine: super::engine::en::ENGINE,
+    client: super::client::en::CLIENT,
 };

@@ -13,6 +13,7 @@
 //! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
 //! ```
 
+pub mod client;
 pub mod clock;
 pub mod commands;
 mod de;
@@ -49,6 +50,8 @@ pub struct Text {
     pub firmware: Firmware,
     /// The wipe engine's typed failures.
     pub engine: engine::Engine,
+    /// The registry client's errors.
+    pub client: client::Client,
 }
 
 /// Firmware erase and `auto` (issue 11): what `auto` will do per drive on the method screen, and

@@ -202,7 +202,9 @@ fn a_failed_firmware_erase_reads_german_on_the_result_screen() {
         journal_kept: None,
     };
     let mut app = progress_app();
-    app.message(Msg::Done(Ok(vec![super::result::CertView::from(&finished)])));
+    app.message(Msg::Done(Ok(vec![super::result::CertView::from(
+        &finished,
+    )])));
     let text = screen(&app);
     let joined: String = text
         .lines()

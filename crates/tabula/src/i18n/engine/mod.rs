@@ -1,16 +1,20 @@
 //! The wipe engine's typed failures in words: why a drive failed
 //! (`tabula_wipe::report::Failure`, worded by the station, which writes it into certificates in
-//! both languages). A block of its own in both catalogues ([`de::ENGINE`], [`en::ENGINE`]).
+//! both languages), and why a wipe target did not open (`tabula_wipe::target::TargetError`).
+//! A block of its own in both catalogues ([`de::ENGINE`], [`en::ENGINE`]).
 
 pub mod de;
 pub mod en;
 
 use tabula_wipe::report::{DriveReport, Failure};
+use tabula_wipe::target::TargetError;
 
 #[derive(Debug)]
 pub struct Engine {
     /// Why a drive failed.
     pub failure: fn(&Failure) -> String,
+    /// Why a wipe target did not open (the system's error text follows as the next cause).
+    pub target: fn(&TargetError) -> String,
 }
 
 /// Why the drive of `report` failed, in the current language: its typed reason, else the
