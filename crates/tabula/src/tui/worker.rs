@@ -121,7 +121,11 @@ pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -
             let _ = tx.send(Msg::Event(e.clone()));
         });
         let certs = finished.map_err(|e| describe(&e)).and_then(|r| {
-            let notes: Vec<String> = r.not_resumed.iter().map(ToString::to_string).collect();
+            let notes: Vec<String> = r
+                .not_resumed
+                .iter()
+                .map(crate::i18n::engine::not_resumed)
+                .collect();
             if r.finished.is_empty() && !notes.is_empty() {
                 return Err(notes.join("; "));
             }

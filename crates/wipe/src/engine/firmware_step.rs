@@ -63,6 +63,7 @@ impl Worker {
         self.send(Event::FirmwareStarted {
             drive: self.index,
             operation: crate::auto::describe(step.op).to_owned(),
+            op: Some(step.op),
             estimate_secs: caps.estimate_secs,
         });
         self.phase(FirmwarePhase::Canaries);

@@ -69,4 +69,11 @@ fn target(e: &TargetError) -> String {
 pub const ENGINE: Engine = Engine {
     failure: tabula_station::remarks::failure_de,
     target,
+    operation: |op| tabula_station::remarks::op_de(op).to_owned(),
+    not_resumed: |id, reason| {
+        format!(
+            "Löschung {id} nicht fortgesetzt: {reason}; ihr Journal bleibt für ein späteres \
+             `tabula resume`"
+        )
+    },
 };

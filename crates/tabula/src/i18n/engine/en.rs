@@ -11,4 +11,12 @@ pub const ENGINE: Engine = Engine {
         TargetError::Io { path, .. } => format!("{}: I/O error", path.display()),
         other => other.to_string(),
     },
+    operation: |op| tabula_wipe::auto::describe(op).to_owned(),
+    not_resumed: |id, reason| {
+        tabula_station::job::NotResumed {
+            id: id.to_owned(),
+            reason: reason.to_owned(),
+        }
+        .to_string()
+    },
 };

@@ -6,6 +6,7 @@
 pub mod de;
 pub mod en;
 
+use tabula_device::capabilities::FirmwareOp;
 use tabula_wipe::report::{DriveReport, Failure};
 use tabula_wipe::target::TargetError;
 
@@ -15,6 +16,15 @@ pub struct Engine {
     pub failure: fn(&Failure) -> String,
     /// Why a wipe target did not open (the system's error text follows as the next cause).
     pub target: fn(&TargetError) -> String,
+    /// A firmware erase operation's name ("Sanitize crypto erase").
+    pub operation: fn(FirmwareOp) -> String,
+    /// An interrupted wipe `resume` left for later: (wipe id, why).
+    pub not_resumed: fn(id: &str, reason: &str) -> String,
+}
+
+/// An interrupted wipe left for later, in the current language.
+pub fn not_resumed(n: &tabula_station::job::NotResumed) -> String {
+    (super::t().engine.not_resumed)(&n.id, &n.reason)
 }
 
 /// Why the drive of `report` failed, in the current language: its typed reason, else the
@@ -75,5 +85,16 @@ mod tests {
         report.error = Some("older words".into());
         set_thread_language(Language::De);
         assert_eq!(drive_error(&report).unwrap(), "older words");
+        let skipped = tabula_station::job::NotResumed {
+            id: "0193".into(),
+            reason: "the drive is gone".into(),
+        };
+        assert_eq!(
+            not_resumed(&skipped),
+            "Löschung 0193 nicht fortgesetzt: the drive is gone; ihr Journal bleibt für ein \
+             späteres `tabula resume`"
+        );
+        set_thread_language(Language::En);
+        assert_eq!(not_resumed(&skipped), skipped.to_string());
     }
 }
