@@ -86,9 +86,8 @@ pub fn certificate(
             // Why a drive failed or stopped comes first, so the certificate says it. The
             // engine's "resumed at pass N from byte B" is left out: the journal's history says
             // when and after how many passes, in both languages.
-            r.error
-                .iter()
-                .map(|e| crate::remarks::failed_both(e))
+            crate::remarks::failed_both(r)
+                .into_iter()
                 .chain(
                     r.notes
                         .iter()

@@ -20,6 +20,13 @@ pub enum ClientError {
         #[source]
         source: reqwest::Error,
     },
+    /// The registry did not answer in time (connecting or reading its answer).
+    #[error("the registry at {base} did not answer in time")]
+    Timeout {
+        base: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("TLS with the registry at {base}: {problem}")]
     Tls {
         base: String,
@@ -75,6 +82,7 @@ impl ClientError {
         match self {
             Self::Refused(r) => r.is_permanent(),
             Self::Unreachable { .. }
+            | Self::Timeout { .. }
             | Self::Unexpected { .. }
             | Self::Answer { .. }
             | Self::Tls { .. } => false,
@@ -86,7 +94,7 @@ impl ClientError {
     /// a timeout or a rate limit.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Unreachable { .. } | Self::Answer { .. } => true,
+            Self::Unreachable { .. } | Self::Timeout { .. } | Self::Answer { .. } => true,
             Self::Refused(r) => !r.is_permanent(),
             Self::Unexpected { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             _ => false,
@@ -152,6 +160,7 @@ impl RegistryClient {
                     problem,
                     source,
                 },
+                None if source.is_timeout() => ClientError::Timeout { base, source },
                 None => ClientError::Unreachable { base, source },
             }
         })?;

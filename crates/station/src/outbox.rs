@@ -25,8 +25,8 @@ pub enum Delivery {
     /// Uploaded; receipt verified and stored.
     Registered { leaf_index: u64, replay: bool },
     /// Still in the outbox (registry unreachable, or refusing it); tried again on the next
-    /// flush.
-    Pending(String),
+    /// flush. Front ends word the error ([`chain`] gives it in English).
+    Pending(Box<Error>),
     /// Does not verify any more: moved aside, not uploaded.
     Rejected(String),
 }
@@ -121,14 +121,14 @@ pub fn flush(
                     }),
                 };
                 match key {
-                    Err(e) => Delivery::Pending(chain(&e)),
+                    Err(e) => Delivery::Pending(Box::new(e.into())),
                     Ok(key) => {
                         if report.unpinned_key.is_none() {
                             report.unpinned_key = key.unpinned(url);
                         }
                         let d = deliver(&client, &key.key, data, &path, bundle, retry);
                         log_key = Some(key);
-                        d.unwrap_or_else(|e| Delivery::Pending(chain(&e)))
+                        d.unwrap_or_else(|e| Delivery::Pending(Box::new(e)))
                     }
                 }
             }

@@ -3,8 +3,10 @@
 //! that speaks one language takes [`note_de`] or [`note_en`].
 
 use tabula_certificate::LocalZone;
+use tabula_device::capabilities::FirmwareOp;
 use tabula_wipe::note::Note;
 use tabula_wipe::progress::Phase;
+use tabula_wipe::report::{DriveReport, Failure, FirmwareFailure};
 
 /// A note in German.
 pub fn note_de(note: &Note, zone: &LocalZone) -> String {
@@ -42,7 +44,107 @@ pub fn note_de(note: &Note, zone: &LocalZone) -> String {
             "ein verborgener Bereich (HPA/DCO) ließ sich nicht entfernen: {error}; er ist nicht \
              überschrieben, das Laufwerk ist also nicht vollständig gelöscht"
         ),
+        Note::FirmwareFellBack { method, reason } => format!(
+            "{}; stattdessen überschrieben (nur NIST SP 800-88 Clear)",
+            firmware_de(method, reason)
+        ),
+        Note::FirmwareFailed { method, reason } => firmware_de(method, reason),
         Note::Other { text } => text.clone(),
+    }
+}
+
+/// Why a drive failed, in German.
+pub fn failure_de(failure: &Failure) -> String {
+    match failure {
+        Failure::Firmware { method, reason } => firmware_de(method, reason),
+        Failure::Open { error } => {
+            format!("das Laufwerk ließ sich nicht zum Schreiben öffnen: {error}")
+        }
+        Failure::Refused { reason } => {
+            format!("bei der Bestätigung abgelehnt: {reason}; nichts geschrieben")
+        }
+        Failure::Flush { pass, error } => {
+            format!("Durchgang {pass} ließ sich nicht auf das Medium zurückschreiben: {error}")
+        }
+        Failure::TooManyBadSectors { max, pass } => format!(
+            "aufgegeben: mehr als {max} defekte Sektoren in Durchgang {pass} (ein sterbendes \
+             Laufwerk)"
+        ),
+        Failure::Thread { error } => {
+            format!("der Arbeits-Thread des Laufwerks ließ sich nicht starten: {error}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Why a drive failed, in English.
+pub fn failure_en(failure: &Failure) -> String {
+    failure.to_string()
+}
+
+/// "nvme-format: das Laufwerk hat das Löschen nicht bestätigt".
+fn firmware_de(method: &str, reason: &FirmwareFailure) -> String {
+    let text = match reason {
+        FirmwareFailure::CapabilitiesUnknown => {
+            "die Firmware-Fähigkeiten des Laufwerks sind unbekannt".to_owned()
+        }
+        FirmwareFailure::Unreachable { detail: None } => {
+            "kein Firmware-Befehl erreicht dieses Laufwerk".to_owned()
+        }
+        FirmwareFailure::Unreachable {
+            detail: Some(detail),
+        } => format!("kein Firmware-Befehl erreicht dieses Laufwerk ({detail})"),
+        FirmwareFailure::Unsupported { op } => {
+            format!("das Laufwerk unterstützt {} nicht", op_de(*op))
+        }
+        FirmwareFailure::Frozen => FROZEN_DE.to_owned(),
+        FirmwareFailure::CommandPath { error } => {
+            format!("der Befehlsweg zum Laufwerk ließ sich nicht öffnen: {error}")
+        }
+        FirmwareFailure::Reopen { error } => {
+            format!("das Laufwerk ließ sich zwischen den Schritten nicht wieder öffnen: {error}")
+        }
+        FirmwareFailure::Canaries { error } => {
+            format!("die Kanarienblöcke vor dem Löschen ließen sich nicht schreiben: {error}")
+        }
+        FirmwareFailure::Command { error } => return format!("{method} fehlgeschlagen: {error}"),
+        FirmwareFailure::NotConfirmed => "das Laufwerk hat das Löschen nicht bestätigt".to_owned(),
+        FirmwareFailure::DataFound => "die Prüfung nach dem Löschen fand Daten \
+             (Kanarienblöcke übrig oder Stichproben mit Daten)"
+            .to_owned(),
+        other => other.to_string(),
+    };
+    if reason.nothing_written() {
+        format!("{method}: {text}; nichts geschrieben")
+    } else {
+        format!("{method}: {text}")
+    }
+}
+
+/// The way out of a frozen drive (`tabula_wipe::firmware::FROZEN_ADVICE`) in German.
+const FROZEN_DE: &str = "die Sicherheitsfunktionen des Laufwerks sind eingefroren (SECURITY \
+     FREEZE LOCK, meist vom BIOS beim Start gesetzt): die Station in den Standby (Suspend to RAM) \
+     schicken und wieder wecken (`rtcwake -m mem -s 10`, oder Tabula das tun lassen) oder den \
+     SATA-Stromstecker des Laufwerks im Betrieb ab- und wieder anstecken, dann erneut versuchen";
+
+/// A firmware operation in German (`tabula_wipe::auto::describe` in English).
+pub fn op_de(op: FirmwareOp) -> &'static str {
+    match op {
+        FirmwareOp::NvmeFormat => "Format NVM mit Löschen der Nutzerdaten (SES=1)",
+        FirmwareOp::NvmeFormatCrypto => "Format NVM mit kryptografischem Löschen (SES=2)",
+        FirmwareOp::NvmeSanitizeBlock => "Sanitize mit Blocklöschung",
+        FirmwareOp::NvmeSanitizeCrypto => "Sanitize mit kryptografischem Löschen",
+        FirmwareOp::NvmeSanitizeOverwrite => "Sanitize mit Überschreiben",
+        FirmwareOp::AtaSecureErase => "SECURITY ERASE UNIT (normal)",
+        FirmwareOp::AtaSecureEraseEnhanced => "SECURITY ERASE UNIT (erweitert)",
+        FirmwareOp::AtaSanitizeBlock | FirmwareOp::ScsiSanitizeBlock => {
+            "SANITIZE mit Blocklöschung"
+        }
+        FirmwareOp::AtaSanitizeCrypto => "SANITIZE mit kryptografischem Verwürfeln",
+        FirmwareOp::ScsiSanitizeCrypto => "SANITIZE mit kryptografischem Löschen",
+        FirmwareOp::AtaSanitizeOverwrite | FirmwareOp::ScsiSanitizeOverwrite => {
+            "SANITIZE mit Überschreiben"
+        }
     }
 }
 
@@ -64,9 +166,17 @@ pub fn note_both(note: &Note, zone: &LocalZone) -> String {
     if de == en { de } else { format!("{de} / {en}") }
 }
 
-/// Why a drive failed, in both languages.
-pub fn failed_both(error: &str) -> String {
-    format!("fehlgeschlagen / failed: {error}")
+/// Why a drive failed, in both languages: typed when the report says why, else its words.
+pub fn failed_both(report: &DriveReport) -> Option<String> {
+    match (&report.failure, &report.error) {
+        (Some(f), _) => Some(format!(
+            "fehlgeschlagen: {} / failed: {}",
+            failure_de(f),
+            failure_en(f)
+        )),
+        (None, Some(error)) => Some(format!("fehlgeschlagen / failed: {error}")),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]
@@ -99,5 +209,74 @@ mod tests {
             text: "firmware words".into(),
         };
         assert_eq!(note_both(&other, &zone), "firmware words");
+    }
+
+    #[test]
+    fn firmware_notes_and_failures_read_in_both_languages() {
+        let zone = LocalZone::default();
+        let fell_back = Note::FirmwareFellBack {
+            method: "nvme-sanitize-crypto".into(),
+            reason: FirmwareFailure::Command {
+                error: "Invalid Command Opcode".into(),
+            },
+        };
+        assert_eq!(
+            note_both(&fell_back, &zone),
+            "nvme-sanitize-crypto fehlgeschlagen: Invalid Command Opcode; stattdessen \
+             überschrieben (nur NIST SP 800-88 Clear) / nvme-sanitize-crypto failed: Invalid \
+             Command Opcode; overwritten instead (NIST SP 800-88 Clear only)"
+        );
+        let unsupported = Note::FirmwareFellBack {
+            method: "auto".into(),
+            reason: FirmwareFailure::Unsupported {
+                op: FirmwareOp::NvmeSanitizeCrypto,
+            },
+        };
+        assert!(
+            note_de(&unsupported, &zone).starts_with(
+                "auto: das Laufwerk unterstützt Sanitize mit kryptografischem Löschen nicht; \
+                 nichts geschrieben; stattdessen überschrieben"
+            ),
+            "{}",
+            note_de(&unsupported, &zone)
+        );
+        let mut report: DriveReport = serde_json::from_value(serde_json::json!({
+            "tool": "t", "drive": {"path": "/dev/sdb", "name": null, "model": null,
+            "serial": null, "firmware": null, "vendor": null, "transport": null,
+            "rotational": null, "size_bytes": 0, "logical_sector_size": 512,
+            "physical_sector_size": 512},
+            "method": {"name": "ata-secure-erase", "label": "x", "nist_category": "purge", "bsi_name": null},
+            "verify_mode": "last", "passes_planned": 0,
+            "started": "2026-12-06T16:05:09Z", "finished": "2026-12-06T16:05:09Z",
+            "passes": [], "verification": "incomplete", "write_errors": [], "read_errors": [],
+            "mismatches": [], "status": "failed",
+            "error": "ata-secure-erase: the drive's security is frozen; nothing written",
+            "notes": [], "resume_from": null
+        }))
+        .unwrap();
+        // A report from before the typed reason: its words, in both languages' frame.
+        assert_eq!(
+            failed_both(&report).unwrap(),
+            "fehlgeschlagen / failed: ata-secure-erase: the drive's security is frozen; nothing \
+             written"
+        );
+        report.failure = Some(Failure::Firmware {
+            method: "ata-secure-erase".into(),
+            reason: FirmwareFailure::Frozen,
+        });
+        let both = failed_both(&report).unwrap();
+        assert!(
+            both.starts_with(
+                "fehlgeschlagen: ata-secure-erase: die Sicherheitsfunktionen des Laufwerks sind \
+                 eingefroren"
+            ) && both.contains("rtcwake")
+                && both.contains("; nichts geschrieben / failed: ata-secure-erase: the drive's security is frozen"),
+            "{both}"
+        );
+        report.failure = Some(Failure::TooManyBadSectors { max: 64, pass: 2 });
+        assert_eq!(
+            failure_de(report.failure.as_ref().unwrap()),
+            "aufgegeben: mehr als 64 defekte Sektoren in Durchgang 2 (ein sterbendes Laufwerk)"
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! - a confirmed Format NVM whose canaries are gone and samples read zeros: Purge, `erased`, the
 //!   commands and the check recorded, and the bundle verifies;
 //! - a drive that answers success and keeps its data: the canaries survive, category `none`,
-//!   `erased-with-errors`, and the remark says the check found data.
+//!   `erased-with-errors`, and the remark says the check found data, in German and English.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -111,5 +111,13 @@ fn a_drive_that_keeps_its_data_is_certified_as_none() {
     assert_eq!(d.verification.outcome, cert::VerificationOutcome::Failed);
     let fw = d.firmware_erase.as_ref().unwrap();
     assert_eq!(fw.canaries.unwrap().survived, 16);
-    assert!(c.remark.contains("found data"), "{}", c.remark);
+    // The engine's typed note, worded German then English.
+    assert!(
+        c.remark.contains(
+            "nvme-format: die Prüfung nach dem Löschen fand Daten (Kanarienblöcke übrig oder \
+             Stichproben mit Daten) / nvme-format: the check after the erase found data"
+        ),
+        "{}",
+        c.remark
+    );
 }

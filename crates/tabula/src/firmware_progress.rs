@@ -32,11 +32,15 @@ impl FirmwareProgress {
         match event {
             Event::FirmwareStarted {
                 operation,
+                op,
                 estimate_secs,
                 ..
             } => {
                 *state = Some(Self {
-                    operation: operation.clone(),
+                    operation: op.map_or_else(
+                        || operation.clone(),
+                        |op| (crate::i18n::t().engine.operation)(op),
+                    ),
                     estimate_secs: *estimate_secs,
                     phase: FirmwarePhase::Canaries,
                     percent: None,
@@ -118,6 +122,7 @@ mod tests {
             Event::FirmwareStarted {
                 drive: 0,
                 operation: "Sanitize crypto erase".into(),
+                op: Some(tabula_device::capabilities::FirmwareOp::NvmeSanitizeCrypto),
                 estimate_secs: Some(120),
             },
             Event::FirmwarePhase {
@@ -191,7 +196,15 @@ mod tests {
         }
         assert_eq!(
             state.unwrap().text(),
-            "Sanitize crypto erase: warte auf das Laufwerk, 0:00:00 von etwa 0:02:00"
+            "Sanitize mit kryptografischem Löschen: warte auf das Laufwerk, 0:00:00 von etwa \
+             0:02:00"
         );
+        // An event stream from before the operation was typed keeps its English words.
+        let mut state = None;
+        let old: Event = serde_json::from_value(serde_json::json!({"event": "firmware-started",
+            "drive": 0, "operation": "Sanitize crypto erase", "estimate_secs": null}))
+        .unwrap();
+        FirmwareProgress::apply(&mut state, &old);
+        assert!(state.unwrap().text().starts_with("Sanitize crypto erase: "));
     }
 }

@@ -333,3 +333,69 @@ fn an_empty_outbox_says_so_in_the_configured_language() {
         text(&out)
     );
 }
+
+/// A data directory whose outbox holds one bundle of its station, for a registry at `port`
+/// (nobody listens there) in the configured `language`; the bundle's path.
+fn outbox_for_a_registry_that_is_down(data: &Path, language: &str, port: u16) -> PathBuf {
+    std::fs::create_dir_all(data.join("outbox")).unwrap();
+    std::fs::write(
+        data.join("tabula.toml"),
+        format!(
+            "[station]\nlanguage = \"{language}\"\n[registry]\nurl = \"http://127.0.0.1:{port}\"\n"
+        ),
+    )
+    .unwrap();
+    let key = tabula_station::datadir::DataDir::open(data)
+        .unwrap()
+        .station_key()
+        .unwrap();
+    let cert = sample::erased_certificate(&key);
+    let path = data.join("outbox").join(format!("{}.tabula.json", cert.id));
+    Bundle::sign(&cert, sample::audit(), &key)
+        .unwrap()
+        .write_atomic(&path)
+        .unwrap();
+    path
+}
+
+/// A port on this machine nobody listens on (bound, then closed).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_registry_that_is_down_reads_german_and_the_bundle_stays_in_the_outbox() {
+    for (language, locale, words, not) in [
+        (
+            "de",
+            EN,
+            "bleibt im Postausgang, neuer Versuch folgt: Zertifikatsregister nicht erreichbar (http://127.0.0.1:",
+            "cannot reach",
+        ),
+        (
+            "en",
+            DE,
+            "kept in outbox, will retry: cannot reach the registry at http://127.0.0.1:",
+            "nicht erreichbar",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let bundle = outbox_for_a_registry_that_is_down(&data, language, closed_port());
+        let before = std::fs::read(&bundle).unwrap();
+        let out = tabula(locale, dir.path(), &["upload"]);
+        let said = text(&out);
+        assert!(!out.status.success(), "{said}");
+        assert!(said.contains(words), "{language}: {said}");
+        assert!(!said.contains(not), "{language}: {said}");
+        // The system's own words for the cause follow, without the HTTP library's layers.
+        assert!(said.contains("refused"), "{language}: {said}");
+        assert!(
+            !said.contains("error sending request"),
+            "{language}: {said}"
+        );
+        // Kept, untouched, for the next attempt.
+        assert_eq!(std::fs::read(&bundle).unwrap(), before, "{language}");
+    }
+}

@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, unbounded};
 use tabula_device::command::Transport;
 
 use crate::buffer::AlignedBuf;
+use crate::failure::Failure;
 use crate::note::Note;
 use crate::pattern::{Pattern, all_bytes_are};
 use crate::plan::{DrivePlan, PassPlan, Preflight, ResumePoint, WipePlan};
@@ -193,7 +194,9 @@ pub fn run(plan: &WipePlan, opts: &EngineOptions, events: &Sender<Event>) -> Vec
             .spawn(move || worker.run());
         let done = if let Err(e) = spawned {
             let mut r = lock(&report);
-            r.error = Some(format!("cannot start worker thread: {e}"));
+            r.fail(Failure::Thread {
+                error: e.to_string(),
+            });
             r.settle(drive_plan, false);
             true
         } else {
@@ -331,7 +334,7 @@ impl Worker {
         let target = match open_confirmed(&self.plan) {
             Ok(t) => t,
             Err(e) => {
-                lock(&self.report).error = Some(e.to_string());
+                lock(&self.report).fail(e);
                 return false;
             }
         };
@@ -394,10 +397,10 @@ impl Worker {
             let outcome = io.run(Phase::Write, from);
             let stop = self.record(pass, Phase::Write, from, &outcome);
             if let Err(e) = target.sync() {
-                lock(&self.report).error = Some(format!(
-                    "flushing pass {} to the medium failed: {e}",
-                    pass.number
-                ));
+                lock(&self.report).fail(Failure::Flush {
+                    pass: pass.number,
+                    error: e.to_string(),
+                });
                 return false;
             }
             if outcome.interrupted || stop {
@@ -469,7 +472,7 @@ impl Worker {
             });
         }
         if let Some(why) = &outcome.gave_up {
-            r.error = Some(why.clone());
+            r.fail(why.clone());
             return true;
         }
         false
@@ -478,19 +481,24 @@ impl Worker {
 
 /// Opens a planned target for writing, only if its check before confirmation passed and it is
 /// still the target that was confirmed.
-fn open_confirmed(plan: &DrivePlan) -> Result<Target, String> {
-    match &plan.preflight {
-        Some(Preflight::Passed { identity }) => {
-            open_as_settled(&plan.path, identity).map_err(|e| e.to_string())
+fn open_confirmed(plan: &DrivePlan) -> Result<Target, Failure> {
+    let error = match &plan.preflight {
+        Some(Preflight::Passed { identity }) => match open_as_settled(&plan.path, identity) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        },
+        Some(Preflight::Failed { reason }) => {
+            return Err(Failure::Refused {
+                reason: reason.clone(),
+            });
         }
-        Some(Preflight::Failed { reason }) => Err(format!(
-            "refused when the wipe was confirmed: {reason}; nothing written"
-        )),
-        None => Err(TargetError::NoIdentity {
+        None => TargetError::NoIdentity {
             path: plan.path.clone(),
-        }
-        .to_string()),
-    }
+        },
+    };
+    Err(Failure::Open {
+        error: error.to_string(),
+    })
 }
 
 /// Opens the confirmed drive, trying again for a moment while it is busy: a drive the engine
@@ -522,7 +530,7 @@ struct PassOutcome {
     untried: RangeSet,
     notes: Vec<Note>,
     interrupted: bool,
-    gave_up: Option<String>,
+    gave_up: Option<Failure>,
 }
 
 /// A buffer handed from the generator to the I/O loop.
@@ -701,10 +709,10 @@ impl PassIo<'_> {
         out.bytes += len as u64;
         let bad = out.failed.blocks() + out.mismatched.blocks();
         if bad > w.opts.max_bad_sectors {
-            out.gave_up = Some(format!(
-                "gave up: more than {} bad sectors in pass {} (a failing drive)",
-                w.opts.max_bad_sectors, self.pass.number
-            ));
+            out.gave_up = Some(Failure::TooManyBadSectors {
+                max: w.opts.max_bad_sectors,
+                pass: self.pass.number,
+            });
             return false;
         }
         let position = offset + len as u64;

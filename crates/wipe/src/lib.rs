@@ -17,6 +17,7 @@
 pub mod auto;
 pub mod canary;
 pub mod engine;
+pub mod failure;
 pub mod firmware;
 pub mod method;
 pub mod note;

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::failure::{Failure, FirmwareFailure};
 use crate::progress::Phase;
 
 /// One remark about a drive's wipe.
@@ -32,7 +33,18 @@ pub enum Note {
     /// A hidden area (HPA/DCO) could not be removed: it is not overwritten, so the drive is
     /// not fully erased.
     HiddenAreaKept { error: String },
-    /// A remark in words only (the firmware steps' findings, older reports).
+    /// `auto`'s firmware erase failed or was refused, and the drive was overwritten instead:
+    /// NIST SP 800-88 Clear only.
+    FirmwareFellBack {
+        method: String,
+        reason: FirmwareFailure,
+    },
+    /// A firmware method's erase ran but did not pass (its check found data): not Purge.
+    FirmwareFailed {
+        method: String,
+        reason: FirmwareFailure,
+    },
+    /// A remark in words only (older reports, free text).
     Other { text: String },
 }
 
@@ -73,9 +85,24 @@ impl std::fmt::Display for Note {
                 "a hidden area could not be removed: {error}; it is not overwritten, so the drive \
                  is not fully erased"
             ),
+            Self::FirmwareFellBack { method, reason } => write!(
+                f,
+                "{}; overwritten instead (NIST SP 800-88 Clear only)",
+                firmware(method, reason)
+            ),
+            Self::FirmwareFailed { method, reason } => f.write_str(&firmware(method, reason)),
             Self::Other { text } => f.write_str(text),
         }
     }
+}
+
+/// "nvme-format: the drive did not confirm the erase", as the drive's failure reads.
+fn firmware(method: &str, reason: &FirmwareFailure) -> String {
+    Failure::Firmware {
+        method: method.to_owned(),
+        reason: reason.clone(),
+    }
+    .to_string()
 }
 
 /// A remark in words only: `r.notes.push(format!(..).into())`.
@@ -143,5 +170,45 @@ mod tests {
                 text: "stalled: old words".into()
             }]
         );
+    }
+
+    #[test]
+    fn firmware_notes_are_typed_and_old_firmware_words_still_read() {
+        let notes = vec![
+            Note::FirmwareFellBack {
+                method: "nvme-sanitize-crypto".into(),
+                reason: FirmwareFailure::Command {
+                    error: "Invalid Command Opcode".into(),
+                },
+            },
+            Note::FirmwareFailed {
+                method: "nvme-format".into(),
+                reason: FirmwareFailure::DataFound,
+            },
+        ];
+        let json = serde_json::json!({ "notes": notes });
+        assert_eq!(json["notes"][0]["kind"], "firmware-fell-back");
+        assert_eq!(json["notes"][0]["reason"]["kind"], "command");
+        assert_eq!(json["notes"][1]["reason"]["kind"], "data-found");
+        let back: Notes = serde_json::from_value(json).unwrap();
+        assert_eq!(back.notes, notes);
+        assert_eq!(
+            back.notes[0].to_string(),
+            "nvme-sanitize-crypto failed: Invalid Command Opcode; overwritten instead (NIST SP \
+             800-88 Clear only)"
+        );
+        assert_eq!(
+            back.notes[1].to_string(),
+            "nvme-format: the check after the erase found data (canaries survived or samples \
+             held data)"
+        );
+        // A report written while these were words (before the typed notes) still reads.
+        let old = r#"{"notes": [
+            {"kind": "other", "text": "nvme-format: the drive did not confirm the erase; overwritten instead (NIST SP 800-88 Clear only)"},
+            "auto: the drive's firmware capabilities are unknown; nothing written"
+        ]}"#;
+        let old: Notes = serde_json::from_str(old).unwrap();
+        assert!(matches!(&old.notes[0], Note::Other { text } if text.contains("Clear only")));
+        assert!(matches!(&old.notes[1], Note::Other { text } if text.ends_with("nothing written")));
     }
 }

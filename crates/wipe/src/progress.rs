@@ -88,8 +88,12 @@ pub enum Event {
     /// Canaries are being planted and the drive's own erase follows.
     FirmwareStarted {
         drive: usize,
-        /// The operation in the specification's words.
+        /// The operation in the specification's words (English).
         operation: String,
+        /// The operation, for front ends that word it in their language (absent in event
+        /// streams from before it was added).
+        #[serde(default)]
+        op: Option<tabula_device::capabilities::FirmwareOp>,
         /// The drive's own time estimate, in seconds.
         estimate_secs: Option<u64>,
     },

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::canary::CanaryCheck;
+pub use crate::failure::{Failure, FirmwareFailure};
 use crate::firmware::CommandRecord;
 use crate::firmware::hidden::HiddenRemoval;
 pub use crate::note::Note;
@@ -191,8 +192,12 @@ pub struct DriveReport {
     #[serde(default)]
     pub unverified: RangeSet,
     pub status: WipeStatus,
-    /// Why the wipe failed or stopped, when it did.
+    /// Why the wipe failed or stopped, when it did, in English words (kept for readers of
+    /// older reports; front ends word [`DriveReport::failure`] when it is there).
     pub error: Option<String>,
+    /// Why the wipe failed, typed (absent in older reports and for failures still in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
     /// Stalls, resumes and other remarks.
     #[serde(deserialize_with = "crate::note::deserialize_notes")]
     pub notes: Vec<Note>,
@@ -245,6 +250,7 @@ impl DriveReport {
             unverified: RangeSet::default(),
             status: WipeStatus::Failed,
             error: None,
+            failure: None,
             notes,
             resume_from: None,
             auto_reason: plan.auto.as_ref().map(|c| c.reason.clone()),
@@ -254,6 +260,12 @@ impl DriveReport {
             hidden_removal: None,
             nist_reached: None,
         }
+    }
+
+    /// The drive failed for `failure`: typed, and in words in `error`.
+    pub(crate) fn fail(&mut self, failure: Failure) {
+        self.error = Some(failure.to_string());
+        self.failure = Some(failure);
     }
 
     /// A hidden area is known to remain (after the wipe, or before it when not asked again).

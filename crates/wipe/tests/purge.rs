@@ -22,9 +22,12 @@ use tabula_device::device::Bus;
 use tabula_device::probe::probe_bus;
 use tabula_device::sim::{AtaConfig, Faults, Media, NvmeConfig, SimAta, SimNvme};
 use tabula_wipe::method::Method;
+use tabula_wipe::note::Note;
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::progress::{Event, FirmwarePhase};
-use tabula_wipe::report::{DriveReport, NistLevel, VerifyOutcome, WipeStatus};
+use tabula_wipe::report::{
+    DriveReport, Failure, FirmwareFailure, NistLevel, VerifyOutcome, WipeStatus,
+};
 use tabula_wipe::sampling::ReadsAs;
 
 const MIB: u64 = 1 << 20;
@@ -196,6 +199,28 @@ fn a_lying_drive_keeps_its_canaries_and_is_never_purged() {
             "{:?}",
             r.notes
         );
+        // Typed, so the station and the front ends word it in their languages.
+        let typed = r.notes.iter().find_map(|n| match n {
+            Note::FirmwareFellBack { method, reason } | Note::FirmwareFailed { method, reason } => {
+                Some((
+                    method.as_str(),
+                    reason,
+                    matches!(n, Note::FirmwareFellBack { .. }),
+                ))
+            }
+            _ => None,
+        });
+        assert_eq!(
+            typed,
+            Some((
+                fw.method.as_str(),
+                &FirmwareFailure::DataFound,
+                method == "auto"
+            )),
+            "{:?}",
+            r.notes
+        );
+        assert!(r.failure.is_none(), "{:?}", r.failure);
         if method == "auto" {
             // Overwritten after all: Clear, and every byte of the old data is gone.
             assert!(fw.fell_back);
@@ -240,6 +265,16 @@ fn a_failing_command_under_auto_falls_back_to_overwrite_and_clear() {
     assert_eq!(r.nist_reached, Some(NistLevel::Clear));
     assert_eq!(r.passes.len(), 2, "one random pass and its verification");
     assert!(r.notes.iter().any(|n| n.to_string().contains("Clear only")));
+    let fell_back = r.notes.iter().find_map(|n| match n {
+        Note::FirmwareFellBack {
+            method,
+            reason: FirmwareFailure::Command { error },
+        } => Some((method.clone(), error.clone())),
+        _ => None,
+    });
+    let (method, error) = fell_back.expect("a typed fall-back note");
+    assert_eq!(method, fw.method);
+    assert!(error.contains("Invalid Command Opcode"), "{error}");
     assert!(!media.holds_user_data());
 }
 
@@ -267,6 +302,14 @@ fn a_frozen_drive_is_refused_with_the_way_out_and_auto_overwrites() {
         error.contains("frozen") && error.contains("rtcwake") && error.contains("nothing written"),
         "{error}"
     );
+    assert_eq!(
+        r.failure,
+        Some(Failure::Firmware {
+            method: "ata-secure-erase-enhanced".into(),
+            reason: FirmwareFailure::Frozen
+        })
+    );
+    assert_eq!(r.failure.as_ref().unwrap().to_string(), error);
     assert!(!fired(&events, |e| matches!(
         e,
         Event::FirmwareStarted { .. }

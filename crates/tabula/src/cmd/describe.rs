@@ -1,10 +1,15 @@
-//! Errors in the chosen language at the command line's edge: the station's typed refusals and
-//! configuration errors through the catalogue, every other cause as the library words it.
+//! Errors in the chosen language at the command line's edge: the station's typed refusals,
+//! configuration errors and registry client errors through the catalogue, every other cause as
+//! the library words it. A registry that cannot be reached, times out or fails TLS reads as one
+//! sentence and the system's own words for the cause (the HTTP library's layers between are
+//! left out).
 
 use std::error::Error as StdError;
 
 use tabula_station::Refusal;
+use tabula_station::client::ClientError;
 use tabula_station::config::ConfigError;
+use tabula_station::transport::TransportError;
 
 use tabula_wipe::target::TargetError;
 
@@ -17,14 +22,47 @@ pub fn describe(err: &(dyn StdError + 'static)) -> String {
     let mut parts = Vec::new();
     let mut cause = Some(err);
     while let Some(c) = cause {
+        if let Some(words) = network(c) {
+            parts.push(words);
+            let root = std::iter::successors(c.source(), |e| (*e).source()).last();
+            parts.extend(root.map(ToString::to_string));
+            break;
+        }
         parts.push(localized(c).unwrap_or_else(|| c.to_string()));
         cause = c.source();
     }
     parts.join(": ")
 }
 
+/// The registry client's error of `cause` (itself, or inside the station's error).
+fn client_error<'a>(cause: &'a (dyn StdError + 'static)) -> Option<&'a ClientError> {
+    cause.downcast_ref::<ClientError>().or_else(|| {
+        match cause.downcast_ref::<tabula_station::Error>()? {
+            tabula_station::Error::Registry(c) => Some(c),
+            _ => None,
+        }
+    })
+}
+
+/// The network failed on the way to the registry: the sentence before the system's words.
+fn network(cause: &(dyn StdError + 'static)) -> Option<String> {
+    let tc = &t().client;
+    Some(match client_error(cause)? {
+        ClientError::Unreachable { base, .. } => (tc.unreachable)(base),
+        ClientError::Timeout { base, .. } => (tc.timeout)(base),
+        ClientError::Tls { base, problem, .. } => (tc.tls)(base, &(tc.tls_problem)(*problem)),
+        _ => return None,
+    })
+}
+
 /// One cause in words, if it is one the catalogue words.
 fn localized(cause: &(dyn StdError + 'static)) -> Option<String> {
+    if let Some(c) = client_error(cause) {
+        return client(c);
+    }
+    if let Some(e) = cause.downcast_ref::<TransportError>() {
+        return Some(transport(e));
+    }
     if let Some(r) = cause.downcast_ref::<Refusal>() {
         return refusal(r);
     }
@@ -42,15 +80,15 @@ fn localized(cause: &(dyn StdError + 'static)) -> Option<String> {
     }
 }
 
-/// A target refused for the drive's exclusion reasons (other target errors keep their words).
+/// A target that did not open: refused for the drive's exclusion reasons, or as the engine's
+/// block words it.
 fn target(e: &TargetError) -> Option<String> {
-    match e {
-        TargetError::Excluded { path, reasons } => Some((t().commands.errors.drive_excluded)(
-            &path.display().to_string(),
-            &exclusions(reasons),
-        )),
-        _ => None,
-    }
+    Some(match e {
+        TargetError::Excluded { path, reasons } => {
+            (t().commands.errors.drive_excluded)(&path.display().to_string(), &exclusions(reasons))
+        }
+        other => (t().engine.target)(other),
+    })
 }
 
 fn refusal(r: &Refusal) -> Option<String> {
@@ -96,4 +134,92 @@ fn config(c: &ConfigError) -> Option<String> {
         }
         ConfigError::Fitness { path, .. } => (te.config_fitness)(&path.display().to_string()),
     })
+}
+
+/// A registry client error that is not the network's (see [`network`]).
+fn client(c: &ClientError) -> Option<String> {
+    let tc = &t().client;
+    Some(match c {
+        ClientError::Transport(e) => transport(e),
+        ClientError::Refused(r) => (tc.refused)(r.status, &r.code, &r.message),
+        ClientError::Unexpected { status, body } => (tc.unexpected)(*status, body),
+        ClientError::Answer { what, .. } => (tc.answer)(what),
+        ClientError::LogKey { what, .. } => (tc.log_key)(what),
+        ClientError::LogKeyFile { path, .. } => (tc.log_key_file)(&path.display().to_string()),
+        ClientError::NoReceipt => tc.no_receipt.to_owned(),
+        ClientError::MalformedReceipt(_) => tc.malformed_receipt.to_owned(),
+        ClientError::Receipt(_) => tc.receipt.to_owned(),
+        ClientError::Checkpoint(_) => tc.checkpoint.to_owned(),
+        ClientError::Rollback { now, then } => (tc.rollback)(*now, *then),
+        ClientError::Inconsistent(_) => tc.inconsistent.to_owned(),
+        ClientError::Leaf(_) => tc.leaf.to_owned(),
+        _ => return None,
+    })
+}
+
+fn transport(e: &TransportError) -> String {
+    let tc = &t().client;
+    match e {
+        TransportError::BadUrl(url) => (tc.bad_url)(url),
+        TransportError::InsecureHttp(url) => (tc.insecure_http)(url),
+        TransportError::CaFile { path, .. } => (tc.ca_file)(&path.display().to_string()),
+        TransportError::CaPem { path, .. } => (tc.ca_pem)(&path.display().to_string()),
+        TransportError::Build(_) => tc.build.to_owned(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tabula_station::client::Refused;
+
+    use super::*;
+    use crate::i18n::{Language, set_thread_language};
+
+    #[test]
+    fn registry_answers_read_in_the_language() {
+        let refused = tabula_station::Error::Registry(ClientError::Refused(Refused {
+            status: 403,
+            code: "station-revoked".into(),
+            message: "this station's key was revoked".into(),
+        }));
+        let rollback = ClientError::Rollback { now: 3, then: 7 };
+        set_thread_language(Language::De);
+        assert_eq!(
+            describe(&refused),
+            "vom Zertifikatsregister abgelehnt (Status 403, station-revoked): this station's key \
+             was revoked"
+        );
+        assert!(describe(&rollback).starts_with(
+            "ROLLBACK: der aktuelle Baum des Zertifikatsregisters (Größe 3) ist kleiner"
+        ));
+        set_thread_language(Language::En);
+        assert_eq!(
+            describe(&refused),
+            "registry refused (403, station-revoked): this station's key was revoked"
+        );
+        assert_eq!(describe(&rollback), rollback.to_string());
+    }
+
+    #[test]
+    fn a_drive_that_does_not_open_reads_in_the_language_with_the_system_words_after() {
+        let io = TargetError::Io {
+            path: "/dev/sdb".into(),
+            source: std::io::Error::from_raw_os_error(5),
+        };
+        let busy = TargetError::Busy {
+            path: "/dev/sdc".into(),
+        };
+        let os = std::io::Error::from_raw_os_error(5).to_string();
+        set_thread_language(Language::De);
+        assert_eq!(describe(&io), format!("/dev/sdb: Ein-/Ausgabefehler: {os}"));
+        assert!(
+            describe(&busy).starts_with("/dev/sdc: in Gebrauch: der Kernel verweigert"),
+            "{}",
+            describe(&busy)
+        );
+        set_thread_language(Language::En);
+        assert_eq!(describe(&io), format!("/dev/sdb: I/O error: {os}"));
+        assert_eq!(describe(&busy), busy.to_string());
+    }
 }

@@ -88,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     drop(bars);
     let mut ok = finished.not_resumed.is_empty();
     for skipped in &finished.not_resumed {
-        eprintln!("{skipped}");
+        eprintln!("{}", crate::i18n::engine::not_resumed(skipped));
     }
     for f in &finished.finished {
         eprint!("{}", cmd::wipe::summary(&f.reports));

@@ -196,7 +196,7 @@ pub fn report_lines(report: &FlushReport) -> Vec<String> {
             Delivery::Registered { leaf_index, replay } => {
                 (tu.delivered)(&name, *leaf_index, *replay)
             }
-            Delivery::Pending(why) => (tu.pending)(&name, why),
+            Delivery::Pending(why) => (tu.pending)(&name, &super::describe(why.as_ref())),
             Delivery::Rejected(why) => (tu.rejected)(&name, why),
         }
     });

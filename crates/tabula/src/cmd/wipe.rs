@@ -306,7 +306,7 @@ pub fn summary(reports: &[DriveReport]) -> String {
                 (tx.common.verification)(r.verification)
             )
         ));
-        if let Some(e) = &r.error {
+        if let Some(e) = crate::i18n::engine::drive_error(r) {
             out.push_str(&format!(" - {e}"));
         }
         out.push('\n');
@@ -368,6 +368,47 @@ mod tests {
         assert!(
             text.contains("  /nonexistent/disk.img  file  serial -")
                 && text.contains("    will fail, nothing written: /nonexistent/disk.img: in use\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_summary_gives_a_failed_drive_its_reason_in_the_language() {
+        use crate::i18n::{Language, set_thread_language};
+        use tabula_wipe::note::Note;
+        use tabula_wipe::report::{Failure, FirmwareFailure};
+        let mut report = crate::i18n::engine::failed_report(
+            "/dev/sdb",
+            Failure::Firmware {
+                method: "ata-secure-erase-enhanced".into(),
+                reason: FirmwareFailure::Frozen,
+            },
+        );
+        report.notes.push(Note::FirmwareFellBack {
+            method: "nvme-sanitize-crypto".into(),
+            reason: FirmwareFailure::NotConfirmed,
+        });
+        set_thread_language(Language::De);
+        let text = summary(std::slice::from_ref(&report));
+        assert!(
+            text.starts_with(
+                "/dev/sdb: fehlgeschlagen (Prüfung: unvollständig) - ata-secure-erase-enhanced: \
+                 die Sicherheitsfunktionen des Laufwerks sind eingefroren"
+            ) && text.contains("; nichts geschrieben\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "nvme-sanitize-crypto: das Laufwerk hat das Löschen nicht bestätigt; stattdessen \
+                 überschrieben (nur NIST SP 800-88 Clear)"
+            ),
+            "{text}"
+        );
+        set_thread_language(Language::En);
+        let text = summary(&[report]);
+        assert!(
+            text.contains(" - ata-secure-erase-enhanced: the drive's security is frozen")
+                && text.contains("overwritten instead (NIST SP 800-88 Clear only)"),
             "{text}"
         );
     }

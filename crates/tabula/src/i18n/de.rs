@@ -460,4 +460,6 @@ pub static DE: Text = Text {
             )
         },
     },
+    engine: super::engine::de::ENGINE,
+    client: super::client::de::CLIENT,
 };

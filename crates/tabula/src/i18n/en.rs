@@ -395,4 +395,6 @@ pub static EN: Text = Text {
             format!("checked: {survived} of {canaries} canaries left, samples read as {reads_as}")
         },
     },
+    engine: super::engine::en::ENGINE,
+    client: super::client::en::CLIENT,
 };

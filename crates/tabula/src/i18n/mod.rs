@@ -13,10 +13,12 @@
 //! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
 //! ```
 
+pub mod client;
 pub mod clock;
 pub mod commands;
 mod de;
 mod en;
+pub mod engine;
 pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -46,6 +48,10 @@ pub struct Text {
     pub network: Network,
     pub setup: Setup,
     pub firmware: Firmware,
+    /// The wipe engine's typed failures.
+    pub engine: engine::Engine,
+    /// The registry client's errors.
+    pub client: client::Client,
 }
 
 /// Firmware erase and `auto` (issue 11): what `auto` will do per drive on the method screen, and

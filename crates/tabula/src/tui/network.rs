@@ -13,8 +13,7 @@ use crossbeam_channel::Sender;
 use super::app::Msg;
 use crate::i18n::t;
 use tabula_station::Station;
-use tabula_station::client::RegistryClient;
-use tabula_station::outbox::chain;
+use tabula_station::client::{ClientError, RegistryClient};
 
 /// How often the state is looked at again.
 const EVERY: Duration = Duration::from_secs(10);
@@ -134,10 +133,17 @@ pub fn watch(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
             let links = links(Path::new("/sys/class/net"), &addresses());
             let registry = match &client {
                 None => Registry::None,
-                Some(Err(e)) => Registry::NoAnswer(chain(e)),
+                Some(Err(e)) => Registry::NoAnswer(crate::cmd::describe(e)),
                 Some(Ok(c)) => match c.health() {
                     Ok(()) => Registry::Answers,
-                    Err(e) => Registry::NoAnswer(e.to_string()),
+                    // The sentence says the registry does not answer: the system says why, or
+                    // the registry's refusal in the catalogue's words.
+                    Err(
+                        e @ (ClientError::Unreachable { .. }
+                        | ClientError::Timeout { .. }
+                        | ClientError::Tls { .. }),
+                    ) => Registry::NoAnswer(root_cause(&e)),
+                    Err(e) => Registry::NoAnswer(crate::cmd::describe(&e)),
                 },
             };
             if tx.send(Msg::Network(NetState { links, registry })).is_err() {
@@ -146,6 +152,13 @@ pub fn watch(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
             thread::sleep(EVERY);
         }
     })
+}
+
+/// The innermost cause of `err` in the system's words ("Connection refused (os error 111)").
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(err), |e| e.source())
+        .last()
+        .map_or_else(String::new, ToString::to_string)
 }
 
 #[cfg(test)]

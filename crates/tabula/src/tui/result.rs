@@ -51,7 +51,7 @@ impl From<&Finished> for CertView {
                     path: r.drive.path.clone(),
                     status: r.status,
                     verification: r.verification,
-                    error: r.error.clone(),
+                    error: crate::i18n::engine::drive_error(r),
                 })
                 .collect(),
             upload: Upload::Running,
@@ -119,7 +119,9 @@ impl ResultView {
                     Some((_, Delivery::Registered { leaf_index, .. })) => {
                         Upload::Uploaded((t().result.log_entry)(*leaf_index))
                     }
-                    Some((_, Delivery::Pending(why))) => Upload::KeptInOutbox(why.clone()),
+                    Some((_, Delivery::Pending(why))) => {
+                        Upload::KeptInOutbox(crate::cmd::describe(why.as_ref()))
+                    }
                     Some((_, Delivery::Rejected(why))) => Upload::Rejected(why.clone()),
                     None => Upload::KeptInOutbox(t().result.not_attempted.to_owned()),
                 },

@@ -177,3 +177,43 @@ fn resume_offer_in_german_with_a_german_date() {
     assert!(text.contains("/dev/loop0: nicht begonnen"));
     assert!(text.contains("r fortsetzen"));
 }
+
+#[test]
+fn a_failed_firmware_erase_reads_german_on_the_result_screen() {
+    use tabula_station::certify::Stored;
+    use tabula_station::job::Finished;
+    use tabula_wipe::report::{Failure, FirmwareFailure};
+    set_thread_language(Language::De);
+    let report = crate::i18n::engine::failed_report(
+        "/dev/sda",
+        Failure::Firmware {
+            method: "nvme-format".into(),
+            reason: FirmwareFailure::NotConfirmed,
+        },
+    );
+    let finished = Finished {
+        reports: vec![report],
+        stored: Stored {
+            id: "01a2b3c4-0000-7000-8000-000000000002".into(),
+            bundle: "/data/certificates/01a2b3c4-0000-7000-8000-000000000002.tabula.json".into(),
+            pdf: "/data/certificates/01a2b3c4-0000-7000-8000-000000000002.pdf".into(),
+            outbox: None,
+        },
+        journal_kept: None,
+    };
+    let mut app = progress_app();
+    app.message(Msg::Done(Ok(vec![super::result::CertView::from(
+        &finished,
+    )])));
+    let text = screen(&app);
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("nvme-format: das Laufwerk hat das Löschen nicht bestätigt"),
+        "{text}"
+    );
+    assert!(!text.contains("did not confirm"), "{text}");
+}

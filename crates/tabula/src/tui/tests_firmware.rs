@@ -125,6 +125,7 @@ fn a_firmware_erase_moves_the_bar_instead_of_freezing_it() {
         Event::FirmwareStarted {
             drive: 0,
             operation: "Format NVM with user data erase (SES=1)".into(),
+            op: Some(tabula_device::capabilities::FirmwareOp::NvmeFormat),
             estimate_secs: Some(30),
         },
     );

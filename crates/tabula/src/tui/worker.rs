@@ -16,7 +16,9 @@ use super::resume::Pending;
 use crate::i18n::t;
 use tabula_station::Station;
 use tabula_station::journal::IssuerRecord;
-use tabula_station::outbox::{KeyPolicy, Retry, chain};
+use tabula_station::outbox::{KeyPolicy, Retry};
+
+use crate::cmd::describe;
 
 /// One flush of the outbox at a time (the start-up flush may still run when a wipe ends).
 static UPLOAD: Mutex<()> = Mutex::new(());
@@ -33,7 +35,7 @@ pub fn start(station: Arc<Station>, tx: Sender<Msg>) -> JoinHandle<()> {
                 let names: Vec<String> = journals
                     .unreadable
                     .iter()
-                    .map(|(path, e)| format!("{}: {}", path.display(), chain(e)))
+                    .map(|(path, e)| format!("{}: {}", path.display(), describe(e)))
                     .collect();
                 unreadable = Some((t().result.journals_unreadable)(
                     names.len(),
@@ -82,7 +84,7 @@ fn flush_outbox(station: &Station, tx: &Sender<Msg>, earlier: Option<String>) {
             line
         }
         Ok(_) => return,
-        Err(e) => (t().result.outbox_failed)(&chain(&e)),
+        Err(e) => (t().result.outbox_failed)(&describe(&e)),
     };
     let line = match earlier {
         Some(earlier) => format!("{earlier} · {line}"),
@@ -107,7 +109,7 @@ pub fn wipe(
         });
         let certs = finished
             .map(|f| vec![CertView::from(&f)])
-            .map_err(|e| chain(&e));
+            .map_err(|e| describe(&e));
         finish(&station, certs, &tx);
     })
 }
@@ -118,8 +120,12 @@ pub fn resume(station: Arc<Station>, cancel: Arc<AtomicBool>, tx: Sender<Msg>) -
         let finished = station.resume(cancel, |_, e| {
             let _ = tx.send(Msg::Event(e.clone()));
         });
-        let certs = finished.map_err(|e| chain(&e)).and_then(|r| {
-            let notes: Vec<String> = r.not_resumed.iter().map(ToString::to_string).collect();
+        let certs = finished.map_err(|e| describe(&e)).and_then(|r| {
+            let notes: Vec<String> = r
+                .not_resumed
+                .iter()
+                .map(crate::i18n::engine::not_resumed)
+                .collect();
             if r.finished.is_empty() && !notes.is_empty() {
                 return Err(notes.join("; "));
             }
@@ -144,7 +150,7 @@ fn finish(station: &Station, certs: Result<Vec<CertView>, String>, tx: &Sender<M
         },
         Err(e) => Msg::Uploaded {
             report: None,
-            error: Some(chain(&e)),
+            error: Some(describe(&e)),
         },
     };
     let _ = tx.send(msg);

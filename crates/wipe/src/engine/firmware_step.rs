@@ -10,6 +10,7 @@ use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 
 use super::{Worker, lock, open_confirmed};
 use crate::canary;
+use crate::failure::{Failure, FirmwareFailure};
 use crate::firmware;
 use crate::method::Method;
 use crate::note::Note;
@@ -44,38 +45,44 @@ impl Worker {
             sampling: None,
             fell_back: false,
         };
-        let caps = match self.refusal(step, method) {
+        let caps = match self.refusal(step) {
             Ok(caps) => caps,
             Err(why) => return self.give_up(report, step, why, Some(target)),
         };
         // The command path must open before anything is written: a drive it does not reach is
         // refused untouched.
         drop(target);
-        if let Err(why) = (self.opts.open_transport)(&self.plan) {
-            let why = format!("{method}: {why}; nothing written");
+        if let Err(error) = (self.opts.open_transport)(&self.plan) {
+            let why = FirmwareFailure::CommandPath { error };
             return self.give_up(report, step, why, None);
         }
         let target = match open_confirmed(&self.plan) {
             Ok(t) => t,
-            Err(why) => return self.give_up(report, step, why, None),
+            Err(why) => return self.give_up(report, step, reopen(why), None),
         };
         self.send(Event::FirmwareStarted {
             drive: self.index,
             operation: crate::auto::describe(step.op).to_owned(),
+            op: Some(step.op),
             estimate_secs: caps.estimate_secs,
         });
         self.phase(FirmwarePhase::Canaries);
         let planted = match canary::plant(&target, self.opts.canaries) {
             Ok(p) => p,
             Err(e) => {
-                let why = format!("planting canaries before the erase failed: {e}");
+                let why = FirmwareFailure::Canaries {
+                    error: e.to_string(),
+                };
                 return self.give_up(report, step, why, Some(target));
             }
         };
         drop(target);
         let mut transport = match (self.opts.open_transport)(&self.plan) {
             Ok(t) => t,
-            Err(why) => return self.give_up(report, step, why, None),
+            Err(error) => {
+                let why = FirmwareFailure::Command { error };
+                return self.give_up(report, step, why, None);
+            }
         };
         let index = self.index;
         self.phase(FirmwarePhase::Erase);
@@ -101,7 +108,7 @@ impl Worker {
         report.error = outcome.error.clone();
         let target = match open_confirmed(&self.plan) {
             Ok(t) => t,
-            Err(why) => return self.give_up(report, step, why, None),
+            Err(why) => return self.give_up(report, step, reopen(why), None),
         };
         self.phase(FirmwarePhase::Check);
         let check = canary::check(&target, &planted);
@@ -124,20 +131,24 @@ impl Worker {
             return StepEnd::Done;
         }
         let why = match &outcome.error {
-            Some(e) => format!("{method} failed: {e}"),
-            None if !outcome.confirmed => format!("{method}: the drive did not confirm the erase"),
-            None => format!(
-                "{method}: the check after the erase found data (canaries survived or samples held data)"
-            ),
+            Some(e) => FirmwareFailure::Command { error: e.clone() },
+            None if !outcome.confirmed => FirmwareFailure::NotConfirmed,
+            None => FirmwareFailure::DataFound,
         };
         if step.fallback {
             return self.fall_back(report, why, target);
         }
         let mut r = lock(&self.report);
         if outcome.succeeded() {
-            r.notes.push(Note::Other { text: why });
+            r.notes.push(Note::FirmwareFailed {
+                method: report.method.clone(),
+                reason: why,
+            });
         } else {
-            r.error = Some(why);
+            r.fail(Failure::Firmware {
+                method: report.method.clone(),
+                reason: why,
+            });
         }
         r.firmware = Some(report);
         StepEnd::Done
@@ -151,32 +162,26 @@ impl Worker {
     }
 
     /// The drive's capabilities allow `step`, or why not.
-    fn refusal(&self, step: FirmwareStep, method: &str) -> Result<Capabilities, String> {
-        let caps = self.plan.capabilities.clone().ok_or_else(|| {
-            format!("{method}: the drive's firmware capabilities are unknown; nothing written")
-        })?;
+    fn refusal(&self, step: FirmwareStep) -> Result<Capabilities, FirmwareFailure> {
+        let caps = self
+            .plan
+            .capabilities
+            .clone()
+            .ok_or(FirmwareFailure::CapabilitiesUnknown)?;
         if caps.command_set == CommandSet::None {
-            let why = caps
-                .unreachable
-                .as_deref()
-                .unwrap_or("no firmware command reaches this drive");
-            return Err(format!("{method}: {why}; nothing written"));
+            return Err(FirmwareFailure::Unreachable {
+                detail: caps.unreachable.clone(),
+            });
         }
         if !caps.supported.contains(&step.op) {
-            return Err(format!(
-                "{method}: the drive does not support {}; nothing written",
-                crate::auto::describe(step.op)
-            ));
+            return Err(FirmwareFailure::Unsupported { op: step.op });
         }
         let security_erase = matches!(
             step.op,
             FirmwareOp::AtaSecureErase | FirmwareOp::AtaSecureEraseEnhanced
         );
         if security_erase && caps.frozen && self.opts.firmware.unfreeze_by_suspend.is_none() {
-            return Err(format!(
-                "{method}: {}; nothing written",
-                firmware::FROZEN_ADVICE
-            ));
+            return Err(FirmwareFailure::Frozen);
         }
         Ok(caps)
     }
@@ -186,13 +191,17 @@ impl Worker {
         &self,
         mut report: FirmwareReport,
         step: FirmwareStep,
-        why: String,
+        why: FirmwareFailure,
         target: Option<Target>,
     ) -> StepEnd {
-        report.error = Some(why.clone());
+        let failure = Failure::Firmware {
+            method: report.method.clone(),
+            reason: why.clone(),
+        };
+        report.error = Some(failure.to_string());
         if !step.fallback {
             let mut r = lock(&self.report);
-            r.error = Some(why);
+            r.fail(failure);
             r.firmware = Some(report);
             return StepEnd::Failed;
         }
@@ -200,7 +209,7 @@ impl Worker {
             Ok(t) => t,
             Err(e) => {
                 let mut r = lock(&self.report);
-                r.error = Some(e);
+                r.fail(e);
                 report.fell_back = true;
                 r.firmware = Some(report);
                 return StepEnd::Failed;
@@ -209,13 +218,26 @@ impl Worker {
         self.fall_back(report, why, target)
     }
 
-    fn fall_back(&self, mut report: FirmwareReport, why: String, target: Target) -> StepEnd {
+    fn fall_back(
+        &self,
+        mut report: FirmwareReport,
+        why: FirmwareFailure,
+        target: Target,
+    ) -> StepEnd {
         report.fell_back = true;
         let mut r = lock(&self.report);
-        r.notes.push(Note::Other {
-            text: format!("{why}; overwritten instead (NIST SP 800-88 Clear only)"),
+        r.notes.push(Note::FirmwareFellBack {
+            method: report.method.clone(),
+            reason: why,
         });
         r.firmware = Some(report);
         StepEnd::Overwrite(target)
+    }
+}
+
+/// The block device did not open again between the steps.
+fn reopen(failure: Failure) -> FirmwareFailure {
+    FirmwareFailure::Reopen {
+        error: failure.to_string(),
     }
 }

@@ -6,6 +6,7 @@
 use tabula_device::identity::Identity;
 
 use super::{Worker, lock, open_as_settled, open_confirmed};
+use crate::failure::Failure;
 use crate::firmware::hidden::remove_hidden_areas;
 use crate::note::Note;
 use crate::plan::Preflight;
@@ -55,17 +56,18 @@ impl Worker {
         let Some(Preflight::Passed { identity }) = &self.plan.preflight else {
             return self.reopen(open_confirmed(&self.plan));
         };
-        let opened = open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| {
-            format!(
-                "after removing the hidden areas the drive reports {size} bytes, but the kernel \
-                 does not show the same drive with that size ({e}); nothing written"
-            )
-        });
+        let opened =
+            open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| Failure::Open {
+                error: format!(
+                    "after removing the hidden areas the drive reports {size} bytes, but the \
+                     kernel does not show the same drive with that size ({e}); nothing written"
+                ),
+            });
         self.reopen(opened)
     }
 
-    fn reopen(&self, opened: Result<Target, String>) -> Option<Target> {
-        opened.map_err(|e| lock(&self.report).error = Some(e)).ok()
+    fn reopen(&self, opened: Result<Target, Failure>) -> Option<Target> {
+        opened.map_err(|e| lock(&self.report).fail(e)).ok()
     }
 
     fn note(&self, note: String) {
