@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tabula_certificate::{Bundle, render_text};
+use tabula_certificate::{Bundle, render_text_with};
 
 use super::Outcome;
 use crate::i18n::{Language, language, t};
@@ -75,17 +75,19 @@ fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
         Language::En => erasure.label_en(),
     };
     let [erasure_label, signature_label, registry_label] = tc.labels;
-    println!("{erasure_label:<16} {}", erasure.to_lowercase());
-    println!("{signature_label:<16} {verdict}");
+    let words = &t().certificate;
+    let width = words.width;
+    println!("{erasure_label:<width$} {}", erasure.to_lowercase());
+    println!("{signature_label:<width$} {verdict}");
     println!(
-        "{registry_label:<16} {}",
+        "{registry_label:<width$} {}",
         if bundle.receipt.is_some() {
             tc.receipt_attached
         } else {
             tc.not_registered
         }
     );
-    print!("{}", render_text(&cert));
+    print!("{}", render_text_with(&cert, words));
     Ok(outcome)
 }
 

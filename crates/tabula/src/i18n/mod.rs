@@ -13,6 +13,7 @@
 //! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
 //! ```
 
+pub mod certificate;
 pub mod clock;
 pub mod commands;
 mod de;
@@ -35,6 +36,8 @@ pub struct Text {
     pub commands: commands::Commands,
     /// The library crates' typed reasons (drive exclusions).
     pub reasons: reasons::Reasons,
+    /// `tabula cert show`: the certificate as text.
+    pub certificate: tabula_certificate::text::Words,
     pub app: App,
     pub confirm: Confirm,
     pub machine: Machine,
