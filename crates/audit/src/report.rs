@@ -7,10 +7,13 @@ use std::fmt::Write as _;
 use crate::disks::SmartState;
 use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
 use crate::platform::{BootMode, SecureBoot};
+use crate::reason::{CheckReason, RuleReason};
 use crate::rules::Status;
 use crate::smart::Health;
 
-/// The words of the report. Rule details and problems are the audit's own (English) words.
+/// The words of the report. Problems met while collecting are the audit's own (English) words;
+/// rule outcomes and Windows 11 checks are worded from their typed reasons (documents made
+/// before those show their English `detail`).
 #[derive(Debug)]
 pub struct Words {
     /// Section labels: machine, CPU, memory, disks, battery, licence, platform, grade,
@@ -60,6 +63,10 @@ pub struct Words {
     pub missing: &'static str,
     /// Decimal comma (German) instead of the point.
     pub decimal_comma: bool,
+    /// Why a fitness rule came out as it did.
+    pub rule_reason: fn(&RuleReason) -> String,
+    /// Why a Windows 11 check failed.
+    pub check_reason: fn(&CheckReason) -> String,
 }
 
 /// The report's words in English.
@@ -127,6 +134,8 @@ pub const ENGLISH: Words = Words {
     windows11_not: "no: install Linux",
     missing: "missing",
     decimal_comma: false,
+    rule_reason: RuleReason::to_string,
+    check_reason: CheckReason::to_string,
 };
 
 fn or_dash(v: Option<&str>) -> &str {
@@ -465,7 +474,11 @@ fn fitness(o: &mut String, a: &Audit, w: &Words) {
             Status::Unknown => 2,
             Status::NotApplicable => 3,
         }];
-        let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
+        let detail = r
+            .reason
+            .as_ref()
+            .map_or_else(|| r.detail.clone(), w.rule_reason);
+        let _ = writeln!(o, "  {mark} {:<18} {detail}", r.id);
     }
 }
 
@@ -483,7 +496,11 @@ fn windows11(o: &mut String, a: &Audit, w: &Words) {
         }
     );
     for c in floor.checks.iter().filter(|c| !c.passed) {
-        let _ = writeln!(o, "  {} {:<20} {}", w.missing, c.name, c.detail);
+        let detail = c
+            .reason
+            .as_ref()
+            .map_or_else(|| c.detail.clone(), w.check_reason);
+        let _ = writeln!(o, "  {} {:<20} {detail}", w.missing, c.name);
     }
 }
 

@@ -102,3 +102,70 @@ fn cert_show_in_german_and_english() {
     }
     assert!(!en.contains("Beginn") && !en.contains("Durchgang"), "{en}");
 }
+
+#[test]
+fn the_audit_report_words_rules_and_windows_11_checks_in_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit");
+    // The laptop (8 GiB RAM, battery at 72 %) against stricter rules: RAM and battery fail.
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "[[rule]]\nid = \"battery\"\ncheck = \"battery_health\"\nmin_pct = 80\non_fail = \"C\"\n\
+         [[rule]]\nid = \"ram\"\ncheck = \"min_ram_gib\"\ngib = 16\non_fail = \"B\"\n",
+    )
+    .unwrap();
+    let laptop = fixtures.join("laptop");
+    let args = [
+        "audit",
+        "--root",
+        laptop.to_str().unwrap(),
+        "--no-smart",
+        "--rules",
+        "rules.toml",
+    ];
+    let out = tabula(dir.path(), &args);
+    assert!(out.status.success(), "{out:?}");
+    let de = stdout(&out);
+    for want in [
+        "Eignung      C\n",
+        "  NEIN battery            BAT0: 72,0 % (mindestens 80 %)\n",
+        "  NEIN ram                8,0 GiB (mindestens 16 GiB)\n",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    assert!(!de.contains("needs"), "{de}");
+    // The JSON keeps the English detail and adds the typed reason, in every language.
+    let json = tabula(dir.path(), &[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let battery = &v["fitness"]["rules"][0];
+    assert_eq!(battery["detail"], "BAT0: 72.0 % (needs 80 %)");
+    assert_eq!(battery["reason"]["kind"], "batteries");
+    assert_eq!(battery["reason"]["needs_pct"], 80.0);
+
+    // A virtual machine misses Windows 11's floor on every count; 2 GiB of RAM is unfit.
+    let vm = fixtures.join("vm");
+    let out = tabula(dir.path(), &["audit", "--root", vm.to_str().unwrap()]);
+    let de = stdout(&out);
+    for want in [
+        "  NEIN ram-minimum        2,0 GiB (mindestens 4 GiB)\n",
+        "  ??   storage-healthy    vda: keine SMART-Daten\n",
+        "  NEIN ssd                nur Festplatten mit drehenden Scheiben\n",
+        "Windows 11   nein: Linux installieren\n",
+        "  fehlt tpm-2.0              kein TPM sichtbar",
+        "  fehlt uefi                 nur Legacy-BIOS\n",
+        "  fehlt cpu                  die Generation von \"QEMU Virtual CPU version 2.5+\" ist nicht zu beurteilen\n",
+        "  fehlt ram-4gib             2,0 GiB\n",
+        "  fehlt storage-64gb         größtes eingebautes Laufwerk 21 GB\n",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    assert!(!de.contains("legacy BIOS only"), "{de}");
+
+    // English from the configuration: the audit's own words.
+    english(dir.path());
+    let en = stdout(&tabula(dir.path(), &args));
+    assert!(
+        en.contains("  FAIL battery            BAT0: 72.0 % (needs 80 %)\n"),
+        "{en}"
+    );
+}

@@ -13,6 +13,7 @@
 //! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
 //! ```
 
+pub mod audit;
 pub mod certificate;
 pub mod clock;
 pub mod commands;

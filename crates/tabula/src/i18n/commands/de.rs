@@ -19,7 +19,7 @@ fn head(origin: &str, size: u64, previous: Option<u64>, witnesses: &[String]) ->
     format!("Log {origin}: {entries}, {seen}{cosigned}")
 }
 
-/// The audit report's words (rule details and problems stay the audit's own).
+/// The audit report's words (problems met while collecting stay the audit's own).
 const REPORT: tabula_audit::Words = tabula_audit::Words {
     sections: [
         "Rechner",
@@ -86,6 +86,8 @@ const REPORT: tabula_audit::Words = tabula_audit::Words {
     windows11_not: "nein: Linux installieren",
     missing: "fehlt",
     decimal_comma: true,
+    rule_reason: crate::i18n::audit::de::rule_reason,
+    check_reason: crate::i18n::audit::de::check_reason,
 };
 
 pub const COMMANDS: Commands = Commands {
