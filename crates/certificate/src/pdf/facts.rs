@@ -22,9 +22,13 @@ pub(crate) fn fitness(audit: &Value) -> Option<(String, Vec<String>)> {
                 .filter_map(|r| {
                     let detail = text(r, "detail");
                     let what = text(r, "description").or_else(|| text(r, "id"))?;
-                    Some(match detail {
-                        Some(d) => format!("{what}: {d}"),
-                        None => what,
+                    // German from the typed reason where the document has one; the detail is
+                    // the English.
+                    let german = r.get("reason").and_then(super::reasons::rule_de);
+                    Some(match (german, detail) {
+                        (Some(de), Some(en)) => format!("{what}: {}", both(&de, &en)),
+                        (None, Some(d)) => format!("{what}: {d}"),
+                        (_, None) => what,
                     })
                 })
                 .collect()
@@ -128,6 +132,14 @@ mod tests {
             ["Battery at 50 %: BAT0: 31.0 %", "ssd: sda is rotational"]
         );
         assert_eq!(fitness(&json!({})), None);
+        // With the typed reason: German / English.
+        let audit = json!({"fitness": {"grade": "B", "rules": [
+            {"id": "ram", "detail": "4.0 GiB (needs 8 GiB)", "status": "fail", "grade": "B",
+             "reason": {"kind": "ram", "bytes": 4_294_967_296u64, "needs_gib": 8.0}}]}});
+        assert_eq!(
+            fitness(&audit).unwrap().1,
+            ["ram: 4,0 GiB (mindestens 8 GiB) / 4.0 GiB (needs 8 GiB)"]
+        );
     }
 
     #[test]
