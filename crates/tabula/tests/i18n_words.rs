@@ -169,3 +169,51 @@ fn the_audit_report_words_rules_and_windows_11_checks_in_german() {
         "{en}"
     );
 }
+
+#[test]
+fn certificate_and_rules_errors_in_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = StationKey::generate().unwrap();
+    let mut bundle = Bundle::sign(&sample::certificate(&key), sample::audit(), &key).unwrap();
+    bundle.envelope.signatures[0].sig = "AAAA".into();
+    bundle.write_atomic(&dir.path().join("bad.json")).unwrap();
+
+    let out = tabula(dir.path(), &["verify", "bad.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let de = stdout(&out);
+    assert!(
+        de.contains(
+            "bad.json: Signatur stimmt nicht: das Zertifikat wurde nach dem Signieren verändert"
+        ),
+        "{de}"
+    );
+    let out = tabula(dir.path(), &["cert", "show", "bad.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let de = stdout(&out);
+    assert!(de.contains("UNGÜLTIG: Signatur stimmt nicht"), "{de}");
+    std::fs::write(dir.path().join("empty.json"), "").unwrap();
+    let de = stdout(&tabula(dir.path(), &["verify", "empty.json"]));
+    assert!(
+        de.contains("empty.json: leere Datei: kein Tabula-Zertifikat"),
+        "{de}"
+    );
+
+    // A rules file with an id twice: refused at the edge, in German.
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "[[rule]]\nid = \"a\"\ncheck = \"cpu_64bit\"\non_fail = \"B\"\n\
+         [[rule]]\nid = \"a\"\ncheck = \"ssd_present\"\non_fail = \"C\"\n",
+    )
+    .unwrap();
+    let out = tabula(dir.path(), &["audit", "--rules", "rules.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("rules.toml lassen sich nicht laden: die Regel-ID \"a\" kommt zweimal vor"),
+        "{err}"
+    );
+
+    english(dir.path());
+    let en = stdout(&tabula(dir.path(), &["verify", "bad.json"]));
+    assert!(en.contains("bad.json: signature does not verify"), "{en}");
+}

@@ -66,7 +66,10 @@ fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
     let bundle = read(file)?;
     let (verdict, outcome) = match tabula_certificate::verify(&bundle, None) {
         Ok(v) => ((tc.valid)(&super::verify::key_note(&v)), Outcome::Success),
-        Err(err) => ((tc.not_valid)(&err.to_string()), Outcome::Failure),
+        Err(err) => {
+            let why = crate::i18n::faults::localized(&err).unwrap_or_else(|| err.to_string());
+            ((tc.not_valid)(&why), Outcome::Failure)
+        }
     };
     let cert = bundle.certificate().context(tc.decoding)?;
     let erasure = tabula_certificate::Erasure::of(&cert);

@@ -17,6 +17,11 @@ pub fn describe(err: &(dyn StdError + 'static)) -> String {
     let mut parts = Vec::new();
     let mut cause = Some(err);
     while let Some(c) = cause {
+        if let Some(text) = crate::i18n::faults::localized(c) {
+            // A worded fault says what its sources say.
+            parts.push(text);
+            break;
+        }
         parts.push(localized(c).unwrap_or_else(|| c.to_string()));
         cause = c.source();
     }

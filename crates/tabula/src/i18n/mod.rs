@@ -19,6 +19,7 @@ pub mod clock;
 pub mod commands;
 mod de;
 mod en;
+pub mod faults;
 pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -39,6 +40,8 @@ pub struct Text {
     pub reasons: reasons::Reasons,
     /// `tabula cert show`: the certificate as text.
     pub certificate: tabula_certificate::text::Words,
+    /// The certificate and audit crates' errors.
+    pub faults: faults::Faults,
     pub app: App,
     pub confirm: Confirm,
     pub machine: Machine,
