@@ -4,16 +4,18 @@
 
 use std::fmt::Write as _;
 
+use crate::acpi::{AcpiError, SlicDefect};
 use crate::disks::SmartState;
 use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
 use crate::platform::{BootMode, SecureBoot};
+use crate::problem::Problem;
 use crate::reason::{CheckReason, RuleReason};
 use crate::rules::Status;
 use crate::smart::Health;
 
-/// The words of the report. Problems met while collecting are the audit's own (English) words;
-/// rule outcomes and Windows 11 checks are worded from their typed reasons (documents made
-/// before those show their English `detail`).
+/// The words of the report. Problems met while collecting, licence table faults, rule outcomes
+/// and Windows 11 checks are worded from their typed data (documents made before those show
+/// their English strings).
 #[derive(Debug)]
 pub struct Words {
     /// Section labels: machine, CPU, memory, disks, battery, licence, platform, grade,
@@ -67,6 +69,12 @@ pub struct Words {
     pub rule_reason: fn(&RuleReason) -> String,
     /// Why a Windows 11 check failed.
     pub check_reason: fn(&CheckReason) -> String,
+    /// A problem met while collecting.
+    pub problem: fn(&Problem) -> String,
+    /// Why an MSDM or SLIC table is malformed.
+    pub acpi_error: fn(&AcpiError) -> String,
+    /// Why a SLIC table cannot activate anything.
+    pub slic_defect: fn(SlicDefect) -> String,
 }
 
 /// The report's words in English.
@@ -136,6 +144,9 @@ pub const ENGLISH: Words = Words {
     decimal_comma: false,
     rule_reason: RuleReason::to_string,
     check_reason: CheckReason::to_string,
+    problem: Problem::to_string,
+    acpi_error: AcpiError::to_string,
+    slic_defect: |d| d.to_string(),
 };
 
 fn or_dash(v: Option<&str>) -> &str {
@@ -395,7 +406,13 @@ fn licence(o: &mut String, a: &Audit, w: &Words) {
             oem_id,
             ..
         } => (w.windows_key)(key.as_deref().unwrap_or(key_masked), oem_id),
-        MsdmStatus::Malformed { error } => format!("MSDM {}: {error}", w.malformed),
+        MsdmStatus::Malformed { error, fault } => {
+            format!(
+                "MSDM {}: {}",
+                w.malformed,
+                fault_text(w, error, fault.as_ref())
+            )
+        }
     };
     let unknown = |field: &str| {
         if field.is_empty() {
@@ -414,16 +431,29 @@ fn licence(o: &mut String, a: &Audit, w: &Words) {
             oem_id,
             oem_table_id,
             reason,
+            defect,
         } => format!(
-            "SLIC {}/{} {}: {reason}",
+            "SLIC {}/{} {}: {}",
             unknown(oem_id),
             unknown(oem_table_id),
-            w.unusable
+            w.unusable,
+            defect.map_or_else(|| reason.clone(), w.slic_defect)
         ),
-        SlicStatus::Malformed { error } => format!("SLIC {}: {error}", w.malformed),
+        SlicStatus::Malformed { error, fault } => {
+            format!(
+                "SLIC {}: {}",
+                w.malformed,
+                fault_text(w, error, fault.as_ref())
+            )
+        }
     };
     section(o, w.sections[5]);
     let _ = writeln!(o, "{msdm}; {slic}");
+}
+
+/// A malformed table's fault: worded from the data, else the document's English.
+fn fault_text(w: &Words, error: &str, fault: Option<&AcpiError>) -> String {
+    fault.map_or_else(|| error.to_owned(), w.acpi_error)
 }
 
 /// Boot mode, Secure Boot, TPM, GPUs and network interfaces.
@@ -504,9 +534,14 @@ fn windows11(o: &mut String, a: &Audit, w: &Words) {
     }
 }
 
-/// Problems met while collecting.
+/// Problems met while collecting: worded from the data where the document has it for each.
 fn problems(o: &mut String, a: &Audit, w: &Words) {
-    for p in &a.problems {
+    let lines: Vec<String> = if a.problem_reasons.len() == a.problems.len() {
+        a.problem_reasons.iter().map(w.problem).collect()
+    } else {
+        a.problems.clone()
+    };
+    for p in lines {
         section(o, w.sections[9]);
         let _ = writeln!(o, "{p}");
     }

@@ -217,3 +217,80 @@ fn certificate_and_rules_errors_in_german() {
     let en = stdout(&tabula(dir.path(), &["verify", "bad.json"]));
     assert!(en.contains("bad.json: signature does not verify"), "{en}");
 }
+
+/// A root holding only the given firmware files.
+fn firmware_root(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_audit_report_words_problems_and_licence_tables_in_german() {
+    use tabula_audit::acpi::{build_table, msdm_body};
+    let dir = tempfile::tempdir().unwrap();
+    // An MSDM whose checksum does not add up, a SLIC with a blank body (as 13 of 185 real
+    // ones), and SMBIOS files without an entry point anchor.
+    let mut msdm = build_table(
+        b"MSDM",
+        b"LENOVO",
+        b"TP-N24  ",
+        &msdm_body("TABUL-AAAAA-BBBBB-CCCCC-3V66T"),
+    );
+    msdm[60] ^= 0x20;
+    let root = firmware_root(&[
+        ("sys/firmware/acpi/tables/MSDM", msdm),
+        (
+            "sys/firmware/acpi/tables/SLIC",
+            build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", &[0xff; 338]),
+        ),
+        ("sys/firmware/dmi/tables/smbios_entry_point", vec![0; 31]),
+        ("sys/firmware/dmi/tables/DMI", vec![0; 16]),
+    ]);
+    let args = [
+        "audit",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--no-smart",
+    ];
+    let out = tabula(dir.path(), &args);
+    assert!(out.status.success(), "{out:?}");
+    let de = stdout(&out);
+    for want in [
+        "MSDM FEHLERHAFT: die Prüfsumme ergibt nicht null (Summe 0x",
+        "SLIC DELL/PE_SC3 UNBRAUCHBAR: leerer Inhalt (alle Bytes 0x00 oder 0xFF)\n",
+        "Problem      SMBIOS-Tabellen nicht verwendet: no SMBIOS entry point anchor",
+        "Problem      Laufwerke ließen sich nicht ermitteln: ",
+        "Problem      ACPI-Tabelle MSDM ist fehlerhaft: die Prüfsumme ergibt nicht null",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    for english in ["malformed", "blank body", "ignored", "checksum"] {
+        assert!(!de.contains(english), "{english:?} in\n{de}");
+    }
+    // The JSON keeps its English strings and adds the data, in every language.
+    let json = tabula(dir.path(), &[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        v["licence"]["slic"]["reason"],
+        "blank body (all bytes 0x00 or 0xFF)"
+    );
+    assert_eq!(v["licence"]["slic"]["defect"], "blank");
+    assert_eq!(v["problem_reasons"][2]["kind"], "acpi_malformed");
+    assert!(v["problems"][2].as_str().unwrap().contains("checksum"));
+
+    english(dir.path());
+    let en = stdout(&tabula(dir.path(), &args));
+    assert!(
+        en.contains("SLIC DELL/PE_SC3 UNUSABLE: blank body (all bytes 0x00 or 0xFF)\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Problem      SMBIOS tables ignored: no SMBIOS entry point anchor"),
+        "{en}"
+    );
+}

@@ -1,5 +1,8 @@
-//! Die Gründe des Audits auf Deutsch: Eignungsregeln und Windows-11-Prüfungen.
+//! Die Gründe des Audits auf Deutsch: Eignungsregeln, Windows-11-Prüfungen, Probleme beim
+//! Erheben und fehlerhafte Lizenztabellen.
 
+use tabula_audit::acpi::{AcpiError, SlicDefect};
+use tabula_audit::problem::Problem;
 use tabula_audit::reason::{CheckReason, CpuFamily, RuleReason, StorageProblem, gib};
 
 use crate::i18n::plural;
@@ -187,4 +190,71 @@ fn cpu_family(c: &CpuFamily) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// A problem met while collecting: German words, the technical detail after them.
+pub fn problem(p: &Problem) -> String {
+    match p {
+        Problem::SmbiosIgnored { detail } => format!("SMBIOS-Tabellen nicht verwendet: {detail}"),
+        Problem::SmbiosUnreadable { detail } => {
+            format!("SMBIOS-Tabellen lassen sich nicht lesen: {detail}")
+        }
+        Problem::SmbiosTable { detail } => {
+            format!("SMBIOS-Tabelle nur bis zu einem Fehler gelesen: {detail}")
+        }
+        Problem::DriveDiscovery { detail } => {
+            format!("Laufwerke ließen sich nicht ermitteln: {detail}")
+        }
+        Problem::AcpiUnreadable { table, detail } => {
+            format!("ACPI-Tabelle {table} lässt sich nicht lesen: {detail}")
+        }
+        Problem::AcpiMalformed { table, error } => {
+            format!("ACPI-Tabelle {table} ist fehlerhaft: {}", acpi_error(error))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Why an MSDM or SLIC table is malformed.
+pub fn acpi_error(e: &AcpiError) -> String {
+    match e {
+        AcpiError::Unreadable { detail } => format!("nicht lesbar: {detail}"),
+        AcpiError::Truncated { len } => format!(
+            "Tabelle abgeschnitten: {len} Bytes, der 36 Bytes lange ACPI-Kopf passt nicht hinein"
+        ),
+        AcpiError::Signature { expected, found } => {
+            format!("Signatur ist {found:?}, erwartet {expected:?}")
+        }
+        AcpiError::Length { declared, actual } => {
+            format!("der Kopf nennt {declared} Bytes, die Tabelle hat {actual}")
+        }
+        AcpiError::Checksum { sum } => {
+            format!("die Prüfsumme ergibt nicht null (Summe {sum:#04x})")
+        }
+        AcpiError::MsdmData {
+            declared,
+            available,
+        } => format!(
+            "die MSDM-Datenlänge {declared} passt nicht in die {available} Bytes nach dem Kopf"
+        ),
+        AcpiError::KeyFormat => {
+            "der MSDM-Produktschlüssel hat nicht die Form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Why a SLIC table cannot activate anything.
+pub fn slic_defect(d: SlicDefect) -> String {
+    match d {
+        SlicDefect::HeaderOnly => "nur der Kopf: kein öffentlicher OEM-Schlüssel, keine SLIC-Marke",
+        SlicDefect::Blank => "leerer Inhalt (alle Bytes 0x00 oder 0xFF)",
+        SlicDefect::TooShort => "zu kurz für den öffentlichen OEM-Schlüssel und die SLIC-Marke",
+        SlicDefect::NoPublicKey => {
+            "kein öffentlicher OEM-Schlüssel (RSA1), wo die Tabelle einen braucht"
+        }
+        SlicDefect::NoMarker => "keine SLIC-Marke (WINDOWS), wo die Tabelle eine braucht",
+        other => return other.to_string(),
+    }
+    .into()
 }
