@@ -294,3 +294,75 @@ fn the_audit_report_words_problems_and_licence_tables_in_german() {
         "{en}"
     );
 }
+
+#[test]
+fn less_common_certificate_errors_in_german_with_their_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = StationKey::generate().unwrap();
+    let good = Bundle::sign(&sample::certificate(&key), sample::audit(), &key).unwrap();
+    let write = |name: &str, b: &Bundle| b.write_atomic(&dir.path().join(name)).unwrap();
+    // Tampered: a signature that is not even base64.
+    let mut b = good.clone();
+    b.envelope.signatures[0].sig = "!!not base64!!".into();
+    write("sig.json", &b);
+    // The embedded station key is not a key.
+    let mut b = good.clone();
+    b.station_key = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".into();
+    write("key.json", &b);
+    // Signed by the right key, canonical JSON, but not a certificate.
+    let mut b = good.clone();
+    b.envelope = tabula_certificate::Envelope::sign(
+        tabula_certificate::PAYLOAD_TYPE,
+        br#"{"schema_version":1}"#,
+        &key,
+    );
+    write("payload.json", &b);
+    // Truncated: half a file.
+    let text = std::fs::read(dir.path().join("sig.json")).unwrap();
+    std::fs::write(dir.path().join("cut.json"), &text[..text.len() / 2]).unwrap();
+
+    for (file, want, detail) in [
+        (
+            "sig.json",
+            "sig.json: fehlerhafter Umschlag: Signatur 0 ist kein gültiges Base64: ",
+            "Invalid",
+        ),
+        (
+            "key.json",
+            "key.json: fehlerhafter Umschlag: der mitgelieferte Stationsschlüssel ist unbrauchbar: kein öffentlicher Ed25519-Schlüssel (SPKI-PEM): ",
+            "",
+        ),
+        (
+            "payload.json",
+            "payload.json: der signierte Inhalt ist kein gültiges Zertifikat der Version 1: ",
+            "missing field",
+        ),
+        (
+            "cut.json",
+            "cut.json: abgeschnittene Datei: das JSON endet vorzeitig in Zeile",
+            "",
+        ),
+    ] {
+        let out = tabula(dir.path(), &["verify", file]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let de = stdout(&out);
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+        // The technical detail follows the German words.
+        assert!(de.contains(detail), "{detail:?} missing in\n{de}");
+        for english in ["malformed envelope", "not a valid", "truncated", "unusable"] {
+            assert!(!de.contains(english), "{english:?} in\n{de}");
+        }
+    }
+    let de = stdout(&tabula(dir.path(), &["cert", "show", "key.json"]));
+    assert!(
+        de.contains("der mitgelieferte Stationsschlüssel ist unbrauchbar"),
+        "{de}"
+    );
+
+    english(dir.path());
+    let en = stdout(&tabula(dir.path(), &["verify", "sig.json"]));
+    assert!(
+        en.contains("sig.json: malformed envelope: signature 0 is not valid base64"),
+        "{en}"
+    );
+}
