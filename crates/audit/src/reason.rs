@@ -198,7 +198,13 @@ impl fmt::Display for RuleReason {
                 Ok(())
             }
             Self::Windows11 { misses } if misses.is_empty() => f.write_str("meets the floor"),
-            Self::Windows11 { misses } => write!(f, "misses: {}", misses.join(", ")),
+            Self::Windows11 { misses } => {
+                let names: Vec<String> = misses
+                    .iter()
+                    .map(|m| crate::win11::check_name(m, |c| c.to_string()))
+                    .collect();
+                write!(f, "misses: {}", names.join(", "))
+            }
         }
     }
 }

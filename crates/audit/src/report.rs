@@ -12,6 +12,7 @@ use crate::problem::Problem;
 use crate::reason::{CheckReason, RuleReason};
 use crate::rules::Status;
 use crate::smart::Health;
+use crate::win11::{CheckId, check_name};
 
 /// The words of the report. Problems met while collecting, licence table faults, rule outcomes
 /// and Windows 11 checks are worded from their typed data (documents made before those show
@@ -69,6 +70,8 @@ pub struct Words {
     pub rule_reason: fn(&RuleReason) -> String,
     /// Why a Windows 11 check failed.
     pub check_reason: fn(&CheckReason) -> String,
+    /// A Windows 11 check's name for people.
+    pub check_name: fn(CheckId) -> String,
     /// A problem met while collecting.
     pub problem: fn(&Problem) -> String,
     /// Why an MSDM or SLIC table is malformed.
@@ -144,6 +147,7 @@ pub const ENGLISH: Words = Words {
     decimal_comma: false,
     rule_reason: RuleReason::to_string,
     check_reason: CheckReason::to_string,
+    check_name: |c| c.to_string(),
     problem: Problem::to_string,
     acpi_error: AcpiError::to_string,
     slic_defect: |d| d.to_string(),
@@ -530,7 +534,8 @@ fn windows11(o: &mut String, a: &Audit, w: &Words) {
             .reason
             .as_ref()
             .map_or_else(|| c.detail.clone(), w.check_reason);
-        let _ = writeln!(o, "  {} {:<20} {detail}", w.missing, c.name);
+        let name = check_name(&c.name, w.check_name);
+        let _ = writeln!(o, "  {} {name:<20} {detail}", w.missing);
     }
 }
 

@@ -16,6 +16,69 @@ pub enum Recommendation {
     Linux,
 }
 
+/// The requirements of the floor. [`CheckId::name`] is the check's `name` in the document;
+/// `Display` is its English name for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckId {
+    Tpm20,
+    Uefi,
+    SecureBootCapable,
+    Cpu,
+    Bits64,
+    Ram4Gib,
+    Storage64Gb,
+}
+
+impl CheckId {
+    pub const ALL: [Self; 7] = [
+        Self::Tpm20,
+        Self::Uefi,
+        Self::SecureBootCapable,
+        Self::Cpu,
+        Self::Bits64,
+        Self::Ram4Gib,
+        Self::Storage64Gb,
+    ];
+
+    /// The check's `name` in the audit document (`tpm-2.0`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tpm20 => "tpm-2.0",
+            Self::Uefi => "uefi",
+            Self::SecureBootCapable => "secure-boot-capable",
+            Self::Cpu => "cpu",
+            Self::Bits64 => "64-bit",
+            Self::Ram4Gib => "ram-4gib",
+            Self::Storage64Gb => "storage-64gb",
+        }
+    }
+
+    /// The check a document's `name` stands for, if this version knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Tpm20 => "TPM 2.0",
+            Self::Uefi => "UEFI",
+            Self::SecureBootCapable => "Secure Boot",
+            Self::Cpu => "CPU generation",
+            Self::Bits64 => "64-bit CPU",
+            Self::Ram4Gib => "4 GiB RAM",
+            Self::Storage64Gb => "64 GB storage",
+        })
+    }
+}
+
+/// A document's check `name` for people through `word`, or as it stands if unknown.
+pub fn check_name(name: &str, word: fn(CheckId) -> String) -> String {
+    CheckId::from_name(name).map_or_else(|| name.to_owned(), word)
+}
+
 /// One requirement and how the machine fares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
@@ -172,30 +235,30 @@ pub struct Facts<'a> {
 
 /// Judges the floor.
 pub fn judge(f: &Facts<'_>) -> Windows11 {
-    let check = |name: &str, passed: bool, reason: CheckReason| Check {
-        name: name.to_string(),
+    let check = |id: CheckId, passed: bool, reason: CheckReason| Check {
+        name: id.name().to_string(),
         passed,
         detail: reason.to_string(),
         reason: Some(reason),
     };
     let cpu = match f.cpu_model.map(judge_cpu) {
-        Some(CpuVerdict::Supported(cpu)) => check("cpu", true, CheckReason::Cpu { cpu }),
+        Some(CpuVerdict::Supported(cpu)) => check(CheckId::Cpu, true, CheckReason::Cpu { cpu }),
         Some(CpuVerdict::Unsupported(cpu) | CpuVerdict::Unknown(cpu)) => {
-            check("cpu", false, CheckReason::Cpu { cpu })
+            check(CheckId::Cpu, false, CheckReason::Cpu { cpu })
         }
-        None => check("cpu", false, CheckReason::CpuModelUnknown),
+        None => check(CheckId::Cpu, false, CheckReason::CpuModelUnknown),
     };
     let uefi = f.uefi_booted || f.uefi_supported_by_firmware == Some(true);
     let checks = vec![
         check(
-            "tpm-2.0",
+            CheckId::Tpm20,
             f.tpm_version == Some("2.0"),
             CheckReason::Tpm {
                 version: f.tpm_version.map(str::to_owned),
             },
         ),
         check(
-            "uefi",
+            CheckId::Uefi,
             uefi,
             CheckReason::Uefi {
                 booted: f.uefi_booted,
@@ -203,7 +266,7 @@ pub fn judge(f: &Facts<'_>) -> Windows11 {
             },
         ),
         check(
-            "secure-boot-capable",
+            CheckId::SecureBootCapable,
             f.secure_boot_capable,
             CheckReason::SecureBoot {
                 capable: f.secure_boot_capable,
@@ -211,17 +274,17 @@ pub fn judge(f: &Facts<'_>) -> Windows11 {
         ),
         cpu,
         check(
-            "64-bit",
+            CheckId::Bits64,
             f.x86_64,
             CheckReason::LongMode { x86_64: f.x86_64 },
         ),
         check(
-            "ram-4gib",
+            CheckId::Ram4Gib,
             f.ram_bytes.is_some_and(|r| r >= 4 << 30),
             CheckReason::Ram { bytes: f.ram_bytes },
         ),
         check(
-            "storage-64gb",
+            CheckId::Storage64Gb,
             f.largest_internal_disk_bytes
                 .is_some_and(|b| b >= 64_000_000_000),
             CheckReason::Storage {
@@ -322,5 +385,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["tpm-2.0"]
         );
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::from_name(id.name()), Some(id));
+        }
+        assert_eq!(check_name("tpm-2.0", |c| c.to_string()), "TPM 2.0");
+        assert_eq!(check_name("future", |c| c.to_string()), "future");
     }
 }

@@ -361,7 +361,8 @@ fn fitness_reasons_in_german_and_english() {
         {"id": "battery-health", "detail": "BAT0: 31.5 % (needs 50 %)", "status": "fail",
          "grade": "B", "reason": {"kind": "batteries", "needs_pct": 50.0,
             "batteries": [{"name": "BAT0", "health_pct": 31.5}]}}],
-        "windows11": {"meets_floor": false, "checks": [{"name": "tpm-2.0", "passed": false}]}}});
+        "windows11": {"meets_floor": false, "checks": [{"name": "tpm-2.0", "passed": false},
+            {"name": "cpu", "passed": false}]}}});
     let (_dir, path) = render(&cert, &PdfOptions::default().with_audit(audit));
     let text = pdftotext(&path)
         .split_whitespace()
@@ -372,7 +373,7 @@ fn fitness_reasons_in_german_and_english() {
         "{text}"
     );
     assert!(
-        text.contains("nicht geeignet / not suitable (tpm-2.0)"),
+        text.contains("nicht geeignet / not suitable (TPM 2.0, CPU-Generation / CPU generation)"),
         "{text}"
     );
 }

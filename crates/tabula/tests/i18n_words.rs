@@ -151,21 +151,48 @@ fn the_audit_report_words_rules_and_windows_11_checks_in_german() {
         "  ??   storage-healthy    vda: keine SMART-Daten\n",
         "  NEIN ssd                nur Festplatten mit drehenden Scheiben\n",
         "Windows 11   nein: Linux installieren\n",
-        "  fehlt tpm-2.0              kein TPM sichtbar",
-        "  fehlt uefi                 nur Legacy-BIOS\n",
-        "  fehlt cpu                  die Generation von \"QEMU Virtual CPU version 2.5+\" ist nicht zu beurteilen\n",
-        "  fehlt ram-4gib             2,0 GiB\n",
-        "  fehlt storage-64gb         größtes eingebautes Laufwerk 21 GB\n",
+        "  fehlt TPM 2.0              kein TPM sichtbar",
+        "  fehlt UEFI                 nur Legacy-BIOS\n",
+        "  fehlt CPU-Generation       die Generation von \"QEMU Virtual CPU version 2.5+\" ist nicht zu beurteilen\n",
+        "  fehlt 4 GiB RAM            2,0 GiB\n",
+        "  fehlt 64 GB Speicher       größtes eingebautes Laufwerk 21 GB\n",
     ] {
         assert!(de.contains(want), "{want:?} missing in\n{de}");
     }
     assert!(!de.contains("legacy BIOS only"), "{de}");
+    // A rule on Windows 11's floor names what is missing by the checks' German names.
+    std::fs::write(
+        dir.path().join("win11.toml"),
+        "[[rule]]\nid = \"win11\"\ncheck = \"windows11\"\non_fail = \"C\"\n",
+    )
+    .unwrap();
+    let vm_args = [
+        "audit",
+        "--root",
+        vm.to_str().unwrap(),
+        "--rules",
+        "win11.toml",
+    ];
+    let de = stdout(&tabula(dir.path(), &vm_args));
+    assert!(
+        de.contains("  NEIN win11              es fehlt: TPM 2.0, UEFI, Secure Boot, CPU-Generation, 4 GiB RAM, 64 GB Speicher\n"),
+        "{de}"
+    );
 
     // English from the configuration: the audit's own words.
     english(dir.path());
     let en = stdout(&tabula(dir.path(), &args));
     assert!(
         en.contains("  FAIL battery            BAT0: 72.0 % (needs 80 %)\n"),
+        "{en}"
+    );
+    let en = stdout(&tabula(dir.path(), &vm_args));
+    assert!(
+        en.contains("  FAIL win11              misses: TPM 2.0, UEFI, Secure Boot, CPU generation, 4 GiB RAM, 64 GB storage\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("  missing 64 GB storage        largest internal drive 21 GB\n"),
         "{en}"
     );
 }

@@ -55,7 +55,7 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
     Some(if meets {
         both("erfüllt die Mindestanforderungen", "meets the requirements")
     } else {
-        let failed: Vec<&str> = w
+        let failed: Vec<String> = w
             .get("checks")
             .and_then(Value::as_array)
             .map(|checks| {
@@ -63,6 +63,7 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
                     .iter()
                     .filter(|c| c.get("passed").and_then(Value::as_bool) == Some(false))
                     .filter_map(|c| c.get("name").and_then(Value::as_str))
+                    .map(check_name)
                     .collect()
             })
             .unwrap_or_default();
@@ -72,6 +73,30 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
         }
         text
     })
+}
+
+/// A Windows 11 check's name (`tpm-2.0` in the audit document) for people: German, English.
+fn check_names(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "tpm-2.0" => ("TPM 2.0", "TPM 2.0"),
+        "uefi" => ("UEFI", "UEFI"),
+        "secure-boot-capable" => ("Secure Boot", "Secure Boot"),
+        "cpu" => ("CPU-Generation", "CPU generation"),
+        "64-bit" => ("64-Bit-CPU", "64-bit CPU"),
+        "ram-4gib" => ("4 GiB RAM", "4 GiB RAM"),
+        "storage-64gb" => ("64 GB Speicher", "64 GB storage"),
+        _ => return None,
+    })
+}
+
+/// A check's name in both languages (once where they agree); an unknown one as it stands.
+pub(crate) fn check_name(name: &str) -> String {
+    check_names(name).map_or_else(|| name.to_owned(), |(de, en)| both(de, en))
+}
+
+/// A check's German name, for the German half of a reason.
+pub(crate) fn check_name_de(name: &str) -> String {
+    check_names(name).map_or(name, |(de, _)| de).to_owned()
 }
 
 /// The OEM licence tables (MSDM for Windows 8 and later, SLIC for Windows 7 and earlier), as
@@ -166,7 +191,9 @@ mod tests {
             {"name": "cpu", "passed": false}]}}});
         assert_eq!(
             windows11(&audit).unwrap(),
-            "nicht geeignet / not suitable (tpm-2.0, cpu)"
+            "nicht geeignet / not suitable (TPM 2.0, CPU-Generation / CPU generation)"
         );
+        assert_eq!(check_name("future-check"), "future-check");
+        assert_eq!(check_name_de("storage-64gb"), "64 GB Speicher");
     }
 }

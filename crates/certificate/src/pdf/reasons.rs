@@ -48,11 +48,12 @@ pub(crate) fn rule_de(reason: &Value) -> Option<String> {
             })?
         }
         "windows11" => {
-            let misses: Vec<&str> = reason
+            let misses: Vec<String> = reason
                 .get("misses")?
                 .as_array()?
                 .iter()
                 .filter_map(Value::as_str)
+                .map(super::facts::check_name_de)
                 .collect();
             if misses.is_empty() {
                 "erfüllt die Mindestanforderungen".into()
@@ -137,6 +138,10 @@ mod tests {
         assert_eq!(
             rule_de(&drives).unwrap(),
             "sda: 1 umgelagerter Sektor (höchstens 0), 3 Medienfehler (höchstens 0)"
+        );
+        assert_eq!(
+            rule_de(&json!({"kind": "windows11", "misses": ["tpm-2.0", "cpu"]})).unwrap(),
+            "es fehlt: TPM 2.0, CPU-Generation"
         );
         assert_eq!(rule_de(&json!({"kind": "future"})), None);
         assert_eq!(rule_de(&json!({"kind": "ram"})), None);

@@ -4,6 +4,7 @@
 use tabula_audit::acpi::{AcpiError, SlicDefect};
 use tabula_audit::problem::Problem;
 use tabula_audit::reason::{CheckReason, CpuFamily, RuleReason, StorageProblem, gib};
+use tabula_audit::win11::{CheckId, check_name as named};
 
 use crate::i18n::plural;
 
@@ -72,7 +73,10 @@ pub fn rule_reason(r: &RuleReason) -> String {
         RuleReason::Windows11 { misses } if misses.is_empty() => {
             "erfüllt die Mindestanforderungen".into()
         }
-        RuleReason::Windows11 { misses } => format!("es fehlt: {}", misses.join(", ")),
+        RuleReason::Windows11 { misses } => {
+            let names: Vec<String> = misses.iter().map(|m| named(m, check_name)).collect();
+            format!("es fehlt: {}", names.join(", "))
+        }
         // A reason newer than this catalogue: the audit's English words.
         other => other.to_string(),
     }
@@ -254,6 +258,21 @@ pub fn slic_defect(d: SlicDefect) -> String {
             "kein öffentlicher OEM-Schlüssel (RSA1), wo die Tabelle einen braucht"
         }
         SlicDefect::NoMarker => "keine SLIC-Marke (WINDOWS), wo die Tabelle eine braucht",
+        other => return other.to_string(),
+    }
+    .into()
+}
+
+/// A Windows 11 check's name.
+pub fn check_name(c: CheckId) -> String {
+    match c {
+        CheckId::Tpm20 => "TPM 2.0",
+        CheckId::Uefi => "UEFI",
+        CheckId::SecureBootCapable => "Secure Boot",
+        CheckId::Cpu => "CPU-Generation",
+        CheckId::Bits64 => "64-Bit-CPU",
+        CheckId::Ram4Gib => "4 GiB RAM",
+        CheckId::Storage64Gb => "64 GB Speicher",
         other => return other.to_string(),
     }
     .into()

@@ -88,6 +88,7 @@ const REPORT: tabula_audit::Words = tabula_audit::Words {
     decimal_comma: true,
     rule_reason: crate::i18n::audit::de::rule_reason,
     check_reason: crate::i18n::audit::de::check_reason,
+    check_name: crate::i18n::audit::de::check_name,
     problem: crate::i18n::audit::de::problem,
     acpi_error: crate::i18n::audit::de::acpi_error,
     slic_defect: crate::i18n::audit::de::slic_defect,
