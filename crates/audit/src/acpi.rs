@@ -13,10 +13,15 @@ pub const HEADER_LEN: usize = 36;
 /// MSDM data: version, reserved, data type, data reserved, data length (5 × u32), then the key.
 const MSDM_DATA_OFFSET: usize = HEADER_LEN + 20;
 
-/// What can be wrong with an ACPI table.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What can be wrong with an ACPI table (serialized in the audit document as `{"kind": ...}`
+/// with the variant's fields, so front ends word it in their language).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AcpiError {
+    /// The table's file exists but cannot be read (`detail`: the I/O error).
+    #[error("unreadable: {detail}")]
+    Unreadable { detail: String },
     #[error("table truncated: {len} bytes, the 36-byte ACPI header does not fit")]
     Truncated { len: usize },
     #[error("signature is {found:?}, expected {expected:?}")]
@@ -196,7 +201,31 @@ pub struct Slic {
     pub header: Header,
     /// Why the table cannot activate anything although its header is valid (a blank body, no
     /// OEM public key, no marker); `None` when both structures are there.
-    pub defect: Option<&'static str>,
+    pub defect: Option<SlicDefect>,
+}
+
+/// Why a SLIC table with a valid header cannot activate anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SlicDefect {
+    HeaderOnly,
+    Blank,
+    TooShort,
+    NoPublicKey,
+    NoMarker,
+}
+
+impl fmt::Display for SlicDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::HeaderOnly => "header only: no OEM public key and no SLIC marker",
+            Self::Blank => "blank body (all bytes 0x00 or 0xFF)",
+            Self::TooShort => "too short for the OEM public key and the SLIC marker",
+            Self::NoPublicKey => "no OEM public key (RSA1) where the table needs one",
+            Self::NoMarker => "no SLIC marker (WINDOWS) where the table needs one",
+        })
+    }
 }
 
 /// SLIC body layout ("Software Licensing Tables (SLIC and MSDM)", Microsoft): the OEM public
@@ -205,22 +234,22 @@ pub struct Slic {
 const SLIC_KEY_LEN: usize = 156;
 const SLIC_MARKER_LEN: usize = 182;
 
-fn slic_defect(body: &[u8]) -> Option<&'static str> {
+fn slic_defect(body: &[u8]) -> Option<SlicDefect> {
     if body.is_empty() {
-        return Some("header only: no OEM public key and no SLIC marker");
+        return Some(SlicDefect::HeaderOnly);
     }
     if body.iter().all(|b| *b == 0) || body.iter().all(|b| *b == 0xff) {
-        return Some("blank body (all bytes 0x00 or 0xFF)");
+        return Some(SlicDefect::Blank);
     }
     if body.len() < SLIC_KEY_LEN + SLIC_MARKER_LEN {
-        return Some("too short for the OEM public key and the SLIC marker");
+        return Some(SlicDefect::TooShort);
     }
     let (key, marker) = body.split_at(SLIC_KEY_LEN);
     if u32_at(key, 0) != 0 || &key[16..20] != b"RSA1" {
-        return Some("no OEM public key (RSA1) where the table needs one");
+        return Some(SlicDefect::NoPublicKey);
     }
     if u32_at(marker, 0) != 1 || &marker[26..34] != b"WINDOWS " {
-        return Some("no SLIC marker (WINDOWS) where the table needs one");
+        return Some(SlicDefect::NoMarker);
     }
     None
 }
@@ -382,16 +411,17 @@ mod tests {
                 .unwrap()
                 .defect
         };
-        assert!(defect(&[]).unwrap().contains("header only"));
-        assert!(defect(&[0u8; 338]).unwrap().contains("blank"));
-        assert!(defect(&[0xffu8; 338]).unwrap().contains("blank"));
-        assert!(defect(&slic_body()[..200]).unwrap().contains("too short"));
+        assert_eq!(defect(&[]), Some(SlicDefect::HeaderOnly));
+        assert_eq!(defect(&[0u8; 338]), Some(SlicDefect::Blank));
+        assert_eq!(defect(&[0xffu8; 338]), Some(SlicDefect::Blank));
+        assert_eq!(defect(&slic_body()[..200]), Some(SlicDefect::TooShort));
         let mut no_key = slic_body();
         no_key[16..20].copy_from_slice(b"XXXX");
-        assert!(defect(&no_key).unwrap().contains("public key"));
+        assert_eq!(defect(&no_key), Some(SlicDefect::NoPublicKey));
         let mut no_marker = slic_body();
         no_marker[156 + 26..156 + 34].copy_from_slice(b"LINUX   ");
-        assert!(defect(&no_marker).unwrap().contains("marker"));
+        assert_eq!(defect(&no_marker), Some(SlicDefect::NoMarker));
+        assert!(SlicDefect::Blank.to_string().contains("blank"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::acpi;
+use crate::acpi::{self, AcpiError};
 use crate::battery;
 use crate::cpu;
 use crate::disks::{self, Disk, SmartctlSource};
@@ -10,6 +10,7 @@ use crate::document::{
     Audit, IdentitySource, Licence, Memory, MsdmStatus, SCHEMA_VERSION, SlicStatus, SystemIdentity,
 };
 use crate::platform::{self, BootMode};
+use crate::problem::Problem;
 use crate::root::Root;
 use crate::rules::{self, Rules, Subject};
 use crate::smbios::{self, Bios, Board, Chassis, Smbios, chassis_kind, is_portable};
@@ -143,26 +144,36 @@ pub fn collect_from(root: &Root, options: &Options) -> Audit {
         licence,
         platform,
         fitness,
-        problems,
+        problems: problems.iter().map(Problem::to_string).collect(),
+        problem_reasons: problems,
     }
 }
 
-fn read_smbios(root: &Root, problems: &mut Vec<String>) -> Option<Smbios> {
+fn read_smbios(root: &Root, problems: &mut Vec<Problem>) -> Option<Smbios> {
     let entry = root.read_opt("sys/firmware/dmi/tables/smbios_entry_point");
     let table = root.read_opt("sys/firmware/dmi/tables/DMI");
     match (entry, table) {
         (Ok(Some(entry)), Ok(Some(table))) => match smbios::parse(&entry, &table) {
             Ok(parsed) => {
-                problems.extend(parsed.problems.iter().cloned());
+                problems.extend(
+                    parsed
+                        .problems
+                        .iter()
+                        .map(|p| Problem::SmbiosTable { detail: p.clone() }),
+                );
                 Some(parsed)
             }
             Err(err) => {
-                problems.push(format!("SMBIOS tables ignored: {err}"));
+                problems.push(Problem::SmbiosIgnored {
+                    detail: err.to_string(),
+                });
                 None
             }
         },
         (Err(err), _) | (_, Err(err)) => {
-            problems.push(format!("cannot read SMBIOS tables: {err}"));
+            problems.push(Problem::SmbiosUnreadable {
+                detail: err.to_string(),
+            });
             None
         }
         _ => None,
@@ -257,7 +268,7 @@ fn memory(root: &Root, smbios: Option<&Smbios>) -> Memory {
     }
 }
 
-fn read_disks(root: &Root, options: &Options, problems: &mut Vec<String>) -> Vec<Disk> {
+fn read_disks(root: &Root, options: &Options, problems: &mut Vec<Problem>) -> Vec<Disk> {
     match tabula_device::device::discover(root.dir()) {
         Ok(drives) => drives
             .into_iter()
@@ -273,23 +284,30 @@ fn read_disks(root: &Root, options: &Options, problems: &mut Vec<String>) -> Vec
             })
             .collect(),
         Err(err) => {
-            problems.push(format!("drive discovery failed: {err}"));
+            problems.push(Problem::DriveDiscovery {
+                detail: err.to_string(),
+            });
             Vec::new()
         }
     }
 }
 
-fn licence(root: &Root, show_key: bool, problems: &mut Vec<String>) -> Licence {
+fn licence(root: &Root, show_key: bool, problems: &mut Vec<Problem>) -> Licence {
     let mut read = |name: &str| match root.read_opt(format!("sys/firmware/acpi/tables/{name}")) {
         Ok(bytes) => bytes.map(Ok),
         Err(err) => {
-            problems.push(format!("cannot read ACPI {name}: {err}"));
-            Some(Err(format!("unreadable: {err}")))
+            problems.push(Problem::AcpiUnreadable {
+                table: name.to_owned(),
+                detail: err.to_string(),
+            });
+            Some(Err(AcpiError::Unreadable {
+                detail: err.to_string(),
+            }))
         }
     };
     let msdm = match read("MSDM") {
         None => MsdmStatus::Absent,
-        Some(Err(error)) => MsdmStatus::Malformed { error },
+        Some(Err(fault)) => MsdmStatus::malformed(fault),
         Some(Ok(bytes)) => match acpi::parse_msdm(&bytes) {
             Ok(t) => MsdmStatus::Present {
                 oem_id: t.header.oem_id,
@@ -298,49 +316,35 @@ fn licence(root: &Root, show_key: bool, problems: &mut Vec<String>) -> Licence {
                 key_blake3: t.key.blake3_hex(),
                 key: show_key.then(|| t.key.reveal().to_string()),
             },
-            Err(err) => MsdmStatus::Malformed {
-                error: err.to_string(),
-            },
+            Err(fault) => MsdmStatus::malformed(fault),
         },
     };
     let slic = match read("SLIC") {
         None => SlicStatus::Absent,
-        Some(Err(error)) => SlicStatus::Malformed { error },
+        Some(Err(fault)) => SlicStatus::malformed(fault),
         Some(Ok(bytes)) => match acpi::parse_slic(&bytes) {
             Ok(t) => match t.defect {
                 None => SlicStatus::Present {
                     oem_id: t.header.oem_id,
                     oem_table_id: t.header.oem_table_id,
                 },
-                Some(reason) => SlicStatus::Unusable {
+                Some(defect) => SlicStatus::Unusable {
                     oem_id: t.header.oem_id,
                     oem_table_id: t.header.oem_table_id,
-                    reason: reason.to_owned(),
+                    reason: defect.to_string(),
+                    defect: Some(defect),
                 },
             },
-            Err(err) => SlicStatus::Malformed {
-                error: err.to_string(),
-            },
+            Err(fault) => SlicStatus::malformed(fault),
         },
     };
-    for (name, status) in [("MSDM", &msdm_error(&msdm)), ("SLIC", &slic_error(&slic))] {
-        if let Some(error) = status {
-            problems.push(format!("ACPI {name} table is malformed: {error}"));
+    for (name, fault) in [("MSDM", msdm.fault()), ("SLIC", slic.fault())] {
+        if let Some(error) = fault {
+            problems.push(Problem::AcpiMalformed {
+                table: name.to_owned(),
+                error: error.clone(),
+            });
         }
     }
     Licence { msdm, slic }
-}
-
-fn msdm_error(s: &MsdmStatus) -> Option<String> {
-    match s {
-        MsdmStatus::Malformed { error } => Some(error.clone()),
-        _ => None,
-    }
-}
-
-fn slic_error(s: &SlicStatus) -> Option<String> {
-    match s {
-        SlicStatus::Malformed { error } => Some(error.clone()),
-        _ => None,
-    }
 }

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::acpi::{AcpiError, SlicDefect};
 use crate::battery::Battery;
 use crate::cpu::Cpu;
 use crate::disks::Disk;
 use crate::platform::Platform;
+use crate::problem::Problem;
 use crate::rules::{Fitness, Grade};
 use crate::smbios::{Bios, Board, Chassis, MemoryDevice};
 
@@ -35,8 +37,13 @@ pub struct Audit {
     pub licence: Licence,
     pub platform: Platform,
     pub fitness: Fitness,
-    /// Things that went wrong while collecting (malformed tables, unreadable files...).
+    /// Things that went wrong while collecting (malformed tables, unreadable files...), in
+    /// English words.
     pub problems: Vec<String>,
+    /// The same problems as data, in the same order, for words in any language; absent in
+    /// documents made before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problem_reasons: Vec<Problem>,
 }
 
 /// Where the system identity came from.
@@ -115,7 +122,11 @@ pub enum MsdmStatus {
     },
     /// The table exists but failed validation; nothing in it is trusted.
     Malformed {
+        /// What is wrong, in English words.
         error: String,
+        /// The same as data; absent in documents made before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<AcpiError>,
     },
 }
 
@@ -132,11 +143,53 @@ pub enum SlicStatus {
     Unusable {
         oem_id: String,
         oem_table_id: String,
+        /// Why, in English words.
         reason: String,
+        /// The same as data; absent in documents made before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        defect: Option<SlicDefect>,
     },
     Malformed {
         error: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<AcpiError>,
     },
+}
+
+impl MsdmStatus {
+    /// A table that failed validation, with the fault in words and as data.
+    pub fn malformed(fault: AcpiError) -> Self {
+        Self::Malformed {
+            error: fault.to_string(),
+            fault: Some(fault),
+        }
+    }
+
+    /// The typed fault of a malformed table.
+    pub fn fault(&self) -> Option<&AcpiError> {
+        match self {
+            Self::Malformed { fault, .. } => fault.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl SlicStatus {
+    /// A table that failed validation, with the fault in words and as data.
+    pub fn malformed(fault: AcpiError) -> Self {
+        Self::Malformed {
+            error: fault.to_string(),
+            fault: Some(fault),
+        }
+    }
+
+    /// The typed fault of a malformed table.
+    pub fn fault(&self) -> Option<&AcpiError> {
+        match self {
+            Self::Malformed { fault, .. } => fault.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 impl Audit {

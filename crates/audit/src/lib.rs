@@ -26,6 +26,8 @@ pub mod cpu;
 pub mod disks;
 mod document;
 pub mod platform;
+pub mod problem;
+pub mod reason;
 mod report;
 pub mod root;
 pub mod rules;

@@ -4,13 +4,19 @@
 
 use std::fmt::Write as _;
 
+use crate::acpi::{AcpiError, SlicDefect};
 use crate::disks::SmartState;
 use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
 use crate::platform::{BootMode, SecureBoot};
+use crate::problem::Problem;
+use crate::reason::{CheckReason, RuleReason};
 use crate::rules::Status;
 use crate::smart::Health;
+use crate::win11::{CheckId, check_name};
 
-/// The words of the report. Rule details and problems are the audit's own (English) words.
+/// The words of the report. Problems met while collecting, licence table faults, rule outcomes
+/// and Windows 11 checks are worded from their typed data (documents made before those show
+/// their English strings).
 #[derive(Debug)]
 pub struct Words {
     /// Section labels: machine, CPU, memory, disks, battery, licence, platform, grade,
@@ -60,6 +66,18 @@ pub struct Words {
     pub missing: &'static str,
     /// Decimal comma (German) instead of the point.
     pub decimal_comma: bool,
+    /// Why a fitness rule came out as it did.
+    pub rule_reason: fn(&RuleReason) -> String,
+    /// Why a Windows 11 check failed.
+    pub check_reason: fn(&CheckReason) -> String,
+    /// A Windows 11 check's name for people.
+    pub check_name: fn(CheckId) -> String,
+    /// A problem met while collecting.
+    pub problem: fn(&Problem) -> String,
+    /// Why an MSDM or SLIC table is malformed.
+    pub acpi_error: fn(&AcpiError) -> String,
+    /// Why a SLIC table cannot activate anything.
+    pub slic_defect: fn(SlicDefect) -> String,
 }
 
 /// The report's words in English.
@@ -127,6 +145,12 @@ pub const ENGLISH: Words = Words {
     windows11_not: "no: install Linux",
     missing: "missing",
     decimal_comma: false,
+    rule_reason: RuleReason::to_string,
+    check_reason: CheckReason::to_string,
+    check_name: |c| c.to_string(),
+    problem: Problem::to_string,
+    acpi_error: AcpiError::to_string,
+    slic_defect: |d| d.to_string(),
 };
 
 fn or_dash(v: Option<&str>) -> &str {
@@ -386,7 +410,13 @@ fn licence(o: &mut String, a: &Audit, w: &Words) {
             oem_id,
             ..
         } => (w.windows_key)(key.as_deref().unwrap_or(key_masked), oem_id),
-        MsdmStatus::Malformed { error } => format!("MSDM {}: {error}", w.malformed),
+        MsdmStatus::Malformed { error, fault } => {
+            format!(
+                "MSDM {}: {}",
+                w.malformed,
+                fault_text(w, error, fault.as_ref())
+            )
+        }
     };
     let unknown = |field: &str| {
         if field.is_empty() {
@@ -405,16 +435,29 @@ fn licence(o: &mut String, a: &Audit, w: &Words) {
             oem_id,
             oem_table_id,
             reason,
+            defect,
         } => format!(
-            "SLIC {}/{} {}: {reason}",
+            "SLIC {}/{} {}: {}",
             unknown(oem_id),
             unknown(oem_table_id),
-            w.unusable
+            w.unusable,
+            defect.map_or_else(|| reason.clone(), w.slic_defect)
         ),
-        SlicStatus::Malformed { error } => format!("SLIC {}: {error}", w.malformed),
+        SlicStatus::Malformed { error, fault } => {
+            format!(
+                "SLIC {}: {}",
+                w.malformed,
+                fault_text(w, error, fault.as_ref())
+            )
+        }
     };
     section(o, w.sections[5]);
     let _ = writeln!(o, "{msdm}; {slic}");
+}
+
+/// A malformed table's fault: worded from the data, else the document's English.
+fn fault_text(w: &Words, error: &str, fault: Option<&AcpiError>) -> String {
+    fault.map_or_else(|| error.to_owned(), w.acpi_error)
 }
 
 /// Boot mode, Secure Boot, TPM, GPUs and network interfaces.
@@ -465,7 +508,11 @@ fn fitness(o: &mut String, a: &Audit, w: &Words) {
             Status::Unknown => 2,
             Status::NotApplicable => 3,
         }];
-        let _ = writeln!(o, "  {mark} {:<18} {}", r.id, r.detail);
+        let detail = r
+            .reason
+            .as_ref()
+            .map_or_else(|| r.detail.clone(), w.rule_reason);
+        let _ = writeln!(o, "  {mark} {:<18} {detail}", r.id);
     }
 }
 
@@ -483,13 +530,23 @@ fn windows11(o: &mut String, a: &Audit, w: &Words) {
         }
     );
     for c in floor.checks.iter().filter(|c| !c.passed) {
-        let _ = writeln!(o, "  {} {:<20} {}", w.missing, c.name, c.detail);
+        let detail = c
+            .reason
+            .as_ref()
+            .map_or_else(|| c.detail.clone(), w.check_reason);
+        let name = check_name(&c.name, w.check_name);
+        let _ = writeln!(o, "  {} {name:<20} {detail}", w.missing);
     }
 }
 
-/// Problems met while collecting.
+/// Problems met while collecting: worded from the data where the document has it for each.
 fn problems(o: &mut String, a: &Audit, w: &Words) {
-    for p in &a.problems {
+    let lines: Vec<String> = if a.problem_reasons.len() == a.problems.len() {
+        a.problem_reasons.iter().map(w.problem).collect()
+    } else {
+        a.problems.clone()
+    };
+    for p in lines {
         section(o, w.sections[9]);
         let _ = writeln!(o, "{p}");
     }

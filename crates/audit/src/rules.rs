@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::battery::Battery;
 use crate::disks::{Disk, SmartState};
+use crate::reason::{BatteryReading, DriveProblems, RuleReason, StorageProblem};
 use crate::smart::Health;
 use crate::win11::Windows11;
 
@@ -175,18 +176,22 @@ pub enum Status {
 }
 
 /// One rule's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleOutcome {
     pub id: String,
     pub description: Option<String>,
     pub status: Status,
+    /// The reason in English words (what documents before the typed [`RuleReason`] carried).
     pub detail: String,
+    /// Why, as data for words in any language; absent in documents made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RuleReason>,
     /// The grade this outcome imposes (`None` when it does not lower the grade).
     pub grade: Option<Grade>,
 }
 
 /// The fitness verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fitness {
     pub grade: Grade,
     pub rules: Vec<RuleOutcome>,
@@ -211,7 +216,7 @@ pub fn evaluate(rules: &Rules, s: &Subject<'_>, windows11: Windows11) -> Fitness
         .rules
         .iter()
         .map(|rule| {
-            let (status, detail) = check(&rule.check, s);
+            let (status, reason) = check(&rule.check, s);
             let grade = match status {
                 Status::Fail => Some(rule.on_fail),
                 Status::Unknown => rule.on_unknown,
@@ -221,7 +226,8 @@ pub fn evaluate(rules: &Rules, s: &Subject<'_>, windows11: Windows11) -> Fitness
                 id: rule.id.clone(),
                 description: rule.description.clone(),
                 status,
-                detail,
+                detail: reason.to_string(),
+                reason: Some(reason),
                 grade,
             }
         })
@@ -238,37 +244,35 @@ pub fn evaluate(rules: &Rules, s: &Subject<'_>, windows11: Windows11) -> Fitness
     }
 }
 
-fn pass_fail(ok: bool, detail: String) -> (Status, String) {
-    (if ok { Status::Pass } else { Status::Fail }, detail)
+fn pass_fail(ok: bool, reason: RuleReason) -> (Status, RuleReason) {
+    (if ok { Status::Pass } else { Status::Fail }, reason)
 }
 
-fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
-    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+fn check(check: &Check, s: &Subject<'_>) -> (Status, RuleReason) {
     match check {
         Check::MinRamGib { gib } => match s.ram_bytes {
-            Some(bytes) => {
-                let have = bytes as f64 / GIB;
-                pass_fail(have >= *gib, format!("{have:.1} GiB (needs {gib} GiB)"))
-            }
-            None => (Status::Unknown, "RAM size unknown".into()),
-        },
-        Check::Cpu64bit => match s.x86_64 {
-            Some(ok) => pass_fail(
-                ok,
-                if ok {
-                    "64-bit CPU".into()
-                } else {
-                    "32-bit only CPU".into()
+            Some(bytes) => pass_fail(
+                crate::reason::gib(bytes) >= *gib,
+                RuleReason::Ram {
+                    bytes,
+                    needs_gib: *gib,
                 },
             ),
-            None => (Status::Unknown, "CPU unknown".into()),
+            None => (Status::Unknown, RuleReason::RamUnknown),
+        },
+        Check::Cpu64bit => match s.x86_64 {
+            Some(ok) => pass_fail(ok, RuleReason::Cpu64 { x86_64: ok }),
+            None => (Status::Unknown, RuleReason::CpuUnknown),
         },
         Check::MinCpuThreads { threads } => match s.threads {
             Some(have) => pass_fail(
                 have >= *threads,
-                format!("{have} threads (needs {threads})"),
+                RuleReason::Threads {
+                    threads: have,
+                    needs: *threads,
+                },
             ),
-            None => (Status::Unknown, "thread count unknown".into()),
+            None => (Status::Unknown, RuleReason::ThreadsUnknown),
         },
         Check::HealthyStorage {
             max_reallocated,
@@ -287,29 +291,29 @@ fn check(check: &Check, s: &Subject<'_>) -> (Status, String) {
         Check::SsdPresent => {
             let internal: Vec<&Disk> = s.disks.iter().filter(|d| d.is_internal()).collect();
             match internal.iter().find(|d| d.is_ssd()) {
-                Some(d) => (Status::Pass, format!("{} is solid-state", d.drive.name)),
-                None if internal.is_empty() => (Status::Fail, "no internal drive".into()),
-                None => (Status::Fail, "only rotational drives".into()),
+                Some(d) => (
+                    Status::Pass,
+                    RuleReason::SolidState {
+                        drive: d.drive.name.clone(),
+                    },
+                ),
+                None if internal.is_empty() => (Status::Fail, RuleReason::NoInternalDrive),
+                None => (Status::Fail, RuleReason::OnlyRotational),
             }
         }
         Check::BatteryHealth { min_pct } => battery_health(s, *min_pct),
-        Check::Windows11 => {
-            let failed: Vec<&str> = s
-                .windows11
-                .checks
-                .iter()
-                .filter(|c| !c.passed)
-                .map(|c| c.name.as_str())
-                .collect();
-            pass_fail(
-                s.windows11.meets_floor,
-                if failed.is_empty() {
-                    "meets the floor".into()
-                } else {
-                    format!("misses: {}", failed.join(", "))
-                },
-            )
-        }
+        Check::Windows11 => pass_fail(
+            s.windows11.meets_floor,
+            RuleReason::Windows11 {
+                misses: s
+                    .windows11
+                    .checks
+                    .iter()
+                    .filter(|c| !c.passed)
+                    .map(|c| c.name.clone())
+                    .collect(),
+            },
+        ),
     }
 }
 
@@ -322,76 +326,93 @@ struct Limits {
 }
 
 /// Why a drive with SMART data is not healthy, every reason found (empty: healthy).
-fn storage_problems(disk: &Disk, data: &crate::smart::SmartSummary, l: &Limits) -> Vec<String> {
+fn storage_problems(
+    disk: &Disk,
+    data: &crate::smart::SmartSummary,
+    l: &Limits,
+) -> Vec<StorageProblem> {
     let mut out = Vec::new();
     if data.health == Some(Health::Failed) {
-        out.push("SMART overall health FAILED".to_string());
+        out.push(StorageProblem::SmartFailed);
     }
     let over = |v: Option<u64>, max: u64| v.filter(|v| *v > max);
     if !disk.is_ssd()
-        && let Some(n) = over(data.reallocated_sectors, l.reallocated)
+        && let Some(count) = over(data.reallocated_sectors, l.reallocated)
     {
-        out.push(format!(
-            "{n} reallocated sectors (at most {})",
-            l.reallocated
-        ));
+        out.push(StorageProblem::Reallocated {
+            count,
+            max: l.reallocated,
+        });
     }
-    if let Some(n) = over(data.grown_defects, l.reallocated) {
-        out.push(format!("{n} grown defects (at most {})", l.reallocated));
+    if let Some(count) = over(data.grown_defects, l.reallocated) {
+        out.push(StorageProblem::GrownDefects {
+            count,
+            max: l.reallocated,
+        });
     }
-    if let Some(n) = over(data.pending_sectors, l.pending) {
-        out.push(format!("{n} pending sectors (at most {})", l.pending));
+    if let Some(count) = over(data.pending_sectors, l.pending) {
+        out.push(StorageProblem::Pending {
+            count,
+            max: l.pending,
+        });
     }
-    for (what, value) in [
-        ("offline uncorrectable sectors", data.offline_uncorrectable),
-        ("reported uncorrectable errors", data.reported_uncorrectable),
-        (
-            "uncorrected read/write/verify errors",
-            data.uncorrected_errors,
-        ),
-        ("media errors", data.media_errors),
-    ] {
-        if let Some(n) = over(value, l.uncorrectable) {
-            out.push(format!("{n} {what} (at most {})", l.uncorrectable));
+    type Problem = fn(u64, u64) -> StorageProblem;
+    let uncorrectable: [(Option<u64>, Problem); 4] = [
+        (data.offline_uncorrectable, |count, max| {
+            StorageProblem::OfflineUncorrectable { count, max }
+        }),
+        (data.reported_uncorrectable, |count, max| {
+            StorageProblem::ReportedUncorrectable { count, max }
+        }),
+        (data.uncorrected_errors, |count, max| {
+            StorageProblem::Uncorrected { count, max }
+        }),
+        (data.media_errors, |count, max| {
+            StorageProblem::MediaErrors { count, max }
+        }),
+    ];
+    for (value, problem) in uncorrectable {
+        if let Some(count) = over(value, l.uncorrectable) {
+            out.push(problem(count, l.uncorrectable));
         }
     }
-    if let Some(n) = over(data.percentage_used, l.used_pct) {
-        out.push(format!(
-            "{n} % of rated endurance used (at most {} %)",
-            l.used_pct
-        ));
+    if let Some(percent) = over(data.percentage_used, l.used_pct) {
+        out.push(StorageProblem::EnduranceUsed {
+            percent,
+            max: l.used_pct,
+        });
     }
     out
 }
 
-fn healthy_storage(disks: &[Disk], limits: &Limits) -> (Status, String) {
+fn healthy_storage(disks: &[Disk], limits: &Limits) -> (Status, RuleReason) {
     let internal: Vec<&Disk> = disks.iter().filter(|d| d.is_internal()).collect();
     if internal.is_empty() {
-        return (Status::Fail, "no internal drive".into());
+        return (Status::Fail, RuleReason::NoInternalDrive);
     }
-    let mut reasons = Vec::new();
+    let mut drives = Vec::new();
     let mut any_data = false;
     for disk in &internal {
-        let name = &disk.drive.name;
+        let drive = disk.drive.name.clone();
         let Some(data) = disk
             .smart
             .data
             .as_ref()
             .filter(|_| disk.smart.state == SmartState::Ok)
         else {
-            reasons.push(format!("{name}: no SMART data"));
+            drives.push(DriveProblems {
+                drive,
+                problems: vec![StorageProblem::NoSmartData],
+            });
             continue;
         };
         any_data = true;
         let problems = storage_problems(disk, data, limits);
-        let problem = (!problems.is_empty()).then(|| problems.join(", "));
-        match problem {
-            None => {
-                let kind = if disk.is_ssd() { "SSD" } else { "HDD" };
-                return (Status::Pass, format!("{name}: healthy {kind}"));
-            }
-            Some(p) => reasons.push(format!("{name}: {p}")),
+        if problems.is_empty() {
+            let ssd = disk.is_ssd();
+            return (Status::Pass, RuleReason::HealthyDrive { drive, ssd });
         }
+        drives.push(DriveProblems { drive, problems });
     }
     (
         if any_data {
@@ -399,36 +420,42 @@ fn healthy_storage(disks: &[Disk], limits: &Limits) -> (Status, String) {
         } else {
             Status::Unknown
         },
-        reasons.join("; "),
+        RuleReason::UnhealthyDrives { drives },
     )
 }
 
-fn battery_health(s: &Subject<'_>, min_pct: f64) -> (Status, String) {
+fn battery_health(s: &Subject<'_>, min_pct: f64) -> (Status, RuleReason) {
     if s.batteries.is_empty() {
         return if s.portable {
-            (Status::Fail, "portable machine without a battery".into())
+            (Status::Fail, RuleReason::PortableWithoutBattery)
         } else {
-            (Status::NotApplicable, "no battery".into())
+            (Status::NotApplicable, RuleReason::NoBattery)
         };
     }
-    let mut details = Vec::new();
     let mut status = Status::Pass;
     for b in s.batteries {
         match b.health_pct {
-            Some(h) if h >= min_pct => details.push(format!("{}: {h:.1} %", b.name)),
-            Some(h) => {
-                status = Status::Fail;
-                details.push(format!("{}: {h:.1} % (needs {min_pct} %)", b.name));
-            }
-            None => {
-                if status == Status::Pass {
-                    status = Status::Unknown;
-                }
-                details.push(format!("{}: capacity unknown", b.name));
-            }
+            Some(h) if h >= min_pct => {}
+            Some(_) => status = Status::Fail,
+            None if status == Status::Pass => status = Status::Unknown,
+            None => {}
         }
     }
-    (status, details.join("; "))
+    let batteries = s
+        .batteries
+        .iter()
+        .map(|b| BatteryReading {
+            name: b.name.clone(),
+            health_pct: b.health_pct,
+        })
+        .collect();
+    (
+        status,
+        RuleReason::Batteries {
+            batteries,
+            needs_pct: min_pct,
+        },
+    )
 }
 
 #[cfg(test)]

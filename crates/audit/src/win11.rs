@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::reason::{CheckReason, CpuFamily};
+
 /// The operating system the machine should get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -14,12 +16,79 @@ pub enum Recommendation {
     Linux,
 }
 
+/// The requirements of the floor. [`CheckId::name`] is the check's `name` in the document;
+/// `Display` is its English name for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckId {
+    Tpm20,
+    Uefi,
+    SecureBootCapable,
+    Cpu,
+    Bits64,
+    Ram4Gib,
+    Storage64Gb,
+}
+
+impl CheckId {
+    pub const ALL: [Self; 7] = [
+        Self::Tpm20,
+        Self::Uefi,
+        Self::SecureBootCapable,
+        Self::Cpu,
+        Self::Bits64,
+        Self::Ram4Gib,
+        Self::Storage64Gb,
+    ];
+
+    /// The check's `name` in the audit document (`tpm-2.0`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tpm20 => "tpm-2.0",
+            Self::Uefi => "uefi",
+            Self::SecureBootCapable => "secure-boot-capable",
+            Self::Cpu => "cpu",
+            Self::Bits64 => "64-bit",
+            Self::Ram4Gib => "ram-4gib",
+            Self::Storage64Gb => "storage-64gb",
+        }
+    }
+
+    /// The check a document's `name` stands for, if this version knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Tpm20 => "TPM 2.0",
+            Self::Uefi => "UEFI",
+            Self::SecureBootCapable => "Secure Boot",
+            Self::Cpu => "CPU generation",
+            Self::Bits64 => "64-bit CPU",
+            Self::Ram4Gib => "4 GiB RAM",
+            Self::Storage64Gb => "64 GB storage",
+        })
+    }
+}
+
+/// A document's check `name` for people through `word`, or as it stands if unknown.
+pub fn check_name(name: &str, word: fn(CheckId) -> String) -> String {
+    CheckId::from_name(name).map_or_else(|| name.to_owned(), word)
+}
+
 /// One requirement and how the machine fares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub name: String,
     pub passed: bool,
+    /// The reason in English words (what documents before the typed [`CheckReason`] carried).
     pub detail: String,
+    /// Why, as data for words in any language; absent in documents made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<CheckReason>,
 }
 
 /// The Windows 11 verdict.
@@ -33,9 +102,9 @@ pub struct Windows11 {
 /// What the CPU model string says about Windows 11 support.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CpuVerdict {
-    Supported(String),
-    Unsupported(String),
-    Unknown(String),
+    Supported(CpuFamily),
+    Unsupported(CpuFamily),
+    Unknown(CpuFamily),
 }
 
 /// Judges a CPU model string (`/proc/cpuinfo` "model name").
@@ -46,7 +115,9 @@ pub fn judge_cpu(model: &str) -> CpuVerdict {
     } else if lower.contains("amd") {
         judge_amd(&lower)
     } else {
-        CpuVerdict::Unknown(format!("cannot judge the generation of \"{model}\""))
+        CpuVerdict::Unknown(CpuFamily::Unrecognised {
+            model: model.to_owned(),
+        })
     }
 }
 
@@ -59,11 +130,11 @@ fn number_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
 
 fn judge_intel(m: &str) -> CpuVerdict {
     if m.contains("core(tm) ultra") || m.contains("core ultra") {
-        return CpuVerdict::Supported("Intel Core Ultra".into());
+        return CpuVerdict::Supported(CpuFamily::IntelCoreUltra);
     }
     for marker in ["i3-", "i5-", "i7-", "i9-"] {
         if m.contains(&format!("{marker}n")) {
-            return CpuVerdict::Supported("Intel Core i3-N series (Alder Lake-N)".into());
+            return CpuVerdict::Supported(CpuFamily::IntelCoreN);
         }
         if let Some(num) = number_after(m, marker) {
             // i7-920 (1st), i5-2500 (2nd) ... i5-8250U (8th); i5-1035G1, i7-10700, i5-12400 (10th+).
@@ -75,15 +146,13 @@ fn judge_intel(m: &str) -> CpuVerdict {
                 _ => 0,
             };
             return if generation >= 8 {
-                CpuVerdict::Supported(format!("Intel Core {generation}th generation"))
+                CpuVerdict::Supported(CpuFamily::IntelCore { generation })
             } else if generation > 0 {
-                CpuVerdict::Unsupported(format!(
-                    "Intel Core generation {generation} (8th or later needed)"
-                ))
+                CpuVerdict::Unsupported(CpuFamily::IntelCore { generation })
             } else {
-                CpuVerdict::Unknown(format!(
-                    "cannot read the Intel Core generation from \"{m}\""
-                ))
+                CpuVerdict::Unknown(CpuFamily::IntelCoreUnreadable {
+                    model: m.to_owned(),
+                })
             };
         }
     }
@@ -92,21 +161,21 @@ fn judge_intel(m: &str) -> CpuVerdict {
         .iter()
         .any(|p| m.contains(p))
     {
-        return CpuVerdict::Supported("Intel Core (series 1 or later)".into());
+        return CpuVerdict::Supported(CpuFamily::IntelCoreSeries);
     }
     if m.contains("core(tm)2")
         || m.contains("core 2")
         || m.contains("pentium(r) 4")
         || m.contains("atom")
     {
-        return CpuVerdict::Unsupported("Intel CPU older than 8th generation".into());
+        return CpuVerdict::Unsupported(CpuFamily::IntelOld);
     }
-    CpuVerdict::Unknown("Intel Pentium/Celeron/Xeon: check Microsoft's supported CPU list".into())
+    CpuVerdict::Unknown(CpuFamily::IntelOther)
 }
 
 fn judge_amd(m: &str) -> CpuVerdict {
     if m.contains("ryzen ai") {
-        return CpuVerdict::Supported("AMD Ryzen AI".into());
+        return CpuVerdict::Supported(CpuFamily::AmdRyzenAi);
     }
     if m.contains("ryzen") {
         // "AMD Ryzen 5 3600", "AMD Ryzen 7 PRO 4750U", "AMD Ryzen Threadripper 2950X".
@@ -116,18 +185,18 @@ fn judge_amd(m: &str) -> CpuVerdict {
             .find(|w| w.len() >= 4 && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
             .and_then(|w| w[..1].parse::<u32>().ok());
         return match series {
-            Some(1) => {
-                CpuVerdict::Unsupported("AMD Ryzen 1000 series (Zen; Zen+ or later needed)".into())
-            }
-            Some(s) => CpuVerdict::Supported(format!("AMD Ryzen {s}000 series (Zen+ or later)")),
-            None => CpuVerdict::Unknown(format!("cannot read the Ryzen series from \"{m}\"")),
+            Some(1) => CpuVerdict::Unsupported(CpuFamily::AmdRyzen { series: 1 }),
+            Some(series) => CpuVerdict::Supported(CpuFamily::AmdRyzen { series }),
+            None => CpuVerdict::Unknown(CpuFamily::AmdRyzenUnreadable {
+                model: m.to_owned(),
+            }),
         };
     }
     if m.contains("athlon gold")
         || m.contains("athlon silver")
         || number_after(m, "athlon ").is_some_and(|n| n.starts_with('3'))
     {
-        return CpuVerdict::Supported("AMD Athlon (Zen-based, on Microsoft's list)".into());
+        return CpuVerdict::Supported(CpuFamily::AmdAthlonZen);
     }
     if [
         "phenom",
@@ -146,11 +215,9 @@ fn judge_amd(m: &str) -> CpuVerdict {
     .any(|p| m.contains(p))
         || m.contains("fx-")
     {
-        return CpuVerdict::Unsupported("AMD CPU older than Zen+".into());
+        return CpuVerdict::Unsupported(CpuFamily::AmdOld);
     }
-    CpuVerdict::Unknown(
-        "AMD CPU of unknown generation: check Microsoft's supported CPU list".into(),
-    )
+    CpuVerdict::Unknown(CpuFamily::AmdOther)
 }
 
 /// The facts the floor is judged on.
@@ -168,71 +235,60 @@ pub struct Facts<'a> {
 
 /// Judges the floor.
 pub fn judge(f: &Facts<'_>) -> Windows11 {
-    let check = |name: &str, passed: bool, detail: String| Check {
-        name: name.to_string(),
+    let check = |id: CheckId, passed: bool, reason: CheckReason| Check {
+        name: id.name().to_string(),
         passed,
-        detail,
+        detail: reason.to_string(),
+        reason: Some(reason),
     };
     let cpu = match f.cpu_model.map(judge_cpu) {
-        Some(CpuVerdict::Supported(d)) => check("cpu", true, d),
-        Some(CpuVerdict::Unsupported(d) | CpuVerdict::Unknown(d)) => check("cpu", false, d),
-        None => check("cpu", false, "CPU model unknown".into()),
+        Some(CpuVerdict::Supported(cpu)) => check(CheckId::Cpu, true, CheckReason::Cpu { cpu }),
+        Some(CpuVerdict::Unsupported(cpu) | CpuVerdict::Unknown(cpu)) => {
+            check(CheckId::Cpu, false, CheckReason::Cpu { cpu })
+        }
+        None => check(CheckId::Cpu, false, CheckReason::CpuModelUnknown),
     };
     let uefi = f.uefi_booted || f.uefi_supported_by_firmware == Some(true);
     let checks = vec![
         check(
-            "tpm-2.0",
+            CheckId::Tpm20,
             f.tpm_version == Some("2.0"),
-            match f.tpm_version {
-                Some(v) => format!("TPM {v}"),
-                None => "no TPM visible (it may be disabled in the firmware setup)".into(),
+            CheckReason::Tpm {
+                version: f.tpm_version.map(str::to_owned),
             },
         ),
         check(
-            "uefi",
+            CheckId::Uefi,
             uefi,
-            if f.uefi_booted {
-                "booted via UEFI".into()
-            } else if uefi {
-                "firmware supports UEFI (booted legacy)".into()
-            } else {
-                "legacy BIOS only".into()
+            CheckReason::Uefi {
+                booted: f.uefi_booted,
+                supported: uefi,
             },
         ),
         check(
-            "secure-boot-capable",
+            CheckId::SecureBootCapable,
             f.secure_boot_capable,
-            if f.secure_boot_capable {
-                "firmware exposes the SecureBoot variable".into()
-            } else {
-                "no SecureBoot variable (legacy boot or firmware without Secure Boot)".into()
+            CheckReason::SecureBoot {
+                capable: f.secure_boot_capable,
             },
         ),
         cpu,
         check(
-            "64-bit",
+            CheckId::Bits64,
             f.x86_64,
-            if f.x86_64 {
-                "x86-64".into()
-            } else {
-                "no 64-bit long mode".into()
-            },
+            CheckReason::LongMode { x86_64: f.x86_64 },
         ),
         check(
-            "ram-4gib",
+            CheckId::Ram4Gib,
             f.ram_bytes.is_some_and(|r| r >= 4 << 30),
-            match f.ram_bytes {
-                Some(r) => format!("{:.1} GiB", r as f64 / f64::from(1u32 << 30)),
-                None => "unknown".into(),
-            },
+            CheckReason::Ram { bytes: f.ram_bytes },
         ),
         check(
-            "storage-64gb",
+            CheckId::Storage64Gb,
             f.largest_internal_disk_bytes
                 .is_some_and(|b| b >= 64_000_000_000),
-            match f.largest_internal_disk_bytes {
-                Some(b) => format!("largest internal drive {} GB", b / 1_000_000_000),
-                None => "no internal drive".into(),
+            CheckReason::Storage {
+                largest_bytes: f.largest_internal_disk_bytes,
             },
         ),
     ];
@@ -329,5 +385,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["tpm-2.0"]
         );
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::from_name(id.name()), Some(id));
+        }
+        assert_eq!(check_name("tpm-2.0", |c| c.to_string()), "TPM 2.0");
+        assert_eq!(check_name("future", |c| c.to_string()), "future");
     }
 }

@@ -51,7 +51,7 @@ fn msdm_with_bad_checksum_is_malformed() {
     ));
     let (status, problems) = msdm_status(t);
     assert!(
-        matches!(status, MsdmStatus::Malformed { ref error } if error.contains("checksum")),
+        matches!(status, MsdmStatus::Malformed { ref error, .. } if error.contains("checksum")),
         "{status:?}"
     );
     assert!(
@@ -75,7 +75,7 @@ fn msdm_with_bad_length_is_malformed() {
     ));
     let (status, _) = msdm_status(t);
     assert!(
-        matches!(status, MsdmStatus::Malformed { ref error } if error.contains("declares 200 bytes")),
+        matches!(status, MsdmStatus::Malformed { ref error, .. } if error.contains("declares 200 bytes")),
         "{status:?}"
     );
 }
@@ -251,4 +251,66 @@ fn every_truncation_and_bit_flip_of_real_tables_is_handled() {
             "flip at {i} must break the checksum"
         );
     }
+}
+
+/// Problems and table faults are data next to their English words (additive JSON), and the
+/// English report words them exactly as the document's strings.
+#[test]
+fn problems_and_table_faults_are_typed_and_worded_in_english() {
+    let mut msdm = good_msdm();
+    msdm[60] ^= 0x20;
+    let blank_slic = acpi::build_table(b"SLIC", b"DELL  ", b"PE_SC3  ", &[0xff; 338]);
+    let dir = root_with(&[
+        ("sys/firmware/acpi/tables/MSDM", msdm),
+        ("sys/firmware/acpi/tables/SLIC", blank_slic),
+    ]);
+    let a = collect(&Options::with_root(dir.path())).unwrap();
+    // The root has no drives to discover: that is the first problem.
+    assert_eq!(a.problem_reasons.len(), 2, "{:?}", a.problem_reasons);
+    assert_eq!(
+        a.problem_reasons[1],
+        tabula_audit::problem::Problem::AcpiMalformed {
+            table: "MSDM".into(),
+            error: a.licence.msdm.fault().unwrap().clone(),
+        }
+    );
+    assert!(matches!(
+        a.licence.msdm.fault(),
+        Some(AcpiError::Checksum { .. })
+    ));
+    assert!(matches!(
+        a.licence.slic,
+        SlicStatus::Unusable {
+            defect: Some(acpi::SlicDefect::Blank),
+            ..
+        }
+    ));
+    let json = serde_json::to_value(&a).unwrap();
+    assert_eq!(json["problem_reasons"][0]["kind"], "drive_discovery");
+    assert_eq!(json["problem_reasons"][1]["kind"], "acpi_malformed");
+    assert_eq!(json["problem_reasons"][1]["error"]["kind"], "checksum");
+    assert_eq!(json["licence"]["msdm"]["fault"]["kind"], "checksum");
+    assert_eq!(json["licence"]["slic"]["defect"], "blank");
+    assert_eq!(
+        json["licence"]["slic"]["reason"],
+        "blank body (all bytes 0x00 or 0xFF)"
+    );
+    let report = tabula_audit::render(&a);
+    assert!(
+        report.contains(&format!("Problem      {}\n", a.problems[1])),
+        "{report}"
+    );
+    assert!(
+        report.contains("SLIC DELL/PE_SC3 UNUSABLE: blank body (all bytes 0x00 or 0xFF)"),
+        "{report}"
+    );
+    // A document made before the typed data reads as before.
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("problem_reasons");
+    old["licence"]["msdm"]
+        .as_object_mut()
+        .unwrap()
+        .remove("fault");
+    let old: tabula_audit::Audit = serde_json::from_value(old).unwrap();
+    assert_eq!(tabula_audit::render(&old), report);
 }

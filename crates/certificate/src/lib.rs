@@ -36,7 +36,7 @@ mod local;
 mod pdf;
 pub mod sample;
 mod schema;
-mod text;
+pub mod text;
 mod verify;
 
 pub use bundle::{
@@ -58,5 +58,5 @@ pub use schema::{
     PassRecord, ProductKeyNote, SCHEMA_MINOR, SCHEMA_VERSION, Sampling, Station, Status,
     Verification, VerificationMode, VerificationOutcome, now_seconds,
 };
-pub use text::{human_bytes, render_text};
+pub use text::{human_bytes, render_text, render_text_with};
 pub use verify::{KeySource, Verified, VerifyError, verify};

@@ -2,7 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::schema::{Certificate, DriveRecord, FirmwareErase};
+mod words;
+
+pub use words::{ENGLISH, Words};
+
+use crate::schema::{Certificate, DriveRecord};
 
 /// Binary size with unit and the exact byte count, e.g. `232.9 GiB (250059350016 bytes)`:
 /// the units the station's CLI, TUI and audit report use.
@@ -13,9 +17,9 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
-/// The PDF's size: as [`human_bytes`], with the German decimal comma (the sheet is German
-/// first), e.g. `232,9 GiB (250059350016 Bytes)`.
-pub(crate) fn human_bytes_de(bytes: u64) -> String {
+/// As [`human_bytes`], with the German decimal comma (the PDF's sheet is German first), e.g.
+/// `232,9 GiB (250059350016 Bytes)`.
+pub fn human_bytes_de(bytes: u64) -> String {
     match binary_size(bytes) {
         Some(size) => format!("{} ({bytes} Bytes)", size.replace('.', ",")),
         None => format!("{bytes} B"),
@@ -34,185 +38,169 @@ fn binary_size(bytes: u64) -> Option<String> {
     (unit > 0).then(|| format!("{value:.1} {}", UNITS[unit]))
 }
 
-/// The certificate as readable text, one fact per line, drives as indented blocks.
+/// The certificate as readable text in English, one fact per line, drives as indented blocks.
 pub fn render_text(cert: &Certificate) -> String {
+    render_text_with(cert, &ENGLISH)
+}
+
+/// The certificate as readable text with the given words.
+pub fn render_text_with(cert: &Certificate, w: &Words) -> String {
     let mut out = String::new();
+    let [
+        certificate,
+        result,
+        schema,
+        continues,
+        organisation,
+        site,
+        operator,
+        started,
+        finished,
+        station,
+        station_key,
+        machine,
+        serial,
+        uuid,
+        audit_digest,
+        windows_key,
+        remark,
+        drives,
+    ] = w.labels;
     let mut line = |label: &str, value: &str| {
-        let _ = writeln!(out, "{label:<16} {value}");
+        let _ = writeln!(out, "{label:<width$} {value}", width = w.width);
     };
-    line("Certificate", &cert.id.to_string());
-    line("Result", &cert.result.as_str().to_uppercase());
+    line(certificate, &cert.id.to_string());
+    line(result, &(w.status)(cert.result));
     line(
-        "Schema",
+        schema,
         &format!("{}.{}", cert.schema_version, cert.schema_minor),
     );
     if let Some(previous) = &cert.continues {
-        line("Continues", &format!("{previous} (interrupted wipe)"));
+        line(continues, &(w.continues)(&previous.to_string()));
     }
-    line("Organisation", &cert.organisation);
-    line("Site", &cert.site);
-    line("Operator", &cert.operator);
-    line("Started", &timestamp(&cert.started));
-    line("Finished", &timestamp(&cert.finished));
-    line(
-        "Station",
-        &format!(
-            "{} (Tabula {}, image {})",
-            cert.station.id, cert.station.tabula_version, cert.station.image_id
-        ),
-    );
-    line("Station key", &cert.station.key_fingerprint);
+    line(organisation, &cert.organisation);
+    line(site, &cert.site);
+    line(operator, &cert.operator);
+    line(started, &(w.time)(&cert.started));
+    line(finished, &(w.time)(&cert.finished));
+    let s = &cert.station;
+    line(station, &(w.station)(&s.id, &s.tabula_version, &s.image_id));
+    line(station_key, &s.key_fingerprint);
     let m = &cert.machine;
     line(
-        "Machine",
+        machine,
         &format!("{} {} ({})", m.vendor, m.model, m.chassis),
     );
-    line("Serial", &m.serial);
-    line("System UUID", &m.uuid);
-    line("Audit digest", &m.audit_digest);
+    line(serial, &m.serial);
+    line(uuid, &m.uuid);
+    line(audit_digest, &m.audit_digest);
     if let Some(key) = &m.windows_product_key {
-        line("Windows key", &format!("present, {}", key.digest));
+        line(windows_key, &(w.windows_key)(&key.digest));
     }
     if !cert.remark.is_empty() {
-        line("Remark", &cert.remark);
+        line(remark, &cert.remark);
     }
-    let _ = writeln!(out, "Drives           {}", cert.drives.len());
+    line(drives, &cert.drives.len().to_string());
     for (i, drive) in cert.drives.iter().enumerate() {
-        render_drive(&mut out, i + 1, drive);
+        render_drive(&mut out, w, i + 1, drive);
     }
     out
 }
 
-fn render_drive(out: &mut String, n: usize, d: &DriveRecord) {
-    let _ = writeln!(
-        out,
-        "  #{n} {} {}",
-        d.model,
-        d.status.as_str().to_uppercase()
-    );
+fn render_drive(out: &mut String, w: &Words, n: usize, d: &DriveRecord) {
+    let _ = writeln!(out, "  #{n} {} {}", d.model, (w.status)(d.status));
+    let [
+        serial,
+        firmware,
+        size,
+        kind,
+        method_label,
+        nist,
+        bsi,
+        verification,
+        hidden,
+        firmware_erase,
+        command,
+        canaries,
+        sampling,
+        error_range,
+    ] = w.drive_labels;
     let mut line = |label: &str, value: &str| {
         let _ = writeln!(out, "    {label:<20} {value}");
     };
-    line("Serial", &d.serial);
-    line("Firmware", &d.firmware);
-    line("Size", &human_bytes(d.size_bytes));
-    line("Type", &format!("{} via {}", d.media_type, d.transport));
+    line(serial, &d.serial);
+    line(firmware, &d.firmware);
+    line(size, &(w.bytes)(d.size_bytes));
+    line(kind, &(w.media)(&d.media_type, &d.transport));
     let method = &d.method;
-    let mut m = format!("{}, {} pass(es)", method.name, method.passes);
+    let mut m = (w.method)(&method.name, method.passes);
     if !method.patterns.is_empty() {
         let _ = write!(m, ": {}", method.patterns.join(" "));
     }
-    line("Method", &m);
-    line("NIST SP 800-88", method.nist_category.label());
-    if let Some(bsi) = &method.bsi_method {
-        line("BSI method", bsi);
+    line(method_label, &m);
+    line(nist, method.nist_category.label());
+    if let Some(name) = &method.bsi_method {
+        line(bsi, name);
     }
     let v = &d.verification;
     line(
-        "Verification",
-        &format!(
-            "{}, {}, {} checked",
-            v.mode.as_str(),
-            v.outcome.as_str(),
-            human_bytes(v.bytes_checked)
-        ),
+        verification,
+        &(w.verification)(v.mode, v.outcome, &(w.bytes)(v.bytes_checked)),
     );
     if let Some(h) = &d.hidden_areas {
-        line(
-            "Hidden areas",
-            &match h.sectors_text() {
-                Some(sectors) => {
-                    format!("HPA {}, DCO {} ({sectors})", h.hpa.as_str(), h.dco.as_str())
-                }
-                None => format!("HPA {}, DCO {}", h.hpa.as_str(), h.dco.as_str()),
-            },
+        let mut text = format!(
+            "HPA {}, DCO {}",
+            (w.hidden_state)(h.hpa),
+            (w.hidden_state)(h.dco)
         );
+        if let Some(sectors) = (w.hidden_sectors)(h) {
+            let _ = write!(text, " ({sectors})");
+        }
+        line(hidden, &text);
     }
     if let Some(f) = &d.firmware_erase {
-        for (label, value) in firmware_lines(f) {
-            line(label, &value);
+        line(
+            firmware_erase,
+            &(w.firmware_erase)(&f.operation, f.confirmed, f.fell_back_to_overwrite),
+        );
+        for c in &f.commands {
+            line(command, &format!("{}: {}", c.command, c.status));
+        }
+        if let Some(c) = &f.canaries {
+            line(canaries, &(w.canaries)(c));
+        }
+        if let Some(s) = &f.sampling {
+            line(
+                sampling,
+                &(w.sampling)(s, &(w.percent)(s.share_ppm), &(w.bytes)(s.bytes_read)),
+            );
         }
     }
     for r in &d.error_ranges {
-        line(
-            "Error range",
-            &format!("offset {} length {}: {}", r.offset, r.length, r.error),
-        );
+        line(error_range, &(w.error_range)(r.offset, r.length, &r.error));
     }
     for (number, p) in d.numbered_passes() {
-        let secs = (p.finished - p.started).num_seconds();
         line(
-            &format!("Pass {}", d.pass_label(number)),
-            &format!(
-                "{} {} .. {} ({secs} s, {})",
-                p.pattern,
-                timestamp(&p.started),
-                timestamp(&p.finished),
-                human_bytes(p.bytes_written)
+            &(w.pass)(&d.pass_label(number)),
+            &(w.pass_line)(
+                &p.pattern,
+                &(w.time)(&p.started),
+                &(w.time)(&p.finished),
+                (p.finished - p.started).num_seconds(),
+                &(w.bytes)(p.bytes_written),
             ),
         );
     }
 }
 
-/// A firmware erase as labelled lines (English), shared by the text and the PDF.
-pub(crate) fn firmware_lines(f: &FirmwareErase) -> Vec<(&'static str, String)> {
-    let mut out = vec![(
-        "Firmware erase",
-        format!(
-            "{}, {}{}",
-            f.operation,
-            if f.confirmed {
-                "confirmed by the drive"
-            } else {
-                "not confirmed"
-            },
-            if f.fell_back_to_overwrite {
-                ", overwritten instead"
-            } else {
-                ""
-            }
-        ),
-    )];
-    for c in &f.commands {
-        out.push(("Command", format!("{}: {}", c.command, c.status)));
-    }
-    if let Some(c) = &f.canaries {
-        let mut text = format!(
-            "{} written ({} bytes each), {} survived",
-            c.written, c.block_bytes, c.survived
-        );
-        if c.unreadable > 0 {
-            let _ = write!(text, ", {} unreadable", c.unreadable);
-        }
-        out.push(("Canaries", text));
-    }
-    if let Some(s) = &f.sampling {
-        let mut text = format!(
-            "{} % of the drive, {} samples ({}): reads as {}",
-            share_percent(s.share_ppm),
-            s.samples,
-            human_bytes(s.bytes_read),
-            s.reads_as
-        );
-        if s.other > 0 {
-            let _ = write!(text, ", {} sample(s) held data", s.other);
-        }
-        if s.unreadable > 0 {
-            let _ = write!(text, ", {} unreadable", s.unreadable);
-        }
-        out.push(("Sampling", text));
-    }
-    out
-}
-
 /// Parts per million as a percentage without trailing zeros (10000 -> "1", 2500 -> "0.25").
-pub(crate) fn share_percent(ppm: u32) -> String {
+pub fn share_percent(ppm: u32) -> String {
     let text = format!("{:.4}", f64::from(ppm) / 10_000.0);
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// RFC 3339 UTC with a `Z`, as in the JSON.
-pub(crate) fn timestamp(t: &chrono::DateTime<chrono::Utc>) -> String {
+pub fn timestamp(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 

@@ -350,3 +350,30 @@ fn a_resumed_wipe_names_what_it_continues() {
     assert!(!text.contains("1/7"), "{text}");
     assert!(text.contains("18.11.2026 06:06:40 EST"), "{text}");
 }
+
+/// The fitness reasons in both of the sheet's languages: German from the audit's typed
+/// `reason`, English from its `detail`, with the numbers in each language's notation.
+#[test]
+fn fitness_reasons_in_german_and_english() {
+    let key = StationKey::from_seed(&[5; 32]);
+    let cert = sample::erased_certificate(&key);
+    let audit = serde_json::json!({"fitness": {"grade": "B", "rules": [
+        {"id": "battery-health", "detail": "BAT0: 31.5 % (needs 50 %)", "status": "fail",
+         "grade": "B", "reason": {"kind": "batteries", "needs_pct": 50.0,
+            "batteries": [{"name": "BAT0", "health_pct": 31.5}]}}],
+        "windows11": {"meets_floor": false, "checks": [{"name": "tpm-2.0", "passed": false},
+            {"name": "cpu", "passed": false}]}}});
+    let (_dir, path) = render(&cert, &PdfOptions::default().with_audit(audit));
+    let text = pdftotext(&path)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("battery-health: BAT0: 31,5 % (mindestens 50 %) / BAT0: 31.5 % (needs 50 %)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("nicht geeignet / not suitable (TPM 2.0, CPU-Generation / CPU generation)"),
+        "{text}"
+    );
+}

@@ -143,11 +143,11 @@ fn cert_show_pdf_and_export_in_both_languages() {
 
     let de = text(&tabula(DE, dir.path(), &["cert", "show", file]));
     assert!(
-        de.starts_with("Löschung         gelöscht und geprüft\n"),
+        de.starts_with("Löschung            gelöscht und geprüft\n"),
         "{de}"
     );
     assert!(
-        de.contains("Signatur         gültig, signiert mit dem mitgelieferten Schlüssel"),
+        de.contains("Signatur            gültig, signiert mit dem mitgelieferten Schlüssel"),
         "{de}"
     );
     assert!(

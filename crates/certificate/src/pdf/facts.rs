@@ -22,9 +22,13 @@ pub(crate) fn fitness(audit: &Value) -> Option<(String, Vec<String>)> {
                 .filter_map(|r| {
                     let detail = text(r, "detail");
                     let what = text(r, "description").or_else(|| text(r, "id"))?;
-                    Some(match detail {
-                        Some(d) => format!("{what}: {d}"),
-                        None => what,
+                    // German from the typed reason where the document has one; the detail is
+                    // the English.
+                    let german = r.get("reason").and_then(super::reasons::rule_de);
+                    Some(match (german, detail) {
+                        (Some(de), Some(en)) => format!("{what}: {}", both(&de, &en)),
+                        (None, Some(d)) => format!("{what}: {d}"),
+                        (_, None) => what,
                     })
                 })
                 .collect()
@@ -51,7 +55,7 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
     Some(if meets {
         both("erfüllt die Mindestanforderungen", "meets the requirements")
     } else {
-        let failed: Vec<&str> = w
+        let failed: Vec<String> = w
             .get("checks")
             .and_then(Value::as_array)
             .map(|checks| {
@@ -59,6 +63,7 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
                     .iter()
                     .filter(|c| c.get("passed").and_then(Value::as_bool) == Some(false))
                     .filter_map(|c| c.get("name").and_then(Value::as_str))
+                    .map(check_name)
                     .collect()
             })
             .unwrap_or_default();
@@ -68,6 +73,30 @@ pub(crate) fn windows11(audit: &Value) -> Option<String> {
         }
         text
     })
+}
+
+/// A Windows 11 check's name (`tpm-2.0` in the audit document) for people: German, English.
+fn check_names(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "tpm-2.0" => ("TPM 2.0", "TPM 2.0"),
+        "uefi" => ("UEFI", "UEFI"),
+        "secure-boot-capable" => ("Secure Boot", "Secure Boot"),
+        "cpu" => ("CPU-Generation", "CPU generation"),
+        "64-bit" => ("64-Bit-CPU", "64-bit CPU"),
+        "ram-4gib" => ("4 GiB RAM", "4 GiB RAM"),
+        "storage-64gb" => ("64 GB Speicher", "64 GB storage"),
+        _ => return None,
+    })
+}
+
+/// A check's name in both languages (once where they agree); an unknown one as it stands.
+pub(crate) fn check_name(name: &str) -> String {
+    check_names(name).map_or_else(|| name.to_owned(), |(de, en)| both(de, en))
+}
+
+/// A check's German name, for the German half of a reason.
+pub(crate) fn check_name_de(name: &str) -> String {
+    check_names(name).map_or(name, |(de, _)| de).to_owned()
 }
 
 /// The OEM licence tables (MSDM for Windows 8 and later, SLIC for Windows 7 and earlier), as
@@ -128,6 +157,14 @@ mod tests {
             ["Battery at 50 %: BAT0: 31.0 %", "ssd: sda is rotational"]
         );
         assert_eq!(fitness(&json!({})), None);
+        // With the typed reason: German / English.
+        let audit = json!({"fitness": {"grade": "B", "rules": [
+            {"id": "ram", "detail": "4.0 GiB (needs 8 GiB)", "status": "fail", "grade": "B",
+             "reason": {"kind": "ram", "bytes": 4_294_967_296u64, "needs_gib": 8.0}}]}});
+        assert_eq!(
+            fitness(&audit).unwrap().1,
+            ["ram: 4,0 GiB (mindestens 8 GiB) / 4.0 GiB (needs 8 GiB)"]
+        );
     }
 
     #[test]
@@ -154,7 +191,9 @@ mod tests {
             {"name": "cpu", "passed": false}]}}});
         assert_eq!(
             windows11(&audit).unwrap(),
-            "nicht geeignet / not suitable (tpm-2.0, cpu)"
+            "nicht geeignet / not suitable (TPM 2.0, CPU-Generation / CPU generation)"
         );
+        assert_eq!(check_name("future-check"), "future-check");
+        assert_eq!(check_name_de("storage-64gb"), "64 GB Speicher");
     }
 }

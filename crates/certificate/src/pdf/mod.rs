@@ -13,6 +13,7 @@ mod font;
 mod labels;
 mod page;
 mod qr;
+mod reasons;
 mod sheet;
 
 use crate::bundle::Bundle;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tabula_certificate::{Bundle, render_text};
+use tabula_certificate::{Bundle, render_text_with};
 
 use super::Outcome;
 use crate::i18n::{Language, language, t};
@@ -66,7 +66,10 @@ fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
     let bundle = read(file)?;
     let (verdict, outcome) = match tabula_certificate::verify(&bundle, None) {
         Ok(v) => ((tc.valid)(&super::verify::key_note(&v)), Outcome::Success),
-        Err(err) => ((tc.not_valid)(&err.to_string()), Outcome::Failure),
+        Err(err) => {
+            let why = crate::i18n::faults::localized(&err).unwrap_or_else(|| err.to_string());
+            ((tc.not_valid)(&why), Outcome::Failure)
+        }
     };
     let cert = bundle.certificate().context(tc.decoding)?;
     let erasure = tabula_certificate::Erasure::of(&cert);
@@ -75,17 +78,19 @@ fn show(file: &std::path::Path) -> anyhow::Result<Outcome> {
         Language::En => erasure.label_en(),
     };
     let [erasure_label, signature_label, registry_label] = tc.labels;
-    println!("{erasure_label:<16} {}", erasure.to_lowercase());
-    println!("{signature_label:<16} {verdict}");
+    let words = &t().certificate;
+    let width = words.width;
+    println!("{erasure_label:<width$} {}", erasure.to_lowercase());
+    println!("{signature_label:<width$} {verdict}");
     println!(
-        "{registry_label:<16} {}",
+        "{registry_label:<width$} {}",
         if bundle.receipt.is_some() {
             tc.receipt_attached
         } else {
             tc.not_registered
         }
     );
-    print!("{}", render_text(&cert));
+    print!("{}", render_text_with(&cert, words));
     Ok(outcome)
 }
 

@@ -28,6 +28,11 @@ pub fn describe(err: &(dyn StdError + 'static)) -> String {
             parts.extend(root.map(ToString::to_string));
             break;
         }
+        if let Some(text) = crate::i18n::faults::localized(c) {
+            // A worded fault says what its sources say.
+            parts.push(text);
+            break;
+        }
         parts.push(localized(c).unwrap_or_else(|| c.to_string()));
         cause = c.source();
     }

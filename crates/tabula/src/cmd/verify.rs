@@ -124,7 +124,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
             Err(err) => {
                 tally.failed += 1;
-                println!("{}{}: {err}", tv.failed, file.display());
+                let why = crate::i18n::faults::certificate(&err);
+                println!("{}{}: {why}", tv.failed, file.display());
             }
         }
     }

@@ -69,6 +69,8 @@ pub static DE: Text = Text {
     },
     commands: super::commands::de::COMMANDS,
     reasons: super::reasons::de::REASONS,
+    certificate: super::certificate::de::WORDS,
+    faults: super::faults::de::FAULTS,
     app: App {
         auditing: "Dieser Rechner wird geprüft (SMART-Daten können eine Minute dauern) ...",
         too_small: |mw, mh, w, h| {

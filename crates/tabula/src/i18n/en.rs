@@ -34,6 +34,8 @@ pub static EN: Text = Text {
     },
     commands: super::commands::en::COMMANDS,
     reasons: super::reasons::en::REASONS,
+    certificate: super::certificate::en::WORDS,
+    faults: super::faults::EN,
     app: App {
         auditing: "Auditing this machine (SMART data can take a minute)...",
         too_small: |mw, mh, w, h| {

@@ -13,12 +13,15 @@
 //! let line = (t().common.passes)(3); // "3 Durchgänge" or "3 passes"
 //! ```
 
+pub mod audit;
+pub mod certificate;
 pub mod client;
 pub mod clock;
 pub mod commands;
 mod de;
 mod en;
 pub mod engine;
+pub mod faults;
 pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -37,6 +40,10 @@ pub struct Text {
     pub commands: commands::Commands,
     /// The library crates' typed reasons (drive exclusions).
     pub reasons: reasons::Reasons,
+    /// `tabula cert show`: the certificate as text.
+    pub certificate: tabula_certificate::text::Words,
+    /// The certificate and audit crates' errors.
+    pub faults: faults::Faults,
     pub app: App,
     pub confirm: Confirm,
     pub machine: Machine,

@@ -19,7 +19,7 @@ fn head(origin: &str, size: u64, previous: Option<u64>, witnesses: &[String]) ->
     format!("Log {origin}: {entries}, {seen}{cosigned}")
 }
 
-/// The audit report's words (rule details and problems stay the audit's own).
+/// The audit report's words.
 const REPORT: tabula_audit::Words = tabula_audit::Words {
     sections: [
         "Rechner",
@@ -86,6 +86,12 @@ const REPORT: tabula_audit::Words = tabula_audit::Words {
     windows11_not: "nein: Linux installieren",
     missing: "fehlt",
     decimal_comma: true,
+    rule_reason: crate::i18n::audit::de::rule_reason,
+    check_reason: crate::i18n::audit::de::check_reason,
+    check_name: crate::i18n::audit::de::check_name,
+    problem: crate::i18n::audit::de::problem,
+    acpi_error: crate::i18n::audit::de::acpi_error,
+    slic_defect: crate::i18n::audit::de::slic_defect,
 };
 
 pub const COMMANDS: Commands = Commands {
