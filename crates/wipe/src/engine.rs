@@ -487,7 +487,7 @@ fn open_confirmed(plan: &DrivePlan) -> Result<Target, Failure> {
             Ok(t) => return Ok(t),
             Err(e) => e,
         },
-        Some(Preflight::Failed { reason }) => {
+        Some(Preflight::Failed { reason, .. }) => {
             return Err(Failure::Refused {
                 reason: reason.clone(),
             });
