@@ -351,8 +351,10 @@ impl Worker {
             self.plan
                 .check_alignment(self.opts.block_size, target.logical_sector, target.size)
         {
-            lock(&self.report).error =
-                Some(format!("{}: {e}; nothing written", target.path.display()));
+            lock(&self.report).fail(Failure::Misaligned {
+                path: target.path.display().to_string(),
+                error: e,
+            });
             return false;
         }
         {

@@ -214,7 +214,8 @@ pub enum PlanError {
 /// I/O geometry that the engine cannot carry out as asked. Checked per drive once its logical
 /// sector size and size are known, before anything is written: a misaligned request would
 /// otherwise fail as if the drive had bad sectors.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AlignmentError {
     #[error("block size {block} is not a power of two of at least 512 bytes")]

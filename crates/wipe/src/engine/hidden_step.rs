@@ -48,21 +48,18 @@ impl Worker {
             return self.reopen(open_confirmed(&self.plan));
         }
         if let Err(why) = (self.opts.rescan)(&self.plan) {
-            lock(&self.report).error = Some(format!(
-                "the hidden areas were removed, but {why}; nothing written"
-            ));
+            lock(&self.report).fail(Failure::HiddenRescan { error: why });
             return None;
         }
         let Some(Preflight::Passed { identity }) = &self.plan.preflight else {
             return self.reopen(open_confirmed(&self.plan));
         };
-        let opened =
-            open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| Failure::Open {
-                error: format!(
-                    "after removing the hidden areas the drive reports {size} bytes, but the \
-                     kernel does not show the same drive with that size ({e}); nothing written"
-                ),
-            });
+        let opened = open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| {
+            Failure::HiddenResize {
+                size,
+                error: e.to_string(),
+            }
+        });
         self.reopen(opened)
     }
 
