@@ -45,6 +45,10 @@ pub fn note_de(note: &Note, zone: &LocalZone) -> String {
             "ein verborgener Bereich (HPA/DCO) ließ sich nicht entfernen: {error}; er ist nicht \
              überschrieben, das Laufwerk ist also nicht vollständig gelöscht"
         ),
+        Note::HiddenAreasUnchecked { error } => format!(
+            "verborgene Bereiche nicht entfernt: {error}; hat das Laufwerk einen, ist es nicht \
+             vollständig gelöscht"
+        ),
         Note::FirmwareFellBack { method, reason } => format!(
             "{}; stattdessen überschrieben (nur NIST SP 800-88 Clear)",
             firmware_de(method, reason)
@@ -242,6 +246,15 @@ mod tests {
         assert!(note_both(&spent, &zone).starts_with(
             "Durchgang 2: Wiederholungsbudget (16 Befehle, 30 s) aufgebraucht; nicht geschrieben: 2048+2048 / pass 2: retry budget"
         ));
+        let unchecked = Note::HiddenAreasUnchecked {
+            error: "/dev/sdb: no command path".into(),
+        };
+        assert_eq!(
+            note_both(&unchecked, &zone),
+            "verborgene Bereiche nicht entfernt: /dev/sdb: no command path; hat das Laufwerk \
+             einen, ist es nicht vollständig gelöscht / hidden areas not removed: /dev/sdb: no \
+             command path; the drive is not fully erased if it has one"
+        );
         let other = Note::Other {
             text: "firmware words".into(),
         };

@@ -8,6 +8,7 @@
 //!   removed, the kernel sees the whole disk, every byte is overwritten and verified;
 //! - a DCO whose RESTORE the drive refuses: recorded, the visible sectors are overwritten, and
 //!   the drive is not reported fully erased;
+//! - the drive's command path does not open: a typed note, the visible sectors overwritten;
 //! - the kernel does not see the size the drive reports, or is not asked to re-read it: nothing
 //!   is written, and the report says why (typed `failure`).
 
@@ -26,6 +27,7 @@ use tabula_device::probe::probe_bus;
 use tabula_device::sim::{AtaConfig, Media, SimAta};
 use tabula_wipe::engine::EngineOptions;
 use tabula_wipe::method::Method;
+use tabula_wipe::note::Note;
 use tabula_wipe::plan::WipePlan;
 use tabula_wipe::report::{Failure, NistLevel, VerifyOutcome, WipeStatus};
 
@@ -213,4 +215,31 @@ fn a_rescan_that_fails_writes_nothing_and_says_why() {
         dev.file_contents() == before,
         "written despite the failed rescan"
     );
+}
+
+#[test]
+fn a_command_path_that_does_not_open_leaves_a_typed_note_and_the_visible_sectors_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dev, media, drive) = disk(dir.path(), "nopath.img", AtaConfig::default());
+    let plan = plan("auto", &dev, &drive);
+    let (mut o, calls) = options(&dev, &media, &drive, true);
+    o.open_transport = Arc::new(|_| Err("the test's command path is closed".to_owned()));
+    let (r, _) = run(&plan, &o);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "no rescan without a removal"
+    );
+    assert!(
+        r.notes.contains(&Note::HiddenAreasUnchecked {
+            error: "the test's command path is closed".into()
+        }),
+        "{:?}",
+        r.notes
+    );
+    assert_eq!(r.failure, None);
+    // The sectors the host sees are overwritten; the drive still hides the rest.
+    assert_eq!(r.drive.size_bytes, VISIBLE * 512);
+    assert_eq!(r.passes[0].bytes, VISIBLE * 512);
+    assert_eq!(drive.sizes().0, VISIBLE);
 }

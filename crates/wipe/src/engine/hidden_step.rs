@@ -23,9 +23,9 @@ impl Worker {
         let removal = match (self.opts.open_transport)(&self.plan) {
             Ok(mut transport) => remove_hidden_areas(transport.as_mut()),
             Err(why) => {
-                self.note(format!(
-                    "hidden areas not removed: {why}; the drive is not fully erased if it has one"
-                ));
+                lock(&self.report)
+                    .notes
+                    .push(Note::HiddenAreasUnchecked { error: why });
                 return self.reopen(open_confirmed(&self.plan));
             }
         };
@@ -65,10 +65,6 @@ impl Worker {
 
     fn reopen(&self, opened: Result<Target, Failure>) -> Option<Target> {
         opened.map_err(|e| lock(&self.report).fail(e)).ok()
-    }
-
-    fn note(&self, note: String) {
-        lock(&self.report).notes.push(note.into());
     }
 }
 
