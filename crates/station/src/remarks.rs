@@ -5,6 +5,7 @@
 use tabula_certificate::LocalZone;
 use tabula_device::capabilities::FirmwareOp;
 use tabula_wipe::note::Note;
+use tabula_wipe::plan::AlignmentError;
 use tabula_wipe::progress::Phase;
 use tabula_wipe::report::{DriveReport, Failure, FirmwareFailure};
 
@@ -44,6 +45,10 @@ pub fn note_de(note: &Note, zone: &LocalZone) -> String {
             "ein verborgener Bereich (HPA/DCO) ließ sich nicht entfernen: {error}; er ist nicht \
              überschrieben, das Laufwerk ist also nicht vollständig gelöscht"
         ),
+        Note::HiddenAreasUnchecked { error } => format!(
+            "verborgene Bereiche nicht entfernt: {error}; hat das Laufwerk einen, ist es nicht \
+             vollständig gelöscht"
+        ),
         Note::FirmwareFellBack { method, reason } => format!(
             "{}; stattdessen überschrieben (nur NIST SP 800-88 Clear)",
             firmware_de(method, reason)
@@ -73,6 +78,42 @@ pub fn failure_de(failure: &Failure) -> String {
         Failure::Thread { error } => {
             format!("der Arbeits-Thread des Laufwerks ließ sich nicht starten: {error}")
         }
+        Failure::HiddenRescan { error } => format!(
+            "die verborgenen Bereiche wurden entfernt, aber der Kernel hat die Größe nicht neu \
+             eingelesen ({error}); nichts geschrieben"
+        ),
+        Failure::HiddenResize { size, error } => format!(
+            "nach dem Entfernen der verborgenen Bereiche meldet das Laufwerk {size} Bytes, aber \
+             der Kernel zeigt nicht dasselbe Laufwerk mit dieser Größe ({error}); nichts \
+             geschrieben"
+        ),
+        Failure::Misaligned { path, error } => {
+            format!("{path}: {}; nichts geschrieben", alignment_de(error))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Why the block size or the resume point does not fit the drive, in German.
+fn alignment_de(error: &AlignmentError) -> String {
+    match error {
+        AlignmentError::BlockSize { block } => {
+            format!("die Blockgröße {block} ist keine Zweierpotenz von mindestens 512 Bytes")
+        }
+        AlignmentError::BlockNotSectorMultiple { block, sector } => format!(
+            "die Blockgröße {block} ist kein Vielfaches der {sector}-Byte-Sektoren des Laufwerks"
+        ),
+        AlignmentError::ResumePass { pass, passes } => format!(
+            "der Fortsetzungspunkt nennt Durchgang {pass}, der Plan hat aber {passes} Durchgänge"
+        ),
+        AlignmentError::ResumeMisaligned { offset, sector } => format!(
+            "der Fortsetzungspunkt (Byte {offset}) ist kein Vielfaches der {sector}-Byte-Sektoren \
+             des Laufwerks"
+        ),
+        AlignmentError::ResumeBeyondEnd { offset, size } => format!(
+            "der Fortsetzungspunkt (Byte {offset}) liegt hinter dem Ende des Laufwerks ({size} \
+             Bytes)"
+        ),
         other => other.to_string(),
     }
 }
@@ -205,6 +246,15 @@ mod tests {
         assert!(note_both(&spent, &zone).starts_with(
             "Durchgang 2: Wiederholungsbudget (16 Befehle, 30 s) aufgebraucht; nicht geschrieben: 2048+2048 / pass 2: retry budget"
         ));
+        let unchecked = Note::HiddenAreasUnchecked {
+            error: "/dev/sdb: no command path".into(),
+        };
+        assert_eq!(
+            note_both(&unchecked, &zone),
+            "verborgene Bereiche nicht entfernt: /dev/sdb: no command path; hat das Laufwerk \
+             einen, ist es nicht vollständig gelöscht / hidden areas not removed: /dev/sdb: no \
+             command path; the drive is not fully erased if it has one"
+        );
         let other = Note::Other {
             text: "firmware words".into(),
         };
@@ -278,5 +328,62 @@ mod tests {
             failure_de(report.failure.as_ref().unwrap()),
             "aufgegeben: mehr als 64 defekte Sektoren in Durchgang 2 (ein sterbendes Laufwerk)"
         );
+    }
+
+    #[test]
+    fn hidden_area_and_alignment_failures_read_in_both_languages() {
+        let rescan = Failure::HiddenRescan {
+            error: "asking the kernel to re-read the capacity (/sys/block/sdb/device/rescan) \
+                    failed: Permission denied (os error 13)"
+                .into(),
+        };
+        assert_eq!(
+            failure_de(&rescan),
+            "die verborgenen Bereiche wurden entfernt, aber der Kernel hat die Größe nicht neu \
+             eingelesen (asking the kernel to re-read the capacity (/sys/block/sdb/device/rescan) \
+             failed: Permission denied (os error 13)); nichts geschrieben"
+        );
+        assert_eq!(
+            failure_en(&rescan),
+            "the hidden areas were removed, but asking the kernel to re-read the capacity \
+             (/sys/block/sdb/device/rescan) failed: Permission denied (os error 13); nothing \
+             written"
+        );
+        let resize = Failure::HiddenResize {
+            size: 1 << 30,
+            error: "/dev/sdb: not the drive that was confirmed: size".into(),
+        };
+        assert!(
+            failure_de(&resize).starts_with(
+                "nach dem Entfernen der verborgenen Bereiche meldet das Laufwerk 1073741824 Bytes"
+            ) && failure_de(&resize).ends_with("size); nichts geschrieben"),
+            "{}",
+            failure_de(&resize)
+        );
+        assert!(failure_en(&resize).starts_with(
+            "after removing the hidden areas the drive reports 1073741824 bytes, but the kernel"
+        ));
+        let misaligned = Failure::Misaligned {
+            path: "/dev/sdb".into(),
+            error: AlignmentError::ResumeMisaligned {
+                offset: 1000,
+                sector: 512,
+            },
+        };
+        assert_eq!(
+            failure_de(&misaligned),
+            "/dev/sdb: der Fortsetzungspunkt (Byte 1000) ist kein Vielfaches der \
+             512-Byte-Sektoren des Laufwerks; nichts geschrieben"
+        );
+        assert_eq!(
+            failure_en(&misaligned),
+            "/dev/sdb: resume offset 1000 is not a multiple of the drive's 512-byte logical \
+             sector; nothing written"
+        );
+        // The typed reason survives the report's JSON.
+        let json = serde_json::to_value(&misaligned).unwrap();
+        assert_eq!(json["kind"], "misaligned");
+        assert_eq!(json["error"]["kind"], "resume-misaligned");
+        assert_eq!(serde_json::from_value::<Failure>(json).unwrap(), misaligned);
     }
 }

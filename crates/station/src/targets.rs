@@ -47,9 +47,7 @@ pub fn check_each(targets: &[PathBuf], root: &Path) -> Result<Vec<Checked>> {
         Ok(preflight(path, drives).unwrap_or_else(|e| Checked {
             path: path.to_owned(),
             drive: drives.iter().find(|d| same_file(&d.path, path)).cloned(),
-            preflight: Preflight::Failed {
-                reason: e.to_string(),
-            },
+            preflight: Preflight::failed(e),
             capabilities: None,
         }))
     })
@@ -231,7 +229,7 @@ mod tests {
         assert!(check_targets(&paths, Path::new("/")).is_err());
         let checked = check_each(&paths, Path::new("/")).unwrap();
         assert!(
-            matches!(&checked[0].preflight, Preflight::Failed { reason } if reason.contains("no such device"))
+            matches!(&checked[0].preflight, Preflight::Failed { reason, .. } if reason.contains("no such device"))
         );
         let plan = WipePlan::new(Method::by_name("zero").unwrap(), None, checked).unwrap();
         // The missing file appears before the start: it was not confirmed, so it stays untouched.

@@ -351,8 +351,10 @@ impl Worker {
             self.plan
                 .check_alignment(self.opts.block_size, target.logical_sector, target.size)
         {
-            lock(&self.report).error =
-                Some(format!("{}: {e}; nothing written", target.path.display()));
+            lock(&self.report).fail(Failure::Misaligned {
+                path: target.path.display().to_string(),
+                error: e,
+            });
             return false;
         }
         {
@@ -487,7 +489,7 @@ fn open_confirmed(plan: &DrivePlan) -> Result<Target, Failure> {
             Ok(t) => return Ok(t),
             Err(e) => e,
         },
-        Some(Preflight::Failed { reason }) => {
+        Some(Preflight::Failed { reason, .. }) => {
             return Err(Failure::Refused {
                 reason: reason.clone(),
             });

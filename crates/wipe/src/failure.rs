@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use tabula_device::capabilities::FirmwareOp;
 
+use crate::plan::AlignmentError;
+
 /// Why a firmware erase did not run, failed or was not confirmed by its check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -102,6 +104,14 @@ pub enum Failure {
     TooManyBadSectors { max: u64, pass: usize },
     /// The drive's worker thread did not start.
     Thread { error: String },
+    /// The hidden areas were removed, but the kernel was not made to re-read the drive's
+    /// capacity (`error` says why); nothing written.
+    HiddenRescan { error: String },
+    /// After the hidden areas were removed the drive reports `size` bytes, but the kernel does
+    /// not show the confirmed drive with that size (`error` says what it shows); nothing written.
+    HiddenResize { size: u64, error: String },
+    /// The block size or the resume point does not fit the drive at `path`; nothing written.
+    Misaligned { path: String, error: AlignmentError },
 }
 
 impl std::fmt::Display for Failure {
@@ -124,6 +134,16 @@ impl std::fmt::Display for Failure {
                 "gave up: more than {max} bad sectors in pass {pass} (a failing drive)"
             ),
             Self::Thread { error } => write!(f, "cannot start worker thread: {error}"),
+            Self::HiddenRescan { error } => write!(
+                f,
+                "the hidden areas were removed, but {error}; nothing written"
+            ),
+            Self::HiddenResize { size, error } => write!(
+                f,
+                "after removing the hidden areas the drive reports {size} bytes, but the kernel \
+                 does not show the same drive with that size ({error}); nothing written"
+            ),
+            Self::Misaligned { path, error } => write!(f, "{path}: {error}; nothing written"),
         }
     }
 }

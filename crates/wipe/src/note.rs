@@ -33,6 +33,9 @@ pub enum Note {
     /// A hidden area (HPA/DCO) could not be removed: it is not overwritten, so the drive is
     /// not fully erased.
     HiddenAreaKept { error: String },
+    /// The drive's command path did not open, so hidden areas were neither read nor removed:
+    /// a drive with one is not fully erased.
+    HiddenAreasUnchecked { error: String },
     /// `auto`'s firmware erase failed or was refused, and the drive was overwritten instead:
     /// NIST SP 800-88 Clear only.
     FirmwareFellBack {
@@ -84,6 +87,10 @@ impl std::fmt::Display for Note {
                 f,
                 "a hidden area could not be removed: {error}; it is not overwritten, so the drive \
                  is not fully erased"
+            ),
+            Self::HiddenAreasUnchecked { error } => write!(
+                f,
+                "hidden areas not removed: {error}; the drive is not fully erased if it has one"
             ),
             Self::FirmwareFellBack { method, reason } => write!(
                 f,

@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::auto::{self, Action, Choice};
 use crate::method::{Erase, Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
+use crate::target::TargetError;
 use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 use tabula_device::device::Drive;
 use tabula_device::identity::Identity;
@@ -93,8 +95,37 @@ pub enum Preflight {
     Passed { identity: Identity },
     /// Could not be opened (or was refused): the engine fails this drive with the reason and
     /// writes nothing to it; the other drives are wiped.
-    Failed { reason: String },
+    Failed {
+        /// The refusal in English (what a journal keeps).
+        reason: String,
+        /// The refusal typed, for a front end to word in its language; in memory only.
+        #[serde(skip)]
+        error: Option<PreflightError>,
+    },
 }
+
+impl Preflight {
+    /// A target refused for `error`: its English words and the typed error.
+    pub fn failed(error: TargetError) -> Self {
+        Self::Failed {
+            reason: error.to_string(),
+            error: Some(PreflightError(Arc::new(error))),
+        }
+    }
+}
+
+/// Why a target was refused before confirmation, typed ([`TargetError`] holds an I/O error,
+/// which neither clones nor compares: shared here, and compared by its words).
+#[derive(Debug, Clone)]
+pub struct PreflightError(pub Arc<TargetError>);
+
+impl PartialEq for PreflightError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for PreflightError {}
 
 /// A target as it was checked before confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +214,8 @@ pub enum PlanError {
 /// I/O geometry that the engine cannot carry out as asked. Checked per drive once its logical
 /// sector size and size are known, before anything is written: a misaligned request would
 /// otherwise fail as if the drive had bad sectors.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AlignmentError {
     #[error("block size {block} is not a power of two of at least 512 bytes")]
@@ -394,6 +426,7 @@ mod tests {
             drive: None,
             preflight: Preflight::Failed {
                 reason: "not opened in this test".into(),
+                error: None,
             },
             capabilities: None,
         };
@@ -450,6 +483,7 @@ mod tests {
             drive: None,
             preflight: Preflight::Failed {
                 reason: "not opened in this test".into(),
+                error: None,
             },
             capabilities: None,
         };
@@ -529,6 +563,7 @@ mod tests {
             drive: None,
             preflight: Preflight::Failed {
                 reason: "not opened in this test".into(),
+                error: None,
             },
             capabilities: None,
         };

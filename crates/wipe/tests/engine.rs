@@ -23,9 +23,9 @@ use common::LoopDev;
 use common::faultfs::{self, Fault, Gate};
 use tabula_wipe::engine::{self, EngineOptions};
 use tabula_wipe::method::{Erase, METHODS, Method};
-use tabula_wipe::plan::{Checked, Preflight, VerifyMode, WipePlan};
+use tabula_wipe::plan::{AlignmentError, Checked, Preflight, VerifyMode, WipePlan};
 use tabula_wipe::progress::Event;
-use tabula_wipe::report::{DriveReport, VerifyOutcome, WipeStatus};
+use tabula_wipe::report::{DriveReport, Failure, VerifyOutcome, WipeStatus};
 use tabula_wipe::target::Target;
 
 const MIB: u64 = 1 << 20;
@@ -508,6 +508,39 @@ fn a_loop_name_reattached_to_another_file_after_confirmation_is_refused() {
         "the other file's device",
     );
     assert_bytes_eq(&std::fs::read(&other).unwrap(), &junk, "the other file");
+}
+
+#[test]
+fn a_block_size_that_does_not_fit_fails_the_drive_typed_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("odd.img");
+    common::write_junk(&file, MIB);
+    let before = std::fs::read(&file).unwrap();
+    let plan = plan_for("one", None, &[&file]);
+    let (reports, _) = run(&plan, &opts(1000));
+    assert_eq!(reports[0].status, WipeStatus::Failed);
+    assert_eq!(
+        reports[0].failure,
+        Some(Failure::Misaligned {
+            path: file.display().to_string(),
+            error: AlignmentError::BlockSize { block: 1000 },
+        })
+    );
+    assert_eq!(
+        reports[0].error.as_deref(),
+        Some(
+            format!(
+                "{}: block size 1000 is not a power of two of at least 512 bytes; nothing written",
+                file.display()
+            )
+            .as_str()
+        )
+    );
+    assert!(reports[0].passes.is_empty());
+    assert!(
+        std::fs::read(&file).unwrap() == before,
+        "written despite the refusal"
+    );
 }
 
 #[test]

@@ -8,7 +8,9 @@
 //!   removed, the kernel sees the whole disk, every byte is overwritten and verified;
 //! - a DCO whose RESTORE the drive refuses: recorded, the visible sectors are overwritten, and
 //!   the drive is not reported fully erased;
-//! - the kernel does not see the size the drive reports: nothing is written.
+//! - the drive's command path does not open: a typed note, the visible sectors overwritten;
+//! - the kernel does not see the size the drive reports, or is not asked to re-read it: nothing
+//!   is written, and the report says why (typed `failure`).
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -25,8 +27,9 @@ use tabula_device::probe::probe_bus;
 use tabula_device::sim::{AtaConfig, Media, SimAta};
 use tabula_wipe::engine::EngineOptions;
 use tabula_wipe::method::Method;
+use tabula_wipe::note::Note;
 use tabula_wipe::plan::WipePlan;
-use tabula_wipe::report::{NistLevel, VerifyOutcome, WipeStatus};
+use tabula_wipe::report::{Failure, NistLevel, VerifyOutcome, WipeStatus};
 
 const MIB: u64 = 1 << 20;
 /// What the host sees before (6 MiB) and what the HPA hides above it (up to 8 MiB).
@@ -175,9 +178,68 @@ fn a_size_the_kernel_does_not_see_writes_nothing() {
         error.contains("reports 8388608 bytes") && error.contains("nothing written"),
         "{error}"
     );
+    assert!(
+        matches!(&r.failure, Some(Failure::HiddenResize { size, .. }) if *size == 8 * MIB),
+        "{:?}",
+        r.failure
+    );
     assert!(r.passes.is_empty());
     assert!(
         dev.file_contents() == before,
         "written despite the size mismatch"
     );
+}
+
+#[test]
+fn a_rescan_that_fails_writes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dev, media, drive) = disk(dir.path(), "norescan.img", AtaConfig::default());
+    let plan = plan("auto", &dev, &drive);
+    let before = dev.file_contents();
+    let (mut o, _) = options(&dev, &media, &drive, false);
+    o.rescan = Arc::new(|_| Err("the test's rescan is refused".to_owned()));
+    let (r, _) = run(&plan, &o);
+    assert_eq!(r.status, WipeStatus::Failed);
+    assert_eq!(
+        r.failure,
+        Some(Failure::HiddenRescan {
+            error: "the test's rescan is refused".into()
+        })
+    );
+    assert_eq!(
+        r.error.as_deref(),
+        Some("the hidden areas were removed, but the test's rescan is refused; nothing written")
+    );
+    assert!(r.passes.is_empty());
+    assert!(
+        dev.file_contents() == before,
+        "written despite the failed rescan"
+    );
+}
+
+#[test]
+fn a_command_path_that_does_not_open_leaves_a_typed_note_and_the_visible_sectors_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dev, media, drive) = disk(dir.path(), "nopath.img", AtaConfig::default());
+    let plan = plan("auto", &dev, &drive);
+    let (mut o, calls) = options(&dev, &media, &drive, true);
+    o.open_transport = Arc::new(|_| Err("the test's command path is closed".to_owned()));
+    let (r, _) = run(&plan, &o);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "no rescan without a removal"
+    );
+    assert!(
+        r.notes.contains(&Note::HiddenAreasUnchecked {
+            error: "the test's command path is closed".into()
+        }),
+        "{:?}",
+        r.notes
+    );
+    assert_eq!(r.failure, None);
+    // The sectors the host sees are overwritten; the drive still hides the rest.
+    assert_eq!(r.drive.size_bytes, VISIBLE * 512);
+    assert_eq!(r.passes[0].bytes, VISIBLE * 512);
+    assert_eq!(drive.sizes().0, VISIBLE);
 }

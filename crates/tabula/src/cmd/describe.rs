@@ -11,6 +11,7 @@ use tabula_station::client::ClientError;
 use tabula_station::config::ConfigError;
 use tabula_station::transport::TransportError;
 
+use tabula_wipe::plan::PreflightError;
 use tabula_wipe::target::TargetError;
 
 use crate::i18n::reasons::exclusions;
@@ -37,6 +38,12 @@ pub fn describe(err: &(dyn StdError + 'static)) -> String {
         cause = c.source();
     }
     parts.join(": ")
+}
+
+/// Why a drive checked before confirmation will fail, in the chosen language: its typed
+/// refusal, else the English words it was planned with.
+pub fn preflight(reason: &str, error: Option<&PreflightError>) -> String {
+    error.map_or_else(|| reason.to_owned(), |e| describe(e.0.as_ref()))
 }
 
 /// The registry client's error of `cause` (itself, or inside the station's error).

@@ -17,7 +17,7 @@ pub mod wipe;
 
 use std::process::ExitCode;
 
-pub use describe::describe;
+pub use describe::{describe, preflight};
 
 /// What a subcommand reports back: success, or a failure already explained to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

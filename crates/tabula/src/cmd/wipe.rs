@@ -266,8 +266,9 @@ pub fn describe_plan(plan: &WipePlan) -> String {
             serial,
             &bytes(size),
         ));
-        if let Some(Preflight::Failed { reason }) = &d.preflight {
-            out.push_str(&format!("  {}\n", (tx.confirm.will_fail)(reason)));
+        if let Some(Preflight::Failed { reason, error }) = &d.preflight {
+            let why = super::preflight(reason, error.as_ref());
+            out.push_str(&format!("  {}\n", (tx.confirm.will_fail)(&why)));
         }
     }
     out
@@ -357,6 +358,7 @@ mod tests {
         };
         let failed = Preflight::Failed {
             reason: "/nonexistent/disk.img: in use".to_owned(),
+            error: None,
         };
         let plan = WipePlan::new(
             Method::by_name("zero").expect("known method"),
@@ -370,6 +372,30 @@ mod tests {
                 && text.contains("    will fail, nothing written: /nonexistent/disk.img: in use\n"),
             "{text}"
         );
+        // A typed refusal reads in the station's language; the English words stay in the plan.
+        use crate::i18n::{Language, set_thread_language};
+        let typed = Preflight::failed(tabula_wipe::target::TargetError::NotFound {
+            path: "/nonexistent/disk.img".into(),
+        });
+        let plan = WipePlan::new(
+            Method::by_name("zero").expect("known method"),
+            None,
+            vec![target("/nonexistent/disk.img", typed)],
+        )
+        .expect("plan");
+        set_thread_language(Language::De);
+        let text = describe_plan(&plan);
+        set_thread_language(Language::En);
+        assert!(
+            text.contains(
+                "wird scheitern, nichts geschrieben: /nonexistent/disk.img: Gerät oder Datei \
+                 nicht gefunden\n"
+            ),
+            "{text}"
+        );
+        assert!(describe_plan(&plan).contains(
+            "will fail, nothing written: /nonexistent/disk.img: no such device or file\n"
+        ));
     }
 
     #[test]

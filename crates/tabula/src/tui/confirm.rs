@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use tabula_wipe::plan::{Preflight, WipePlan};
 
 use super::theme::{self, fit, fit_right, printable};
+use crate::cmd::preflight;
 use crate::cmd::wipe::CONFIRM_WORD;
 use crate::human::bytes;
 use crate::i18n::t;
@@ -119,9 +120,10 @@ impl Widget for &ConfirmForm {
                     fit(&printable(serial), serial_w),
                     fit_right(&bytes(size), 10)
                 )));
-                if let Some(Preflight::Failed { reason }) = &d.preflight {
+                if let Some(Preflight::Failed { reason, error }) = &d.preflight {
+                    let why = preflight(reason, error.as_ref());
                     lines.push(Line::styled(
-                        fit(&(c.will_fail)(&printable(reason)), w),
+                        fit(&(c.will_fail)(&printable(&why)), w),
                         theme::warn(),
                     ));
                 }

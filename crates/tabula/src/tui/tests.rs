@@ -318,6 +318,17 @@ fn method_screen_defaults_from_the_config_and_needs_an_operator() {
 }
 
 pub(super) fn plan(method: &str) -> WipePlan {
+    plan_failing(
+        method,
+        Preflight::Failed {
+            reason: "not opened in this test".to_owned(),
+            error: None,
+        },
+    )
+}
+
+/// A plan for two drives that both failed their checks with `preflight`.
+pub(super) fn plan_failing(method: &str, preflight: Preflight) -> WipePlan {
     let d = drives();
     WipePlan::new(
         Method::by_name(method).unwrap(),
@@ -327,9 +338,7 @@ pub(super) fn plan(method: &str) -> WipePlan {
             .map(|d| Checked {
                 path: d.path.clone(),
                 drive: Some(d.clone()),
-                preflight: Preflight::Failed {
-                    reason: "not opened in this test".to_owned(),
-                },
+                preflight: preflight.clone(),
                 capabilities: None,
             })
             .collect(),

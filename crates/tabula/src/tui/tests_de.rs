@@ -4,11 +4,15 @@
 use crossterm::event::KeyCode;
 use tabula_station::config::Config;
 
+use tabula_wipe::plan::Preflight;
 use tabula_wipe::report::{VerifyOutcome, WipeStatus};
+use tabula_wipe::target::TargetError;
 
 use super::app::{Action, Msg, Screen};
 use super::resume::Pending;
-use super::tests::{cert, line_with, plan, press, progress_app, ready_app, screen, type_text};
+use super::tests::{
+    cert, line_with, plan, plan_failing, press, progress_app, ready_app, screen, type_text,
+};
 use crate::i18n::{Language, set_thread_language};
 
 #[test]
@@ -37,6 +41,29 @@ fn confirmation_in_german_with_plurals() {
     assert!(screen(&app).contains("nicht bestätigt: genau ERASE eintippen"));
     type_text(&mut app, "ERASE");
     assert_eq!(press(&mut app, KeyCode::Enter), Some(Action::Wipe));
+}
+
+#[test]
+fn a_drive_that_failed_its_checks_reads_german_on_the_confirm_screen() {
+    set_thread_language(Language::De);
+    let busy = Preflight::failed(TargetError::Busy {
+        path: "/dev/sda".into(),
+    });
+    let mut app = ready_app(&Config::default());
+    app.confirm = super::confirm::ConfirmForm::new(
+        vec![plan_failing("zero", busy)],
+        "Jana".to_owned(),
+        false,
+    );
+    app.screen = Screen::Confirm;
+    let text = screen(&app);
+    assert_eq!(
+        text.matches("wird scheitern, nichts geschrieben: /dev/sda: in Gebrauch")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(!text.contains("in use"), "{text}");
 }
 
 #[test]

@@ -23,9 +23,9 @@ impl Worker {
         let removal = match (self.opts.open_transport)(&self.plan) {
             Ok(mut transport) => remove_hidden_areas(transport.as_mut()),
             Err(why) => {
-                self.note(format!(
-                    "hidden areas not removed: {why}; the drive is not fully erased if it has one"
-                ));
+                lock(&self.report)
+                    .notes
+                    .push(Note::HiddenAreasUnchecked { error: why });
                 return self.reopen(open_confirmed(&self.plan));
             }
         };
@@ -48,30 +48,23 @@ impl Worker {
             return self.reopen(open_confirmed(&self.plan));
         }
         if let Err(why) = (self.opts.rescan)(&self.plan) {
-            lock(&self.report).error = Some(format!(
-                "the hidden areas were removed, but {why}; nothing written"
-            ));
+            lock(&self.report).fail(Failure::HiddenRescan { error: why });
             return None;
         }
         let Some(Preflight::Passed { identity }) = &self.plan.preflight else {
             return self.reopen(open_confirmed(&self.plan));
         };
-        let opened =
-            open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| Failure::Open {
-                error: format!(
-                    "after removing the hidden areas the drive reports {size} bytes, but the \
-                     kernel does not show the same drive with that size ({e}); nothing written"
-                ),
-            });
+        let opened = open_as_settled(&self.plan.path, &resized(identity, size)).map_err(|e| {
+            Failure::HiddenResize {
+                size,
+                error: e.to_string(),
+            }
+        });
         self.reopen(opened)
     }
 
     fn reopen(&self, opened: Result<Target, Failure>) -> Option<Target> {
         opened.map_err(|e| lock(&self.report).fail(e)).ok()
-    }
-
-    fn note(&self, note: String) {
-        lock(&self.report).notes.push(note.into());
     }
 }
 
