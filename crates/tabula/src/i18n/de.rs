@@ -401,7 +401,9 @@ pub static DE: Text = Text {
             format!("Jedes Zertifikat nennt diese Angaben. Sie werden in {path} gespeichert.")
         },
         optional: "(freiwillig: leer = kein Zertifikatsregister, Zertifikate bleiben auf dem Stick)",
+        keymap_hint: "(Links/Rechts: Belegung wählen; sie gilt sofort)",
         labels: [
+            "Tastatur",
             "Organisation",
             "Standort",
             "Bearbeiter",
@@ -411,6 +413,7 @@ pub static DE: Text = Text {
         must_not_be_empty: "darf nicht leer sein",
         one_line: "muss eine Zeile Text sein",
         not_a_url: "muss mit https:// (oder http://) beginnen",
+        not_a_keymap: "keine Belegung, die dieser Stick anbietet",
         enrolled: "Diese Station ist beim Zertifikatsregister angemeldet.",
         enrolled_labels: ["Stationsname", "Schlüssel-Fingerabdruck", "Protokoll"],
         compare: "Vor der ersten Löschung den Fingerabdruck mit der Stationsliste des Zertifikatsregisters vergleichen (tabula-registry station list).",

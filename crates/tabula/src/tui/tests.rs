@@ -829,6 +829,69 @@ fn the_setup_form_asks_only_what_is_missing_and_checks_answers() {
 }
 
 #[test]
+fn the_setup_form_offers_the_keyboard_layouts_first_as_a_choice() {
+    use super::setup::{Form, SetupAction, SetupView};
+    use tabula_station::setup::keymap;
+    use tabula_station::setup::{Answer, Question};
+    let mut view = SetupView::Form(Form::new(
+        vec![Question::Keymap, Question::Site],
+        PathBuf::from("/var/lib/tabula/tabula.toml"),
+    ));
+    let key = |v: &mut SetupView, code| v.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let draw = |v: &SetupView| {
+        let mut term = Terminal::new(TestBackend::new(80, 25)).unwrap();
+        term.draw(|f| v.draw(f)).unwrap();
+        buffer_text(&term)
+    };
+    let text = draw(&view);
+    assert!(
+        line_with(&text, "> Keyboard").contains("< Deutsch (de) >"),
+        "German by default:\n{text}"
+    );
+    assert!(text.contains("Left/Right"), "{text}");
+    // Not free text: letters and Backspace do nothing on the choice.
+    for code in [KeyCode::Char('u'), KeyCode::Char('s'), KeyCode::Backspace] {
+        assert_eq!(key(&mut view, code), None);
+    }
+    assert!(line_with(&draw(&view), "> Keyboard").contains("(de)"));
+    // Each step asks for the layout to be loaded at once; it wraps around both ways.
+    let all = keymap::layouts();
+    assert_eq!(
+        key(&mut view, KeyCode::Left),
+        Some(SetupAction::Keymap(*all.last().unwrap()))
+    );
+    assert_eq!(
+        key(&mut view, KeyCode::Right),
+        Some(SetupAction::Keymap(all[0]))
+    );
+    let us = all.iter().position(|l| l.name == "us").unwrap();
+    for _ in 0..us {
+        assert!(matches!(
+            key(&mut view, KeyCode::Right),
+            Some(SetupAction::Keymap(_))
+        ));
+    }
+    assert!(
+        line_with(&draw(&view), "> Keyboard").contains("< English (US) (us) >"),
+        "{}",
+        draw(&view)
+    );
+    // Enter goes on to the text fields, where Left/Right change nothing.
+    assert_eq!(key(&mut view, KeyCode::Enter), None);
+    assert_eq!(key(&mut view, KeyCode::Right), None);
+    for c in "Bench 2".chars() {
+        key(&mut view, KeyCode::Char(c));
+    }
+    assert_eq!(
+        key(&mut view, KeyCode::Enter),
+        Some(SetupAction::Save(vec![
+            Answer::new(Question::Keymap, "us"),
+            Answer::new(Question::Site, "Bench 2"),
+        ]))
+    );
+}
+
+#[test]
 fn the_setup_form_keeps_a_typed_token_out_of_debug_output() {
     use super::setup::{Form, SetupView};
     use tabula_station::setup::Question;
