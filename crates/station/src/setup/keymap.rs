@@ -67,6 +67,7 @@ pub fn step(name: &str, step: isize) -> Keymap {
 
 /// Where a chosen layout takes effect at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConsoleKeymap {
     /// Not on the live image's console (a terminal emulator, tests): the choice is only written.
     #[default]

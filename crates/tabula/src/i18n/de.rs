@@ -401,7 +401,9 @@ pub static DE: Text = Text {
             format!("Jedes Zertifikat nennt diese Angaben. Sie werden in {path} gespeichert.")
         },
         optional: "(freiwillig: leer = kein Zertifikatsregister, Zertifikate bleiben auf dem Stick)",
-        keymap_hint: "(Links/Rechts: Belegung wählen; sie gilt sofort)",
+        keymap_hint: "(Links/Rechts: Belegung wählen; sie gilt ab dem nächsten Feld)",
+        keymap_loading: |layout| format!("Tastaturbelegung {layout} wird geladen ..."),
+        keymap_loaded: |layout| format!("Tastaturbelegung {layout} ist aktiv."),
         labels: [
             "Tastatur",
             "Organisation",

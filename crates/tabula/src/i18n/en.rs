@@ -338,7 +338,9 @@ pub static EN: Text = Text {
             format!("Every certificate names them. The answers are written to {path}.")
         },
         optional: "(optional: empty = no registry, certificates stay on the stick)",
-        keymap_hint: "(Left/Right: choose the layout; it applies at once)",
+        keymap_hint: "(Left/Right: choose the layout; it applies from the next field on)",
+        keymap_loading: |layout| format!("Loading the keyboard layout {layout} ..."),
+        keymap_loaded: |layout| format!("Keyboard layout {layout} is active."),
         labels: [
             "Keyboard",
             "Organisation",

@@ -351,6 +351,9 @@ pub struct Setup {
     pub optional: &'static str,
     /// Under the keyboard layout's choice: how to change it.
     pub keymap_hint: &'static str,
+    /// (layout) while it is loaded into the console, and once it is.
+    pub keymap_loading: fn(&str) -> String,
+    pub keymap_loaded: fn(&str) -> String,
     /// Labels: keyboard layout, organisation, site, operator, registry URL, enrolment token.
     pub labels: [&'static str; 6],
     pub must_not_be_empty: &'static str,

@@ -62,7 +62,8 @@ fn problem(e: &tabula_station::setup::SetupError) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupAction {
     CreatePartition,
-    /// A keyboard layout was chosen: load it now, so the next answers are typed on it.
+    /// A keyboard layout was chosen and the cursor left it: load it now, so the next answers are
+    /// typed on it.
     Keymap(Keymap),
     Skip,
     Save(Vec<Answer>),
@@ -95,6 +96,8 @@ pub struct Form {
     /// Where the answers are written.
     pub path: PathBuf,
     pub message: Option<String>,
+    /// The layout the console has (the boot's, or the last one loaded from this form).
+    pub keymap_loaded: String,
 }
 
 impl std::fmt::Debug for Form {
@@ -125,6 +128,7 @@ impl Form {
             cursor: 0,
             path,
             message: None,
+            keymap_loaded: keymap::default().name.to_owned(),
         }
     }
 
@@ -134,14 +138,16 @@ impl Form {
 
     fn key(&mut self, key: KeyEvent) -> Option<SetupAction> {
         let last = self.questions.len().saturating_sub(1);
+        let was = self.cursor;
         let choosing = self.questions.get(self.cursor) == Some(&Question::Keymap);
         match key.code {
+            // Stepping only shows the layout (loading one takes a while); it is loaded when the
+            // cursor leaves the choice.
             KeyCode::Left | KeyCode::Right if choosing => {
                 let step = if key.code == KeyCode::Left { -1 } else { 1 };
-                let layout = keymap::step(&self.values[self.cursor], step);
-                self.values[self.cursor] = layout.name.to_owned();
-                self.message = None;
-                return Some(SetupAction::Keymap(layout));
+                self.values[self.cursor] = keymap::step(&self.values[self.cursor], step)
+                    .name
+                    .to_owned();
             }
             KeyCode::Backspace | KeyCode::Char(_) if choosing => {}
             KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
@@ -174,7 +180,15 @@ impl Form {
             _ => {}
         }
         self.message = None;
-        None
+        if !choosing || self.cursor == was {
+            return None;
+        }
+        let layout = keymap::find(self.values.get(was)?)?;
+        if layout.name == self.keymap_loaded {
+            return None;
+        }
+        self.keymap_loaded = layout.name.to_owned();
+        Some(SetupAction::Keymap(layout))
     }
 }
 
@@ -393,13 +407,7 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
         loop {
             match next(guard, &mut view)? {
                 SetupAction::Quit => return Ok(false),
-                SetupAction::Keymap(layout) => {
-                    if let (Err(e), SetupView::Form(f)) =
-                        (opts.keymap_console.apply(layout), &mut view)
-                    {
-                        f.message = Some(chain(&e));
-                    }
-                }
+                SetupAction::Keymap(layout) => load_keymap(guard, &mut view, opts, layout)?,
                 SetupAction::Save(given) => match answers::write(&path, &given) {
                     Ok(()) => break,
                     Err(e) => {
@@ -430,6 +438,33 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
         }
     }
     Ok(true)
+}
+
+/// Loads `layout` into the console (when on it), saying so on the form meanwhile and after.
+fn load_keymap(
+    guard: &mut TerminalGuard,
+    view: &mut SetupView,
+    opts: &Options,
+    layout: Keymap,
+) -> anyhow::Result<()> {
+    let SetupView::Form(form) = view else {
+        return Ok(());
+    };
+    if opts.keymap_console == ConsoleKeymap::Off {
+        return Ok(());
+    }
+    let ts = &t().setup;
+    let shown = format!("{} ({})", layout.label, layout.name);
+    form.message = Some((ts.keymap_loading)(&shown));
+    show(guard, view)?;
+    let result = opts.keymap_console.apply(layout);
+    if let SetupView::Form(form) = view {
+        form.message = Some(match result {
+            Ok(()) => (ts.keymap_loaded)(&shown),
+            Err(e) => chain(&e),
+        });
+    }
+    Ok(())
 }
 
 /// The first-boot offer: a boot medium with room and no `TABULA` file system anywhere.

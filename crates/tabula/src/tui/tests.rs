@@ -854,31 +854,32 @@ fn the_setup_form_offers_the_keyboard_layouts_first_as_a_choice() {
         assert_eq!(key(&mut view, code), None);
     }
     assert!(line_with(&draw(&view), "> Keyboard").contains("(de)"));
-    // Each step asks for the layout to be loaded at once; it wraps around both ways.
+    // Left/Right step through the list (wrapping around both ways) and only show the layout.
     let all = keymap::layouts();
-    assert_eq!(
-        key(&mut view, KeyCode::Left),
-        Some(SetupAction::Keymap(*all.last().unwrap()))
-    );
-    assert_eq!(
-        key(&mut view, KeyCode::Right),
-        Some(SetupAction::Keymap(all[0]))
-    );
+    assert_eq!(key(&mut view, KeyCode::Left), None);
+    assert!(line_with(&draw(&view), "> Keyboard").contains(all.last().unwrap().name));
+    assert_eq!(key(&mut view, KeyCode::Right), None);
+    // Leaving the choice unchanged loads nothing (the console has German already).
+    assert_eq!(key(&mut view, KeyCode::Down), None);
+    assert_eq!(key(&mut view, KeyCode::Up), None);
     let us = all.iter().position(|l| l.name == "us").unwrap();
     for _ in 0..us {
-        assert!(matches!(
-            key(&mut view, KeyCode::Right),
-            Some(SetupAction::Keymap(_))
-        ));
+        assert_eq!(key(&mut view, KeyCode::Right), None);
     }
     assert!(
         line_with(&draw(&view), "> Keyboard").contains("< English (US) (us) >"),
         "{}",
         draw(&view)
     );
-    // Enter goes on to the text fields, where Left/Right change nothing.
-    assert_eq!(key(&mut view, KeyCode::Enter), None);
-    assert_eq!(key(&mut view, KeyCode::Right), None);
+    // Leaving it loads the chosen layout, once, before the next field is typed.
+    assert_eq!(
+        key(&mut view, KeyCode::Enter),
+        Some(SetupAction::Keymap(keymap::find("us").unwrap()))
+    );
+    assert!(line_with(&draw(&view), "> Site").contains('_'));
+    assert_eq!(key(&mut view, KeyCode::Right), None, "a text field");
+    assert_eq!(key(&mut view, KeyCode::Up), None);
+    assert_eq!(key(&mut view, KeyCode::Down), None, "us is loaded already");
     for c in "Bench 2".chars() {
         key(&mut view, KeyCode::Char(c));
     }
