@@ -89,6 +89,11 @@ install_pkgs() {
 install_pkgs zstd
 install_pkgs linux-image-amd64 live-boot systemd-sysv udev smartmontools util-linux \
     e2fsprogs dmidecode kbd console-data fdisk
+# the keyboard layouts the setup screen offers (the list the TUI is built with) must be here
+for map in $(awk '!/^#/ && NF {print $1}' "$REPO/crates/station/src/setup/keymaps.txt"); do
+    [ -n "$(find "$ROOT/usr/share/keymaps" -name "$map.kmap.gz" | head -n1)" ] ||
+        { echo "console-data has no keymap $map (crates/station/src/setup/keymaps.txt)" >&2; exit 1; }
+done
 # The firmware common office NICs (Realtek, Intel) load when the interface comes up, from the
 # root file system: kept out of the initrd, which would otherwise carry a copy of it.
 sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$ROOT/etc/initramfs-tools/update-initramfs.conf"
@@ -108,8 +113,8 @@ chmod 0755 "$ROOT/usr/local/bin/tabula"
 mkdir -p "$ROOT/var/lib/tabula"
 cp -r "$REPO/image/rootfs/." "$ROOT/"
 chmod 0755 "$ROOT"/usr/local/lib/tabula/*
-chroot "$ROOT" systemctl enable tabula-tui.service tabula-keymap.service tabula-diag.service \
-    tabula-unattended.service tabula-netconfig.service systemd-networkd.service \
+chroot "$ROOT" systemctl enable tabula-data.service tabula-tui.service tabula-keymap.service \
+    tabula-diag.service tabula-unattended.service tabula-netconfig.service systemd-networkd.service \
     systemd-resolved.service systemd-networkd-wait-online.service >/dev/null 2>&1
 # tty1 belongs to the TUI: no getty, no login banner on it
 ln -sf /dev/null "$ROOT/etc/systemd/system/getty@tty1.service"

@@ -736,6 +736,10 @@ SETUP_ORG="Lecos Test"
 SETUP_SITE="Bench 1"
 SETUP_OPERATOR="QEMU Setup"
 SETUP_URL=http://127.0.0.1:8080   # the guest's relay to the registry (setup.sh)
+# the layout chosen on the form (from the list the TUI offers), loaded at once: the answers after
+# it are typed on it, so a URL or token typed on the wrong layout would not enrol
+SETUP_KEYMAP=us
+KEYMAPS=$REPO/crates/station/src/setup/keymaps.txt
 
 # part_sums IMG: "start size BLAKE3" of each partition of the disk file IMG (sfdisk's sectors)
 part_sums() {
@@ -746,38 +750,53 @@ part_sums() {
     done
 }
 
-# type_de TEXT: types TEXT with sendkey on the console's German layout (sendkey names the keys
-# of a US keyboard: Z and Y change places, and the punctuation moves)
-type_de() {
-    local s=$1 i c k
+# type_on KEYMAP TEXT: types TEXT with sendkey on the console's layout KEYMAP, de or us (sendkey
+# names the keys of a US keyboard; on de, Z and Y change places and the punctuation moves)
+type_on() {
+    local map=$1 s=$2 i c k
     for ((i = 0; i < ${#s}; i++)); do
         c=${s:i:1}
-        case $c in
-            y) k=z ;; z) k=y ;; Y) k=shift-z ;; Z) k=shift-y ;;
-            [a-z0-9]) k=$c ;;
-            [A-Z]) k=shift-$(echo "$c" | tr 'A-Z' 'a-z') ;;
-            ' ') k=spc ;; .) k=dot ;; ,) k=comma ;; :) k=shift-dot ;; /) k=shift-7 ;;
-            -) k=slash ;; _) k=shift-slash ;;
-            *) echo "type_de: no key for '$c'" >"$dir/vt-problem"; return 1 ;;
+        k=
+        case $map:$c in
+            de:y) k=z ;; de:z) k=y ;; de:Y) k=shift-z ;; de:Z) k=shift-y ;;
+            de::) k=shift-dot ;; de:/) k=shift-7 ;; de:-) k=slash ;; de:_) k=shift-slash ;;
+            us::) k=shift-semicolon ;; us:/) k=slash ;; us:-) k=minus ;; us:_) k=shift-minus ;;
+            *:[a-z0-9]) k=$c ;;
+            *:[A-Z]) k=shift-$(echo "$c" | tr 'A-Z' 'a-z') ;;
+            *:' ') k=spc ;; *:.) k=dot ;; *:,) k=comma ;;
         esac
+        [ -n "$k" ] || { echo "type_on: no key for '$c' on $map" >"$dir/vt-problem"; return 1; }
         mon "sendkey $k"
         sleep 0.15
     done
 }
 
 # setup_drive DIR TOKEN: through the first-boot screens: the offer (Enter: make the data
-# partition), the form (five answers), the enrolment's result (Enter), the drive screen; then
-# Ctrl-Alt-Del, a clean reboot that ends QEMU (-no-reboot). Screens as $ART/setup-N-*.{txt,png}.
+# partition), the form (the keyboard: Right to SETUP_KEYMAP and Enter, which loads it; then five
+# answers typed on it), the enrolment's result (Enter), the drive screen; then Ctrl-Alt-Del, a
+# clean reboot that ends QEMU (-no-reboot). Screens as $ART/setup-N-*.{txt,png}; DIR/first-screen: seconds from the guest's
+# start to the first screen (the TUI), boot without a data partition.
 setup_drive() {
     local dir=$1 token=$2 n=0 who=setup
     wait_for 'Datenpartition anlegen' 600 || return 0
+    echo $(($(date +%s) - $(cat "$dir/started"))) >"$dir/first-screen"
     shot offer
     keys ret
     wait_for 'Station einrichten' 120 || return 0
+    wait_for '> Tastatur +< Deutsch \(de\) >' 5 || return 0
     shot form
-    local answer
+    # Right as often as keymaps.txt puts SETUP_KEYMAP after de, then Enter: the TUI loads it
+    local steps answer
+    steps=$(awk '!/^#/ && NF {print $1}' "$KEYMAPS" | grep -nxF "$SETUP_KEYMAP" | cut -d: -f1)
+    [ -n "$steps" ] || { echo "$SETUP_KEYMAP is not in $KEYMAPS" >"$dir/vt-problem"; return 0; }
+    for ((answer = 1; answer < steps; answer++)); do keys right; done
+    wait_for "> Tastatur +< .* \\($SETUP_KEYMAP\\) >" 60 || return 0
+    shot keymap
+    keys ret
+    wait_for "Tastaturbelegung .*\\($SETUP_KEYMAP\\) ist aktiv" 120 || return 0
+    shot keymap-loaded
     for answer in "$SETUP_ORG" "$SETUP_SITE" "$SETUP_OPERATOR" "$SETUP_URL" "$token"; do
-        type_de "$answer" || return 0
+        type_on "$SETUP_KEYMAP" "$answer" || return 0
         keys ret
     done
     wait_for 'beim Zertifikatsregister angemeldet' 120 || return 0
@@ -804,6 +823,7 @@ boot_setup() {
     disk_args virtio
     local start
     start=$(date +%s)
+    echo "$start" >started
     set +e
     qemu_start bios "$(user_net "$REGISTRY_PORT")" e1000 \
         -drive "id=stick,file=stick.img,if=none,format=raw" \
@@ -839,6 +859,7 @@ check_setup() {
     read -r new_start new_size _ < <(tail -n 1 "$dir/sums-after.txt")
     [ "$new_start" -ge "$last_end" ] || fail "the new partition starts at sector $new_start, inside the image (ends at $last_end)"
     echo "ok (setup, guest ran ${elapsed}s): the image's $before partitions are byte-identical (BLAKE3); a new one from sector $new_start"
+    echo "ok (setup): the first screen (the TUI; no data partition at boot) came $(cat "$dir/first-screen") s after the guest started"
     dd if="$dir/stick.img" of="$dir/data.img" bs=4M iflag=skip_bytes,count_bytes \
         skip=$((new_start * 512)) count=$((new_size * 512)) status=none
     [ "$(blkid -p -o value -s TYPE "$dir/data.img")" = ext4 ] && [ "$(blkid -p -o value -s LABEL "$dir/data.img")" = TABULA ] ||
@@ -848,13 +869,13 @@ check_setup() {
     dump "$dir/data.img" /tabula.toml "$dir/out/tabula.toml" || fail "no tabula.toml on the data partition"
     cp "$dir/out/tabula.toml" "$ART/setup-tabula.toml"
     local want
-    for want in "organisation = \"$SETUP_ORG\"" "site = \"$SETUP_SITE\"" "operator = \"$SETUP_OPERATOR\"" "url = \"$SETUP_URL\""; do
+    for want in "keymap = \"$SETUP_KEYMAP\"" "organisation = \"$SETUP_ORG\"" "site = \"$SETUP_SITE\"" "operator = \"$SETUP_OPERATOR\"" "url = \"$SETUP_URL\""; do
         grep -qF "$want" "$dir/out/tabula.toml" || { cat "$dir/out/tabula.toml" >&2; fail "tabula.toml lacks: $want"; }
     done
     grep -q 'tbl_' "$dir/out/tabula.toml" && fail "the used enrolment token is still in tabula.toml"
     dump "$dir/data.img" /keys/station.pem "$dir/out/station.pem" || fail "no keys/station.pem"
     dump "$dir/data.img" /keys/registry-log.vkey "$dir/out/registry-log.vkey" || fail "no keys/registry-log.vkey (the pinned log key)"
-    echo "ok (setup): the TABULA partition holds the answers in tabula.toml (no token left), the key and the pinned log key"
+    echo "ok (setup): the TABULA partition holds the answers in tabula.toml (keymap = \"$SETUP_KEYMAP\", chosen on the form; no token left), the key and the pinned log key"
     # the registry: enrolled, with the fingerprint the screen showed (wrapped or not)
     local fp
     fp=$("$REGISTRY_BIN" station list --database "sqlite://$T/registry.db" | awk -F'\t' -v n="$SETUP_STATION" '$2 == n {print $3}')

@@ -60,6 +60,8 @@ impl Tmux {
             .env("LANG", "C.UTF-8")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
+            // never the host's console: a test that wants the keymap hook names a stand-in
+            .env_remove("TABULA_KEYMAP_CONSOLE")
             .output()
             .expect("tmux is installed (.ci/apt-packages)")
     }
@@ -447,9 +449,17 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
     std::fs::write(data.join("tabula.toml"), admin).unwrap();
     let tmux = Tmux::start(dir.path(), &tui_command(&data, "", &drive));
 
-    // The one form, before anything else, with just what is missing.
+    // The one form, before anything else, with just what is missing: first the keyboard (no
+    // keymap in tabula.toml), German unless changed.
     let screen = tmux.wait_for("Station setup", Duration::from_secs(30));
-    assert!(line_with(&screen, "> Site").contains("_"), "{screen}");
+    assert!(
+        line_with(&screen, "> Keyboard").contains("< Deutsch (de) >"),
+        "{screen}"
+    );
+    assert!(
+        !line_with(&screen, "  Site").contains('_'),
+        "the cursor is on the keyboard: {screen}"
+    );
     assert!(screen.contains("Operator"), "{screen}");
     assert!(!screen.contains("Organisation"), "{screen}");
     assert!(
@@ -457,7 +467,7 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
         "not a first boot: {screen}"
     );
     assert!(screen.contains("tabula.toml"), "names the file: {screen}");
-    tmux.keys(&["Enter", "Enter"]);
+    tmux.keys(&["Enter", "Enter", "Enter"]);
     tmux.wait_for("must not be empty", Duration::from_secs(5));
     tmux.keys(&["-l", "Bench 9"]);
     tmux.keys(&["Down"]);
@@ -481,6 +491,7 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
         "method = \"zero\"   # quick",
         "site = \"Bench 9\"",
         "operator = \"Erika\"",
+        "keymap = \"de\"",
     ] {
         assert!(written.contains(kept), "{kept:?} not in\n{written}");
     }
@@ -570,8 +581,30 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     let token = reg.station_token("stick-1");
     let data = dir.path().join("mnt");
     std::fs::create_dir(&data).unwrap();
-    let extra = format!("--boot-medium {}", stick.path());
-    let tmux = Tmux::start(dir.path(), &tui_command(&data, &extra, &drive));
+    // The keymap hook, pointed at a stand-in loadkeys (first on PATH) and a console that is a
+    // plain file: it records each call instead of touching the host's keyboard.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let calls = dir.path().join("loadkeys.log");
+    let fake = bin.join("loadkeys");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$*\" >>{}\n", calls.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let console = dir.path().join("console");
+    let extra = format!(
+        "--boot-medium {} --keymap-console {}",
+        stick.path(),
+        console.display()
+    );
+    let command = format!(
+        "PATH={}:$PATH {}",
+        bin.display(),
+        tui_command(&data, &extra, &drive)
+    );
+    let tmux = Tmux::start(dir.path(), &command);
 
     let screen = tmux.wait_for("Set up this stick", Duration::from_secs(30));
     assert!(
@@ -584,6 +617,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     // Partition made and mounted on the data directory: now every question.
     let screen = tmux.wait_for("Station setup", Duration::from_secs(60));
     for q in [
+        "Keyboard",
         "Organisation",
         "Site",
         "Operator",
@@ -592,6 +626,36 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     ] {
         line_with(&screen, q);
     }
+    assert!(!calls.exists(), "nothing loaded before a choice");
+    // Right to English (US), shown at each step; loaded once, when the cursor leaves it.
+    let us = tabula_station::setup::keymap::layouts()
+        .iter()
+        .position(|l| l.name == "us")
+        .unwrap();
+    for _ in 0..us {
+        tmux.keys(&["Right"]);
+    }
+    let screen = tmux.wait_for("English (US) (us)", Duration::from_secs(10));
+    assert!(
+        line_with(&screen, "> Keyboard").contains("(us)"),
+        "{screen}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!calls.exists(), "stepping loads nothing");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for(
+        "Keyboard layout English (US) (us) is active",
+        Duration::from_secs(10),
+    );
+    assert!(
+        line_with(&screen, "> Organisation").contains('_'),
+        "{screen}"
+    );
+    let want = format!("-q -C {} us", console.display());
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap(),
+        format!("{want}\n")
+    );
     for answer in ["Lecos GmbH", "Halle 2", "Erika", &reg.url, &token] {
         tmux.keys(&["-l", answer]);
         tmux.keys(&["Enter"]);
@@ -621,6 +685,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     // On the new partition: the answers (token used up), the key and the pinned log key.
     let config = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
     assert!(config.contains("site = \"Halle 2\"") && config.contains(&reg.url));
+    assert!(config.contains("keymap = \"us\""), "{config}");
     assert!(
         !config.contains(&token),
         "the used token is gone:\n{config}"

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use super::{AnswerProblem, SetupError};
+use super::{AnswerProblem, SetupError, keymap};
 use crate::config::Config;
 use crate::datadir::write_atomic;
 use crate::error::Result;
@@ -14,6 +14,9 @@ use crate::error::Result;
 /// One thing the station asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Question {
+    /// The console keyboard layout (`[station] keymap`), a choice of [`keymap::layouts`]; asked
+    /// first, so the other answers are typed on it.
+    Keymap,
     Organisation,
     Site,
     Operator,
@@ -27,6 +30,7 @@ impl Question {
     /// Section and key in `tabula.toml`.
     pub fn key(self) -> (&'static str, &'static str) {
         match self {
+            Self::Keymap => ("station", "keymap"),
             Self::Organisation => ("station", "organisation"),
             Self::Site => ("station", "site"),
             Self::Operator => ("station", "operator"),
@@ -35,15 +39,17 @@ impl Question {
         }
     }
 
-    /// The command-line option that gives the same value for one run.
-    pub fn option(self) -> &'static str {
-        match self {
+    /// The command-line option that gives the same value for one run (none for the keymap: the
+    /// image loads it at boot).
+    pub fn option(self) -> Option<&'static str> {
+        Some(match self {
+            Self::Keymap => return None,
             Self::Organisation => "--organisation",
             Self::Site => "--site",
             Self::Operator => "--operator",
             Self::RegistryUrl => "--registry",
             Self::EnrolToken => "--token",
-        }
+        })
     }
 
     /// `value` as logs and `Debug` may show it: an enrolment token as `***`.
@@ -57,6 +63,7 @@ impl Question {
     /// What `config` says for this question, if anything but blanks.
     pub fn current(self, config: &Config) -> Option<&str> {
         let v = match self {
+            Self::Keymap => config.station.keymap.as_deref(),
             Self::Organisation => config.station.organisation.as_deref(),
             Self::Site => config.station.site.as_deref(),
             Self::Operator => config.station.operator.as_deref(),
@@ -68,13 +75,18 @@ impl Question {
 }
 
 /// What the station must still ask: organisation, site and operator whenever they are missing,
-/// and with `enrolling` (first boot) the registry URL and enrolment token too.
+/// and with `enrolling` (first boot) the registry URL and enrolment token too. When anything is
+/// asked and `tabula.toml` names no keymap, the keyboard layout comes first (never alone: German
+/// is the default, not a gap).
 pub fn missing(config: &Config, enrolling: bool) -> Vec<Question> {
     let mut asked = vec![Question::Organisation, Question::Site, Question::Operator];
     if enrolling {
         asked.extend([Question::RegistryUrl, Question::EnrolToken]);
     }
     asked.retain(|q| q.current(config).is_none());
+    if !asked.is_empty() && Question::Keymap.current(config).is_none() {
+        asked.insert(0, Question::Keymap);
+    }
     asked
 }
 
@@ -115,6 +127,9 @@ impl Answer {
         }
         if self.value.chars().any(char::is_control) {
             return Err(bad(AnswerProblem::NotOneLine));
+        }
+        if self.question == Question::Keymap && keymap::find(&self.value).is_none() {
+            return Err(bad(AnswerProblem::NotAKeymap));
         }
         if self.question == Question::RegistryUrl
             && !(self.value.starts_with("https://") || self.value.starts_with("http://"))
@@ -217,6 +232,7 @@ mod tests {
         assert_eq!(
             missing(&config, true),
             [
+                Question::Keymap,
                 Question::Site,
                 Question::Operator,
                 Question::RegistryUrl,
@@ -226,6 +242,7 @@ mod tests {
         write(
             &path,
             &[
+                Answer::new(Question::Keymap, "de-latin1-nodeadkeys"),
                 Answer::new(Question::Site, " Bench 2 "),
                 Answer::new(Question::Operator, "Erika"),
                 Answer::new(Question::RegistryUrl, "https://registry.example"),
@@ -244,6 +261,10 @@ mod tests {
         }
         let config = Config::load(&path).unwrap();
         assert_eq!(config.station.site.as_deref(), Some("Bench 2"));
+        assert_eq!(
+            config.station.keymap.as_deref(),
+            Some("de-latin1-nodeadkeys")
+        );
         assert_eq!(config.station.operator.as_deref(), Some("Erika"));
         assert_eq!(
             config.registry.url.as_deref(),
@@ -265,6 +286,8 @@ mod tests {
             Answer::new(Question::Site, "   "),
             Answer::new(Question::RegistryUrl, "registry.example"),
             Answer::new(Question::Operator, "a\nb"),
+            Answer::new(Question::Keymap, "dvorak-programmer"),
+            Answer::new(Question::Keymap, ""),
         ] {
             assert!(write(&path, std::slice::from_ref(&bad)).is_err(), "{bad:?}");
         }
@@ -291,5 +314,40 @@ mod tests {
         write(&path, &[Answer::new(Question::Organisation, "Lecos")]).unwrap();
         let config = Config::load(&path).unwrap();
         assert_eq!(config.station.organisation.as_deref(), Some("Lecos"));
+    }
+
+    #[test]
+    fn the_keymap_is_asked_first_with_the_rest_and_never_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tabula.toml");
+        let complete =
+            "[station]\norganisation = \"Lecos\"\nsite = \"Halle 2\"\noperator = \"Erika\"\n";
+        std::fs::write(&path, complete).unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(missing(&config, false), [], "German by default, not a gap");
+        assert_eq!(
+            missing(&config, true),
+            [
+                Question::Keymap,
+                Question::RegistryUrl,
+                Question::EnrolToken
+            ]
+        );
+        write(&path, &[Answer::new(Question::Keymap, "us")]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(complete), "{text}");
+        assert!(text.contains("keymap = \"us\""), "{text}");
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.station.keymap.as_deref(), Some("us"));
+        assert_eq!(
+            missing(&config, true),
+            [Question::RegistryUrl, Question::EnrolToken],
+            "a keymap in tabula.toml is not asked"
+        );
+        let err = write(&path, &[Answer::new(Question::Keymap, "klingon")]).unwrap_err();
+        assert!(err.to_string().contains("keyboard layouts"), "{err}");
+        assert_eq!(Question::Keymap.key(), ("station", "keymap"));
+        assert_eq!(Question::Keymap.option(), None);
+        assert_eq!(Question::Site.option(), Some("--site"));
     }
 }

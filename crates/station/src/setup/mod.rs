@@ -1,7 +1,8 @@
 //! Setting a station up: the questions a new station must answer (organisation, site, operator,
 //! registry, enrolment token) and where the answers go ([`answers`]: into `tabula.toml`, keeping
 //! its comments), the stick's data partition on first boot ([`medium`]: found behind the live
-//! image's own partitions, never touching them), and enrolment with the registry ([`enrol`]).
+//! image's own partitions, never touching them), enrolment with the registry ([`enrol`]), and the
+//! console keyboard layout, chosen first and applied at once on the live console ([`keymap`]).
 //!
 //! It owns no screen: the TUI asks, this module checks and writes. Every answer can also come
 //! from a `tabula.toml` an administrator put on the stick beforehand; then it is not asked.
@@ -15,13 +16,19 @@
 //! let path = Path::new("/var/lib/tabula/tabula.toml");
 //! let config = Config::load(path)?;
 //! let missing = answers::missing(&config, false);
-//! let given: Vec<Answer> = missing.iter().map(|&q| Answer::new(q, "Bench 1")).collect();
+//! let given: Vec<Answer> = (missing.iter())
+//!     .map(|&q| match q {
+//!         Question::Keymap => Answer::new(q, "us"),
+//!         _ => Answer::new(q, "Bench 1"),
+//!     })
+//!     .collect();
 //! answers::write(path, &given)?;
 //! # Ok(()) }
 //! ```
 
 pub mod answers;
 pub mod enrol;
+pub mod keymap;
 pub mod medium;
 
 pub use answers::{Answer, Question};
@@ -82,6 +89,8 @@ pub enum AnswerProblem {
     NotOneLine,
     #[error("must start with https:// (or http://)")]
     NotAUrl,
+    #[error("not one of the keyboard layouts the stick offers")]
+    NotAKeymap,
     #[error("missing: the enrolment token from `tabula-registry station add`")]
     NoToken,
 }

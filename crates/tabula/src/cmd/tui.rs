@@ -8,6 +8,7 @@ use clap::{CommandFactory, Parser};
 
 use super::Outcome;
 use tabula_station::default_data_dir;
+use tabula_station::setup::keymap::ConsoleKeymap;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,6 +24,11 @@ pub struct Args {
     /// default the disk behind /run/live/medium).
     #[arg(long, value_name = "DEVICE", hide = true)]
     pub boot_medium: Option<PathBuf>,
+    /// Load the keyboard layout chosen on the setup screen into this virtual console at once
+    /// (`loadkeys -C`; the live image's TUI service sets /dev/tty1); by default it is only
+    /// written to tabula.toml.
+    #[arg(long, value_name = "TTY", env = "TABULA_KEYMAP_CONSOLE")]
+    pub keymap_console: Option<PathBuf>,
     /// Show only these devices (named explicitly, so loop devices among them can be wiped);
     /// default: every drive of the machine.
     pub targets: Vec<PathBuf>,
@@ -42,6 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         config: args.config,
         boot_medium: args.boot_medium,
         issuer: args.issuer,
+        keymap_console: match args.keymap_console {
+            Some(console) => ConsoleKeymap::Loadkeys { console },
+            None => ConsoleKeymap::Off,
+        },
     };
     crate::tui::run(&args.data, &opts, only)
 }

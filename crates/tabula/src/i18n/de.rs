@@ -403,7 +403,11 @@ pub static DE: Text = Text {
             format!("Jedes Zertifikat nennt diese Angaben. Sie werden in {path} gespeichert.")
         },
         optional: "(freiwillig: leer = kein Zertifikatsregister, Zertifikate bleiben auf dem Stick)",
+        keymap_hint: "(Links/Rechts: Belegung wählen; sie gilt ab dem nächsten Feld)",
+        keymap_loading: |layout| format!("Tastaturbelegung {layout} wird geladen ..."),
+        keymap_loaded: |layout| format!("Tastaturbelegung {layout} ist aktiv."),
         labels: [
+            "Tastatur",
             "Organisation",
             "Standort",
             "Bearbeiter",
@@ -413,6 +417,7 @@ pub static DE: Text = Text {
         must_not_be_empty: "darf nicht leer sein",
         one_line: "muss eine Zeile Text sein",
         not_a_url: "muss mit https:// (oder http://) beginnen",
+        not_a_keymap: "keine Belegung, die dieser Stick anbietet",
         enrolled: "Diese Station ist beim Zertifikatsregister angemeldet.",
         enrolled_labels: ["Stationsname", "Schlüssel-Fingerabdruck", "Protokoll"],
         compare: "Vor der ersten Löschung den Fingerabdruck mit der Stationsliste des Zertifikatsregisters vergleichen (tabula-registry station list).",

@@ -340,7 +340,11 @@ pub static EN: Text = Text {
             format!("Every certificate names them. The answers are written to {path}.")
         },
         optional: "(optional: empty = no registry, certificates stay on the stick)",
+        keymap_hint: "(Left/Right: choose the layout; it applies from the next field on)",
+        keymap_loading: |layout| format!("Loading the keyboard layout {layout} ..."),
+        keymap_loaded: |layout| format!("Keyboard layout {layout} is active."),
         labels: [
+            "Keyboard",
             "Organisation",
             "Site",
             "Operator",
@@ -350,6 +354,7 @@ pub static EN: Text = Text {
         must_not_be_empty: "must not be empty",
         one_line: "must be one line of text",
         not_a_url: "must start with https:// (or http://)",
+        not_a_keymap: "not a layout this stick offers",
         enrolled: "This station is enrolled with the registry.",
         enrolled_labels: ["Station name", "Key fingerprint", "Log"],
         compare: "Compare the fingerprint with the registry's station list (tabula-registry station list) before the first wipe.",

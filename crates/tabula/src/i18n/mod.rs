@@ -362,11 +362,17 @@ pub struct Setup {
     pub form_box: &'static str,
     pub form_intro: fn(&str) -> String,
     pub optional: &'static str,
-    /// Labels: organisation, site, operator, registry URL, enrolment token.
-    pub labels: [&'static str; 5],
+    /// Under the keyboard layout's choice: how to change it.
+    pub keymap_hint: &'static str,
+    /// (layout) while it is loaded into the console, and once it is.
+    pub keymap_loading: fn(&str) -> String,
+    pub keymap_loaded: fn(&str) -> String,
+    /// Labels: keyboard layout, organisation, site, operator, registry URL, enrolment token.
+    pub labels: [&'static str; 6],
     pub must_not_be_empty: &'static str,
     pub one_line: &'static str,
     pub not_a_url: &'static str,
+    pub not_a_keymap: &'static str,
     pub enrolled: &'static str,
     /// Labels: station name, key fingerprint, log.
     pub enrolled_labels: [&'static str; 3],

@@ -98,6 +98,8 @@ fn functions_in_both_languages_fill_in_their_arguments() {
         assert!(offer.contains("/dev/sdb") && offer.contains("3.5 GiB") && offer.contains('3'));
         assert!((t.setup.creating)("/dev/sdb").contains("/dev/sdb"));
         assert!((t.setup.form_intro)("/x/tabula.toml").contains("/x/tabula.toml"));
+        assert!((t.setup.keymap_loading)("English (US) (us)").contains("(us)"));
+        assert!((t.setup.keymap_loaded)("English (US) (us)").contains("(us)"));
     }
 }
 

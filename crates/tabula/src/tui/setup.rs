@@ -1,7 +1,9 @@
 //! The setup screens before screen 1: the first-boot offer to make the stick's data partition,
 //! one form for whatever the station still lacks (organisation, site, operator; on first boot
-//! also the registry URL and enrolment token), and the enrolment's result with the station key's
-//! fingerprint. What an administrator already put into `tabula.toml` is not asked.
+//! also the registry URL and enrolment token; first of all, unless `tabula.toml` names one, the
+//! keyboard layout, a choice that is loaded into the console at once), and the enrolment's result
+//! with the station key's fingerprint. What an administrator already put into `tabula.toml` is
+//! not asked.
 //!
 //! [`SetupView`] is the state and the keys (tested on `TestBackend`); [`run`] does the work with
 //! the station library (`tabula_station::setup`) between the screens.
@@ -23,13 +25,15 @@ use crate::i18n::t;
 use tabula_station::datadir::DataDir;
 use tabula_station::outbox::{LOG_KEY_FILE, chain};
 use tabula_station::setup::enrol::{Enrolled, enrol_station};
+use tabula_station::setup::keymap::{self, ConsoleKeymap, Keymap};
 use tabula_station::setup::medium::{self, Room};
 use tabula_station::setup::{Answer, Question, answers};
 
 /// The label of a question on the form.
 fn label(q: Question) -> &'static str {
-    let [organisation, site, operator, url, token] = t().setup.labels;
+    let [keyboard, organisation, site, operator, url, token] = t().setup.labels;
     match q {
+        Question::Keymap => keyboard,
         Question::Organisation => organisation,
         Question::Site => site,
         Question::Operator => operator,
@@ -47,6 +51,7 @@ fn problem(e: &tabula_station::setup::SetupError) -> String {
             AnswerProblem::Empty => ts.must_not_be_empty.to_owned(),
             AnswerProblem::NotOneLine => ts.one_line.to_owned(),
             AnswerProblem::NotAUrl => ts.not_a_url.to_owned(),
+            AnswerProblem::NotAKeymap => ts.not_a_keymap.to_owned(),
             other => other.to_string(),
         },
         other => other.to_string(),
@@ -57,6 +62,9 @@ fn problem(e: &tabula_station::setup::SetupError) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupAction {
     CreatePartition,
+    /// A keyboard layout was chosen and the cursor left it: load it now, so the next answers are
+    /// typed on it.
+    Keymap(Keymap),
     Skip,
     Save(Vec<Answer>),
     RetryEnrol,
@@ -88,6 +96,8 @@ pub struct Form {
     /// Where the answers are written.
     pub path: PathBuf,
     pub message: Option<String>,
+    /// The layout the console has (the boot's, or the last one loaded from this form).
+    pub keymap_loaded: String,
 }
 
 impl std::fmt::Debug for Form {
@@ -108,11 +118,17 @@ impl std::fmt::Debug for Form {
 impl Form {
     pub fn new(questions: Vec<Question>, path: PathBuf) -> Self {
         Self {
-            values: vec![String::new(); questions.len()],
+            values: (questions.iter())
+                .map(|q| match q {
+                    Question::Keymap => keymap::default().name.to_owned(),
+                    _ => String::new(),
+                })
+                .collect(),
             questions,
             cursor: 0,
             path,
             message: None,
+            keymap_loaded: keymap::default().name.to_owned(),
         }
     }
 
@@ -122,7 +138,18 @@ impl Form {
 
     fn key(&mut self, key: KeyEvent) -> Option<SetupAction> {
         let last = self.questions.len().saturating_sub(1);
+        let was = self.cursor;
+        let choosing = self.questions.get(self.cursor) == Some(&Question::Keymap);
         match key.code {
+            // Stepping only shows the layout (loading one takes a while); it is loaded when the
+            // cursor leaves the choice.
+            KeyCode::Left | KeyCode::Right if choosing => {
+                let step = if key.code == KeyCode::Left { -1 } else { 1 };
+                self.values[self.cursor] = keymap::step(&self.values[self.cursor], step)
+                    .name
+                    .to_owned();
+            }
+            KeyCode::Backspace | KeyCode::Char(_) if choosing => {}
             KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(last),
             KeyCode::Backspace => {
@@ -153,7 +180,15 @@ impl Form {
             _ => {}
         }
         self.message = None;
-        None
+        if !choosing || self.cursor == was {
+            return None;
+        }
+        let layout = keymap::find(self.values.get(was)?)?;
+        if layout.name == self.keymap_loaded {
+            return None;
+        }
+        self.keymap_loaded = layout.name.to_owned();
+        Some(SetupAction::Keymap(layout))
     }
 }
 
@@ -268,12 +303,19 @@ impl Form {
         let mut lines = Vec::new();
         for (i, (q, v)) in self.questions.iter().zip(&self.values).enumerate() {
             let mark = if i == self.cursor { ">" } else { " " };
-            let shown = if *q == Question::EnrolToken {
-                "*".repeat(v.chars().count())
-            } else {
-                v.clone()
+            let shown = match q {
+                Question::EnrolToken => "*".repeat(v.chars().count()),
+                Question::Keymap => match keymap::find(v) {
+                    Some(l) => format!("< {} ({}) >", l.label, l.name),
+                    None => format!("< {v} >"),
+                },
+                _ => v.clone(),
             };
-            let cursor = if i == self.cursor { "_" } else { "" };
+            let cursor = if i == self.cursor && *q != Question::Keymap {
+                "_"
+            } else {
+                ""
+            };
             let style = if i == self.cursor {
                 theme::cursor()
             } else {
@@ -288,6 +330,9 @@ impl Form {
             ]));
             if Self::optional(*q) {
                 lines.push(Line::styled(format!("  {}", ts.optional), theme::dim()));
+            }
+            if *q == Question::Keymap {
+                lines.push(Line::styled(format!("  {}", ts.keymap_hint), theme::dim()));
             }
         }
         frame.render_widget(Paragraph::new(lines), fields);
@@ -309,6 +354,9 @@ pub struct Options {
     /// `/run/live/medium`.
     pub boot_medium: Option<PathBuf>,
     pub issuer: IssuerArgs,
+    /// Where a keyboard layout chosen on the form is loaded at once (the live image's console),
+    /// or nowhere.
+    pub keymap_console: ConsoleKeymap,
 }
 
 /// Runs the setup screens as needed; `false` when the technician quit.
@@ -359,6 +407,7 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
         loop {
             match next(guard, &mut view)? {
                 SetupAction::Quit => return Ok(false),
+                SetupAction::Keymap(layout) => load_keymap(guard, &mut view, opts, layout)?,
                 SetupAction::Save(given) => match answers::write(&path, &given) {
                     Ok(()) => break,
                     Err(e) => {
@@ -389,6 +438,33 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
         }
     }
     Ok(true)
+}
+
+/// Loads `layout` into the console (when on it), saying so on the form meanwhile and after.
+fn load_keymap(
+    guard: &mut TerminalGuard,
+    view: &mut SetupView,
+    opts: &Options,
+    layout: Keymap,
+) -> anyhow::Result<()> {
+    let SetupView::Form(form) = view else {
+        return Ok(());
+    };
+    if opts.keymap_console == ConsoleKeymap::Off {
+        return Ok(());
+    }
+    let ts = &t().setup;
+    let shown = format!("{} ({})", layout.label, layout.name);
+    form.message = Some((ts.keymap_loading)(&shown));
+    show(guard, view)?;
+    let result = opts.keymap_console.apply(layout);
+    if let SetupView::Form(form) = view {
+        form.message = Some(match result {
+            Ok(()) => (ts.keymap_loaded)(&shown),
+            Err(e) => chain(&e),
+        });
+    }
+    Ok(())
 }
 
 /// The first-boot offer: a boot medium with room and no `TABULA` file system anywhere.

@@ -838,6 +838,70 @@ fn the_setup_form_asks_only_what_is_missing_and_checks_answers() {
 }
 
 #[test]
+fn the_setup_form_offers_the_keyboard_layouts_first_as_a_choice() {
+    use super::setup::{Form, SetupAction, SetupView};
+    use tabula_station::setup::keymap;
+    use tabula_station::setup::{Answer, Question};
+    let mut view = SetupView::Form(Form::new(
+        vec![Question::Keymap, Question::Site],
+        PathBuf::from("/var/lib/tabula/tabula.toml"),
+    ));
+    let key = |v: &mut SetupView, code| v.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let draw = |v: &SetupView| {
+        let mut term = Terminal::new(TestBackend::new(80, 25)).unwrap();
+        term.draw(|f| v.draw(f)).unwrap();
+        buffer_text(&term)
+    };
+    let text = draw(&view);
+    assert!(
+        line_with(&text, "> Keyboard").contains("< Deutsch (de) >"),
+        "German by default:\n{text}"
+    );
+    assert!(text.contains("Left/Right"), "{text}");
+    // Not free text: letters and Backspace do nothing on the choice.
+    for code in [KeyCode::Char('u'), KeyCode::Char('s'), KeyCode::Backspace] {
+        assert_eq!(key(&mut view, code), None);
+    }
+    assert!(line_with(&draw(&view), "> Keyboard").contains("(de)"));
+    // Left/Right step through the list (wrapping around both ways) and only show the layout.
+    let all = keymap::layouts();
+    assert_eq!(key(&mut view, KeyCode::Left), None);
+    assert!(line_with(&draw(&view), "> Keyboard").contains(all.last().unwrap().name));
+    assert_eq!(key(&mut view, KeyCode::Right), None);
+    // Leaving the choice unchanged loads nothing (the console has German already).
+    assert_eq!(key(&mut view, KeyCode::Down), None);
+    assert_eq!(key(&mut view, KeyCode::Up), None);
+    let us = all.iter().position(|l| l.name == "us").unwrap();
+    for _ in 0..us {
+        assert_eq!(key(&mut view, KeyCode::Right), None);
+    }
+    assert!(
+        line_with(&draw(&view), "> Keyboard").contains("< English (US) (us) >"),
+        "{}",
+        draw(&view)
+    );
+    // Leaving it loads the chosen layout, once, before the next field is typed.
+    assert_eq!(
+        key(&mut view, KeyCode::Enter),
+        Some(SetupAction::Keymap(keymap::find("us").unwrap()))
+    );
+    assert!(line_with(&draw(&view), "> Site").contains('_'));
+    assert_eq!(key(&mut view, KeyCode::Right), None, "a text field");
+    assert_eq!(key(&mut view, KeyCode::Up), None);
+    assert_eq!(key(&mut view, KeyCode::Down), None, "us is loaded already");
+    for c in "Bench 2".chars() {
+        key(&mut view, KeyCode::Char(c));
+    }
+    assert_eq!(
+        key(&mut view, KeyCode::Enter),
+        Some(SetupAction::Save(vec![
+            Answer::new(Question::Keymap, "us"),
+            Answer::new(Question::Site, "Bench 2"),
+        ]))
+    );
+}
+
+#[test]
 fn the_setup_form_keeps_a_typed_token_out_of_debug_output() {
     use super::setup::{Form, SetupView};
     use tabula_station::setup::Question;
