@@ -156,41 +156,31 @@ pub enum SlicStatus {
     },
 }
 
-impl MsdmStatus {
-    /// A table that failed validation, with the fault in words and as data.
-    pub fn malformed(fault: AcpiError) -> Self {
-        Self::Malformed {
-            error: fault.to_string(),
-            fault: Some(fault),
-        }
-    }
+/// `malformed` and `fault` for a licence table's status: both tables fail validation alike.
+macro_rules! malformed_table {
+    ($status:ty) => {
+        impl $status {
+            /// A table that failed validation, with the fault in words and as data.
+            pub fn malformed(fault: AcpiError) -> Self {
+                Self::Malformed {
+                    error: fault.to_string(),
+                    fault: Some(fault),
+                }
+            }
 
-    /// The typed fault of a malformed table.
-    pub fn fault(&self) -> Option<&AcpiError> {
-        match self {
-            Self::Malformed { fault, .. } => fault.as_ref(),
-            _ => None,
+            /// The typed fault of a malformed table.
+            pub fn fault(&self) -> Option<&AcpiError> {
+                match self {
+                    Self::Malformed { fault, .. } => fault.as_ref(),
+                    _ => None,
+                }
+            }
         }
-    }
+    };
 }
 
-impl SlicStatus {
-    /// A table that failed validation, with the fault in words and as data.
-    pub fn malformed(fault: AcpiError) -> Self {
-        Self::Malformed {
-            error: fault.to_string(),
-            fault: Some(fault),
-        }
-    }
-
-    /// The typed fault of a malformed table.
-    pub fn fault(&self) -> Option<&AcpiError> {
-        match self {
-            Self::Malformed { fault, .. } => fault.as_ref(),
-            _ => None,
-        }
-    }
-}
+malformed_table!(MsdmStatus);
+malformed_table!(SlicStatus);
 
 impl Audit {
     pub fn vendor(&self) -> Option<&str> {
