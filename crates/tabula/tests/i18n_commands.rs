@@ -65,6 +65,13 @@ fn keygen_and_verify_in_german() {
         "{out}"
     );
     assert!(out.contains("Fingerabdruck          sha256:"), "{out}");
+    let again = tabula(DE, dir.path(), &["keygen", "--out", "keys"]);
+    assert!(!again.status.success());
+    let out = text(&again);
+    assert!(
+        out.contains("gibt es schon; ein vorhandener Schlüssel wird nie überschrieben"),
+        "{out}"
+    );
 
     let out = tabula(
         DE,
@@ -118,6 +125,11 @@ fn keygen_and_verify_in_english() {
     let dir = tempfile::tempdir().unwrap();
     let (keygen, clean, cut) = signed(dir.path(), EN);
     assert!(text(&keygen).contains("private key  keys/station.key (keep secret, mode 0600)"));
+    let again = tabula(EN, dir.path(), &["keygen", "--out", "keys"]);
+    assert!(!again.status.success());
+    let out = text(&again);
+    assert!(out.contains("already exists"), "{out}");
+    assert!(!out.contains("gibt es schon"), "{out}");
     let out = tabula(
         EN,
         dir.path(),

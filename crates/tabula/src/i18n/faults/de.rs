@@ -175,5 +175,6 @@ fn rules(e: &RulesError) -> Option<String> {
 pub const FAULTS: Faults = Faults {
     bundle,
     verify,
+    key: |e| Some(key(e)),
     rules,
 };

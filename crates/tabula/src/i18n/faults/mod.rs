@@ -1,24 +1,27 @@
 //! The errors of the certificate and audit crates in words: why a bundle does not read
-//! (`tabula_certificate::BundleError`) or verify (`tabula_certificate::VerifyError`), why fitness
-//! rules do not load (`tabula_audit::RulesError`). English is the crates' own `Display` (`None`
+//! (`tabula_certificate::BundleError`) or verify (`tabula_certificate::VerifyError`), why a key
+//! file is refused (`tabula_certificate::KeyError`), why fitness rules do not load
+//! (`tabula_audit::RulesError`). English is the crates' own `Display` (`None`
 //! here); a worded error includes what its sources say. A block of its own.
 
 pub mod de;
 
 use tabula_audit::RulesError;
-use tabula_certificate::{BundleError, VerifyError};
+use tabula_certificate::{BundleError, KeyError, VerifyError};
 
 /// Each returns `None` where the crate's own words stand.
 #[derive(Debug)]
 pub struct Faults {
     pub bundle: fn(&BundleError) -> Option<String>,
     pub verify: fn(&VerifyError) -> Option<String>,
+    pub key: fn(&KeyError) -> Option<String>,
     pub rules: fn(&RulesError) -> Option<String>,
 }
 
 pub const EN: Faults = Faults {
     bundle: |_| None,
     verify: |_| None,
+    key: |_| None,
     rules: |_| None,
 };
 
@@ -39,6 +42,9 @@ pub fn localized(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     }
     if let Some(e) = cause.downcast_ref::<BundleError>() {
         return (f.bundle)(e);
+    }
+    if let Some(e) = cause.downcast_ref::<KeyError>() {
+        return (f.key)(e);
     }
     (f.rules)(cause.downcast_ref::<RulesError>()?)
 }
