@@ -6,33 +6,13 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use tabula_certificate::{Bundle, StationKey, sample};
 
-/// `tabula ARGS` in `dir` with `LANG=lang`, the data directory `dir/data`.
-fn tabula(lang: &str, dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tabula"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("TABULA_REGISTRY")
-        .env_remove("TABULA_REGISTRY_URL")
-        .env("TABULA_DATA", dir.join("data"))
-        .output()
-        .unwrap()
-}
+mod support;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::{tabula_in as tabula, text};
 
 const DE: &str = "de_DE.UTF-8";
 const EN: &str = "C.UTF-8";

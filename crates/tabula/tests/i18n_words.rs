@@ -6,24 +6,15 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use tabula_certificate::{Bundle, StationKey, sample};
 
+mod support;
+
 /// `tabula ARGS` in `dir` with `LANG=de_DE.UTF-8`, the data directory `dir/data`.
 fn tabula(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tabula"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env("LANG", "de_DE.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("TABULA_REGISTRY")
-        .env_remove("TABULA_REGISTRY_URL")
-        .env("TABULA_DATA", dir.join("data"))
-        .output()
-        .unwrap()
+    support::tabula_in("de_DE.UTF-8", dir, args)
 }
 
 fn stdout(o: &Output) -> String {

@@ -31,6 +31,23 @@ pub fn tabula(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `tabula ARGS` in `dir` with `LANG=lang` and the data directory `dir/data`, without
+/// inherited station settings: the language tests' runner.
+pub fn tabula_in(lang: &str, dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("TABULA_REGISTRY")
+        .env_remove("TABULA_REGISTRY_URL")
+        .env("TABULA_DATA", dir.join("data"))
+        .output()
+        .unwrap()
+}
+
 /// stdout and stderr together, for assertions and failure messages.
 pub fn text(o: &Output) -> String {
     format!(
