@@ -67,7 +67,8 @@ impl std::fmt::Display for DevNum {
 }
 
 /// One way in which a target is no longer what was confirmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum IdentityChange {
     /// A block device became a file or the other way round.

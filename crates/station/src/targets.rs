@@ -243,6 +243,19 @@ mod tests {
             "{error}"
         );
         assert!(std::fs::read(&gone).unwrap().iter().all(|&b| b == 0xAA));
+        // Read back from the report's JSON (a certificate, `cert show`), the refusal is still
+        // typed and reads in German, the system's words included.
+        let json = serde_json::to_string(&reports[0]).unwrap();
+        let back: tabula_wipe::report::DriveReport = serde_json::from_str(&json).unwrap();
+        let german = crate::remarks::failure_de(back.failure.as_ref().unwrap());
+        assert_eq!(
+            german,
+            format!(
+                "bei der Bestätigung abgelehnt: {}: Gerät oder Datei nicht gefunden; nichts \
+                 geschrieben",
+                gone.display()
+            )
+        );
         assert!(reports[1].status.is_success(), "{:?}", reports[1].error);
         assert!(std::fs::read(&file).unwrap().iter().all(|&b| b == 0));
     }

@@ -489,9 +489,10 @@ fn open_confirmed(plan: &DrivePlan) -> Result<Target, Failure> {
             Ok(t) => return Ok(t),
             Err(e) => e,
         },
-        Some(Preflight::Failed { reason, .. }) => {
+        Some(Preflight::Failed { reason, error }) => {
             return Err(Failure::Refused {
                 reason: reason.clone(),
+                target: error.clone(),
             });
         }
         None => TargetError::NoIdentity {
@@ -500,6 +501,7 @@ fn open_confirmed(plan: &DrivePlan) -> Result<Target, Failure> {
     };
     Err(Failure::Open {
         error: error.to_string(),
+        target: Some(error.into()),
     })
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tabula_device::capabilities::FirmwareOp;
 
 use crate::plan::AlignmentError;
+use crate::target::TargetFault;
 
 /// Why a firmware erase did not run, failed or was not confirmed by its check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,11 +94,20 @@ pub enum Failure {
         method: String,
         reason: FirmwareFailure,
     },
-    /// The confirmed drive did not open for writing (gone, in use, another drive now); the
-    /// error in the system's words.
-    Open { error: String },
-    /// The drive was refused when the wipe was confirmed; nothing written.
-    Refused { reason: String },
+    /// The confirmed drive did not open for writing (gone, in use, another drive now): `error`
+    /// in English, `target` typed (absent in reports from before it was kept).
+    Open {
+        error: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<TargetFault>,
+    },
+    /// The drive was refused when the wipe was confirmed; nothing written. `reason` in
+    /// English, `target` typed (absent in reports from before it was kept).
+    Refused {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<TargetFault>,
+    },
     /// Flushing a pass to the medium failed.
     Flush { pass: usize, error: String },
     /// More than `max` bad sectors in a pass: a failing drive, given up.
@@ -109,7 +119,12 @@ pub enum Failure {
     HiddenRescan { error: String },
     /// After the hidden areas were removed the drive reports `size` bytes, but the kernel does
     /// not show the confirmed drive with that size (`error` says what it shows); nothing written.
-    HiddenResize { size: u64, error: String },
+    HiddenResize {
+        size: u64,
+        error: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<TargetFault>,
+    },
     /// The block size or the resume point does not fit the drive at `path`; nothing written.
     Misaligned { path: String, error: AlignmentError },
 }
@@ -121,8 +136,8 @@ impl std::fmt::Display for Failure {
                 FirmwareFailure::Command { .. } => write!(f, "{method} {reason}"),
                 _ => write!(f, "{method}: {reason}"),
             },
-            Self::Open { error } => f.write_str(error),
-            Self::Refused { reason } => write!(
+            Self::Open { error, .. } => f.write_str(error),
+            Self::Refused { reason, .. } => write!(
                 f,
                 "refused when the wipe was confirmed: {reason}; nothing written"
             ),
@@ -138,7 +153,7 @@ impl std::fmt::Display for Failure {
                 f,
                 "the hidden areas were removed, but {error}; nothing written"
             ),
-            Self::HiddenResize { size, error } => write!(
+            Self::HiddenResize { size, error, .. } => write!(
                 f,
                 "after removing the hidden areas the drive reports {size} bytes, but the kernel \
                  does not show the same drive with that size ({error}); nothing written"

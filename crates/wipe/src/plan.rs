@@ -3,14 +3,13 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::auto::{self, Action, Choice};
 use crate::method::{Erase, Method, PassSpec};
 use crate::pattern::{Pattern, StreamKey};
-use crate::target::TargetError;
+use crate::target::{TargetError, TargetFault};
 use tabula_device::capabilities::{Capabilities, CommandSet, FirmwareOp};
 use tabula_device::device::Drive;
 use tabula_device::identity::Identity;
@@ -98,9 +97,10 @@ pub enum Preflight {
     Failed {
         /// The refusal in English (what a journal keeps).
         reason: String,
-        /// The refusal typed, for a front end to word in its language; in memory only.
-        #[serde(skip)]
-        error: Option<PreflightError>,
+        /// The refusal typed, for a front end to word in its language (absent in journals
+        /// from before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<TargetFault>,
     },
 }
 
@@ -109,23 +109,10 @@ impl Preflight {
     pub fn failed(error: TargetError) -> Self {
         Self::Failed {
             reason: error.to_string(),
-            error: Some(PreflightError(Arc::new(error))),
+            error: Some(error.into()),
         }
     }
 }
-
-/// Why a target was refused before confirmation, typed ([`TargetError`] holds an I/O error,
-/// which neither clones nor compares: shared here, and compared by its words).
-#[derive(Debug, Clone)]
-pub struct PreflightError(pub Arc<TargetError>);
-
-impl PartialEq for PreflightError {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.to_string() == other.0.to_string()
-    }
-}
-
-impl Eq for PreflightError {}
 
 /// A target as it was checked before confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,13 +9,18 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::unix::fs::{FileExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use tabula_device::device::Drive;
 use tabula_device::identity::{Identity, IdentityChange};
 use tabula_device::{loopback, sys};
 
-/// Why a target cannot be wiped.
-#[derive(Debug, thiserror::Error)]
+/// Why a target cannot be wiped. Kept in reports and journals (tagged by `kind`; the system's
+/// I/O error as its words), so a front end words a refusal read back in its own language.
+#[derive(Debug, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum TargetError {
     #[error("{path}: no such device or file")]
@@ -64,8 +69,74 @@ pub enum TargetError {
     Io {
         path: PathBuf,
         #[source]
+        #[serde(with = "io_words")]
         source: io::Error,
     },
+}
+
+impl TargetError {
+    /// The target the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::NotFound { path }
+            | Self::PermissionDenied { path }
+            | Self::Excluded { path, .. }
+            | Self::UnknownDevice { path }
+            | Self::Busy { path }
+            | Self::BacksBusyLoop { path, .. }
+            | Self::ReadOnly { path }
+            | Self::NotWipeable { path }
+            | Self::DirectIoUnsupported { path }
+            | Self::TooSmall { path, .. }
+            | Self::Misaligned { path, .. }
+            | Self::IdentityChanged { path, .. }
+            | Self::NoIdentity { path }
+            | Self::Io { path, .. } => path,
+        }
+    }
+}
+
+/// A [`TargetError`] that clones and compares (by its words), for plans and reports.
+#[derive(Debug, Clone)]
+pub struct TargetFault(pub Arc<TargetError>);
+
+impl Serialize for TargetFault {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetFault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        TargetError::deserialize(d).map(Self::from)
+    }
+}
+
+impl From<TargetError> for TargetFault {
+    fn from(error: TargetError) -> Self {
+        Self(Arc::new(error))
+    }
+}
+
+impl PartialEq for TargetFault {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for TargetFault {}
+
+/// An I/O error kept as its words (what a reader of the report can use of it).
+mod io_words {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(error: &std::io::Error, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(error)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::io::Error, D::Error> {
+        String::deserialize(d).map(std::io::Error::other)
+    }
 }
 
 /// What kind of thing the target is.
@@ -320,5 +391,78 @@ fn map_open_error(path: &Path, e: io::Error) -> TargetError {
         Some(libc::EROFS) => TargetError::ReadOnly { path },
         Some(libc::EINVAL) => TargetError::DirectIoUnsupported { path },
         _ => TargetError::Io { path, source: e },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::plan::Preflight;
+    use tabula_device::Exclusion;
+    use tabula_device::identity::DevNum;
+
+    /// A refusal survives a journal or a report: same kind, same fields, same words.
+    #[test]
+    fn refusals_keep_their_kind_and_words_through_json() {
+        let errors = [
+            TargetError::Excluded {
+                path: "/dev/sdb".into(),
+                reasons: vec![Exclusion::Mounted {
+                    points: vec!["/mnt".into()],
+                }],
+            },
+            TargetError::IdentityChanged {
+                path: "/dev/sdb".into(),
+                changes: vec![
+                    IdentityChange::DeviceNumber {
+                        was: DevNum {
+                            major: 8,
+                            minor: 16,
+                        },
+                        now: DevNum {
+                            major: 8,
+                            minor: 32,
+                        },
+                    },
+                    IdentityChange::Kind,
+                ],
+            },
+            TargetError::Io {
+                path: "/dev/sdb".into(),
+                source: io::Error::from_raw_os_error(5),
+            },
+        ];
+        for error in errors {
+            let json = serde_json::to_value(&error).unwrap();
+            let back: TargetError = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(back.to_string(), error.to_string());
+            assert_eq!(
+                std::mem::discriminant(&back),
+                std::mem::discriminant(&error)
+            );
+            assert_eq!(back.path(), Path::new("/dev/sdb"));
+            assert!(json["kind"].is_string(), "{json}");
+        }
+        let io = serde_json::to_value(TargetError::Io {
+            path: "/dev/sdb".into(),
+            source: io::Error::from_raw_os_error(5),
+        })
+        .unwrap();
+        assert_eq!(io["kind"], "io");
+        assert_eq!(io["source"], "Input/output error (os error 5)");
+
+        // A journal's failed preflight keeps the typed refusal; an older one reads without it.
+        let failed = Preflight::failed(TargetError::Busy {
+            path: "/dev/sdc".into(),
+        });
+        let json = serde_json::to_value(&failed).unwrap();
+        assert_eq!(json["error"]["kind"], "busy");
+        assert_eq!(serde_json::from_value::<Preflight>(json).unwrap(), failed);
+        let old = serde_json::json!({"preflight": "failed", "reason": "/dev/sdc: in use"});
+        assert!(matches!(
+            serde_json::from_value::<Preflight>(old).unwrap(),
+            Preflight::Failed { error: None, .. }
+        ));
     }
 }

@@ -11,8 +11,7 @@ use tabula_station::client::ClientError;
 use tabula_station::config::ConfigError;
 use tabula_station::transport::TransportError;
 
-use tabula_wipe::plan::PreflightError;
-use tabula_wipe::target::TargetError;
+use tabula_wipe::target::{TargetError, TargetFault};
 
 use crate::i18n::reasons::exclusions;
 use crate::i18n::t;
@@ -42,7 +41,7 @@ pub fn describe(err: &(dyn StdError + 'static)) -> String {
 
 /// Why a drive checked before confirmation will fail, in the chosen language: its typed
 /// refusal, else the English words it was planned with.
-pub fn preflight(reason: &str, error: Option<&PreflightError>) -> String {
+pub fn preflight(reason: &str, error: Option<&TargetFault>) -> String {
     error.map_or_else(|| reason.to_owned(), |e| describe(e.0.as_ref()))
 }
 

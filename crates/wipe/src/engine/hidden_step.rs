@@ -58,6 +58,7 @@ impl Worker {
             Failure::HiddenResize {
                 size,
                 error: e.to_string(),
+                target: Some(e.into()),
             }
         });
         self.reopen(opened)

@@ -2,6 +2,10 @@
 //! station's zone (`17:05:09`, no fractions). The certificate's remark carries both; a front end
 //! that speaks one language takes [`note_de`] or [`note_en`].
 
+mod target;
+
+pub use target::{exclusion_de, exclusions_de, identity_change_de, target_de, target_sentence_de};
+
 use tabula_certificate::LocalZone;
 use tabula_device::capabilities::FirmwareOp;
 use tabula_wipe::note::Note;
@@ -62,12 +66,18 @@ pub fn note_de(note: &Note, zone: &LocalZone) -> String {
 pub fn failure_de(failure: &Failure) -> String {
     match failure {
         Failure::Firmware { method, reason } => firmware_de(method, reason),
-        Failure::Open { error } => {
-            format!("das Laufwerk ließ sich nicht zum Schreiben öffnen: {error}")
-        }
-        Failure::Refused { reason } => {
-            format!("bei der Bestätigung abgelehnt: {reason}; nichts geschrieben")
-        }
+        Failure::Open { error, target } => format!(
+            "das Laufwerk ließ sich nicht zum Schreiben öffnen: {}",
+            target
+                .as_ref()
+                .map_or_else(|| error.clone(), |t| target_de(&t.0))
+        ),
+        Failure::Refused { reason, target } => format!(
+            "bei der Bestätigung abgelehnt: {}; nichts geschrieben",
+            target
+                .as_ref()
+                .map_or_else(|| reason.clone(), |t| target_de(&t.0))
+        ),
         Failure::Flush { pass, error } => {
             format!("Durchgang {pass} ließ sich nicht auf das Medium zurückschreiben: {error}")
         }
@@ -82,10 +92,16 @@ pub fn failure_de(failure: &Failure) -> String {
             "die verborgenen Bereiche wurden entfernt, aber der Kernel hat die Größe nicht neu \
              eingelesen ({error}); nichts geschrieben"
         ),
-        Failure::HiddenResize { size, error } => format!(
+        Failure::HiddenResize {
+            size,
+            error,
+            target,
+        } => format!(
             "nach dem Entfernen der verborgenen Bereiche meldet das Laufwerk {size} Bytes, aber \
-             der Kernel zeigt nicht dasselbe Laufwerk mit dieser Größe ({error}); nichts \
-             geschrieben"
+             der Kernel zeigt nicht dasselbe Laufwerk mit dieser Größe ({}); nichts geschrieben",
+            target
+                .as_ref()
+                .map_or_else(|| error.clone(), |t| target_de(&t.0))
         ),
         Failure::Misaligned { path, error } => {
             format!("{path}: {}; nichts geschrieben", alignment_de(error))
@@ -349,16 +365,24 @@ mod tests {
              (/sys/block/sdb/device/rescan) failed: Permission denied (os error 13); nothing \
              written"
         );
+        let changed = tabula_wipe::target::TargetError::IdentityChanged {
+            path: "/dev/sdb".into(),
+            changes: vec![tabula_device::identity::IdentityChange::Size {
+                was: 1 << 30,
+                now: 1 << 29,
+            }],
+        };
         let resize = Failure::HiddenResize {
             size: 1 << 30,
-            error: "/dev/sdb: not the drive that was confirmed: size".into(),
+            error: changed.to_string(),
+            target: Some(changed.into()),
         };
-        assert!(
-            failure_de(&resize).starts_with(
-                "nach dem Entfernen der verborgenen Bereiche meldet das Laufwerk 1073741824 Bytes"
-            ) && failure_de(&resize).ends_with("size); nichts geschrieben"),
-            "{}",
-            failure_de(&resize)
+        assert_eq!(
+            failure_de(&resize),
+            "nach dem Entfernen der verborgenen Bereiche meldet das Laufwerk 1073741824 Bytes, \
+             aber der Kernel zeigt nicht dasselbe Laufwerk mit dieser Größe (/dev/sdb: nicht das \
+             bestätigte Laufwerk: Größe 1073741824 Bytes ist jetzt 536870912 Bytes; nichts \
+             geschrieben); nichts geschrieben"
         );
         assert!(failure_en(&resize).starts_with(
             "after removing the hidden areas the drive reports 1073741824 bytes, but the kernel"
