@@ -11,7 +11,7 @@ mod tui;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Tabula: wipe drives to BSI/NIST standards, audit the machine, and prove it with a signed certificate.
 #[derive(Debug, Parser)]
@@ -50,7 +50,10 @@ enum Command {
 
 fn main() -> ExitCode {
     i18n::init(i18n::probe_config().as_ref());
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => return exit_parse_error(&e),
+    };
     let Some(command) = cli.command else {
         return cmd::tui::without_subcommand::<Cli>();
     };
@@ -69,4 +72,22 @@ fn main() -> ExitCode {
         // (one match arm per subcommand)
     };
     cmd::exit(outcome)
+}
+
+/// The command line, with help and errors in the chosen language.
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = i18n::help::localized(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// Help and version as clap prints them; a mistake on the command line in the chosen language,
+/// with clap's details (the argument, a suggestion) after it.
+fn exit_parse_error(e: &clap::Error) -> ExitCode {
+    match i18n::help::error(e) {
+        Some(text) if e.use_stderr() => {
+            eprint!("{text}");
+            ExitCode::from(2)
+        }
+        _ => e.exit(),
+    }
 }

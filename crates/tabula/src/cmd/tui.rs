@@ -68,6 +68,9 @@ pub fn without_subcommand<C: CommandFactory>() -> std::process::ExitCode {
         let args = Defaults::parse_from(["tabula"]).args;
         return super::exit(run(args));
     }
-    eprintln!("{}", C::command().render_help());
+    eprintln!(
+        "{}",
+        crate::i18n::help::localized(C::command()).render_help()
+    );
     std::process::ExitCode::from(2)
 }

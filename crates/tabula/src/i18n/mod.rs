@@ -22,6 +22,7 @@ mod de;
 mod en;
 pub mod engine;
 pub mod faults;
+pub mod help;
 pub mod reasons;
 
 use std::sync::atomic::{AtomicU8, Ordering};
