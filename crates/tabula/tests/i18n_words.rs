@@ -121,6 +121,7 @@ fn the_audit_report_words_rules_and_windows_11_checks_in_german() {
         "Eignung      C\n",
         "  NEIN battery            BAT0: 72,0 % (mindestens 80 %)\n",
         "  NEIN ram                8,0 GiB (mindestens 16 GiB)\n",
+        "Plattform    Start UEFI, Secure Boot aus, TPM 2.0, 1 GPU, 2 Netzwerkkarten\n",
     ] {
         assert!(de.contains(want), "{want:?} missing in\n{de}");
     }

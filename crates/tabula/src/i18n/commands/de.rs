@@ -77,7 +77,11 @@ const REPORT: tabula_audit::Words = tabula_audit::Words {
     boot: ["UEFI", "Legacy-BIOS"],
     secure_boot: ["an", "aus", "unbekannt", "nicht verfügbar (Legacy-Start)"],
     platform: |boot, sb, tpm, gpus, nics| {
-        format!("Start {boot}, Secure Boot {sb}, TPM {tpm}, {gpus} GPU(s), {nics} Netzwerkkarte(n)")
+        format!(
+            "Start {boot}, Secure Boot {sb}, TPM {tpm}, {}, {}",
+            crate::i18n::plural(gpus as u64, "GPU", "GPUs"),
+            crate::i18n::plural(nics as u64, "Netzwerkkarte", "Netzwerkkarten")
+        )
     },
     tpm_none: "keins",
     wireless: "Funk",
