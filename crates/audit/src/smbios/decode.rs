@@ -360,6 +360,8 @@ fn is_placeholder(value: &str) -> bool {
             | "123456789"
             | "0123456789"
     ) || lower.bytes().all(|b| b == b'0' || b == b' ')
+        // Erased flash read through the kernel's sysfs view: replacement characters only.
+        || lower.chars().all(|c| c == '\u{FFFD}' || c.is_whitespace())
         || numbered("sernum")
         || numbered("partnum")
         || numbered("assettagnum")
@@ -416,6 +418,11 @@ mod tests {
             "AssetTagNum0",
             "System Serial Number",
             " Not Specified ",
+            "123456789",
+            "   ",
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}",
+            "Default String",
+            "NOT SPECIFIED",
         ] {
             assert_eq!(real(Some(p.to_owned())), None, "{p}");
         }
