@@ -273,6 +273,15 @@ pub fn parse(bytes: &[u8]) -> Result<SmartctlJson, SmartError> {
     })
 }
 
+/// What the names of ATA 187, 197 and 198 contain where they count errors (smartctl's defaults
+/// Reported_Uncorrect, Current_Pending_Sector, Offline_Uncorrectable and the drive database's
+/// variants such as Uncorrectable_Error_Cnt, Total_Unc_Read_Failures, Offline_UErr_Media_Scan).
+/// Some SSDs use these ids for something else (198 Host_Reads_GiB, Read_Sectors_Tot_Ct,
+/// Not_In_Use): those are not errors and must not fail a healthy drive.
+const REPORTED_UNCORRECTABLE: &[&str] = &["Uncorr", "Unc_", "UE", "Read_Fail"];
+const PENDING: &[&str] = &["Pending", "Unc_", "Read_Fail"];
+const OFFLINE_UNCORRECTABLE: &[&str] = &["Offline_Unc", "Uncor", "UErr"];
+
 /// smartctl's exit status bit 3: "SMART status check returned DISK FAILING".
 const EXIT_DISK_FAILING: u32 = 1 << 3;
 
@@ -352,6 +361,19 @@ impl From<&SmartctlJson> for SmartSummary {
                 .and_then(|a| a.raw.as_ref())
                 .and_then(RawValue::count)
         };
+        // An error counter by id, unless the drive database gives that id another meaning.
+        let errors = |id: u32, words: &[&str]| {
+            table
+                .iter()
+                .find(|a| a.id == Some(id))
+                .filter(|a| {
+                    a.name
+                        .as_deref()
+                        .is_none_or(|n| words.iter().any(|w| n.contains(w)))
+                })
+                .and_then(|a| a.raw.as_ref())
+                .and_then(RawValue::count)
+        };
         let nvme = j.nvme_smart_health_information_log.as_ref();
         let info = j.smartctl.as_ref();
         let exit_status = info.and_then(|i| i.exit_status);
@@ -399,10 +421,11 @@ impl From<&SmartctlJson> for SmartSummary {
             reallocated_sectors: attr(5),
             grown_defects: j.scsi_grown_defect_list,
             uncorrected_errors: scsi_uncorrected(j),
-            reported_uncorrectable: attr(187),
+            reported_uncorrectable: errors(187, REPORTED_UNCORRECTABLE),
             command_timeouts: attr(188),
-            pending_sectors: attr(197).or(j.scsi_pending_defects.as_ref().and_then(|p| p.count)),
-            offline_uncorrectable: attr(198),
+            pending_sectors: errors(197, PENDING)
+                .or(j.scsi_pending_defects.as_ref().and_then(|p| p.count)),
+            offline_uncorrectable: errors(198, OFFLINE_UNCORRECTABLE),
             percentage_used: wear::percentage_used(j, table),
             available_spare_pct: nvme.and_then(|n| n.available_spare),
             media_errors: nvme.and_then(|n| n.media_errors),
@@ -601,6 +624,46 @@ mod tests {
         assert_eq!(
             model(br#"{"scsi_product":"SAS800 "}"#).as_deref(),
             Some("SAS800")
+        );
+    }
+
+    #[test]
+    fn error_ids_with_another_meaning_are_not_errors() {
+        let doc = |id: u32, name: &str, raw: u64| {
+            format!(
+                r#"{{"ata_smart_attributes":{{"table":[{{"id":{id},"name":"{name}","value":100,"raw":{{"value":{raw},"string":"{raw}"}}}}]}}}}"#
+            )
+        };
+        let s = |id, name, raw| SmartSummary::from(&parse(doc(id, name, raw).as_bytes()).unwrap());
+        assert_eq!(s(198, "Host_Reads_GiB", 15_872).offline_uncorrectable, None);
+        assert_eq!(
+            s(198, "Read_Sectors_Tot_Ct", 9_000_000).offline_uncorrectable,
+            None
+        );
+        assert_eq!(s(197, "Not_In_Use", 3).pending_sectors, None);
+        assert_eq!(
+            s(187, "Unknown_JMF_Attribute", 7).reported_uncorrectable,
+            None
+        );
+        assert_eq!(
+            s(198, "Offline_Uncorrectable", 4).offline_uncorrectable,
+            Some(4)
+        );
+        assert_eq!(
+            s(198, "Offline_UErr_Media_Scan", 2).offline_uncorrectable,
+            Some(2)
+        );
+        assert_eq!(
+            s(197, "Total_Unc_Read_Failures", 5).pending_sectors,
+            Some(5)
+        );
+        assert_eq!(
+            s(187, "Uncorrectable_Error_Cnt", 6).reported_uncorrectable,
+            Some(6)
+        );
+        assert_eq!(
+            s(187, "Reported_UE_Counts", 1).reported_uncorrectable,
+            Some(1)
         );
     }
 }
