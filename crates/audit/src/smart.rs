@@ -377,12 +377,13 @@ impl From<&SmartctlJson> for SmartSummary {
         let nvme = j.nvme_smart_health_information_log.as_ref();
         let info = j.smartctl.as_ref();
         let exit_status = info.and_then(|i| i.exit_status);
-        // Without a verdict in the document, smartctl's exit status bit 3 ("SMART status check
-        // returned DISK FAILING") still says it.
+        // Without a verdict in the document, an NVMe critical warning (smartctl's own rule) or
+        // smartctl's exit status bit 3 ("SMART status check returned DISK FAILING") says it.
         let health = j
             .smart_status
             .as_ref()
             .and_then(|s| s.passed)
+            .or(nvme.and_then(|n| n.critical_warning).map(|w| w == 0))
             .or(exit_status
                 .filter(|e| e & EXIT_DISK_FAILING != 0)
                 .map(|_| false))
@@ -573,6 +574,15 @@ mod tests {
             Some(Health::Failed)
         );
         assert_eq!(s(br#"{"smartctl":{"exit_status":64}}"#), None);
+        assert_eq!(
+            s(br#"{"nvme_smart_health_information_log":{"critical_warning":4}}"#),
+            Some(Health::Failed),
+            "NVMe reliability degraded"
+        );
+        assert_eq!(
+            s(br#"{"nvme_smart_health_information_log":{"critical_warning":0}}"#),
+            Some(Health::Passed)
+        );
         assert_eq!(
             s(br#"{"smartctl":{"exit_status":8},"smart_status":{"passed":true}}"#),
             Some(Health::Passed),
