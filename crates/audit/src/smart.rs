@@ -361,7 +361,8 @@ impl From<&SmartctlJson> for SmartSummary {
                 .and_then(|a| a.raw.as_ref())
                 .and_then(RawValue::count)
         };
-        // An error counter by id, unless the drive database gives that id another meaning.
+        // A counter by id, unless the drive database gives that id another meaning (the name
+        // must contain one of `words`).
         let errors = |id: u32, words: &[&str]| {
             table
                 .iter()
@@ -408,8 +409,14 @@ impl From<&SmartctlJson> for SmartSummary {
                 .power_on_time
                 .as_ref()
                 .and_then(|p| p.hours)
-                .or(nvme.and_then(|n| n.power_on_hours)),
-            power_cycles: j.power_cycle_count.or(nvme.and_then(|n| n.power_cycles)),
+                .or(nvme.and_then(|n| n.power_on_hours))
+                // Documents without `power_on_time`: attribute 9 where it counts hours
+                // ("21544" or "21544h+05m+12.345s"), never one in minutes or half-minutes.
+                .or_else(|| errors(9, &["Power_On_Hours"])),
+            power_cycles: j
+                .power_cycle_count
+                .or(nvme.and_then(|n| n.power_cycles))
+                .or_else(|| errors(12, &["Power_Cycle_Count"])),
             temperature_c: scsi_temperature(j)
                 .or(j
                     .temperature
@@ -674,6 +681,24 @@ mod tests {
         assert_eq!(
             s(187, "Reported_UE_Counts", 1).reported_uncorrectable,
             Some(1)
+        );
+    }
+
+    #[test]
+    fn hours_and_cycles_from_attributes_when_the_document_has_none() {
+        let doc = br#"{"smartctl":{"version":[6,7]},"ata_smart_attributes":{"table":[
+            {"id":9,"name":"Power_On_Hours","value":75,"raw":{"value":21544,"string":"21544h+05m+12.345s"}},
+            {"id":12,"name":"Power_Cycle_Count","value":99,"raw":{"value":1893,"string":"1893"}}]}}"#;
+        let s = SmartSummary::from(&parse(doc).unwrap());
+        assert_eq!(
+            (s.power_on_hours, s.power_cycles),
+            (Some(21544), Some(1893))
+        );
+        let doc = br#"{"ata_smart_attributes":{"table":[
+            {"id":9,"name":"Power_On_Minutes","value":75,"raw":{"value":90000,"string":"1500h+00m"}}]}}"#;
+        assert_eq!(
+            SmartSummary::from(&parse(doc).unwrap()).power_on_hours,
+            None
         );
     }
 }
