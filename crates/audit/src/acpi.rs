@@ -34,6 +34,9 @@ pub enum AcpiError {
     MsdmData { declared: u32, available: usize },
     #[error("MSDM product key is not of the form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")]
     KeyFormat,
+    /// The key field is empty, all 0x00, all 0xFF or blanks: the firmware carries no key.
+    #[error("MSDM carries no product key (the key field is blank)")]
+    BlankKey,
 }
 
 /// The fields of the ACPI description header.
@@ -182,6 +185,9 @@ pub fn parse_msdm(bytes: &[u8]) -> Result<Msdm, AcpiError> {
             available,
         })?;
     let data = &bytes[MSDM_DATA_OFFSET..MSDM_DATA_OFFSET + data_len];
+    if data.iter().all(|b| matches!(b, 0 | 0xFF | b' ')) {
+        return Err(AcpiError::BlankKey);
+    }
     let key = std::str::from_utf8(data)
         .map_err(|_| AcpiError::KeyFormat)?
         .trim_end_matches('\0')
@@ -364,6 +370,20 @@ mod tests {
         ));
         let t = build_table(b"MSDM", b"OEMOEM", b"TABLE   ", &msdm_body("not-a-key"));
         assert!(matches!(parse_msdm(&t), Err(AcpiError::KeyFormat)));
+        // Blank key fields (erased flash, zeros, an empty key) carry no key at all.
+        for blank in ["", "\0\0\0\0\0", "                             "] {
+            let t = build_table(b"MSDM", b"OEMOEM", b"TABLE   ", &msdm_body(blank));
+            assert_eq!(
+                parse_msdm(&t).unwrap_err(),
+                AcpiError::BlankKey,
+                "{blank:?}"
+            );
+        }
+        let mut erased = msdm_body(KEY);
+        let key_at = erased.len() - KEY.len();
+        erased[key_at..].fill(0xFF);
+        let t = build_table(b"MSDM", b"OEMOEM", b"TABLE   ", &erased);
+        assert_eq!(parse_msdm(&t).unwrap_err(), AcpiError::BlankKey);
         assert!(matches!(
             parse_msdm(&build_table(b"SLIC", b"A     ", b"B       ", &[])),
             Err(AcpiError::Signature { .. })

@@ -10,7 +10,7 @@ use crate::document::{Audit, IdentitySource, MsdmStatus, SlicStatus};
 use crate::platform::{BootMode, SecureBoot};
 use crate::problem::Problem;
 use crate::reason::{CheckReason, RuleReason};
-use crate::rules::Status;
+use crate::rules::{Grade, Status};
 use crate::smart::Health;
 use crate::win11::{CheckId, check_name};
 
@@ -59,6 +59,8 @@ pub struct Words {
     pub platform: fn(&str, &str, &str, usize, usize) -> String,
     pub tpm_none: &'static str,
     pub wireless: &'static str,
+    /// The grades: A, B, C, unfit.
+    pub grades: [&'static str; 4],
     /// Rule marks, four wide: pass, fail, unknown, not applicable.
     pub marks: [&'static str; 4],
     pub windows11_meets: &'static str,
@@ -140,6 +142,7 @@ pub const ENGLISH: Words = Words {
     },
     tpm_none: "none",
     wireless: "wireless",
+    grades: ["A", "B", "C", "unfit"],
     marks: ["ok  ", "FAIL", "??  ", "n/a "],
     windows11_meets: "meets the hardware floor",
     windows11_not: "no: install Linux",
@@ -402,6 +405,13 @@ fn batteries(o: &mut String, a: &Audit, w: &Words) {
 
 /// Windows licence tables (MSDM key masked unless shown on purpose, SLIC).
 fn licence(o: &mut String, a: &Audit, w: &Words) {
+    let unknown = |field: &str| {
+        if field.is_empty() {
+            w.unknown.to_owned()
+        } else {
+            field.to_owned()
+        }
+    };
     let msdm = match &a.licence.msdm {
         MsdmStatus::Absent => w.no_msdm.to_string(),
         MsdmStatus::Present {
@@ -409,20 +419,13 @@ fn licence(o: &mut String, a: &Audit, w: &Words) {
             key,
             oem_id,
             ..
-        } => (w.windows_key)(key.as_deref().unwrap_or(key_masked), oem_id),
+        } => (w.windows_key)(key.as_deref().unwrap_or(key_masked), &unknown(oem_id)),
         MsdmStatus::Malformed { error, fault } => {
             format!(
                 "MSDM {}: {}",
                 w.malformed,
                 fault_text(w, error, fault.as_ref())
             )
-        }
-    };
-    let unknown = |field: &str| {
-        if field.is_empty() {
-            w.unknown.to_owned()
-        } else {
-            field.to_owned()
         }
     };
     let slic = match &a.licence.slic {
@@ -500,7 +503,16 @@ fn platform(o: &mut String, a: &Audit, w: &Words) {
 fn fitness(o: &mut String, a: &Audit, w: &Words) {
     let f = &a.fitness;
     section(o, w.sections[7]);
-    let _ = writeln!(o, "{}", f.grade);
+    let _ = writeln!(
+        o,
+        "{}",
+        w.grades[match f.grade {
+            Grade::A => 0,
+            Grade::B => 1,
+            Grade::C => 2,
+            Grade::Unfit => 3,
+        }]
+    );
     for r in &f.rules {
         let mark = w.marks[match r.status {
             Status::Pass => 0,

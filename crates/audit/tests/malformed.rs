@@ -183,6 +183,36 @@ fn smbios_structure_running_past_the_end_is_reported() {
     );
 }
 
+/// A structure whose length byte is 0 (a half-erased table): the walk stops there with a clear
+/// problem; the structures before it, the drives and the rest of the audit are kept.
+#[test]
+fn smbios_structure_of_length_zero_is_reported_and_loses_nothing_before_it() {
+    let (entry, mut table) = tables("desktop");
+    let processor = table.windows(2).position(|w| w == [4, 0x2A]).unwrap();
+    table[processor + 1] = 0;
+    let parsed = smbios::parse(&entry, &table).unwrap();
+    assert_eq!(
+        parsed.system.as_ref().unwrap().product.as_deref(),
+        Some("OptiPlex 7060")
+    );
+    assert!(parsed.processors.is_empty() && parsed.memory_devices.is_empty());
+    assert_eq!(
+        parsed.problems,
+        vec![format!(
+            "SMBIOS structure at offset {processor} declares length 0 (< 4)"
+        )]
+    );
+    let dir = smbios_files(entry, table);
+    let a = collect(&Options::with_root(dir.path())).unwrap();
+    assert_eq!(a.system.source, IdentitySource::Smbios);
+    assert!(
+        a.problems.iter().any(|p| p.contains("declares length 0")),
+        "{:?}",
+        a.problems
+    );
+    assert!(tabula_audit::render(&a).contains("declares length 0 (< 4)"));
+}
+
 #[test]
 fn smbios_2x_table_shorter_than_announced_is_reported() {
     let (entry, table) = tables("laptop");

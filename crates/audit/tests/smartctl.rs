@@ -119,7 +119,6 @@ fn garbage_is_a_clear_error() {
         &b"smartctl 7.3 2022-02-28 r5338 [x86_64-linux] (local build)"[..],
         b"\xff\xfe\x00",
         b"[1,2",
-        b"null",
     ] {
         let smart = disks::from_bytes(garbage);
         assert_eq!(
@@ -136,6 +135,23 @@ fn garbage_is_a_clear_error() {
         );
     }
     assert!(matches!(smart::parse(b""), Err(SmartError::Empty)));
-    // Valid JSON of the wrong shape in a field the audit reads is an error too, not a guess.
-    assert!(smart::parse(br#"{"power_on_time":{"hours":"many"}}"#).is_err());
+    for not_an_object in [&b"null"[..], b"[1,2,3]", b"\"PASSED\""] {
+        let smart = disks::from_bytes(not_an_object);
+        assert_eq!(smart.state, SmartState::Error);
+        assert_eq!(
+            smart.detail.as_deref(),
+            Some("smartctl output is not a JSON object")
+        );
+    }
+    // Valid JSON of the wrong shape in a field the audit reads is an error too, not a guess,
+    // and the error names the field.
+    let smart = disks::from_bytes(br#"{"power_on_time":{"hours":"many"}}"#);
+    assert_eq!(smart.state, SmartState::Error);
+    assert!(
+        smart.detail.as_deref().unwrap().starts_with(
+            "smartctl output has power_on_time.hours of an unexpected shape: invalid type"
+        ),
+        "{:?}",
+        smart.detail
+    );
 }

@@ -174,3 +174,71 @@ fn fields_of_unexpected_shape_are_absent_not_fatal() {
     assert_eq!(s.percentage_used, None);
     assert_eq!(s.power_on_hours, Some(100));
 }
+
+#[test]
+fn smartctl_6_7_ssd_wear_and_temperature_come_from_its_attributes() {
+    let s = summary("ata-6.7-ssd-worn.json");
+    assert_eq!(s.model.as_deref(), Some("TABULA CT500 SSD"));
+    assert_eq!(s.percentage_used, Some(92), "Percent_Lifetime_Remain 8");
+    assert_eq!(s.temperature_c, Some(38), "from \"38 (Min/Max 0/55)\"");
+    assert_eq!(s.exit_status, Some(64));
+    assert_eq!(s.health, Some(smart::Health::Passed));
+    let dir = tempfile::tempdir().unwrap();
+    let a = machine_with("ata-6.7-ssd-worn.json", dir.path());
+    assert_eq!(
+        storage_rule(&a).status,
+        Status::Pass,
+        "92 % is within 100 %"
+    );
+}
+
+#[test]
+fn a_sas_ssd_past_its_rated_endurance_is_unfit() {
+    let s = summary("sas-ssd-7.5-worn.json");
+    assert_eq!(s.model.as_deref(), Some("TABULA SAS SSD 800"));
+    assert_eq!(s.percentage_used, Some(104));
+    assert_eq!(s.temperature_c, Some(31));
+    let dir = tempfile::tempdir().unwrap();
+    let a = machine_with("sas-ssd-7.5-worn.json", dir.path());
+    let rule = storage_rule(&a);
+    assert_eq!(rule.status, Status::Fail);
+    assert!(
+        rule.detail
+            .contains("104 % of rated endurance used (at most 100 %)"),
+        "{}",
+        rule.detail
+    );
+    assert_eq!(a.grade(), Grade::Unfit);
+}
+
+#[test]
+fn a_malformed_smartctl_document_is_a_clear_error_and_loses_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let _ = machine_with("sas-7.2.json", dir.path());
+    for (bytes, detail) in [
+        (
+            &br#"{"smartctl":{"version":[7,3]},"smart_status":{"passed":tr"#[..],
+            "smartctl output is not valid JSON: EOF while parsing",
+        ),
+        (
+            br#"{"smart_status":{"passed":true},"ata_smart_attributes":{"table":"none"}}"#,
+            "smartctl output has ata_smart_attributes.table of an unexpected shape",
+        ),
+    ] {
+        std::fs::write(root.join("smartctl/sda.json"), bytes).unwrap();
+        let a = collect(&Options::with_root(root.clone())).unwrap();
+        let disk = &a.disks[0];
+        assert_eq!(disk.smart.state, tabula_audit::disks::SmartState::Error);
+        assert!(
+            disk.smart.detail.as_deref().unwrap().starts_with(detail),
+            "{:?}",
+            disk.smart.detail
+        );
+        // The drive cannot be judged healthy; the rest of the machine is still audited.
+        assert_eq!(storage_rule(&a).status, Status::Unknown);
+        assert_eq!(a.grade(), Grade::C, "on_unknown of the storage rule");
+        assert!(a.system.vendor.is_some() && a.cpu.model.is_some());
+        assert_eq!(disk.drive.name, "sda");
+    }
+}

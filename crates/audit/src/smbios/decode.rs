@@ -359,7 +359,16 @@ fn is_placeholder(value: &str) -> bool {
             | "chassis serial number"
             | "123456789"
             | "0123456789"
+            | "no asset tag"
+            | "no asset information"
+            | "chassis asset tag"
+            | "not available"
+            | "type1productconfigid"
     ) || lower.bytes().all(|b| b == b'0' || b == b' ')
+        // Insyde's templates: "Type2 - Board Serial Number", "Type3 - Chassis Asset Tag".
+        || ["type1 - ", "type2 - ", "type3 - "].iter().any(|p| lower.starts_with(p))
+        // Erased flash read through the kernel's sysfs view: replacement characters only.
+        || lower.chars().all(|c| c == '\u{FFFD}' || c.is_whitespace())
         || numbered("sernum")
         || numbered("partnum")
         || numbered("assettagnum")
@@ -416,6 +425,14 @@ mod tests {
             "AssetTagNum0",
             "System Serial Number",
             " Not Specified ",
+            "123456789",
+            "   ",
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}",
+            "Default String",
+            "NOT SPECIFIED",
+            "No Asset Tag",
+            "Type2 - Board Serial Number",
+            "Type1ProductConfigId",
         ] {
             assert_eq!(real(Some(p.to_owned())), None, "{p}");
         }

@@ -40,12 +40,17 @@ impl<'a> RawStructure<'a> {
     }
 
     /// The string referenced by the string-number byte at `at`: `None` for number 0, a missing
-    /// field, an index past the string set, or a string that is empty after trimming.
+    /// field, an index past the string set, a string of erased flash (all `0xFF`) or blanks, and
+    /// a vendor's placeholder ("To be filled by O.E.M.", "Default string", see
+    /// [`super::decode::real`]), so no string the report or certificate shows is one.
     pub fn string(&self, at: usize) -> Option<String> {
         let index = usize::from(self.u8(at)?);
         let raw = self.strings.get(index.checked_sub(1)?)?;
+        if raw.iter().all(|b| matches!(b, 0xFF | b' ' | b'\t')) {
+            return None;
+        }
         let text = String::from_utf8_lossy(raw).trim().to_string();
-        (!text.is_empty()).then_some(text)
+        super::decode::real((!text.is_empty()).then_some(text))
     }
 }
 
@@ -153,6 +158,18 @@ mod tests {
         assert_eq!(s.string(5).as_deref(), Some("Box"));
         assert_eq!(s.string(6), None, "string number 0 means no string");
         assert_eq!(s.string(60), None, "offset past the formatted area");
+        let table = [
+            &[1u8, 9, 0x01, 0x00, 1, 2, 3, 4, 5][..],
+            b"\xff\xff\xff\xff\0   \0To Be Filled By O.E.M.\0Default string\0PF1A2B3C\0\0",
+        ]
+        .concat();
+        let placeholders = super::walk(&table, None);
+        let p = &placeholders.structures[0];
+        assert_eq!(p.string(4), None, "erased flash");
+        assert_eq!(p.string(5), None, "blanks");
+        assert_eq!(p.string(6), None, "placeholder");
+        assert_eq!(p.string(7), None, "placeholder");
+        assert_eq!(p.string(8).as_deref(), Some("PF1A2B3C"));
         assert_eq!(s.u16(6), Some(0));
         assert_eq!(s.u32(6), None);
     }

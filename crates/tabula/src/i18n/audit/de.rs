@@ -244,6 +244,9 @@ pub fn acpi_error(e: &AcpiError) -> String {
         AcpiError::KeyFormat => {
             "der MSDM-Produktschlüssel hat nicht die Form XXXXX-XXXXX-XXXXX-XXXXX-XXXXX".into()
         }
+        AcpiError::BlankKey => {
+            "die MSDM-Tabelle enthält keinen Produktschlüssel (das Schlüsselfeld ist leer)".into()
+        }
         other => other.to_string(),
     }
 }

@@ -85,6 +85,7 @@ const REPORT: tabula_audit::Words = tabula_audit::Words {
     },
     tpm_none: "keins",
     wireless: "Funk",
+    grades: ["A", "B", "C", "ungeeignet"],
     marks: ["ok  ", "NEIN", "??  ", "n/a "],
     windows11_meets: "erfüllt die Hardware-Mindestanforderungen",
     windows11_not: "nein: Linux installieren",
