@@ -155,17 +155,16 @@ fn read_smbios(root: &Root, problems: &mut Vec<Problem>) -> Option<Smbios> {
     match (entry, table) {
         (Ok(Some(entry)), Ok(Some(table))) => match smbios::parse(&entry, &table) {
             Ok(parsed) => {
-                problems.extend(
-                    parsed
-                        .problems
-                        .iter()
-                        .map(|p| Problem::SmbiosTable { detail: p.clone() }),
-                );
+                problems.extend(parsed.errors.iter().map(|e| Problem::SmbiosTable {
+                    detail: e.to_string(),
+                    error: Some(e.clone()),
+                }));
                 Some(parsed)
             }
             Err(err) => {
                 problems.push(Problem::SmbiosIgnored {
                     detail: err.to_string(),
+                    error: Some(err),
                 });
                 None
             }

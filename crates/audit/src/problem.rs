@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::acpi::AcpiError;
+use crate::smbios::SmbiosError;
 
 /// One thing that went wrong while collecting; the audit goes on without that source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +17,9 @@ pub enum Problem {
     /// The SMBIOS entry point is unusable: the tables are ignored.
     SmbiosIgnored {
         detail: String,
+        /// `detail` typed (absent in documents from before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<SmbiosError>,
     },
     /// The SMBIOS files exist but cannot be read.
     SmbiosUnreadable {
@@ -24,6 +28,9 @@ pub enum Problem {
     /// The SMBIOS table stops early or has a broken structure; what came before is kept.
     SmbiosTable {
         detail: String,
+        /// `detail` typed (absent in documents from before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<SmbiosError>,
     },
     DriveDiscovery {
         detail: String,
@@ -43,9 +50,9 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::SmbiosIgnored { detail } => write!(f, "SMBIOS tables ignored: {detail}"),
+            Self::SmbiosIgnored { detail, .. } => write!(f, "SMBIOS tables ignored: {detail}"),
             Self::SmbiosUnreadable { detail } => write!(f, "cannot read SMBIOS tables: {detail}"),
-            Self::SmbiosTable { detail } => f.write_str(detail),
+            Self::SmbiosTable { detail, .. } => f.write_str(detail),
             Self::DriveDiscovery { detail } => write!(f, "drive discovery failed: {detail}"),
             Self::AcpiUnreadable { table, detail } => {
                 write!(f, "cannot read ACPI {table}: {detail}")

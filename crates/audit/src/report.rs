@@ -138,7 +138,13 @@ pub const ENGLISH: Words = Words {
     boot: ["UEFI", "legacy BIOS"],
     secure_boot: ["on", "off", "unknown", "not available (legacy boot)"],
     platform: |boot, sb, tpm, gpus, nics| {
-        format!("{boot} boot, Secure Boot {sb}, TPM {tpm}, {gpus} GPU(s), {nics} NIC(s)")
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{boot} boot, Secure Boot {sb}, TPM {tpm}, {}, {}",
+            count(gpus, "GPU", "GPUs"),
+            count(nics, "NIC", "NICs")
+        )
     },
     tpm_none: "none",
     wireless: "wireless",

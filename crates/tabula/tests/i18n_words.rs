@@ -282,13 +282,14 @@ fn the_audit_report_words_problems_and_licence_tables_in_german() {
     for want in [
         "MSDM FEHLERHAFT: die Prüfsumme ergibt nicht null (Summe 0x",
         "SLIC DELL/PE_SC3 UNBRAUCHBAR: leerer Inhalt (alle Bytes 0x00 oder 0xFF)\n",
-        "Problem      SMBIOS-Tabellen nicht verwendet: no SMBIOS entry point anchor",
+        "Problem      SMBIOS-Tabellen nicht verwendet: kein SMBIOS-Einstiegspunkt (_SM_ oder \
+         _SM3_)\n",
         "Problem      Laufwerke ließen sich nicht ermitteln: ",
         "Problem      ACPI-Tabelle MSDM ist fehlerhaft: die Prüfsumme ergibt nicht null",
     ] {
         assert!(de.contains(want), "{want:?} missing in\n{de}");
     }
-    for english in ["malformed", "blank body", "ignored", "checksum"] {
+    for english in ["malformed", "blank body", "ignored", "checksum", "anchor"] {
         assert!(!de.contains(english), "{english:?} in\n{de}");
     }
     // The JSON keeps its English strings and adds the data, in every language.
@@ -300,6 +301,7 @@ fn the_audit_report_words_problems_and_licence_tables_in_german() {
     );
     assert_eq!(v["licence"]["slic"]["defect"], "blank");
     assert_eq!(v["problem_reasons"][2]["kind"], "acpi_malformed");
+    assert_eq!(v["problem_reasons"][0]["error"]["error"], "no_anchor");
     assert!(v["problems"][2].as_str().unwrap().contains("checksum"));
 
     english(dir.path());
@@ -382,6 +384,61 @@ fn less_common_certificate_errors_in_german_with_their_detail() {
     let en = stdout(&tabula(dir.path(), &["verify", "sig.json"]));
     assert!(
         en.contains("sig.json: malformed envelope: signature 0 is not valid base64"),
+        "{en}"
+    );
+}
+
+/// An SMBIOS 3 entry point for a `table_len`-byte table (checksum filled in).
+fn smbios3_entry_point(table_len: u32) -> Vec<u8> {
+    let mut ep = b"_SM3_".to_vec();
+    ep.extend([0, 0x18, 3, 2, 0, 1, 0]);
+    ep.extend(table_len.to_le_bytes());
+    ep.extend(0u64.to_le_bytes());
+    let sum = ep.iter().fold(0u8, |s, b| s.wrapping_add(*b));
+    ep[5] = 0u8.wrapping_sub(sum);
+    ep
+}
+
+#[test]
+fn a_broken_smbios_structure_is_worded_in_german() {
+    let dir = tempfile::tempdir().unwrap();
+    // A type 1 structure that declares 2 bytes, less than its own header.
+    let table = vec![1, 2, 0, 0, 0, 0];
+    let root = firmware_root(&[
+        (
+            "sys/firmware/dmi/tables/smbios_entry_point",
+            smbios3_entry_point(table.len() as u32),
+        ),
+        ("sys/firmware/dmi/tables/DMI", table),
+    ]);
+    let args = [
+        "audit",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--no-smart",
+    ];
+    let de = stdout(&tabula(dir.path(), &args));
+    assert!(
+        de.contains(
+            "Problem      SMBIOS-Tabelle nur bis zu einem Fehler gelesen: die SMBIOS-Struktur \
+             bei Byte 0 nennt die Länge 2 (kleiner als 4)\n"
+        ),
+        "{de}"
+    );
+    let json = tabula(dir.path(), &[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let reason = &v["problem_reasons"][0];
+    assert_eq!(reason["kind"], "smbios_table");
+    assert_eq!(reason["error"]["error"], "structure_length");
+    assert_eq!(reason["error"]["length"], 2);
+    assert_eq!(
+        v["problems"][0],
+        "SMBIOS structure at offset 0 declares length 2 (< 4)"
+    );
+    english(dir.path());
+    let en = stdout(&tabula(dir.path(), &args));
+    assert!(
+        en.contains("Problem      SMBIOS structure at offset 0 declares length 2 (< 4)\n"),
         "{en}"
     );
 }

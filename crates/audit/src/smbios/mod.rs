@@ -18,8 +18,9 @@ pub use decode::{
 };
 pub use entry::{EntryKind, EntryPoint};
 
-/// What can be wrong with SMBIOS data.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What can be wrong with SMBIOS data (kept typed in the audit's `problem_reasons`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SmbiosError {
     #[error("no SMBIOS entry point anchor (_SM_ or _SM3_)")]
@@ -65,6 +66,10 @@ pub struct Smbios {
     pub memory_devices: Vec<MemoryDevice>,
     /// Problems met in the table (parsing stops at a malformed structure; what came before is kept).
     pub problems: Vec<String>,
+    /// The same problems typed (the audit's `problem_reasons` carry them; not in this part of
+    /// the document).
+    #[serde(skip)]
+    pub errors: Vec<SmbiosError>,
 }
 
 impl Smbios {
@@ -100,23 +105,20 @@ impl Smbios {
 /// structures before the problem are kept.
 pub fn parse(entry_point: &[u8], table: &[u8]) -> Result<Smbios, SmbiosError> {
     let ep = EntryPoint::parse(entry_point)?;
-    let mut problems = Vec::new();
+    let mut errors = Vec::new();
     let declared = usize::try_from(ep.table_len).unwrap_or(usize::MAX);
     let table = match ep.kind {
         EntryKind::V2 if table.len() < declared => {
-            problems.push(
-                SmbiosError::TableShort {
-                    declared: ep.table_len,
-                    actual: table.len(),
-                }
-                .to_string(),
-            );
+            errors.push(SmbiosError::TableShort {
+                declared: ep.table_len,
+                actual: table.len(),
+            });
             table
         }
         _ => &table[..declared.min(table.len())],
     };
     let walk = table::walk(table, ep.structure_count);
-    problems.extend(walk.stopped_by.map(|e| e.to_string()));
+    errors.extend(walk.stopped_by);
     let mut out = Smbios {
         version: format!("{}.{}", ep.major, ep.minor),
         entry_point: ep.kind,
@@ -127,7 +129,8 @@ pub fn parse(entry_point: &[u8], table: &[u8]) -> Result<Smbios, SmbiosError> {
         processors: Vec::new(),
         memory_arrays: Vec::new(),
         memory_devices: Vec::new(),
-        problems,
+        problems: errors.iter().map(ToString::to_string).collect(),
+        errors,
     };
     let uuid_le = ep.at_least(2, 6);
     for s in &walk.structures {

@@ -4,6 +4,7 @@
 use tabula_audit::acpi::{AcpiError, SlicDefect};
 use tabula_audit::problem::Problem;
 use tabula_audit::reason::{CheckReason, CpuFamily, RuleReason, StorageProblem, gib};
+use tabula_audit::smbios::SmbiosError;
 use tabula_audit::win11::{CheckId, check_name as named};
 
 use crate::i18n::plural;
@@ -199,13 +200,17 @@ fn cpu_family(c: &CpuFamily) -> String {
 /// A problem met while collecting: German words, the technical detail after them.
 pub fn problem(p: &Problem) -> String {
     match p {
-        Problem::SmbiosIgnored { detail } => format!("SMBIOS-Tabellen nicht verwendet: {detail}"),
+        Problem::SmbiosIgnored { detail, error } => format!(
+            "SMBIOS-Tabellen nicht verwendet: {}",
+            error.as_ref().map_or_else(|| detail.clone(), smbios_error)
+        ),
         Problem::SmbiosUnreadable { detail } => {
             format!("SMBIOS-Tabellen lassen sich nicht lesen: {detail}")
         }
-        Problem::SmbiosTable { detail } => {
-            format!("SMBIOS-Tabelle nur bis zu einem Fehler gelesen: {detail}")
-        }
+        Problem::SmbiosTable { detail, error } => format!(
+            "SMBIOS-Tabelle nur bis zu einem Fehler gelesen: {}",
+            error.as_ref().map_or_else(|| detail.clone(), smbios_error)
+        ),
         Problem::DriveDiscovery { detail } => {
             format!("Laufwerke ließen sich nicht ermitteln: {detail}")
         }
@@ -214,6 +219,46 @@ pub fn problem(p: &Problem) -> String {
         }
         Problem::AcpiMalformed { table, error } => {
             format!("ACPI-Tabelle {table} ist fehlerhaft: {}", acpi_error(error))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What is wrong with the SMBIOS data.
+fn smbios_error(e: &SmbiosError) -> String {
+    match e {
+        SmbiosError::NoAnchor => "kein SMBIOS-Einstiegspunkt (_SM_ oder _SM3_)".to_owned(),
+        SmbiosError::EntryPointTruncated { len, needed } => {
+            format!("SMBIOS-Einstiegspunkt abgeschnitten: {len} Bytes, {needed} nötig")
+        }
+        SmbiosError::EntryPointLength { declared, minimum } => format!(
+            "der SMBIOS-Einstiegspunkt nennt die Länge {declared}, mindestens sind es {minimum}"
+        ),
+        SmbiosError::EntryPointChecksum => {
+            "die Prüfsumme des SMBIOS-Einstiegspunkts ergibt nicht null".to_owned()
+        }
+        SmbiosError::IntermediateAnchor => "der Zwischen-Einstiegspunkt (_DMI_) von SMBIOS 2.x \
+             fehlt oder seine Prüfsumme stimmt nicht"
+            .to_owned(),
+        SmbiosError::TableShort { declared, actual } => {
+            format!("die SMBIOS-Tabelle hat {actual} Bytes, der Einstiegspunkt nennt {declared}")
+        }
+        SmbiosError::DumpTableOffset { offset, len } => format!(
+            "SMBIOS-Abbild: der Tabellenanfang {offset} liegt außerhalb der {len} Bytes der Datei"
+        ),
+        SmbiosError::StructureOverrun {
+            offset,
+            needed,
+            available,
+        } => format!(
+            "die SMBIOS-Struktur bei Byte {offset} reicht über das Tabellenende hinaus ({needed} \
+             Bytes nötig, {available} übrig)"
+        ),
+        SmbiosError::StructureLength { offset, length } => format!(
+            "die SMBIOS-Struktur bei Byte {offset} nennt die Länge {length} (kleiner als 4)"
+        ),
+        SmbiosError::UnterminatedStrings { offset } => {
+            format!("den Zeichenketten der SMBIOS-Struktur bei Byte {offset} fehlt das Endezeichen")
         }
         other => other.to_string(),
     }
