@@ -208,6 +208,10 @@ pub static DE: Text = Text {
         write: "schreiben",
         verify: "prüfen",
         pass: |pass, passes, phase, pattern| format!("Durchgang {pass}/{passes} {phase} {pattern}"),
+        pattern: |p| match p.strip_prefix("random") {
+            Some(rest) => format!("Zufall{rest}"),
+            None => p.to_owned(),
+        },
         stalled: |s| format!(" HÄNGT SEIT {s} s"),
         bad_ranges: |n| {
             if n == 1 {
@@ -216,14 +220,18 @@ pub static DE: Text = Text {
                 format!(" {n} defekte Bereiche")
             }
         },
-        more: |n| {
-            format!(
-                "... und {} mehr; Terminal vergrößern, um sie zu sehen",
-                (DE.common.drives)(n)
-            )
+        more: |above, below| {
+            let mut parts = Vec::new();
+            if above > 0 {
+                parts.push(format!("{above} weitere ↑"));
+            }
+            if below > 0 {
+                parts.push(format!("{below} weitere ↓"));
+            }
+            format!("{}  (Hoch/Runter blättert)", parts.join("  "))
         },
         stopping: "Alle Laufwerke werden angehalten ... das Zertifikat hält die Unterbrechung fest.",
-        ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. y = abbrechen, n = weiter",
+        ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. j = abbrechen, n = weiter",
         eta: "Rest",
         file: "Datei",
     },
@@ -260,6 +268,13 @@ pub static DE: Text = Text {
         },
         not_all: "NICHT jedes Laufwerk wurde gelöscht: siehe unten. Das Zertifikat sagt es auch.",
         title: " Ergebnis ",
+        more_erased: |n| {
+            if n == 1 {
+                "... und 1 weiteres Laufwerk gelöscht (alle im Zertifikat)".to_owned()
+            } else {
+                format!("... und {n} weitere Laufwerke gelöscht (alle im Zertifikat)")
+            }
+        },
         drive_line: |status, verification| format!("{status} (Prüfung: {verification})"),
         labels: [
             "Zertifikat",
