@@ -50,7 +50,7 @@ pub static DE: Text = Text {
         verify_mode: |v| match v {
             VerifyMode::None => "keine",
             // Short: the method list has 80 columns for name, label and this.
-            VerifyMode::Last => "letzter",
+            VerifyMode::Last => "am Ende",
             VerifyMode::All => "alle",
         },
         method_label,
@@ -195,7 +195,16 @@ pub static DE: Text = Text {
     method: MethodScreen {
         title: " Löschverfahren (Hoch/Runter) ",
         verify: "Prüfung:",
-        nist: |c| format!("Kategorie nach NIST SP 800-88: {c}"),
+        // NIST's names of the categories stay (German texts use them), with a word on what they mean
+        nist: |c| {
+            let c = match c {
+                "clear" => "Clear (Überschreiben)",
+                "purge" => "Purge (Löschbefehl des Laufwerks)",
+                "per-drive" => "je nach Laufwerk",
+                other => other,
+            };
+            format!("Kategorie nach NIST SP 800-88: {c}")
+        },
         bsi: |b| format!("; BSI: {b}"),
         operator_title: " Bearbeiter (Namen eintippen) ",
         operator_missing: "Namen des Bearbeiters eintippen (er steht im Zertifikat)",
@@ -228,7 +237,7 @@ pub static DE: Text = Text {
             if below > 0 {
                 parts.push(format!("{below} weitere ↓"));
             }
-            format!("{}  (Hoch/Runter blättert)", parts.join("  "))
+            format!("{}  (Auf/Ab blättert)", parts.join("  "))
         },
         stopping: "Alle Laufwerke werden angehalten ... das Zertifikat hält die Unterbrechung fest.",
         ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. j = abbrechen, n = weiter",

@@ -127,7 +127,12 @@ impl Widget for &MethodForm {
         let block = Block::bordered().title(tx.method.title);
         let inner = block.inner(list);
         block.render(list, buf);
-        let name_w = 18;
+        // The longest name in full (`nvme-sanitize-block`): it is what `--method` takes.
+        let name_w = METHODS
+            .iter()
+            .map(|m| m.name.chars().count())
+            .max()
+            .unwrap_or(0);
         // "verify: last pass" in the catalogue's words; the label takes what is left.
         let verify: Vec<String> = METHODS
             .iter()

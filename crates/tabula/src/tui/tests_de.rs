@@ -117,9 +117,19 @@ fn method_screen_in_german() {
         "{text}"
     );
     assert!(line_with(&text, "gutmann").contains("Gutmann (35 Durchgänge)"));
-    assert!(text.contains("Kategorie nach NIST SP 800-88: clear"));
+    assert!(text.contains("Kategorie nach NIST SP 800-88: Clear (Überschreiben)"));
     assert_eq!(press(&mut app, KeyCode::Enter), None);
     assert!(screen(&app).contains("Namen des Bearbeiters eintippen"));
+    // Every method's name in full (it is what `--method` takes), the list scrolled to each.
+    press(&mut app, KeyCode::Home);
+    for (i, m) in tabula_wipe::method::METHODS.iter().enumerate() {
+        if i > 0 {
+            press(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.method.method().name, m.name);
+        let text = screen(&app);
+        assert!(text.contains(&format!("> {} ", m.name)), "{text}");
+    }
 }
 
 #[test]
@@ -311,7 +321,7 @@ fn twelve_drives_wiping_at_80x25_in_german() {
     let bars: Vec<usize> = text.lines().filter_map(|l| l.find(']')).collect();
     assert!(bars.len() >= 8, "{text}");
     assert!(bars.iter().all(|&b| b == bars[0]), "ragged bars:\n{text}");
-    assert!(text.contains("weitere ↓  (Hoch/Runter blättert)"), "{text}");
+    assert!(text.contains("weitere ↓  (Auf/Ab blättert)"), "{text}");
     assert!(!text.contains("weitere ↑"), "{text}");
     assert!(!text.contains("/dev/loop12 "), "{text}");
     for _ in 0..12 {
