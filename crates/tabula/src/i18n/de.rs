@@ -203,7 +203,7 @@ pub static DE: Text = Text {
                 "per-drive" => "je nach Laufwerk",
                 other => other,
             };
-            format!("Kategorie nach NIST SP 800-88: {c}")
+            format!("NIST SP 800-88: {c}")
         },
         bsi: |b| format!("; BSI: {b}"),
         operator_title: " Bearbeiter (Namen eintippen) ",

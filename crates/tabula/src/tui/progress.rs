@@ -115,9 +115,12 @@ impl ProgressView {
                     },
                     |x| {
                         let label = match (&x.model, &x.serial, &x.backing_file) {
-                            (None, None, Some(file)) => {
-                                format!("{} {}", t().progress.file, file.display())
-                            }
+                            // the file's name: its directory would crowd it out at 80 columns
+                            (None, None, Some(file)) => format!(
+                                "{} {}",
+                                t().progress.file,
+                                file.file_name().unwrap_or(file.as_os_str()).display()
+                            ),
                             (model, serial, _) => format!(
                                 "{} {}",
                                 model.as_deref().unwrap_or("-"),

@@ -117,10 +117,10 @@ fn method_screen_in_german() {
         "{text}"
     );
     assert!(line_with(&text, "gutmann").contains("Gutmann (35 Durchgänge)"));
-    assert!(text.contains("Kategorie nach NIST SP 800-88: Clear (Überschreiben)"));
+    assert!(text.contains("nist-800-88-clear: NIST SP 800-88: Clear (Überschreiben)"));
     assert_eq!(press(&mut app, KeyCode::Enter), None);
     assert!(screen(&app).contains("Namen des Bearbeiters eintippen"));
-    // Every method's name in full (it is what `--method` takes), the list scrolled to each.
+    // Every method's name in full under the list (it is what `--method` takes).
     press(&mut app, KeyCode::Home);
     for (i, m) in tabula_wipe::method::METHODS.iter().enumerate() {
         if i > 0 {
@@ -128,7 +128,10 @@ fn method_screen_in_german() {
         }
         assert_eq!(app.method.method().name, m.name);
         let text = screen(&app);
-        assert!(text.contains(&format!("> {} ", m.name)), "{text}");
+        assert!(
+            text.contains(&format!("{}: NIST SP 800-88: ", m.name)),
+            "{text}"
+        );
     }
 }
 
@@ -313,6 +316,10 @@ fn twelve_drives_wiping_at_80x25_in_german() {
     let text = screen(&app);
     let head = line_with(&text, "Verfahren:");
     assert!(head.trim_end().ends_with("seit 0:00:00"), "{head}");
+    assert!(
+        line_with(&text, "/dev/loop1 ").contains("Datei d1.img"),
+        "{text}"
+    );
     assert!(
         line_with(&text, "/dev/loop1 ").contains("Durchgang 1/1 schreiben Zufall (AES-128-CTR)"),
         "{text}"
