@@ -18,6 +18,19 @@ use std::time::{Duration, Instant};
 use support::{BIN, LoopDev, RunningRegistry, text};
 use tabula_certificate::Bundle;
 
+/// How long a screen may take to follow a key or a resize. Generous: the tests run in parallel
+/// with each other and with builds, and a starved TUI can take seconds to redraw. A test never
+/// waits this long when the screen comes (every wait polls for the state it asserts).
+const SOON: Duration = Duration::from_secs(60);
+
+/// True if `screen` has a line with `needle` that also holds `also`. A capture can catch a
+/// redraw half done, so tests wait for every line they assert on, not only for a title.
+fn has_line(screen: &str, needle: &str, also: &str) -> bool {
+    screen
+        .lines()
+        .any(|l| l.contains(needle) && l.contains(also))
+}
+
 /// A tmux server of this test's own (its own socket), killed on drop.
 struct Tmux {
     socket: PathBuf,
@@ -99,6 +112,13 @@ impl Tmux {
         self.wait_until(&format!("{needle:?}"), timeout, |s| s.contains(needle))
     }
 
+    /// Waits until the screen shows every one of `needles`, and returns that screen.
+    fn wait_for_all(&self, needles: &[&str], timeout: Duration) -> String {
+        self.wait_until(&format!("{needles:?}"), timeout, |s| {
+            needles.iter().all(|n| s.contains(n))
+        })
+    }
+
     /// Polls the screen until `ready` holds for it, and returns that screen; fails after
     /// `timeout` naming `what` was awaited.
     fn wait_until(&self, what: &str, timeout: Duration, ready: impl Fn(&str) -> bool) -> String {
@@ -162,7 +182,11 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     let tmux = Tmux::start(dir.path(), &command);
 
     // Screen 1: the machine and exactly the two named drives, both selected.
-    let screen = tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    let screen = tmux.wait_until("screen 1 with both drives", Duration::from_secs(120), |s| {
+        s.contains("1/5 Machine and drives")
+            && s.contains("Drives: 2 selected")
+            && drives.iter().all(|d| has_line(s, d.path(), "[x]"))
+    });
     for d in &drives {
         let row = line_with(&screen, d.path());
         assert!(row.contains("[x]"), "named drives start selected: {row}");
@@ -176,14 +200,17 @@ fn a_technician_wipes_two_drives_through_the_tui() {
 
     // Deselect and reselect the second drive with the space bar.
     tmux.keys(&["Down", "Space"]);
-    let screen = tmux.wait_for("Drives: 1 selected", Duration::from_secs(5));
-    assert!(line_with(&screen, drives[1].path()).contains("[ ]"));
+    tmux.wait_until("the second drive deselected", SOON, |s| {
+        s.contains("Drives: 1 selected") && has_line(s, drives[1].path(), "[ ]")
+    });
     tmux.keys(&["Space"]);
-    tmux.wait_for("Drives: 2 selected", Duration::from_secs(5));
+    tmux.wait_until("the second drive selected again", SOON, |s| {
+        s.contains("Drives: 2 selected") && has_line(s, drives[1].path(), "[x]")
+    });
 
     // Screen 2: the method from tabula.toml and the operator from it, then on.
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("2/5", Duration::from_secs(5));
+    let screen = tmux.wait_for_all(&["2/5", "> bsi-vsitr", "Erika"], SOON);
     assert!(
         line_with(&screen, "> bsi-vsitr").contains("7 passes"),
         "{screen}"
@@ -192,9 +219,14 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     tmux.keys(&["Enter"]);
 
     // Screen 3: every drive that will be destroyed, and the typed word.
-    let screen = tmux.wait_for(
-        "THE FOLLOWING DRIVES WILL BE DESTROYED",
-        Duration::from_secs(10),
+    let screen = tmux.wait_for_all(
+        &[
+            "THE FOLLOWING DRIVES WILL BE DESTROYED",
+            drives[0].path(),
+            drives[1].path(),
+            "Operator: Erika",
+        ],
+        SOON,
     );
     for d in &drives {
         line_with(&screen, d.path());
@@ -202,7 +234,7 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     assert!(screen.contains("Operator: Erika"), "{screen}");
     tmux.keys(&["-l", "erase"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("not confirmed: type ERASE exactly", Duration::from_secs(5));
+    tmux.wait_for("not confirmed: type ERASE exactly", SOON);
     assert!(
         drives.iter().all(|d| d.all(0x5A)),
         "nothing written before the word"
@@ -211,41 +243,36 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     tmux.keys(&["Enter"]);
 
     // Screen 4: a bar per drive; the screen survives a resize in the middle of the wipe.
-    let screen = tmux.wait_for("4/5 Wiping", Duration::from_secs(10));
-    for d in &drives {
-        line_with(&screen, d.path());
-    }
+    tmux.wait_for_all(&["4/5 Wiping", drives[0].path(), drives[1].path()], SOON);
     for (w, h) in [(100, 30), (60, 20), (80, 25)] {
         tmux.resize(w, h);
         if w < 80 {
             // Below the console's size the screen says what it needs, and the wipe goes on.
-            tmux.wait_for(
-                "needs a terminal of at least 80x25",
-                Duration::from_secs(10),
-            );
+            tmux.wait_for("needs a terminal of at least 80x25", SOON);
             continue;
         }
         // Laid out anew for the new size: the frame's top right corner is in the last column
         // (a stale frame cut off by the smaller window has no corner there). 640 MiB written
         // eight times keep the wipe running far longer than these resizes take, so the
         // progress screen must still be the one on show.
+        // The whole screen is awaited (a capture can fall between the frame and the bars).
         let framed = |s: &str| {
             s.lines()
                 .any(|l| l.ends_with('\u{2510}') && l.chars().count() == w)
+                && drives.iter().all(|d| s.contains(d.path()))
         };
-        let screen = tmux.wait_until(
-            &format!("a {w}-column frame"),
-            Duration::from_secs(10),
-            framed,
-        );
+        let screen = tmux.wait_until(&format!("a {w}-column frame"), SOON, framed);
         assert!(screen.contains("4/5 Wiping"), "{w}x{h}:\n{screen}");
-        for d in &drives {
-            line_with(&screen, d.path());
-        }
     }
 
     // Screen 5: the result, the certificate, the upload.
-    let screen = tmux.wait_for("uploaded: log entry #0", Duration::from_secs(300));
+    let screen = tmux.wait_until("the result, uploaded", Duration::from_secs(300), |s| {
+        s.contains("uploaded: log entry #0")
+            && s.contains("Certificate ")
+            && drives
+                .iter()
+                .all(|d| has_line(s, d.path(), "erased (verification: passed)"))
+    });
     assert!(
         screen.contains("All drives were erased and verified (2 drives)"),
         "{screen}"
@@ -266,7 +293,7 @@ fn a_technician_wipes_two_drives_through_the_tui() {
     let id = Bundle::read(&bundles[0]).unwrap().id().unwrap().to_string();
     assert!(screen.contains(&format!("Certificate {id}")), "{screen}");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+    tmux.wait_for("tabula exited with 0", SOON);
 
     // What the screens said is what happened.
     for d in &drives {
@@ -317,10 +344,10 @@ fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
     );
     assert!(screen.contains("Leertaste wählen"), "{screen}");
     tmux.keys(&["Space", "Enter"]);
-    tmux.wait_for("mindestens ein Laufwerk wählen", Duration::from_secs(5));
+    tmux.wait_for("mindestens ein Laufwerk wählen", SOON);
     tmux.keys(&["Space", "Enter"]);
 
-    let screen = tmux.wait_for("2/5 Verfahren und Bearbeiter", Duration::from_secs(5));
+    let screen = tmux.wait_for("2/5 Verfahren und Bearbeiter", SOON);
     assert!(
         line_with(&screen, "> dod-3pass").contains("3 Durchgänge"),
         "{screen}"
@@ -328,19 +355,13 @@ fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
     assert!(screen.contains("Bearbeiter (Namen eintippen)"), "{screen}");
     tmux.keys(&["Enter"]);
 
-    let screen = tmux.wait_for(
-        "DIESE LAUFWERKE WERDEN UNWIDERRUFLICH GELÖSCHT",
-        Duration::from_secs(10),
-    );
+    let screen = tmux.wait_for("DIESE LAUFWERKE WERDEN UNWIDERRUFLICH GELÖSCHT", SOON);
     assert!(screen.contains("3 Durchgänge, Prüfung:"), "{screen}");
     assert!(screen.contains("Bearbeiter: Erika"), "{screen}");
     assert!(screen.contains("diesem Laufwerk (1 Laufwerk)"), "{screen}");
     tmux.keys(&["-l", "loeschen"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for(
-        "nicht bestätigt: genau ERASE eintippen",
-        Duration::from_secs(5),
-    );
+    tmux.wait_for("nicht bestätigt: genau ERASE eintippen", SOON);
     assert!(drive.all(0x5A), "nothing written before the word");
     tmux.keys(&["-l", "ERASE"]);
     tmux.keys(&["Enter"]);
@@ -365,7 +386,7 @@ fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
         "{screen}"
     );
     tmux.keys(&["Enter"]);
-    tmux.wait_for("tabula endete mit 0", Duration::from_secs(10));
+    tmux.wait_for("tabula endete mit 0", SOON);
     // DoD 5220.22-M (E) ends with random data: not the 0x5A it started with.
     assert!(!drive.all(0x5A));
 }
@@ -387,17 +408,23 @@ fn a_hung_up_terminal_stops_the_wipe_and_the_tui_exits() {
         drive.path()
     );
     let tmux = Tmux::start(dir.path(), &command);
-    tmux.wait_for("1/5 Machine and drives", Duration::from_secs(120));
+    tmux.wait_for_all(
+        &["1/5 Machine and drives", drive.path()],
+        Duration::from_secs(120),
+    );
     tmux.keys(&["Enter"]);
-    tmux.wait_for("2/5", Duration::from_secs(5));
+    tmux.wait_for_all(&["2/5", "> bsi-vsitr"], SOON);
     tmux.keys(&["Enter"]);
-    tmux.wait_for(
-        "THE FOLLOWING DRIVES WILL BE DESTROYED",
-        Duration::from_secs(10),
+    tmux.wait_for_all(
+        &["THE FOLLOWING DRIVES WILL BE DESTROYED", drive.path()],
+        SOON,
     );
     tmux.keys(&["-l", "ERASE"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("4/5 Wiping", Duration::from_secs(10));
+    // The wipe is under way (a pass on screen), not only its screen up.
+    tmux.wait_until("a pass writing", SOON, |s| {
+        s.contains("4/5 Wiping") && has_line(s, drive.path(), "/7 write")
+    });
     let pid = std::fs::read_to_string(&pid_file)
         .unwrap()
         .trim()
@@ -468,7 +495,7 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
     );
     assert!(screen.contains("tabula.toml"), "names the file: {screen}");
     tmux.keys(&["Enter", "Enter", "Enter"]);
-    tmux.wait_for("must not be empty", Duration::from_secs(5));
+    tmux.wait_for("must not be empty", SOON);
     tmux.keys(&["-l", "Bench 9"]);
     tmux.keys(&["Down"]);
     tmux.keys(&["-l", "Erika"]);
@@ -496,7 +523,44 @@ fn missing_site_and_operator_are_asked_at_start_and_written_to_tabula_toml() {
         assert!(written.contains(kept), "{kept:?} not in\n{written}");
     }
     tmux.keys(&["q"]);
-    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+    tmux.wait_for("tabula exited with 0", SOON);
+}
+
+/// `[station] language = "de"` speaks from the first screen on, whatever `LANG` says (the
+/// tmux server runs with `C.UTF-8`): the setup form too, not only the screens after it.
+#[test]
+fn the_setup_form_speaks_the_language_of_tabula_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = LoopDev::new(dir.path(), "a.img", 16 << 20);
+    let data = dir.path().join("data");
+    support::keygen_and_enroll(&data, None);
+    std::fs::write(
+        data.join("tabula.toml"),
+        "[station]\norganisation = \"Stadt Leipzig\"\nsite = \"Platz 1\"\nlanguage = \"de\"\n\
+         keymap = \"de\"\n",
+    )
+    .unwrap();
+    let tmux = Tmux::start(dir.path(), &tui_command(&data, "", &drive));
+
+    let screen = tmux.wait_for_all(&["Station einrichten", "Bearbeiter", "tabula.toml"], SOON);
+    assert!(!screen.contains("Operator"), "{screen}");
+    assert!(!screen.contains("Station setup"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Bearbeiter: darf nicht leer sein", SOON);
+    tmux.keys(&["-l", "Jana"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_all(
+        &[
+            "1/5 Rechner und Laufwerke",
+            "Stadt Leipzig, Platz 1",
+            drive.path(),
+        ],
+        Duration::from_secs(120),
+    );
+    let written = std::fs::read_to_string(data.join("tabula.toml")).unwrap();
+    assert!(written.contains("operator = \"Jana\""), "{written}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("tabula exited with 0", SOON);
 }
 
 #[test]
@@ -536,7 +600,7 @@ fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
     assert_eq!(screen.lines().count(), 25, "{screen}");
 
     tmux.resize(120, 40);
-    let screen = tmux.wait_until("a 120-column frame", Duration::from_secs(10), |s| {
+    let screen = tmux.wait_until("a 120-column frame", SOON, |s| {
         s.lines().next().is_some_and(|l| l.contains("Fensterseite"))
     });
     assert!(
@@ -547,7 +611,7 @@ fn the_screens_fit_80x25_use_more_room_and_say_what_they_need_below() {
     );
     assert!(line_with(&screen, "Network").contains("registry answers"));
     tmux.keys(&["q"]);
-    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+    tmux.wait_for("tabula exited with 0", SOON);
 }
 
 /// An ISO-hybrid-like stick: a 40 MiB "image" (MBR partition 1 from sector 0, an EFI partition
@@ -635,7 +699,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     for _ in 0..us {
         tmux.keys(&["Right"]);
     }
-    let screen = tmux.wait_for("English (US) (us)", Duration::from_secs(10));
+    let screen = tmux.wait_for("English (US) (us)", SOON);
     assert!(
         line_with(&screen, "> Keyboard").contains("(us)"),
         "{screen}"
@@ -643,10 +707,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(!calls.exists(), "stepping loads nothing");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for(
-        "Keyboard layout English (US) (us) is active",
-        Duration::from_secs(10),
-    );
+    let screen = tmux.wait_for("Keyboard layout English (US) (us) is active", SOON);
     assert!(
         line_with(&screen, "> Organisation").contains('_'),
         "{screen}"
@@ -680,7 +741,7 @@ fn first_boot_makes_the_data_partition_asks_everything_and_enrols() {
             .contains("Lecos GmbH, Halle 2")
     );
     tmux.keys(&["q"]);
-    tmux.wait_for("tabula exited with 0", Duration::from_secs(10));
+    tmux.wait_for("tabula exited with 0", SOON);
 
     // On the new partition: the answers (token used up), the key and the pinned log key.
     let config = std::fs::read_to_string(data.join("tabula.toml")).unwrap();

@@ -112,7 +112,7 @@ pub fn table(drives: &[Drive]) -> String {
 }
 
 /// The model, or for a loop device the file behind it (its end, where the name is).
-fn model_column(d: &Drive) -> String {
+pub(crate) fn model_column(d: &Drive) -> String {
     match (&d.backing_file, &d.model) {
         (Some(file), _) => {
             let file = file.display().to_string();

@@ -50,7 +50,7 @@ pub static DE: Text = Text {
         verify_mode: |v| match v {
             VerifyMode::None => "keine",
             // Short: the method list has 80 columns for name, label and this.
-            VerifyMode::Last => "letzter",
+            VerifyMode::Last => "am Ende",
             VerifyMode::All => "alle",
         },
         method_label,
@@ -195,7 +195,16 @@ pub static DE: Text = Text {
     method: MethodScreen {
         title: " Löschverfahren (Hoch/Runter) ",
         verify: "Prüfung:",
-        nist: |c| format!("Kategorie nach NIST SP 800-88: {c}"),
+        // NIST's names of the categories stay (German texts use them), with a word on what they mean
+        nist: |c| {
+            let c = match c {
+                "clear" => "Clear (Überschreiben)",
+                "purge" => "Purge (Löschbefehl des Laufwerks)",
+                "per-drive" => "je nach Laufwerk",
+                other => other,
+            };
+            format!("NIST SP 800-88: {c}")
+        },
         bsi: |b| format!("; BSI: {b}"),
         operator_title: " Bearbeiter (Namen eintippen) ",
         operator_missing: "Namen des Bearbeiters eintippen (er steht im Zertifikat)",
@@ -208,6 +217,10 @@ pub static DE: Text = Text {
         write: "schreiben",
         verify: "prüfen",
         pass: |pass, passes, phase, pattern| format!("Durchgang {pass}/{passes} {phase} {pattern}"),
+        pattern: |p| match p.strip_prefix("random") {
+            Some(rest) => format!("Zufall{rest}"),
+            None => p.to_owned(),
+        },
         stalled: |s| format!(" HÄNGT SEIT {s} s"),
         bad_ranges: |n| {
             if n == 1 {
@@ -216,14 +229,18 @@ pub static DE: Text = Text {
                 format!(" {n} defekte Bereiche")
             }
         },
-        more: |n| {
-            format!(
-                "... und {} mehr; Terminal vergrößern, um sie zu sehen",
-                (DE.common.drives)(n)
-            )
+        more: |above, below| {
+            let mut parts = Vec::new();
+            if above > 0 {
+                parts.push(format!("{above} weitere ↑"));
+            }
+            if below > 0 {
+                parts.push(format!("{below} weitere ↓"));
+            }
+            format!("{}  (Auf/Ab blättert)", parts.join("  "))
         },
         stopping: "Alle Laufwerke werden angehalten ... das Zertifikat hält die Unterbrechung fest.",
-        ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. y = abbrechen, n = weiter",
+        ask_stop: "Löschen abbrechen? Die Laufwerke bleiben teilweise gelöscht; später mit `tabula resume` fortsetzen. j = abbrechen, n = weiter",
         eta: "Rest",
         file: "Datei",
     },
@@ -260,6 +277,13 @@ pub static DE: Text = Text {
         },
         not_all: "NICHT jedes Laufwerk wurde gelöscht: siehe unten. Das Zertifikat sagt es auch.",
         title: " Ergebnis ",
+        more_erased: |n| {
+            if n == 1 {
+                "... und 1 weiteres Laufwerk gelöscht (alle im Zertifikat)".to_owned()
+            } else {
+                format!("... und {n} weitere Laufwerke gelöscht (alle im Zertifikat)")
+            }
+        },
         drive_line: |status, verification| format!("{status} (Prüfung: {verification})"),
         labels: [
             "Zertifikat",

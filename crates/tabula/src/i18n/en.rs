@@ -161,6 +161,7 @@ pub static EN: Text = Text {
         waiting: "waiting",
         write: "write",
         verify: "verify",
+        pattern: str::to_owned,
         pass: |pass, passes, phase, pattern| format!("pass {pass}/{passes} {phase} {pattern}"),
         stalled: |s| format!(" STALLED {s} s"),
         bad_ranges: |n| {
@@ -170,11 +171,15 @@ pub static EN: Text = Text {
                 format!(" {n} bad ranges")
             }
         },
-        more: |n| {
-            format!(
-                "... and {} more; enlarge the terminal to see them",
-                (EN.common.drives)(n)
-            )
+        more: |above, below| {
+            let mut parts = Vec::new();
+            if above > 0 {
+                parts.push(format!("{above} more ↑"));
+            }
+            if below > 0 {
+                parts.push(format!("{below} more ↓"));
+            }
+            format!("{}  (Up/Down scrolls)", parts.join("  "))
         },
         stopping: "Stopping every drive... the certificate will record the interruption.",
         ask_stop: "Stop the wipe? Drives stay partly wiped; resume later with `tabula resume`. y = stop, n = continue",
@@ -214,6 +219,13 @@ pub static EN: Text = Text {
         },
         not_all: "NOT every drive was erased: see below. The certificate says so.",
         title: " Result ",
+        more_erased: |n| {
+            if n == 1 {
+                "... and 1 more drive erased (all in the certificate)".to_owned()
+            } else {
+                format!("... and {n} more drives erased (all in the certificate)")
+            }
+        },
         drive_line: |status, verification| format!("{status} (verification: {verification})"),
         labels: ["Certificate", "Stored in", "PDF", "Bundle", "Registry"],
         interrupted_kept: |j| format!("Interrupted: progress kept in {j};"),

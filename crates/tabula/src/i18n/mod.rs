@@ -215,9 +215,12 @@ pub struct Progress {
     pub verify: &'static str,
     /// "pass 2/3 write zeros".
     pub pass: fn(pass: usize, passes: usize, phase: &str, pattern: &str) -> String,
+    /// The engine's pattern description (`0x00`, `92 49 24`, `random (AES-128-CTR)`) in words.
+    pub pattern: fn(&str) -> String,
     pub stalled: fn(u64) -> String,
     pub bad_ranges: fn(usize) -> String,
-    pub more: fn(usize) -> String,
+    /// More drives than rows: (drives above, drives below) the ones shown.
+    pub more: fn(usize, usize) -> String,
     pub stopping: &'static str,
     pub ask_stop: &'static str,
     /// The ETA's label ("ETA", "Rest").
@@ -241,6 +244,8 @@ pub struct ResultScreen {
     pub not_all: &'static str,
     pub title: &'static str,
     pub drive_line: fn(status: &str, verification: &str) -> String,
+    /// Erased drives left out of the result list for want of rows (the certificate has all).
+    pub more_erased: fn(usize) -> String,
     /// Labels: certificate, stored in, PDF, bundle, registry.
     pub labels: [&'static str; 5],
     pub interrupted_kept: fn(&str) -> String,

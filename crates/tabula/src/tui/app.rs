@@ -354,7 +354,7 @@ impl App {
             Screen::Machine => {
                 let notice = u16::from(self.notice.is_some());
                 let [summary, table, note] = Layout::vertical([
-                    Constraint::Length(8),
+                    Constraint::Length(9),
                     Constraint::Min(0),
                     Constraint::Length(notice),
                 ])

@@ -69,19 +69,33 @@ impl Summary {
             MsdmStatus::Absent => tm.licence_none.to_owned(),
             MsdmStatus::Malformed { .. } => tm.licence_malformed.to_owned(),
         };
-        let failed: Vec<&str> = a
+        // Why the grade is not A, in the reader's words (as `tabula audit` says it), not the
+        // rules' ids.
+        let words = &t().commands.audit.report;
+        let failed: Vec<String> = a
             .fitness
             .rules
             .iter()
             .filter(|r| r.grade.is_some())
-            .map(|r| r.id.as_str())
+            .map(|r| {
+                r.reason
+                    .as_ref()
+                    .map_or_else(|| r.detail.clone(), words.rule_reason)
+            })
+            .collect();
+        // Two rules can fail for one reason (no internal drive): said once.
+        let failed: Vec<String> = failed
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| !failed[..*i].contains(r))
+            .map(|(_, r)| r.clone())
             .collect();
         let mut grade = match a.fitness.grade {
             tabula_audit::Grade::Unfit => tm.unfit.to_owned(),
             g => g.to_string(),
         };
         if !failed.is_empty() {
-            grade.push_str(&format!(" ({})", printable(&failed.join(", "))));
+            grade.push_str(&format!(" ({})", printable(&failed.join("; "))));
         }
         Self {
             vendor: or_dash(&a.system.vendor),
@@ -119,13 +133,13 @@ impl Widget for SummaryView<'_> {
         block.render(area, buf);
         // Labels of the left column padded to the longest, those of the right to theirs.
         let [vendor, model, serial, grade, cpu, ram, battery, licence] = tm.labels;
-        let left_w = [vendor, serial, cpu, ram, licence]
+        let left_w = [vendor, serial, grade, cpu, ram, licence]
             .iter()
             .map(|l| l.chars().count())
             .max()
             .unwrap_or(0)
             + 1;
-        let right_w = [model, grade, battery]
+        let right_w = [model, battery]
             .iter()
             .map(|l| l.chars().count())
             .max()
@@ -134,27 +148,37 @@ impl Widget for SummaryView<'_> {
         let left = |s: &str| Span::styled(fit(s, left_w), theme::heading());
         let right = |s: &str| Span::styled(format!("  {}", fit(s, right_w)), theme::heading());
         let half = usize::from(inner.width / 2).saturating_sub(left_w + 2);
+        // What the right column and the full-width lines have, cut (marked) rather than clipped.
+        let right_room = usize::from(inner.width).saturating_sub(left_w + half + 2 + right_w);
+        let full_room = usize::from(inner.width).saturating_sub(left_w);
+        let value = |s: &str, room: usize| fit(s, room).trim_end().to_owned();
         let lines = vec![
             Line::from(vec![
                 left(vendor),
                 Span::raw(fit(&summary.vendor, half)),
                 right(model),
-                Span::raw(summary.model.clone()),
+                Span::raw(value(&summary.model, right_room)),
             ]),
             Line::from(vec![
                 left(serial),
-                Span::raw(fit(&summary.serial, half)),
-                right(grade),
-                Span::styled(summary.grade.clone(), theme::heading()),
+                Span::raw(value(&summary.serial, full_room)),
             ]),
-            Line::from(vec![left(cpu), Span::raw(summary.cpu.clone())]),
+            Line::from(vec![left(cpu), Span::raw(value(&summary.cpu, full_room))]),
             Line::from(vec![
                 left(ram),
                 Span::raw(fit(&summary.ram, half)),
                 right(battery),
-                Span::raw(summary.battery.clone()),
+                Span::raw(value(&summary.battery, right_room)),
             ]),
-            Line::from(vec![left(licence), Span::raw(summary.licence.clone())]),
+            // The grade and why, on a line of its own: the reasons need the room.
+            Line::from(vec![
+                left(grade),
+                Span::styled(value(&summary.grade, full_room), theme::heading()),
+            ]),
+            Line::from(vec![
+                left(licence),
+                Span::raw(value(&summary.licence, full_room)),
+            ]),
             Line::from(vec![
                 left(tm.network),
                 Span::raw(fit(
@@ -267,6 +291,8 @@ impl DriveTable {
             row.selected = row.preselected();
             rows.push(row);
         }
+        // loop2 before loop10, as a person counts.
+        rows.sort_by_cached_key(|r| natural_key(&r.drive.path.to_string_lossy()));
         Self {
             rows,
             cursor: 0,
@@ -349,6 +375,25 @@ impl DriveRow {
             && (self.drive.verdict == Verdict::Wipeable
                 || (self.named && self.drive.verdict.allows_explicit()))
     }
+}
+
+/// `name` in runs of digits (compared as numbers) and of other characters (compared as text).
+fn natural_key(name: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            let number = rest[..digits].parse().unwrap_or(u64::MAX);
+            key.push((String::new(), number));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            key.push((rest[..text].to_owned(), 0));
+            rest = &rest[text..];
+        }
+    }
+    key
 }
 
 fn smart_cells(disk: Option<&Disk>) -> (String, String) {
@@ -471,7 +516,8 @@ impl Widget for &DriveTable {
             let text = cells([
                 mark,
                 &d.path.display().to_string(),
-                &printable(d.model.as_deref().unwrap_or("-")),
+                // a loop device's backing file, as `tabula devices` shows it
+                &printable(&crate::cmd::devices::model_column(d)),
                 &printable(d.serial.as_deref().unwrap_or("-")),
                 &bytes(d.size_bytes),
                 &row.kind(),
@@ -496,5 +542,32 @@ impl Widget for &DriveTable {
         if let Some(m) = &self.message {
             Paragraph::new(Line::styled(m.clone(), theme::warn())).render(foot, buf);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn drives_are_ordered_as_a_person_counts() {
+        let mut names = [
+            "/dev/loop10",
+            "/dev/sdb",
+            "/dev/loop2",
+            "/dev/nvme0n1",
+            "/dev/loop1",
+        ];
+        names.sort_by_cached_key(|n| natural_key(n));
+        assert_eq!(
+            names,
+            [
+                "/dev/loop1",
+                "/dev/loop2",
+                "/dev/loop10",
+                "/dev/nvme0n1",
+                "/dev/sdb"
+            ]
+        );
     }
 }

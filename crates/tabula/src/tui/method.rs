@@ -127,7 +127,9 @@ impl Widget for &MethodForm {
         let block = Block::bordered().title(tx.method.title);
         let inner = block.inner(list);
         block.render(list, buf);
-        let name_w = 18;
+        // Room for every software method's name; the longest firmware ones are cut here and
+        // named in full on the line under the list.
+        let name_w = 20;
         // "verify: last pass" in the catalogue's words; the label takes what is left.
         let verify: Vec<String> = METHODS
             .iter()
@@ -166,7 +168,7 @@ impl Widget for &MethodForm {
         let first = u16::try_from(first).unwrap_or(u16::MAX);
         Paragraph::new(lines).scroll((first, 0)).render(inner, buf);
         let m = self.method();
-        let mut about = (tx.method.nist)(m.nist_category);
+        let mut about = format!("{}: {}", m.name, (tx.method.nist)(m.nist_category));
         if let Some(bsi) = m.bsi_name {
             about.push_str(&(tx.method.bsi)(bsi));
         }

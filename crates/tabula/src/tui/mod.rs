@@ -132,23 +132,12 @@ impl Ui {
             if hung_up {
                 std::thread::sleep(TICK);
             } else {
-                guard.terminal.draw(|f| app.draw(f))?;
-                match input::wait(TICK)? {
-                    input::Input::Event => match event::read()? {
-                        TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                            if let Some(action) = app.key(key)
-                                && let Some(outcome) = self.perform(action, app)
-                            {
-                                return Ok(outcome);
-                            }
-                        }
-                        // A full clear, so no glyph of the old layout stays behind; the next
-                        // draw lays the screen out for the new size.
-                        TermEvent::Resize(..) => guard.terminal.clear()?,
-                        _ => {}
-                    },
-                    input::Input::Idle => {}
-                    input::Input::HungUp => {
+                // The terminal can go between the poll and the draw: a draw or read that fails
+                // is a hang-up too, never a return that would kill a running wipe unrecorded.
+                match self.terminal_turn(guard, app) {
+                    Ok(Some(outcome)) => return Ok(outcome),
+                    Ok(None) => {}
+                    Err(_) => {
                         hung_up = true;
                         self.signalled.store(true, Ordering::Relaxed);
                     }
@@ -171,6 +160,34 @@ impl Ui {
                 return Ok(Exit::Quit(Outcome::Failure));
             }
         }
+    }
+
+    /// Draws the screen and handles what the terminal has within a tick; `Err` when the
+    /// terminal is gone (hung up, or it failed to draw or read).
+    fn terminal_turn(
+        &mut self,
+        guard: &mut TerminalGuard,
+        app: &mut App,
+    ) -> std::io::Result<Option<Exit>> {
+        guard.terminal.draw(|f| app.draw(f))?;
+        match input::wait(TICK)? {
+            input::Input::Event => match event::read()? {
+                TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                    if let Some(action) = app.key(key) {
+                        return Ok(self.perform(action, app));
+                    }
+                }
+                // A full clear, so no glyph of the old layout stays behind; the next draw lays
+                // the screen out for the new size.
+                TermEvent::Resize(..) => guard.terminal.clear()?,
+                _ => {}
+            },
+            input::Input::Idle => {}
+            input::Input::HungUp => {
+                return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+            }
+        }
+        Ok(None)
     }
 
     /// Carries out an action; `Some` ends the TUI.

@@ -99,6 +99,8 @@ pub struct ProgressView {
     pub started: Option<Instant>,
     pub asking_stop: bool,
     pub stopping: bool,
+    /// The first bar shown when there are more drives than rows (Up/Down scroll).
+    pub first: usize,
 }
 
 impl ProgressView {
@@ -113,9 +115,12 @@ impl ProgressView {
                     },
                     |x| {
                         let label = match (&x.model, &x.serial, &x.backing_file) {
-                            (None, None, Some(file)) => {
-                                format!("{} {}", t().progress.file, file.display())
-                            }
+                            // the file's name: its directory would crowd it out at 80 columns
+                            (None, None, Some(file)) => format!(
+                                "{} {}",
+                                t().progress.file,
+                                file.file_name().unwrap_or(file.as_os_str()).display()
+                            ),
                             (model, serial, _) => format!(
                                 "{} {}",
                                 model.as_deref().unwrap_or("-"),
@@ -165,6 +170,7 @@ impl ProgressView {
             started: Some(Instant::now()),
             asking_stop: false,
             stopping: false,
+            first: 0,
         }
     }
 
@@ -213,7 +219,7 @@ impl ProgressView {
                 bar.pass = *pass;
                 bar.passes = *passes;
                 bar.phase = Some(*phase);
-                bar.pattern = printable(pattern);
+                bar.pattern = printable(&(t().progress.pattern)(pattern));
                 bar.position = 0;
             }
             Event::Progress {
@@ -246,12 +252,19 @@ impl ProgressView {
     pub fn key(&mut self, key: KeyEvent) -> Option<ProgressAction> {
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        // Scrolling works in every state: a long list stays readable while the wipe stops.
+        match key.code {
+            KeyCode::Up => self.first = self.first.saturating_sub(1),
+            KeyCode::Down => self.first = (self.first + 1).min(self.bars.len().saturating_sub(1)),
+            _ => {}
+        }
         if self.stopping {
             return None;
         }
         if self.asking_stop {
             match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                // y(es), and j(a) for German
+                KeyCode::Char('y' | 'Y' | 'j' | 'J') => {
                     self.asking_stop = false;
                     self.stopping = true;
                     return Some(ProgressAction::Stop);
@@ -276,13 +289,14 @@ impl Widget for &ProgressView {
         .areas(area);
         let tp = &t().progress;
         let elapsed = self.started.map_or(0, |s| s.elapsed().as_secs());
+        // The elapsed time always shows in full; the method's words give way.
+        let elapsed = (tp.elapsed)(&theme::duration(elapsed));
+        let room = usize::from(head.width)
+            .saturating_sub(tp.method.chars().count() + elapsed.chars().count());
         Paragraph::new(Line::from(vec![
             Span::styled(tp.method, theme::heading()),
-            Span::raw(format!(
-                "{}{}",
-                self.method,
-                (tp.elapsed)(&theme::duration(elapsed))
-            )),
+            Span::raw(fit(&self.method, room).trim_end().to_owned()),
+            Span::raw(elapsed),
         ]))
         .render(head, buf);
         let block = Block::bordered().title((tp.title)(self.bars.len()));
@@ -293,10 +307,17 @@ impl Widget for &ProgressView {
         } else {
             2
         };
-        let fits = (usize::from(inner.height) / per).max(1);
         let w = usize::from(inner.width);
+        let all = usize::from(inner.height) / per;
+        // More drives than rows: one line is kept to say how many are above and below.
+        let fits = if self.bars.len() > all.max(1) {
+            (usize::from(inner.height).saturating_sub(1) / per).max(1)
+        } else {
+            all.max(1)
+        };
+        let first = self.first.min(self.bars.len().saturating_sub(fits));
         let mut lines = Vec::new();
-        for bar in self.bars.iter().take(fits) {
+        for bar in self.bars.iter().skip(first).take(fits) {
             lines.push(headline(bar, w));
             lines.push(bar_line(bar, w));
             if per == 3 {
@@ -304,11 +325,8 @@ impl Widget for &ProgressView {
             }
         }
         if self.bars.len() > fits {
-            lines.truncate(lines.len().saturating_sub(1));
-            lines.push(Line::styled(
-                (tp.more)(self.bars.len() - fits),
-                theme::warn(),
-            ));
+            let below = self.bars.len() - first - fits.min(self.bars.len() - first);
+            lines.push(Line::styled((tp.more)(first, below), theme::warn()));
         }
         Paragraph::new(lines).render(inner, buf);
         let hint = if self.stopping {
@@ -346,9 +364,14 @@ fn headline(bar: &DriveBar, width: usize) -> Line<'static> {
         alerts.push(Span::styled((tp.bad_ranges)(bar.bad_ranges), theme::bad()));
     }
     let taken: usize = alerts.iter().map(Span::width).sum();
-    // Room for "Durchgang 2/3 schreiben complement" (German is the longest), or for the name of
-    // a firmware erase ("Format NVM with cryptographic erase (SES=2)").
-    let pass_w = if firmware.is_some() { 44 } else { 34 };
+    // Room for "Durchgang 2/3 schreiben 0xFF" and up to "Durchgang 2/3 schreiben Zufall
+    // (AES-128-CTR)" (German is the longest), or for the name of a firmware erase ("Format NVM
+    // with cryptographic erase (SES=2)").
+    let pass_w = if firmware.is_some() {
+        44
+    } else {
+        pass.chars().count().clamp(34, 44)
+    };
     let label_w = width.saturating_sub(14 + pass_w + 1 + taken).max(4);
     let mut spans = vec![
         Span::styled(fit(&bar.path.display().to_string(), 13), theme::heading()),
@@ -379,8 +402,9 @@ fn bar_line(bar: &DriveBar, width: usize) -> Line<'static> {
             let eta = bar
                 .eta()
                 .map_or_else(|| "-:--:--".to_owned(), theme::duration);
+            // The size right-aligned to one width, so every drive's bar has the same length.
             format!(
-                " {:>3.0}% {:>11} {} {eta} {}",
+                " {:>3.0}% {:>11} {} {eta} {:>10}",
                 bar.fraction() * 100.0,
                 theme::rate(bar.bytes_per_sec),
                 t().progress.eta,

@@ -149,6 +149,40 @@ pub enum ResultAction {
     PowerOff,
 }
 
+impl ResultView {
+    /// Which drives get a line of their own in `area`: all when they fit with the certificate
+    /// lines; else every drive that was not erased, and erased ones while room is left (the
+    /// others are counted on one line). The rows a certificate's other lines take are counted
+    /// generously (a long upload line wraps).
+    fn drives_shown(&self, area: Rect) -> impl FnMut(&DriveOutcome) -> bool + use<> {
+        let drives: usize = self.certs.iter().map(|c| c.drives.len()).sum();
+        let other: usize = self
+            .certs
+            .iter()
+            .map(|c| 7 + if c.journal_kept.is_some() { 2 } else { 0 })
+            .sum::<usize>()
+            + self.not_resumed.len();
+        let rows = usize::from(area.height).saturating_sub(other);
+        let failed = self
+            .certs
+            .iter()
+            .flat_map(|c| &c.drives)
+            .filter(|d| !d.status.is_success())
+            .count();
+        let all = drives <= rows;
+        // One row per certificate is kept for the count of the erased drives left out.
+        let mut erased_room = rows.saturating_sub(failed + self.certs.len());
+        move |d| {
+            if all || !d.status.is_success() {
+                return true;
+            }
+            let room = erased_room > 0;
+            erased_room = erased_room.saturating_sub(1);
+            room
+        }
+    }
+}
+
 impl Widget for &ResultView {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [head, body, foot] = Layout::vertical([
@@ -192,8 +226,14 @@ impl Widget for &ResultView {
         let label = |s: &str| Span::styled(fit(s, label_w), theme::heading());
         let [certificate, stored, pdf, bundle, registry] = tr.labels;
         let mut lines = Vec::new();
+        let mut shown = self.drives_shown(inner);
         for c in &self.certs {
+            let mut left_out = 0;
             for d in &c.drives {
+                if !shown(d) {
+                    left_out += 1;
+                    continue;
+                }
                 let style = if d.status.is_success() {
                     theme::good()
                 } else {
@@ -210,6 +250,9 @@ impl Widget for &ResultView {
                     Span::raw(fit(&d.path.display().to_string(), 14)),
                     Span::styled(text, style),
                 ]));
+            }
+            if left_out > 0 {
+                lines.push(Line::styled((tr.more_erased)(left_out), theme::good()));
             }
             lines.push(Line::from(vec![
                 label(certificate),

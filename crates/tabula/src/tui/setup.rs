@@ -399,6 +399,8 @@ pub fn run(guard: &mut TerminalGuard, data: &Path, opts: &Options) -> anyhow::Re
     let path = dir.config_path(opts.config.as_deref());
     let mut config = dir.config(opts.config.as_deref())?;
     opts.issuer.apply(&mut config);
+    // `[station] language` speaks from the form on, not only from screen 1.
+    crate::i18n::init(Some(&config));
     let enrolled = dir.keys().join(LOG_KEY_FILE).exists();
     let enrolling = !enrolled && (first_boot || config.registry.enrol_token.is_some());
     let missing = answers::missing(&config, enrolling);

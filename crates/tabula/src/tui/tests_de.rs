@@ -117,9 +117,22 @@ fn method_screen_in_german() {
         "{text}"
     );
     assert!(line_with(&text, "gutmann").contains("Gutmann (35 Durchgänge)"));
-    assert!(text.contains("Kategorie nach NIST SP 800-88: clear"));
+    assert!(text.contains("nist-800-88-clear: NIST SP 800-88: Clear (Überschreiben)"));
     assert_eq!(press(&mut app, KeyCode::Enter), None);
     assert!(screen(&app).contains("Namen des Bearbeiters eintippen"));
+    // Every method's name in full under the list (it is what `--method` takes).
+    press(&mut app, KeyCode::Home);
+    for (i, m) in tabula_wipe::method::METHODS.iter().enumerate() {
+        if i > 0 {
+            press(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.method.method().name, m.name);
+        let text = screen(&app);
+        assert!(
+            text.contains(&format!("{}: NIST SP 800-88: ", m.name)),
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -243,4 +256,151 @@ fn a_failed_firmware_erase_reads_german_on_the_result_screen() {
         "{text}"
     );
     assert!(!text.contains("did not confirm"), "{text}");
+}
+
+/// A plan for `n` loop drives (`/dev/loop1` ...) of 8 MiB each.
+fn plan_of(n: usize) -> tabula_wipe::plan::WipePlan {
+    use tabula_device::{Exclusion, Verdict};
+    let drives: Vec<_> = (1..=n)
+        .map(|i| {
+            let mut d = super::tests::drive(
+                &format!("loop{i}"),
+                8 << 20,
+                Verdict::ExplicitOnly {
+                    reasons: vec![Exclusion::Loop],
+                },
+            );
+            d.backing_file = Some(format!("/var/tmp/d{i}.img").into());
+            d
+        })
+        .collect();
+    tabula_wipe::plan::WipePlan::new(
+        tabula_wipe::method::Method::by_name("random").unwrap(),
+        None,
+        drives
+            .iter()
+            .map(|d| tabula_wipe::plan::Checked {
+                path: d.path.clone(),
+                drive: Some(d.clone()),
+                preflight: Preflight::Failed {
+                    reason: "not opened in this test".to_owned(),
+                    error: None,
+                },
+                capabilities: None,
+            })
+            .collect(),
+    )
+    .unwrap()
+}
+
+/// Twelve drives at 80x25: the time since the start is never cut, the random pattern reads
+/// German, every bar is as long as the others, and the list scrolls and says how many are out
+/// of sight on either side.
+#[test]
+fn twelve_drives_wiping_at_80x25_in_german() {
+    use tabula_wipe::progress::{Event, Phase};
+    set_thread_language(Language::De);
+    let mut app = ready_app(&Config::default());
+    app.progress = super::progress::ProgressView::new(&[plan_of(12)]);
+    app.screen = Screen::Progress;
+    for drive in 0..12 {
+        app.message(Msg::Event(Event::PassStarted {
+            drive,
+            pass: 1,
+            passes: 1,
+            phase: Phase::Write,
+            // what the engine's `Pattern::describe` says for its random pattern
+            pattern: "random (AES-128-CTR)".to_owned(),
+        }));
+    }
+    let text = screen(&app);
+    let head = line_with(&text, "Verfahren:");
+    assert!(head.trim_end().ends_with("seit 0:00:00"), "{head}");
+    assert!(
+        line_with(&text, "/dev/loop1 ").contains("Datei d1.img"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "/dev/loop1 ").contains("Durchgang 1/1 schreiben Zufall (AES-128-CTR)"),
+        "{text}"
+    );
+    assert!(!text.contains("random (AES"), "{text}");
+    let bars: Vec<usize> = text.lines().filter_map(|l| l.find(']')).collect();
+    assert!(bars.len() >= 8, "{text}");
+    assert!(bars.iter().all(|&b| b == bars[0]), "ragged bars:\n{text}");
+    assert!(text.contains("weitere ↓  (Auf/Ab blättert)"), "{text}");
+    assert!(!text.contains("weitere ↑"), "{text}");
+    assert!(!text.contains("/dev/loop12 "), "{text}");
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app);
+    assert!(
+        text.contains("/dev/loop12 "),
+        "scrolled to the end:\n{text}"
+    );
+    assert!(text.contains("weitere ↑"), "{text}");
+    assert!(!text.contains("weitere ↓"), "{text}");
+    assert!(!text.contains("/dev/loop1 "), "{text}");
+    // German keys for the question: j(a) stops.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(screen(&app).contains("j = abbrechen"));
+    assert_eq!(press(&mut app, KeyCode::Char('j')), Some(Action::Stop));
+}
+
+/// Twelve erased drives do not push the certificate's lines off the result screen.
+#[test]
+fn twelve_drives_erased_leave_room_for_the_certificate() {
+    set_thread_language(Language::De);
+    let mut app = ready_app(&Config::default());
+    app.screen = Screen::Progress;
+    let mut c = cert(WipeStatus::Completed);
+    let one = c.drives[0].clone();
+    c.drives = (1..=12)
+        .map(|i| super::result::DriveOutcome {
+            path: format!("/dev/loop{i}").into(),
+            ..one.clone()
+        })
+        .collect();
+    c.drives[11].status = WipeStatus::Failed;
+    c.upload = super::result::Upload::NoRegistry;
+    app.message(Msg::Done(Ok(vec![c])));
+    let text = screen(&app);
+    assert!(
+        line_with(&text, "/dev/loop12").contains("fehlgeschlagen"),
+        "{text}"
+    );
+    assert!(text.contains("/dev/loop1 "), "{text}");
+    assert!(
+        text.contains("weitere Laufwerke gelöscht (alle im Zertifikat)"),
+        "{text}"
+    );
+    assert!(text.contains("Zertifikat      01a2b3c4"), "{text}");
+    assert!(
+        text.contains("`tabula upload`"),
+        "the upload line in full:\n{text}"
+    );
+}
+
+/// The grade's reasons read German, not the rules' ids.
+#[test]
+fn the_grade_says_why_in_german() {
+    set_thread_language(Language::De);
+    let app = ready_app(&Config::default());
+    let text = screen(&app);
+    let grade = line_with(&text, "Eignung");
+    let audit = super::tests::audit();
+    let failed: Vec<_> = audit
+        .fitness
+        .rules
+        .iter()
+        .filter(|r| r.grade.is_some())
+        .collect();
+    assert!(!failed.is_empty(), "the fixture fails a rule");
+    for r in failed {
+        assert!(!grade.contains(r.id.as_str()), "{grade}");
+        let words =
+            (crate::i18n::t().commands.audit.report.rule_reason)(r.reason.as_ref().unwrap());
+        assert!(grade.contains(&words), "{words:?} not in {grade}");
+    }
 }
