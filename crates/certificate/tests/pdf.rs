@@ -232,11 +232,18 @@ fn erasure_verdict_leads() {
         assert!(first.is_some() && first < signature, "{text}");
         text
     };
-    let text = headline(&sample::interrupted_certificate(&key));
+    // As a station writes it: the interrupted drive reached no NIST category.
+    let mut interrupted = sample::interrupted_certificate(&key);
+    interrupted.drives[1].method.nist_category = tabula_certificate::NistCategory::None;
+    let text = headline(&interrupted);
     assert!(text.contains("Nicht vollständig gelöscht"), "{text}");
     assert!(text.contains("Not fully erased"), "{text}");
     assert!(
         text.contains("ABGEBROCHEN / INTERRUPTED (interrupted)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("keine erreicht / none reached (NIST SP 800-88 Rev. 1)"),
         "{text}"
     );
     assert!(!text.contains("Erased and verified"), "{text}");

@@ -268,7 +268,10 @@ async fn erasure_verdict_leads_the_page_and_the_search_row() {
     let server = Server::start(config(&tdb.url)).await;
     let base = server.url("");
     let (key, log_key) = enrolled_station(&base, "station-09").await;
-    let interrupted = signed_from(sample::interrupted_certificate(&key), &key, "station-09", 1);
+    // As a station writes it: the interrupted drive reached no NIST category.
+    let mut stopped = sample::interrupted_certificate(&key);
+    stopped.drives[1].method.nist_category = tabula_certificate::NistCategory::None;
+    let interrupted = signed_from(stopped, &key, "station-09", 1);
     let clean = signed_from(sample::erased_certificate(&key), &key, "station-09", 2);
     upload_ok(&base, &interrupted, &log_key).await;
     upload_ok(&base, &clean, &log_key).await;
@@ -288,6 +291,9 @@ async fn erasure_verdict_leads_the_page_and_the_search_row() {
         "{signature}"
     );
     assert!(html.contains(r#"class="verdict bad""#), "{html}");
+    let drives = element(&html, "table", "drives");
+    assert!(drives.contains("keine erreicht / none reached"), "{drives}");
+    assert!(drives.contains("abgebrochen / interrupted"), "{drives}");
 
     let html = get_html(page(&clean)).await;
     let erasure = element(&html, "h1", "verdict-erasure");
