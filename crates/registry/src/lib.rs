@@ -92,6 +92,7 @@ impl Registry {
                 .filter(|u| !u.is_empty()),
             throttle: Throttle::default(),
             timeouts: config.timeouts,
+            zone: config.time_zone,
         });
         cosign::spawn(&state, &config.cosigning);
         Ok(Self { state })

@@ -123,6 +123,10 @@ struct ServeArgs {
     /// certificate PDFs link to <URL>/certificates/<id>).
     #[arg(long, env = "TABULA_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Time zone of the dates and times on the web pages (an IANA name).
+    #[arg(long, env = "TABULA_TIME_ZONE", default_value = tabula_certificate::DEFAULT_TIME_ZONE,
+          value_parser = parse_zone)]
+    time_zone: tabula_certificate::LocalZone,
     /// Database connections in the pool.
     #[arg(long, env = "TABULA_DB_CONNECTIONS", default_value_t = 8)]
     db_connections: u32,
@@ -138,6 +142,10 @@ struct ServeArgs {
 
 fn parse_witness(arg: &str) -> Result<WitnessEndpoint, String> {
     WitnessEndpoint::parse(arg)
+}
+
+fn parse_zone(arg: &str) -> Result<tabula_certificate::LocalZone, String> {
+    tabula_certificate::LocalZone::named(arg).map_err(|e| e.to_string())
 }
 
 /// A station or read token by name, in a database.
@@ -277,6 +285,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     config.max_connections = args.db_connections;
     config.public_url = args.public_url;
     config.cosigning.witnesses = args.witnesses;
+    config.time_zone = args.time_zone;
     let admin = config.admin_token.is_some();
     let registry = Registry::open(config)
         .await

@@ -147,20 +147,25 @@ pub fn check_filter(f: &CertificateFilter) -> Result<(), ApiError> {
         }
     }
     if let Some(id) = f.id.as_deref().map(str::trim) {
-        let prefix = id.len() >= ID_PREFIX_MIN
-            && id.len() <= 36
-            && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
-        if !prefix {
+        let digits = id.bytes().filter(u8::is_ascii_hexdigit).count();
+        if !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') || digits > 32 {
             return Err(ApiError::InvalidInput(format!(
-                "{id:?}: Zertifikats-ID oder ihr Anfang (mindestens {ID_PREFIX_MIN} Zeichen) / \
-                 a certificate id or its first {ID_PREFIX_MIN} characters or more"
+                "{id:?} ist keine Zertifikats-ID (Hex-Ziffern und Bindestriche) / \
+                 is not a certificate id (hex digits and dashes)"
+            )));
+        }
+        if digits < ID_PREFIX_MIN {
+            return Err(ApiError::InvalidInput(format!(
+                "{id:?} ist zu kurz: mindestens die ersten {ID_PREFIX_MIN} Zeichen der \
+                 Zertifikats-ID angeben / is too short: give at least the first \
+                 {ID_PREFIX_MIN} characters of the certificate id"
             )));
         }
     }
     Ok(())
 }
 
-/// Shortest certificate id prefix a search accepts.
+/// Shortest certificate id prefix a search accepts, in hex digits (dashes not counted).
 pub const ID_PREFIX_MIN: usize = 8;
 
 /// A certificate id from a path or query: a UUID, returned trimmed and in lower case.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use tabula_certificate::LocalZone;
 use tabula_tlog::Sign;
 
 use crate::auth::{Access, Secret};
@@ -35,6 +36,8 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Witnesses to collect cosignatures from (none: no background task).
     pub cosigning: crate::cosign::Cosigning,
+    /// The time zone of the dates and times on the web pages (default Europe/Berlin).
+    pub time_zone: LocalZone,
 }
 
 /// Default log origin (a schema-less URL, per C2SP tlog-checkpoint).
@@ -55,6 +58,7 @@ impl Config {
             public_url: None,
             timeouts: Timeouts::default(),
             cosigning: crate::cosign::Cosigning::default(),
+            time_zone: LocalZone::default(),
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct AppState {
     /// Failed web sign-ins per client address.
     pub throttle: Throttle,
     pub timeouts: Timeouts,
+    /// The time zone of the web pages' dates and times.
+    pub zone: LocalZone,
 }
 
 pub type Shared = Arc<AppState>;

@@ -3,7 +3,7 @@
 //!
 //! - uploaded newest first, the resumed page names the interrupted certificate as not in the
 //!   registry yet; once both are in, each page links the other (the older finds the newer by a
-//!   lookup) and lists the chain in order, in German and English;
+//!   lookup) and lists the chain in order, in German and English, each with its local end time;
 //! - another station's certificate that claims to continue it is not shown in the chain;
 //! - the API's summary carries `continues`.
 
@@ -82,6 +82,12 @@ async fn story(db: Db) {
             chain.contains("(dieses Zertifikat / this certificate)"),
             "{chain}"
         );
+        // When each ended, in local time (Europe/Berlin by default) to the second.
+        for b in [&interrupted, &resumed] {
+            let finished = b.certificate().unwrap().finished;
+            let local = tabula_certificate::LocalZone::default().date_time(&finished);
+            assert!(chain.contains(&local), "{local} in {chain}");
+        }
     }
 
     let detail = get_json(

@@ -1,5 +1,6 @@
 //! The auditors' pages in real headless Chromium (Debian `chromium` + `chromium-driver`, driven
-//! over WebDriver by fantoccini): sign in with a read token, search a drive serial, open the
+//! over WebDriver by fantoccini): open a certificate's page (as from its QR code, with a query
+//! string), sign in with a read token and land on that page, search a drive serial, open the
 //! certificate, see the verdict and the drives; a serial with no certificate says so. A
 //! screenshot of the certificate page is kept at `target/test-artifacts/registry.png`. Then an
 //! interrupted wipe and its resumption: from the interrupted certificate's page, the "continued
@@ -124,8 +125,10 @@ async fn search_drive_serial_open_certificate_see_verdict() {
         .unwrap();
 
     let result = async {
-        // Without a token the search page asks for one.
-        browser.goto(&base).await?;
+        // The QR code's page (with a query string), opened without a token, asks for one and
+        // comes back to it after sign-in.
+        let asked = format!("/certificates/{old}?from=qr");
+        browser.goto(&format!("{base}{asked}")).await?;
         browser
             .wait()
             .for_element(Locator::Css("input[name=token]"))
@@ -149,6 +152,13 @@ async fn search_drive_serial_open_certificate_see_verdict() {
             .await?
             .click()
             .await?;
+        browser.wait().for_element(Locator::Id("verdict")).await?;
+        let landed = browser.current_url().await?;
+        let path = format!("{}?{}", landed.path(), landed.query().unwrap_or_default());
+        assert_eq!(path, asked, "{landed}");
+        let id = browser.find(Locator::Css("#facts code")).await?;
+        assert_eq!(id.text().await?, old.to_string());
+        browser.goto(&base).await?;
 
         // Search a drive serial (lower case: serials match case-insensitively).
         let serial = browser
@@ -258,7 +268,10 @@ async fn erasure_verdict_leads_the_page_and_the_search_row() {
     let server = Server::start(config(&tdb.url)).await;
     let base = server.url("");
     let (key, log_key) = enrolled_station(&base, "station-09").await;
-    let interrupted = signed_from(sample::interrupted_certificate(&key), &key, "station-09", 1);
+    // As a station writes it: the interrupted drive reached no NIST category.
+    let mut stopped = sample::interrupted_certificate(&key);
+    stopped.drives[1].method.nist_category = tabula_certificate::NistCategory::None;
+    let interrupted = signed_from(stopped, &key, "station-09", 1);
     let clean = signed_from(sample::erased_certificate(&key), &key, "station-09", 2);
     upload_ok(&base, &interrupted, &log_key).await;
     upload_ok(&base, &clean, &log_key).await;
@@ -278,6 +291,9 @@ async fn erasure_verdict_leads_the_page_and_the_search_row() {
         "{signature}"
     );
     assert!(html.contains(r#"class="verdict bad""#), "{html}");
+    let drives = element(&html, "table", "drives");
+    assert!(drives.contains("keine erreicht / none reached"), "{drives}");
+    assert!(drives.contains("abgebrochen / interrupted"), "{drives}");
 
     let html = get_html(page(&clean)).await;
     let erasure = element(&html, "h1", "verdict-erasure");

@@ -10,7 +10,7 @@ use super::qr::Qr;
 use super::{PdfError, PdfOptions, facts};
 use crate::erasure::Erasure;
 use crate::local::LocalZone;
-use crate::schema::{Certificate, DriveRecord, FirmwareErase};
+use crate::schema::{Certificate, DriveRecord, FirmwareErase, NistCategory};
 use crate::text::human_bytes_de as human_bytes;
 
 pub(crate) fn render(cert: &Certificate, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
@@ -233,7 +233,12 @@ fn drive_block(doc: &mut Doc, n: usize, d: &DriveRecord) {
         text.push_str(&format!(" · {}", method.patterns.join(" ")));
     }
     doc.row(&both("Verfahren", "Method"), &text);
-    let mut category = format!("{} (NIST SP 800-88 Rev. 1)", method.nist_category.label());
+    // "Clear"/"Purge" are NIST's own words, in both languages; "none reached" is ours.
+    let reached = match method.nist_category {
+        NistCategory::None => both("keine erreicht", NistCategory::None.label()),
+        other => other.label().to_owned(),
+    };
+    let mut category = format!("{reached} (NIST SP 800-88 Rev. 1)");
     if let Some(bsi) = &method.bsi_method {
         category.push_str(&format!(" · BSI: {bsi}"));
     }

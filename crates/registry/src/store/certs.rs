@@ -113,6 +113,24 @@ pub fn normalise_serial(s: &str) -> String {
         .collect()
 }
 
+/// A certificate id or its beginning as stored: lower case, with the UUID's dashes where they
+/// belong, whether typed with them, without them or with others (`0193AAAA0001` and
+/// `0193aaaa-0001` both become `0193aaaa-0001`).
+pub fn id_prefix(typed: &str) -> String {
+    let mut id = String::with_capacity(36);
+    for (i, c) in typed
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .enumerate()
+    {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            id.push('-');
+        }
+        id.extend(c.to_lowercase());
+    }
+    id
+}
+
 /// Shortest serial that is also matched as the end of a longer one (a vendor prefix such as
 /// `WD-` before it): shorter ones would match too much.
 const SUFFIX_MATCH_MIN: usize = 6;
@@ -304,7 +322,7 @@ impl Store {
             conds.push(out);
         };
         if let Some(v) = &f.id {
-            let id = v.trim().to_lowercase();
+            let id = id_prefix(v);
             if id.len() == 36 {
                 push("id = ?", Arg::Text(id));
             } else {
@@ -427,5 +445,26 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_prefix;
+
+    #[test]
+    fn id_prefixes_get_the_uuid_dashes() {
+        assert_eq!(id_prefix("0193AAAA"), "0193aaaa");
+        assert_eq!(id_prefix("0193aaaa0001"), "0193aaaa-0001");
+        assert_eq!(id_prefix(" 0193aaaa-0001-7"), "0193aaaa-0001-7");
+        assert_eq!(id_prefix("0193-aaaa-00017000"), "0193aaaa-0001-7000");
+        assert_eq!(
+            id_prefix("0193aaaa00017000800000000000001"),
+            "0193aaaa-0001-7000-8000-00000000001"
+        );
+        assert_eq!(
+            id_prefix("0193aaaa-0001-7000-8000-000000000001"),
+            "0193aaaa-0001-7000-8000-000000000001"
+        );
     }
 }

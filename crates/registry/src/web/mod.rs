@@ -13,6 +13,7 @@ mod verdict;
 use axum::Form;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
+use pages::Outcome;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::net::SocketAddr;
@@ -60,7 +61,7 @@ fn error_page(err: ApiError, uri: &Uri) -> Response {
     (status, pages::error(status.as_u16(), &message)).into_response()
 }
 
-fn page(result: Result<Markup, ApiError>, uri: &Uri) -> Response {
+fn page(result: Result<impl IntoResponse, ApiError>, uri: &Uri) -> Response {
     match result {
         Ok(markup) => markup.into_response(),
         Err(e) => error_page(e, uri),
@@ -114,24 +115,33 @@ async fn search_page(
         async {
             state.access.require_read(&headers, &state.store).await?;
             let Query(mut filter) = query.map_err(|e| ApiError::InvalidInput(e.body_text()))?;
-            let results = if blank_to_none(&mut filter) {
-                Some(run_search(&state, &filter).await?)
-            } else {
-                None
+            if !blank_to_none(&mut filter) {
+                return Ok(pages::search(&filter, Outcome::Form, &state.zone).into_response());
+            }
+            let page = match run_search(&state, &filter).await {
+                Ok(page) => page,
+                // A search the registry cannot run (a too short id prefix, a bad date) keeps
+                // the form, with the reason above where the results would be.
+                Err(ApiError::InvalidInput(problem)) => {
+                    let markup = pages::search(&filter, Outcome::Refused(&problem), &state.zone);
+                    return Ok((StatusCode::BAD_REQUEST, markup).into_response());
+                }
+                Err(e) => return Err(e),
             };
             let mut verdicts = Vec::new();
-            if let Some(page) = &results {
-                let mut stations = HashMap::new();
-                for row in &page.items {
-                    if let Entry::Vacant(slot) = stations.entry(row.station_id) {
-                        slot.insert(state.store.station_by_id(row.station_id).await?);
-                    }
-                    let (bundle_json, _) = full_bundle(row)?;
-                    let station = stations.get(&row.station_id).and_then(Option::as_ref);
-                    verdicts.push(verdict::judge(&state, row, &bundle_json, station).await?);
+            let mut stations = HashMap::new();
+            for row in &page.items {
+                if let Entry::Vacant(slot) = stations.entry(row.station_id) {
+                    slot.insert(state.store.station_by_id(row.station_id).await?);
                 }
+                let (bundle_json, _) = full_bundle(row)?;
+                let station = stations.get(&row.station_id).and_then(Option::as_ref);
+                verdicts.push(verdict::judge(&state, row, &bundle_json, station).await?);
             }
-            Ok(pages::search(&filter, results.as_ref(), &verdicts))
+            Ok(
+                pages::search(&filter, Outcome::Results(&page, &verdicts), &state.zone)
+                    .into_response(),
+            )
         }
         .await,
         &uri,
@@ -311,6 +321,7 @@ async fn certificate_page(
                 station.as_ref(),
                 &verdict,
                 &chain,
+                &state.zone,
             ))
         }
         .await,

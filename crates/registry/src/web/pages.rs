@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::chain::Link;
 use super::verdict::{Check, Verdict, row_erasure};
 use crate::store::{CertificateFilter, CertificateRow, Page, StationRow};
-use tabula_certificate::Erasure;
+use tabula_certificate::{Erasure, LocalZone, NistCategory};
 
 const CSS: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 0; color: #1d2327; background: #f6f7f7; }
@@ -101,6 +101,14 @@ fn machine_text(vendor: &str, model: &str, serial: &str) -> String {
     }
 }
 
+/// A stored RFC 3339 time for people: local date and time in `zone`, whole seconds, with the
+/// zone's abbreviation (`07.12.2026 02:58:58 CET`); as stored when it is not a time.
+fn when(zone: &LocalZone, stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored.trim())
+        .map(|t| zone.date_time(&t.to_utc()))
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
 /// A drive size people can read: MiB below 1 GiB, never "0.0 GiB"; unknown when 0.
 fn size_text(bytes: u64) -> String {
     const MIB: f64 = (1u64 << 20) as f64;
@@ -128,7 +136,17 @@ fn verdict_cell(v: &Verdict) -> Markup {
     }
 }
 
-pub fn search(filter: &CertificateFilter, results: Option<&Page>, verdicts: &[Verdict]) -> Markup {
+/// What the search page shows below its form.
+pub enum Outcome<'a> {
+    /// No search asked for yet.
+    Form,
+    /// A search that could not run (a too short id prefix): why.
+    Refused(&'a str),
+    /// The results, each with its verdict.
+    Results(&'a Page, &'a [Verdict]),
+}
+
+pub fn search(filter: &CertificateFilter, outcome: Outcome<'_>, zone: &LocalZone) -> Markup {
     let result_options = [
         ("", "alle / any"),
         ("erased", "gelöscht / erased"),
@@ -162,7 +180,10 @@ pub fn search(filter: &CertificateFilter, results: Option<&Page>, verdicts: &[Ve
                     div { button type="submit" id="search" { "Suchen / Search" } }
                 }
             }
-            @if let Some(page) = results {
+            @if let Outcome::Refused(problem) = outcome {
+                section id="refused" { p.bad-mark { (problem) } }
+            }
+            @if let Outcome::Results(page, verdicts) = outcome {
                 section id="results" {
                     h2 { "Ergebnisse / Results (" (page.items.len()) @if page.next.is_some() { "+" } ")" }
                     @if page.items.is_empty() {
@@ -185,9 +206,9 @@ pub fn search(filter: &CertificateFilter, results: Option<&Page>, verdicts: &[Ve
                                                 Some(v) => (verdict_cell(v)),
                                                 None => (erasure_mark(row_erasure(c).as_ref())),
                                             }
-                                            span.muted { (c.result) }
+                                            span.muted { (result_text(&c.result)) }
                                         }
-                                        td { (c.finished) }
+                                        td { (when(zone, &c.finished)) }
                                         td { (c.station) }
                                     }
                                 }
@@ -259,11 +280,15 @@ fn text_of(v: Option<&Value>) -> String {
     }
 }
 
-fn gib(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+/// A value of the audit for people: "unbekannt / unknown" when the audit has none.
+fn text_or_unknown(v: Option<&Value>) -> String {
+    match text_of(v).as_str() {
+        "—" | "" => "unbekannt / unknown".to_owned(),
+        t => t.to_owned(),
+    }
 }
 
-fn audit_summary(audit: &Value) -> Vec<(&'static str, String)> {
+fn audit_summary(audit: &Value, zone: &LocalZone) -> Vec<(&'static str, String)> {
     let memory = pointer(
         audit,
         &["/memory/installed_bytes", "/memory/kernel_total_bytes"],
@@ -279,41 +304,46 @@ fn audit_summary(audit: &Value) -> Vec<(&'static str, String)> {
     vec![
         (
             "Hersteller / vendor",
-            text_of(pointer(audit, &["/system/vendor"])),
+            text_or_unknown(pointer(audit, &["/system/vendor"])),
         ),
         (
             "Modell / model",
-            text_of(pointer(audit, &["/system/product", "/system/model"])),
+            text_or_unknown(pointer(audit, &["/system/product", "/system/model"])),
         ),
         (
             "Seriennummer / serial",
-            text_of(pointer(audit, &["/system/serial"])),
+            text_or_unknown(pointer(audit, &["/system/serial"])),
         ),
-        ("Prozessor / CPU", text_of(pointer(audit, &["/cpu/model"]))),
+        (
+            "Prozessor / CPU",
+            text_or_unknown(pointer(audit, &["/cpu/model"])),
+        ),
         (
             "Arbeitsspeicher / memory",
-            memory.map_or_else(|| "—".into(), gib),
+            memory.map_or_else(|| "unbekannt / unknown".into(), size_text),
         ),
         (
             "Laufwerke im Audit / drives in audit",
             audit
                 .get("disks")
                 .and_then(Value::as_array)
-                .map_or_else(|| "—".into(), |d| d.len().to_string()),
+                .map_or_else(|| "unbekannt / unknown".into(), |d| d.len().to_string()),
         ),
         (
             "Eignung / fitness grade",
-            text_of(pointer(audit, &["/fitness/grade"])),
+            text_or_unknown(pointer(audit, &["/fitness/grade"])),
         ),
         (
             "Audit erstellt / collected",
-            text_of(pointer(audit, &["/collected_at"])),
+            pointer(audit, &["/collected_at"])
+                .and_then(Value::as_str)
+                .map_or_else(|| "unbekannt / unknown".into(), |t| when(zone, t)),
         ),
     ]
 }
 
 /// The chain of an interrupted and resumed wipe, oldest first, this certificate marked.
-fn chain_section(chain: &[Link]) -> Markup {
+fn chain_section(chain: &[Link], zone: &LocalZone) -> Markup {
     html! {
         section id="chain" {
             h2 { "Unterbrochen und fortgesetzt / Interrupted and resumed" }
@@ -330,7 +360,7 @@ fn chain_section(chain: &[Link]) -> Markup {
                             a.chain-link href={ "/certificates/" (link.id) } { code { (link.id) } }
                         }
                         @match &link.row {
-                            Some(r) => { " · " (result_text(&r.result)) " · " span.muted { (r.finished) } }
+                            Some(r) => { " · " (result_text(&r.result)) " · " span.muted { (when(zone, &r.finished)) } }
                             None => { " · " span.bad-mark { "nicht im Zertifikatsregister / not in the registry" } }
                         }
                     }
@@ -358,6 +388,7 @@ pub fn certificate(
     station: Option<&StationRow>,
     verdict: &Verdict,
     chain: &[Link],
+    zone: &LocalZone,
 ) -> Markup {
     let cert = verdict.certificate.as_ref();
     let audit = bundle.get("audit").cloned().unwrap_or(Value::Null);
@@ -374,7 +405,7 @@ pub fn certificate(
                     (check_row("Signatur / Signature", &verdict.signature, "verdict-signature"))
                     (check_row("Transparenzlog / Transparency log", &verdict.log, "verdict-log"))
                     @if let Some(at) = station.and_then(|s| s.revoked_at.as_deref()) {
-                        tr { th { "Station" } td.bad-mark { "Station am " (at) " gesperrt (nach der Annahme) / station revoked at " (at) " (after acceptance)" } }
+                        tr { th { "Station" } td.bad-mark { "Station am " (when(zone, at)) " gesperrt (nach der Annahme) / station revoked at " (when(zone, at)) " (after acceptance)" } }
                     }
                 }
                 p.muted {
@@ -392,9 +423,9 @@ pub fn certificate(
                     tr { th { "Standort / site" } td { (row.site) } }
                     @if let Some(c) = cert { tr { th { "Bediener / operator" } td { (c.operator) } } }
                     tr { th { "Station" } td { (row.station) } }
-                    tr { th { "Beginn / started" } td { (row.started) } }
-                    tr { th { "Ende / finished" } td { (row.finished) } }
-                    tr { th { "Ergebnis / result" } td id="result" { (row.result) } }
+                    tr { th { "Beginn / started" } td { (when(zone, &row.started)) } }
+                    tr { th { "Ende / finished" } td { (when(zone, &row.finished)) } }
+                    tr { th { "Ergebnis / result" } td id="result" { (result_text(&row.result)) } }
                     @if let Some(previous) = &row.continues {
                         tr id="continues" { th { "Setzt fort / continues" } td {
                             a href={ "/certificates/" (previous) } { code { (previous) } }
@@ -408,14 +439,14 @@ pub fn certificate(
                     }
                     tr { th { "Gerät / machine" } td { (machine_text(&row.machine_vendor, &row.machine_model, &row.machine_serial)) } }
                     tr { th { "Registriert / registered" } td {
-                        (row.received_at) ", Logeintrag / log entry #" (row.leaf_index) " · "
+                        (when(zone, &row.received_at)) ", Logeintrag / log entry #" (row.leaf_index) " · "
                         a id="inclusion-proof" href={ "/api/v1/log/proof/inclusion?id=" (row.id) } { "Einschlussbeweis / inclusion proof" }
                         " · " a href="/log" { "Log" }
                     } }
                     @if let Some(c) = cert { @if !c.remark.is_empty() { tr { th { "Bemerkung / remark" } td { (c.remark) } } } }
                 }
             }
-            @if !chain.is_empty() { (chain_section(chain)) }
+            @if !chain.is_empty() { (chain_section(chain, zone)) }
             section {
                 h2 { "Laufwerke / Drives" }
                 table id="drives" {
@@ -429,9 +460,9 @@ pub fn certificate(
                                 tr {
                                     td { (d.model) } td { code { (d.serial) } } td { (size_text(d.size_bytes)) }
                                     td { (d.method.name) @if let Some(b) = &d.method.bsi_method { " (" (b) ")" } }
-                                    td { (d.method.nist_category.label()) }
+                                    td { @if d.method.nist_category == NistCategory::None { "keine erreicht / " } (d.method.nist_category.label()) }
                                     td { (d.verification.mode.as_str()) ": " (d.verification.outcome.as_str()) }
-                                    td { (d.status.as_str()) }
+                                    td { (result_text(d.status.as_str())) }
                                 }
                             }
                         } @else {
@@ -443,7 +474,7 @@ pub fn certificate(
             section {
                 h2 { "Audit (Zusammenfassung / summary)" }
                 table id="audit" {
-                    @for (label, value) in audit_summary(&audit) { tr { th { (label) } td { (value) } } }
+                    @for (label, value) in audit_summary(&audit, zone) { tr { th { (label) } td { (value) } } }
                 }
             }
         },
