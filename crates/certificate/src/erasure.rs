@@ -57,7 +57,11 @@ impl std::fmt::Display for Shortfall {
                     (None, Some(v)) => v.to_owned(),
                     (None, None) => "erased".to_owned(),
                 };
-                write!(f, "drive {serial}: {why}")
+                if serial.is_empty() {
+                    write!(f, "drive without a serial number: {why}")
+                } else {
+                    write!(f, "drive {serial}: {why}")
+                }
             }
             Self::NoDrives => f.write_str("no drives"),
             Self::Overall(status) => write!(f, "overall result {status}"),
@@ -119,6 +123,26 @@ fn shortfall(drive: &DriveRecord) -> Option<Shortfall> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+
+    #[test]
+    fn a_drive_without_a_serial_is_named_as_such() {
+        let without = Shortfall::Drive {
+            serial: String::new(),
+            status: Some(Status::Interrupted),
+            verification: None,
+        };
+        assert_eq!(
+            without.to_string(),
+            "drive without a serial number: interrupted"
+        );
+        let with = Shortfall::Drive {
+            serial: "WX11A12B3456".into(),
+            status: None,
+            verification: Some(VerificationOutcome::Failed),
+        };
+        assert_eq!(with.to_string(), "drive WX11A12B3456: verification failed");
+    }
+
     use super::*;
     use crate::key::StationKey;
     use crate::sample;

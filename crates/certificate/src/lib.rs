@@ -26,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod bilingual;
 mod bundle;
 pub mod dsse;
 mod erasure;

@@ -298,6 +298,11 @@ async fn erasure_verdict_leads_the_page_and_the_search_row() {
     let html = get_html(page(&clean)).await;
     let erasure = element(&html, "h1", "verdict-erasure");
     assert!(erasure.contains("Erased and verified"), "{erasure}");
+    let drives = element(&html, "table", "drives");
+    assert!(
+        drives.contains("Stichprobe: bestanden / sample: passed"),
+        "{drives}"
+    );
     assert!(erasure.contains("ok-mark"), "{erasure}");
     assert!(html.contains(r#"class="verdict ok""#), "{html}");
 

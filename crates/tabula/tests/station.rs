@@ -39,6 +39,18 @@ fn full_run_wipes_certifies_uploads_and_verifies() {
         "{}",
         text(&out)
     );
+    // The machine line names what the firmware says and nothing in its place (this VM has no
+    // SMBIOS tables: "unknown", no "serial -").
+    let machine = text(&out)
+        .lines()
+        .find(|l| l.starts_with("machine: "))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(machine.contains(", grade "), "{}", text(&out));
+    assert!(
+        !machine.contains("(serial -)") && !machine.contains("unknown vendor"),
+        "{machine}"
+    );
     for d in &drives {
         assert!(d.all(0xAA), "{} does not hold VSITR's final 0xAA", d.path());
     }

@@ -10,7 +10,7 @@
 
 mod facts;
 mod font;
-mod labels;
+use crate::bilingual as labels;
 mod page;
 mod qr;
 mod reasons;

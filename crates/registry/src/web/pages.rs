@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::chain::Link;
 use super::verdict::{Check, Verdict, row_erasure};
 use crate::store::{CertificateFilter, CertificateRow, Page, StationRow};
-use tabula_certificate::{Erasure, LocalZone, NistCategory};
+use tabula_certificate::{Erasure, LocalZone, NistCategory, bilingual};
 
 const CSS: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 0; color: #1d2327; background: #f6f7f7; }
@@ -461,7 +461,7 @@ pub fn certificate(
                                     td { (d.model) } td { code { (d.serial) } } td { (size_text(d.size_bytes)) }
                                     td { (d.method.name) @if let Some(b) = &d.method.bsi_method { " (" (b) ")" } }
                                     td { @if d.method.nist_category == NistCategory::None { "keine erreicht / " } (d.method.nist_category.label()) }
-                                    td { (d.verification.mode.as_str()) ": " (d.verification.outcome.as_str()) }
+                                    td { (bilingual::verification(d.verification.mode, d.verification.outcome)) }
                                     td { (result_text(d.status.as_str())) }
                                 }
                             }

@@ -122,12 +122,15 @@ fn audit_line(a: &tabula_audit::Audit) -> String {
         tabula_audit::Grade::Unfit => t().machine.unfit.to_owned(),
         g => g.to_string(),
     };
-    (c.machine)(
-        s.vendor.as_deref().unwrap_or(c.unknown_vendor),
-        s.product.as_deref().unwrap_or(c.unknown_model),
-        s.serial.as_deref().unwrap_or("-"),
-        &grade,
-    )
+    let name: Vec<&str> = [s.vendor.as_deref(), s.product.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let name = match name.join(" ") {
+        n if n.is_empty() => c.unknown_machine.to_owned(),
+        n => n,
+    };
+    (c.machine)(&name, s.serial.as_deref(), &grade)
 }
 
 fn after_run(after: AfterRun) -> anyhow::Result<()> {

@@ -359,11 +359,11 @@ pub static DE: Text = Text {
             )
         },
         nothing_to_wipe: "nichts zu löschen: kein Laufwerk ist unter dieser Konfiguration löschbar",
-        machine: |vendor, model, serial, grade| {
-            format!("Rechner: {vendor} {model} (Seriennr. {serial}), Eignung {grade}")
+        machine: |name, serial, grade| match serial {
+            Some(serial) => format!("Rechner: {name} (Seriennr. {serial}), Eignung {grade}"),
+            None => format!("Rechner: {name}, Eignung {grade}"),
         },
-        unknown_vendor: "Hersteller unbekannt",
-        unknown_model: "Modell unbekannt",
+        unknown_machine: "unbekannt (keine Herstellerangaben)",
         upload: |line| format!("Übertragung: {line}"),
         upload_failed: |e| format!("Übertragung: nicht versucht: {e}"),
         press_enter: "alle Ergebnisse sind geschrieben; Enter beendet",

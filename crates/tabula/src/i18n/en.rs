@@ -289,11 +289,11 @@ pub static EN: Text = Text {
             format!("interrupted: continue with `tabula resume --data {data}` (journal {journal})")
         },
         nothing_to_wipe: "nothing to wipe: no drive is wipeable under this configuration",
-        machine: |vendor, model, serial, grade| {
-            format!("machine: {vendor} {model} (serial {serial}), grade {grade}")
+        machine: |name, serial, grade| match serial {
+            Some(serial) => format!("machine: {name} (serial {serial}), grade {grade}"),
+            None => format!("machine: {name}, grade {grade}"),
         },
-        unknown_vendor: "unknown vendor",
-        unknown_model: "unknown model",
+        unknown_machine: "unknown (no vendor data)",
         upload: |line| format!("upload: {line}"),
         upload_failed: |e| format!("upload: not attempted: {e}"),
         press_enter: "all results are written; press Enter to finish",

@@ -293,9 +293,10 @@ pub struct Cli {
     pub queued: fn(&str) -> String,
     pub interrupted: fn(data: &str, journal: &str) -> String,
     pub nothing_to_wipe: &'static str,
-    pub machine: fn(vendor: &str, model: &str, serial: &str, grade: &str) -> String,
-    pub unknown_vendor: &'static str,
-    pub unknown_model: &'static str,
+    /// The machine's line before a run: (vendor and model, serial if known, grade).
+    pub machine: fn(name: &str, serial: Option<&str>, grade: &str) -> String,
+    /// The machine's name when the firmware names neither vendor nor model.
+    pub unknown_machine: &'static str,
     pub upload: fn(&str) -> String,
     pub upload_failed: fn(&str) -> String,
     pub press_enter: &'static str,

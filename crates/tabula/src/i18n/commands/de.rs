@@ -138,7 +138,10 @@ pub const COMMANDS: Commands = Commands {
             Status::Failed => "fehlgeschlagen",
             Status::Interrupted => "abgebrochen",
         },
-        drive_shortfall: |serial, why| format!("Laufwerk {serial}: {why}"),
+        drive_shortfall: |serial, why| match serial {
+            "" => format!("Laufwerk ohne Seriennummer: {why}"),
+            serial => format!("Laufwerk {serial}: {why}"),
+        },
         verification_failed: "Prüfung nicht bestanden",
         not_verified: "nicht geprüft",
         no_drives: "keine Laufwerke",

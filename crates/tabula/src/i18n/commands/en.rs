@@ -51,7 +51,10 @@ pub const COMMANDS: Commands = Commands {
             Status::Failed => "failed",
             Status::Interrupted => "interrupted",
         },
-        drive_shortfall: |serial, why| format!("drive {serial}: {why}"),
+        drive_shortfall: |serial, why| match serial {
+            "" => format!("drive without a serial number: {why}"),
+            serial => format!("drive {serial}: {why}"),
+        },
         verification_failed: "verification failed",
         not_verified: "not verified",
         no_drives: "no drives",

@@ -48,6 +48,7 @@ pub struct Verify {
     /// A certificate's overall or a drive's result in plain words.
     pub result: fn(Status) -> &'static str,
     /// Why a drive does not count: (serial, why).
+    /// A drive that is not erased and verified (`serial` empty when it has none).
     pub drive_shortfall: fn(serial: &str, why: &str) -> String,
     pub verification_failed: &'static str,
     pub not_verified: &'static str,

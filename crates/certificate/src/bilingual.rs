@@ -1,10 +1,11 @@
-//! German / English wording of the PDF.
+//! German / English wording of a certificate's values, as the PDF and the registry's pages show
+//! them (`"gelöscht / erased"`).
 
 use crate::erasure::Erasure;
 use crate::schema::{HiddenAreaState, Status, VerificationMode, VerificationOutcome};
 
 /// `"<de> / <en>"`.
-pub(crate) fn both(de: &str, en: &str) -> String {
+pub fn both(de: &str, en: &str) -> String {
     if de == en {
         de.to_owned()
     } else {
@@ -50,19 +51,37 @@ pub(crate) fn erasure_rgb(erasure: &Erasure) -> (f32, f32, f32) {
     }
 }
 
-pub(crate) fn verification_mode(mode: VerificationMode) -> String {
+/// How a drive was read back: `"vollständig / full"`.
+pub fn verification_mode(mode: VerificationMode) -> String {
+    let (de, en) = mode_words(mode);
+    both(de, en)
+}
+
+/// What the read-back found: `"bestanden / passed"`.
+pub fn verification_outcome(outcome: VerificationOutcome) -> String {
+    let (de, en) = outcome_words(outcome);
+    both(de, en)
+}
+
+/// How a drive was read back and what that found: `"vollständig: bestanden / full: passed"`.
+pub fn verification(mode: VerificationMode, outcome: VerificationOutcome) -> String {
+    let ((mode_de, mode_en), (de, en)) = (mode_words(mode), outcome_words(outcome));
+    both(&format!("{mode_de}: {de}"), &format!("{mode_en}: {en}"))
+}
+
+fn mode_words(mode: VerificationMode) -> (&'static str, &'static str) {
     match mode {
-        VerificationMode::None => both("keine", "none"),
-        VerificationMode::Sample => both("Stichprobe", "sample"),
-        VerificationMode::Full => both("vollständig", "full"),
+        VerificationMode::None => ("keine", "none"),
+        VerificationMode::Sample => ("Stichprobe", "sample"),
+        VerificationMode::Full => ("vollständig", "full"),
     }
 }
 
-pub(crate) fn verification_outcome(outcome: VerificationOutcome) -> String {
+fn outcome_words(outcome: VerificationOutcome) -> (&'static str, &'static str) {
     match outcome {
-        VerificationOutcome::Passed => both("bestanden", "passed"),
-        VerificationOutcome::Failed => both("fehlgeschlagen", "failed"),
-        VerificationOutcome::NotRun => both("nicht durchgeführt", "not run"),
+        VerificationOutcome::Passed => ("bestanden", "passed"),
+        VerificationOutcome::Failed => ("fehlgeschlagen", "failed"),
+        VerificationOutcome::NotRun => ("nicht durchgeführt", "not run"),
     }
 }
 
