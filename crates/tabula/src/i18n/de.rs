@@ -361,6 +361,7 @@ pub static DE: Text = Text {
         },
         stalled: |s| format!("HÄNGT ({s} s ohne Fortschritt)"),
         moving_again: "läuft wieder",
+        flushing: "Laufwerkscache wird geleert",
         bad_range: |path, what, range| format!("{path}: {what} bei {range}"),
         ended: |status, average, took| format!("{status}, im Mittel {average}, {took}"),
         ended_early: |status, percent, pass, average, took| {

@@ -301,6 +301,7 @@ pub static EN: Text = Text {
         },
         stalled: |s| format!("STALLED ({s} s without progress)"),
         moving_again: "moving again",
+        flushing: "flushing the drive's cache",
         bad_range: |path, what, range| format!("{path}: {what} at {range}"),
         ended: |status, average, took| format!("{status}, {average} average, {took}"),
         ended_early: |status, percent, pass, average, took| {
