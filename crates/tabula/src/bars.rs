@@ -269,7 +269,8 @@ impl Bars {
                         d.eta_text()
                     )
                 });
-                line_due = flushing || d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
+                // (A log gets the pass boundaries from `PassStarted`, not a line per flush.)
+                line_due = !flushing && d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
             }
             Event::BadRange {
                 range, mismatch, ..
