@@ -282,3 +282,38 @@ fn typos_in_enumerated_options_get_a_suggestion_in_both_languages() {
     }
     assert!(!Path::new(target).exists());
 }
+
+/// The audit says what is missing in plain words, never an enum name: a machine without SMBIOS
+/// tables and a station without smartctl, in German and English.
+#[test]
+fn the_audit_names_what_is_missing_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let vm = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit/vm");
+    let args = [
+        "audit",
+        "--root",
+        vm.to_str().unwrap(),
+        "--smartctl",
+        "/nonexistent/smartctl",
+    ];
+    let said = |lang: &str| {
+        let out = tabula_in(lang, dir.path(), &args);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let de = said("de_DE.UTF-8");
+    for want in [
+        "Herkunft: unbekannt, dieser Rechner hat keine SMBIOS-Tabellen",
+        "SMART: smartctl ist nicht installiert",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    let en = said("C.UTF-8");
+    for want in [
+        "identity: unknown, no SMBIOS tables on this machine",
+        "SMART: smartctl is not installed",
+    ] {
+        assert!(en.contains(want), "{want:?} missing in\n{en}");
+    }
+    assert!(!format!("{de}{en}").contains("NotInstalled"), "{de}{en}");
+}
