@@ -350,7 +350,7 @@ pub static DE: Text = Text {
             )
         },
         nothing_to_resume: "nichts fortzusetzen",
-        interrupted_wipe: |id, started| format!("unterbrochene Löschung {id}, begonnen {started}:"),
+        interrupted_wipe: |id, started| format!("unterbrochene Löschung {id}, begonnen {started}"),
         resume_no_terminal: "ohne Bestätigung wird nicht fortgesetzt: kein Terminal für die Rückfrage (--yes)",
         columns: ["GERÄT", "GRÖSSE", "BUS", "MODELL", "SERIENNUMMER", "URTEIL"],
         explicit_only: |why| format!("nur wenn ausdrücklich genannt: {why}"),
