@@ -214,11 +214,14 @@ fn one_decimal(w: &Words, value: f64) -> String {
     }
 }
 
+/// A size in binary units as `tabula devices` writes it: GiB from 1 GiB on (RAM, disks), MiB
+/// or KiB below (a small loop device is `32.0 MiB`, never `0.0 GiB`).
 fn gib(w: &Words, bytes: u64) -> String {
-    format!(
-        "{} GiB",
-        one_decimal(w, bytes as f64 / f64::from(1u32 << 30))
-    )
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    match UNITS.iter().find(|(unit, _)| bytes >= *unit) {
+        Some((unit, name)) => format!("{} {name}", one_decimal(w, bytes as f64 / *unit as f64)),
+        None => format!("{bytes} B"),
+    }
 }
 
 /// A section's label, padded to the report's first column.
@@ -567,5 +570,23 @@ fn problems(o: &mut String, a: &Audit, w: &Words) {
     for p in lines {
         section(o, w.sections[9]);
         let _ = writeln!(o, "{p}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_the_unit_that_fits_as_in_tabula_devices() {
+        let german = Words {
+            decimal_comma: true,
+            ..ENGLISH
+        };
+        assert_eq!(gib(&ENGLISH, 256_060_514_304), "238.5 GiB");
+        assert_eq!(gib(&german, 8 << 30), "8,0 GiB");
+        assert_eq!(gib(&ENGLISH, 32 << 20), "32.0 MiB", "never 0.0 GiB");
+        assert_eq!(gib(&ENGLISH, 1536), "1.5 KiB");
+        assert_eq!(gib(&ENGLISH, 0), "0 B");
     }
 }

@@ -176,8 +176,15 @@ pub enum ConfigError {
         line: usize,
         message: String,
     },
-    #[error("{path}: unknown wipe method '{method}'")]
-    Method { path: PathBuf, method: String },
+    /// A value outside a fixed set (`[station] language`, `[wipe] verify`...).
+    #[error(transparent)]
+    Choice(Box<UnknownValue>),
+    #[error("{path}: unknown wipe method '{method}'{}", hint(suggestion.as_deref()))]
+    Method {
+        path: PathBuf,
+        method: String,
+        suggestion: Option<String>,
+    },
     #[error(
         "{path}: [station] timezone: unknown time zone '{name}' (an IANA name such as Europe/Berlin)"
     )]
@@ -187,6 +194,23 @@ pub enum ConfigError {
         path: PathBuf,
         source: tabula_audit::RulesError,
     },
+}
+
+/// A value outside a fixed set, with the closest accepted one when it looks like a typo.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path}, line {line}: {key}: unknown value '{value}'{}; possible: {}",
+    hint(suggestion.as_deref()),
+    expected.join(", ")
+)]
+pub struct UnknownValue {
+    pub path: PathBuf,
+    pub line: usize,
+    /// The key as written on that line (`language`), empty if the line has none.
+    pub key: String,
+    pub value: String,
+    pub expected: Vec<String>,
+    pub suggestion: Option<String>,
 }
 
 impl Config {
@@ -209,10 +233,24 @@ impl Config {
                     .count()
                     + 1
             });
-            ConfigError::Invalid {
-                path: path.to_owned(),
-                line,
-                message: e.message().to_owned(),
+            match unknown_variant(e.message()) {
+                Some((value, expected)) => ConfigError::Choice(Box::new(UnknownValue {
+                    path: path.to_owned(),
+                    line,
+                    key: key_on_line(text, line),
+                    suggestion: tabula_wipe::method::closest(
+                        &value,
+                        expected.iter().map(String::as_str),
+                    )
+                    .map(str::to_owned),
+                    value,
+                    expected,
+                })),
+                None => ConfigError::Invalid {
+                    path: path.to_owned(),
+                    line,
+                    message: e.message().to_owned(),
+                },
             }
         })?;
         let mut config = config;
@@ -234,10 +272,42 @@ impl Config {
             return Err(ConfigError::Method {
                 path: path.to_owned(),
                 method: config.wipe.method.clone(),
+                suggestion: tabula_wipe::method::Method::closest(&config.wipe.method)
+                    .map(str::to_owned),
             });
         }
         Ok(config)
     }
+}
+
+/// " (did you mean X?)" when there is a suggestion.
+fn hint(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean {s}?)"))
+        .unwrap_or_default()
+}
+
+/// The value and the accepted ones of serde's "unknown variant `dee`, expected `de` or `en`"
+/// (also "expected one of `a`, `b`, `c`"), the error of every enumerated setting.
+fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.trim().strip_prefix("unknown variant `")?;
+    let (value, expected) = rest.split_once("`, expected ")?;
+    let expected: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    (!expected.is_empty()).then(|| (value.to_owned(), expected))
+}
+
+/// The key written on 1-based `line` of `text` (`language` of `language = "dee"`).
+fn key_on_line(text: &str, line: usize) -> String {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.split_once('='))
+        .map(|(key, _)| key.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// The example shipped in docs and written by `tabula run` into a new data directory.
@@ -360,7 +430,10 @@ mod tests {
         let err = Config::parse("[station]\nlanguage = \"fr\"\n", Path::new("t.toml"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 2"), "{err}");
+        assert_eq!(
+            err,
+            "t.toml, line 2: language: unknown value 'fr'; possible: de, en"
+        );
         let err = Config::parse(
             "[station]\ntimezone = \"Europe/Leipzig\"\n",
             Path::new("t.toml"),
@@ -372,5 +445,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_typo_in_an_enumerated_setting_gets_a_suggestion() {
+        let err = |text: &str| {
+            Config::parse(text, Path::new("t.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("[station]\nsite = \"x\"\nlanguage = \"dee\"\n"),
+            "t.toml, line 3: language: unknown value 'dee' (did you mean de?); possible: de, en"
+        );
+        let verify = err("[wipe]\nverify = \"lats\"\n");
+        assert!(
+            verify.starts_with("t.toml, line 2: verify: unknown value 'lats' (did you mean last?)"),
+            "{verify}"
+        );
+        assert_eq!(
+            err("[wipe]\nmethod = \"gutman\"\n"),
+            "t.toml: unknown wipe method 'gutman' (did you mean gutmann?)"
+        );
     }
 }

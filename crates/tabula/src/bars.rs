@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tabula_wipe::plan::WipePlan;
+use tabula_wipe::plan::{ResumePoint, WipePlan};
 use tabula_wipe::progress::{Event, Phase};
 use tabula_wipe::report::WipeStatus;
 
@@ -36,6 +36,8 @@ struct DriveState {
     done: u64,
     /// `done` when this run began (a resumed wipe starts with earlier passes done).
     base: Option<u64>,
+    /// Where a resumed wipe continues: its earlier work is not this run's speed.
+    resume: Option<ResumePoint>,
     started: Instant,
     last_line: Option<Instant>,
     /// The drive's own erase, when one runs.
@@ -57,6 +59,15 @@ impl DriveState {
         self.size
             .saturating_mul(before as u64)
             .saturating_add(position)
+    }
+
+    /// A resumed wipe: the work before the resume point is done, and is where this run's speed
+    /// is measured from (the engine's first progress already counts the resume offset).
+    fn resumed(&mut self) {
+        if let Some(r) = self.resume {
+            self.done = self.done_at(r.pass, Phase::Write, r.offset);
+            self.base = Some(self.done);
+        }
     }
 
     fn percent(&self) -> f64 {
@@ -140,7 +151,8 @@ impl Bars {
             .iter()
             .map(|d| DriveState {
                 path: d.path.display().to_string(),
-                size: d.drive.as_ref().map_or(0, |x| x.size_bytes),
+                // A file's length too: a bar of length 0 would read 100 % before the start.
+                size: d.identity().2,
                 spans: d
                     .passes
                     .iter()
@@ -154,6 +166,7 @@ impl Bars {
                 phase: Phase::Write,
                 done: 0,
                 base: None,
+                resume: d.resume,
                 started: Instant::now(),
                 last_line: None,
                 firmware: None,
@@ -161,15 +174,21 @@ impl Bars {
             .collect();
         let bars = terminal.then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template("{prefix:<14} [{bar:28}] {percent:>3}% {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+            // The spinner turns while the numbers wait (a flush, a stall): ASCII, for the
+            // Linux console's font.
+            let style = ProgressStyle::with_template(
+                "{spinner} {prefix:<14} [{bar:28}] {percent:>3}% {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ")
+            .tick_chars("|/-\\ ");
             let bars = drives
                 .iter()
                 .map(|d| {
-                    let bar = multi.add(ProgressBar::new(d.size));
+                    let bar = multi.add(ProgressBar::new(d.total().max(1)));
                     bar.set_style(style.clone());
                     bar.set_prefix(d.path.clone());
+                    bar.enable_steady_tick(Duration::from_millis(250));
                     bar
                 })
                 .collect();
@@ -201,8 +220,10 @@ impl Bars {
                 d.size = *size;
                 d.passes = (*passes).max(1);
                 d.started = Instant::now();
+                d.resumed();
                 if let Some(bar) = bar {
                     bar.set_length(d.total());
+                    bar.set_position(d.done);
                 }
             }
             Event::PassStarted {
@@ -215,7 +236,8 @@ impl Bars {
                 d.pass = *pass;
                 d.passes = (*passes).max(1);
                 d.phase = *phase;
-                d.done = d.done_at(*pass, *phase, 0);
+                // A resumed pass starts where it stopped, not at its beginning.
+                d.done = d.done_at(*pass, *phase, 0).max(d.base.unwrap_or(0));
                 if d.base.is_none() {
                     d.base = Some(d.done);
                     d.started = Instant::now();
@@ -233,14 +255,22 @@ impl Bars {
                 if d.base.is_none() {
                     d.base = Some(d.done);
                 }
-                say = Some(format!(
-                    "{} {} {} {}",
-                    d.pass_text(),
-                    d.speed_text(),
-                    t().progress.eta,
-                    d.eta_text()
-                ));
-                line_due = d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
+                // All of a write pass is sent: the flush that follows can take a while (a
+                // drive's cache, a loop device's file), and must not look like a frozen bar.
+                let flushing = *phase == Phase::Write && *position >= d.size;
+                say = Some(if flushing {
+                    format!("{}: {}", d.pass_text(), t().cli.flushing)
+                } else {
+                    format!(
+                        "{} {} {} {}",
+                        d.pass_text(),
+                        d.speed_text(),
+                        t().progress.eta,
+                        d.eta_text()
+                    )
+                });
+                // (A log gets the pass boundaries from `PassStarted`, not a line per flush.)
+                line_due = !flushing && d.last_line.is_none_or(|t| t.elapsed() >= LINE_INTERVAL);
             }
             Event::BadRange {
                 range, mismatch, ..
@@ -335,6 +365,7 @@ mod tests {
             phase: Phase::Write,
             done: 0,
             base: None,
+            resume: None,
             started: Instant::now() - Duration::from_secs(10),
             last_line: None,
             firmware: None,
@@ -371,6 +402,98 @@ mod tests {
         assert_eq!(d.speed_text(), "-- MB/s", "earlier passes are not speed");
         d.done = 4_500_000_000;
         assert_eq!(d.speed_text(), "50.0 MB/s");
+    }
+
+    /// A wipe interrupted at 60 % of pass 3 of 4 resumes there: the engine's first progress
+    /// of the pass already counts the 600 MB written before, which are not this run's speed
+    /// (they read as 70 MB/s instead of 10 MB/s, and as an absurd speed when a drive resumes
+    /// late in a pass and its first progress comes a moment after the start).
+    #[test]
+    fn a_wipe_resumed_inside_a_pass_measures_from_its_resume_point() {
+        let mut d = state(1_000_000_000, 4);
+        d.resume = Some(ResumePoint {
+            pass: 3,
+            offset: 600_000_000,
+        });
+        let bars = Bars {
+            drives: Mutex::new(vec![d]),
+            bars: None,
+        };
+        let events = [
+            Event::DriveStarted {
+                drive: 0,
+                path: "/dev/x".into(),
+                size: 1_000_000_000,
+                passes: 4,
+            },
+            Event::PassStarted {
+                drive: 0,
+                pass: 3,
+                passes: 4,
+                phase: Phase::Write,
+                pattern: "0x00".into(),
+            },
+        ];
+        for e in &events {
+            bars.handle(e);
+        }
+        let percent = |bars: &Bars| bars.drives.lock().unwrap()[0].percent();
+        assert!(
+            (percent(&bars) - 65.0).abs() < 1e-9,
+            "starts where it stopped"
+        );
+        bars.drives.lock().unwrap()[0].started = Instant::now() - Duration::from_secs(10);
+        bars.handle(&Event::Progress {
+            drive: 0,
+            pass: 3,
+            passes: 4,
+            phase: Phase::Write,
+            position: 700_000_000,
+            size: 1_000_000_000,
+            bytes_per_sec: 0.0,
+        });
+        let d = bars.drives.lock().unwrap()[0].clone();
+        assert_eq!(d.speed_text(), "10.0 MB/s");
+        assert!((d.percent() - 67.5).abs() < 1e-9);
+        assert!(
+            d.ended(WipeStatus::Interrupted)
+                .contains("at 67.5 % (pass 3/4 write), 10.0 MB/s average")
+        );
+    }
+
+    /// A file's bar starts at 0 % of all its passes (a bar of length 0 reads 100 %), and the
+    /// end of a write pass says that the cache is being flushed instead of an ETA that waits.
+    #[test]
+    fn a_bar_starts_empty_and_says_when_it_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("disk.img");
+        std::fs::write(&file, vec![0x5a; 4096]).unwrap();
+        let target = tabula_wipe::plan::Checked {
+            path: file,
+            drive: None,
+            preflight: tabula_wipe::plan::Preflight::Failed {
+                reason: "not opened in this test".into(),
+                error: None,
+            },
+            capabilities: None,
+        };
+        let method = tabula_wipe::method::Method::by_name("dodshort").unwrap();
+        let plan = WipePlan::new(method, None, vec![target]).unwrap();
+        let bars = Bars::new(&plan, true);
+        let bar = bars.bars.as_ref().unwrap().1[0].clone();
+        // Three writes and the verify of the last.
+        assert_eq!((bar.length(), bar.position()), (Some(4 * 4096), 0));
+        bars.handle(&Event::Progress {
+            drive: 0,
+            pass: 1,
+            passes: 3,
+            phase: Phase::Write,
+            position: 4096,
+            size: 4096,
+            bytes_per_sec: 0.0,
+        });
+        assert_eq!(bar.position(), 4096);
+        assert_eq!(bar.message(), "pass 1/3 write: flushing the drive's cache");
     }
 
     #[test]

@@ -220,3 +220,100 @@ impl Drop for ReadOnly {
         let _ = Command::new("blockdev").args(["--setrw", &self.0]).status();
     }
 }
+
+/// A mistyped name from a fixed set gets the closest one, in German and English: the method
+/// and `--verify` on the command line, and `[station] language`, `[wipe] method` and
+/// `[wipe] verify` in tabula.toml (with the file and line). Nothing is written.
+#[test]
+fn typos_in_enumerated_options_get_a_suggestion_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let target = dir.path().join("never-written.img");
+    let target = target.to_str().unwrap();
+    let error = |lang: &str, args: &[&str]| {
+        let out = tabula_in(lang, &data, args);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let wipe_verify = ["wipe", "--verify", "lats", "--yes", target];
+    let wipe_method = ["wipe", "-m", "gutman", "--yes", target];
+    assert!(error("de_DE.UTF-8", &wipe_verify).contains(
+        "tabula: Fehler: --verify: unbekannter Wert 'lats' (meinten Sie last?); möglich: \
+             none, last, all"
+    ));
+    assert!(error("C.UTF-8", &wipe_verify).contains(
+        "tabula: error: --verify: unknown value 'lats' (did you mean last?); possible: none, \
+         last, all"
+    ));
+    assert!(error("de_DE.UTF-8", &wipe_method).contains("(meinten Sie gutmann?)"));
+    assert!(error("C.UTF-8", &wipe_method).contains("(did you mean gutmann?)"));
+
+    let config = data.join("tabula.toml");
+    let file = config.display().to_string();
+    let run = ["run", "--data", data.to_str().unwrap(), target];
+    let cases = [
+        (
+            "[station]\nlanguage = \"dee\"\n",
+            format!(
+                "{file}, Zeile 2: language: unbekannter Wert 'dee' (meinten Sie de?); möglich: de, en"
+            ),
+            format!(
+                "{file}, line 2: language: unknown value 'dee' (did you mean de?); possible: de, en"
+            ),
+        ),
+        (
+            "[wipe]\nmethod = \"gutman\"\n",
+            format!("{file}: unbekanntes Löschverfahren 'gutman' (meinten Sie gutmann?)"),
+            format!("{file}: unknown wipe method 'gutman' (did you mean gutmann?)"),
+        ),
+        (
+            "[wipe]\n\nverify = \"lats\"\n",
+            format!("{file}, Zeile 3: verify: unbekannter Wert 'lats' (meinten Sie last?)"),
+            format!("{file}, line 3: verify: unknown value 'lats' (did you mean last?)"),
+        ),
+    ];
+    for (toml, de, en) in cases {
+        std::fs::write(&config, toml).unwrap();
+        let said = error("de_DE.UTF-8", &run);
+        assert!(said.contains(&de), "{said}");
+        let said = error("C.UTF-8", &run);
+        assert!(said.contains(&en), "{said}");
+    }
+    assert!(!Path::new(target).exists());
+}
+
+/// The audit says what is missing in plain words, never an enum name: a machine without SMBIOS
+/// tables and a station without smartctl, in German and English.
+#[test]
+fn the_audit_names_what_is_missing_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let vm = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/audit/vm");
+    let args = [
+        "audit",
+        "--root",
+        vm.to_str().unwrap(),
+        "--smartctl",
+        "/nonexistent/smartctl",
+    ];
+    let said = |lang: &str| {
+        let out = tabula_in(lang, dir.path(), &args);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let de = said("de_DE.UTF-8");
+    for want in [
+        "Herkunft: unbekannt, dieser Rechner hat keine SMBIOS-Tabellen",
+        "SMART: smartctl ist nicht installiert",
+    ] {
+        assert!(de.contains(want), "{want:?} missing in\n{de}");
+    }
+    let en = said("C.UTF-8");
+    for want in [
+        "identity: unknown, no SMBIOS tables on this machine",
+        "SMART: smartctl is not installed",
+    ] {
+        assert!(en.contains(want), "{want:?} missing in\n{en}");
+    }
+    assert!(!format!("{de}{en}").contains("NotInstalled"), "{de}{en}");
+}

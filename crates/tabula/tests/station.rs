@@ -457,6 +457,13 @@ fn unattended_upload_needs_a_pinned_log_key_and_attended_upload_warns() {
     assert!(said.contains("trust on first use"), "{said}");
     let log = std::fs::read_to_string(data.join("logs").join("upload.log")).unwrap();
     assert!(log.contains("WARNING: the log key"), "{log}");
+    for line in log.lines() {
+        let stamp = line.split(' ').next().unwrap_or_default();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+            "no timestamp: {line}"
+        );
+    }
     let (status, _) = reg.get(&format!("/api/v1/certificates/{id}"));
     assert_eq!(status, 200);
     assert!(files(&data.join("outbox"), ".tabula.json").is_empty());

@@ -341,6 +341,21 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
         "{text}"
     );
 
+    // The plainest wipe, no --out and no --key, under the same profile: it wipes.
+    a.fill(0x5A);
+    let out = std::process::Command::new(support::BIN)
+        .args(["wipe", "-m", "zero", "--yes"])
+        .arg(a.path())
+        .env("TABULA_ORGANISATION", "Stadt Leipzig")
+        .env("TABULA_SITE", "Bench 3")
+        .env("TABULA_OPERATOR", "Erika")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(a.all(0x00));
+    assert!(!stderr(&out).contains("required"), "{}", stderr(&out));
+
     // An explicit issuer flag without --key is an error; with --key the environment's issuer
     // signs the certificate.
     let out = tabula(&["wipe", "-m", "zero", "--yes", "--site", "X", a.path()]);

@@ -393,16 +393,26 @@ impl Method {
     /// The accepted name (or alias) closest to a mistyped `name`, if one is close enough to
     /// be what was meant ("gutman" -> "gutmann"): at most one edit per three letters.
     pub fn closest(name: &str) -> Option<&'static str> {
-        let name = name.trim().to_ascii_lowercase();
-        let limit = (name.chars().count() / 3).max(1);
-        METHODS
-            .iter()
-            .flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied()))
-            .map(|candidate| (strsim::damerau_levenshtein(&name, candidate), candidate))
-            .filter(|(distance, _)| *distance <= limit)
-            .min_by_key(|(distance, _)| *distance)
-            .map(|(_, candidate)| candidate)
+        closest(
+            name,
+            METHODS
+                .iter()
+                .flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied())),
+        )
     }
+}
+
+/// The candidate closest to a mistyped `name` (a method, a verify mode, a language...), if one
+/// is close enough to be what was meant: at most one edit per three letters, case ignored.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.trim().to_ascii_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::damerau_levenshtein(&name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]
@@ -416,6 +426,9 @@ mod tests {
         assert_eq!(Method::closest("zreo"), Some("zero"));
         assert_eq!(Method::closest("shred-it-all"), None);
         assert_eq!(Method::closest("x"), None);
+        assert_eq!(closest("lats", ["none", "last", "all"]), Some("last"));
+        assert_eq!(closest("dee", ["de", "en"]), Some("de"));
+        assert_eq!(closest("fr", ["de", "en"]), None);
     }
 
     #[test]

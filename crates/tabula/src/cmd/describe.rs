@@ -137,9 +137,21 @@ fn config(c: &ConfigError) -> Option<String> {
             line,
             message,
         } => (te.config_invalid)(&path.display().to_string(), *line, message),
-        ConfigError::Method { path, method } => {
-            (te.config_method)(&path.display().to_string(), method)
-        }
+        ConfigError::Method {
+            path,
+            method,
+            suggestion,
+        } => (te.config_method)(&path.display().to_string(), method, suggestion.as_deref()),
+        ConfigError::Choice(c) => (te.config_invalid)(
+            &c.path.display().to_string(),
+            c.line,
+            &(te.unknown_value)(
+                &c.key,
+                &c.value,
+                c.suggestion.as_deref(),
+                &c.expected.join(", "),
+            ),
+        ),
         ConfigError::Timezone { path, name } => {
             (te.config_timezone)(&path.display().to_string(), name)
         }

@@ -12,6 +12,7 @@ use super::Outcome;
 use crate::human::bytes;
 use crate::i18n::reasons::exclusions;
 use crate::i18n::t;
+use crate::tui::theme::printable;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -103,8 +104,8 @@ pub fn table(drives: &[Drive]) -> String {
             d.path.display(),
             bytes(d.size_bytes),
             d.transport.to_string(),
-            truncate(&model_column(d), 24),
-            truncate(d.serial.as_deref().unwrap_or("-"), 20),
+            truncate(&printable(&model_column(d)), 24),
+            truncate(&printable(d.serial.as_deref().unwrap_or("-")), 20),
             verdict
         ));
     }
@@ -142,5 +143,74 @@ fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use tabula_device::device::Bus;
+
+    use super::*;
+
+    fn drive(name: &str, size: u64) -> Drive {
+        Drive {
+            name: name.to_owned(),
+            path: PathBuf::from(format!("/dev/{name}")),
+            model: None,
+            serial: None,
+            firmware: None,
+            vendor: None,
+            size_bytes: size,
+            logical_sector_size: 512,
+            physical_sector_size: 512,
+            rotational: false,
+            removable: false,
+            transport: Bus::Loop,
+            read_only: false,
+            backing_file: None,
+            partitions: Vec::new(),
+            verdict: Verdict::Wipeable,
+        }
+    }
+
+    #[test]
+    fn no_drives_to_a_technician_are_hidden_by_default() {
+        let mut attached = drive("loop0", 1 << 20);
+        attached.backing_file = Some("/tmp/disk.img".into());
+        let mut card_reader = drive("sdc", 0);
+        card_reader.transport = Bus::Usb;
+        let mut ssd = drive("sda", 256_060_514_304);
+        ssd.transport = Bus::Sata;
+        let shown = |d: &Drive| shown_by_default(d);
+        assert!(shown(&attached) && shown(&ssd));
+        // An unattached loop device, compressed RAM, an empty card reader slot.
+        assert!(!shown(&drive("loop7", 0)));
+        assert!(!shown(&drive("loop8", 1 << 20)), "no file behind it");
+        assert!(!shown(&drive("zram0", 4 << 30)));
+        assert!(!shown(&card_reader));
+    }
+
+    #[test]
+    fn the_table_shows_a_loop_devices_file_and_no_control_characters() {
+        let mut stick = drive("sdb", 16_000_000_000);
+        stick.transport = Bus::Usb;
+        // A hostile USB stick names itself with terminal escapes.
+        stick.model = Some("Evil\x1b[2J\x1b]0;owned\x07Stick".to_owned());
+        stick.serial = Some("SN\r\x1b[31m1".to_owned());
+        let mut image = drive("loop0", 1 << 20);
+        image.backing_file = Some("/var/tmp/images/pupil-laptop-17.img".into());
+        let text = table(&[stick, image]);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("SN[31m1"), "{text}");
+        assert!(text.contains("…es/pupil-laptop-17.img"), "{text}");
+        assert!(
+            text.contains("14.9 GiB") && text.contains("1.0 MiB"),
+            "{text}"
+        );
     }
 }

@@ -26,8 +26,8 @@ pub struct Args {
     #[arg(long, short, default_value = "nist-800-88-clear")]
     method: String,
     /// Read back and compare: none, last (the last pass) or all passes. Default: the method's.
-    #[arg(long)]
-    verify: Option<VerifyMode>,
+    #[arg(long, value_name = "MODE")]
+    verify: Option<String>,
     /// Do not ask for confirmation.
     #[arg(long)]
     yes: bool,
@@ -73,8 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bail!(t().commands.errors.block_kib);
     }
     let method = targets::method(&args.method)?;
+    let verify = args.verify.as_deref().map(verify_mode).transpose()?;
     let checked = targets::check_targets(&args.targets, std::path::Path::new("/"))?;
-    let plan = targets::plan(method, args.verify, checked)?;
+    let plan = targets::plan(method, verify, checked)?;
     // With --key: everything the certificate needs is checked before the first byte is written.
     let signing = match (&args.key, &args.out) {
         (Some(key), Some(out)) => Some(Signing::prepare(&args, key, out)?),
@@ -125,6 +126,19 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Outcome::Success
     } else {
         Outcome::Failure
+    })
+}
+
+/// `--verify`: none (also off), last or all; a typo gets the closest in the error.
+fn verify_mode(value: &str) -> anyhow::Result<VerifyMode> {
+    value.parse().map_err(|_| {
+        let known = ["none", "last", "all"];
+        anyhow::anyhow!((t().commands.errors.unknown_value)(
+            "--verify",
+            value,
+            tabula_wipe::method::closest(value, known),
+            &known.join(", ")
+        ))
     })
 }
 

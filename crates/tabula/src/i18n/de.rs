@@ -374,7 +374,7 @@ pub static DE: Text = Text {
             )
         },
         nothing_to_resume: "nichts fortzusetzen",
-        interrupted_wipe: |id, started| format!("unterbrochene Löschung {id}, begonnen {started}:"),
+        interrupted_wipe: |id, started| format!("unterbrochene Löschung {id}, begonnen {started}"),
         resume_no_terminal: "ohne Bestätigung wird nicht fortgesetzt: kein Terminal für die Rückfrage (--yes)",
         columns: ["GERÄT", "GRÖSSE", "BUS", "MODELL", "SERIENNUMMER", "URTEIL"],
         explicit_only: |why| format!("nur wenn ausdrücklich genannt: {why}"),
@@ -385,6 +385,7 @@ pub static DE: Text = Text {
         },
         stalled: |s| format!("HÄNGT ({s} s ohne Fortschritt)"),
         moving_again: "läuft wieder",
+        flushing: "Laufwerkscache wird geleert",
         bad_range: |path, what, range| format!("{path}: {what} bei {range}"),
         ended: |status, average, took| format!("{status}, im Mittel {average}, {took}"),
         ended_early: |status, percent, pass, average, took| {

@@ -302,7 +302,7 @@ pub static EN: Text = Text {
             format!("journal {path} cannot be read, not resumed (the file is kept): {e}")
         },
         nothing_to_resume: "nothing to resume",
-        interrupted_wipe: |id, started| format!("interrupted wipe {id} started {started}:"),
+        interrupted_wipe: |id, started| format!("interrupted wipe {id}, started {started}"),
         resume_no_terminal: "refusing to resume without confirmation: no terminal to ask on (use --yes)",
         columns: ["DEVICE", "SIZE", "BUS", "MODEL", "SERIAL", "VERDICT"],
         explicit_only: |why| format!("explicit only: {why}"),
@@ -313,6 +313,7 @@ pub static EN: Text = Text {
         },
         stalled: |s| format!("STALLED ({s} s without progress)"),
         moving_again: "moving again",
+        flushing: "flushing the drive's cache",
         bad_range: |path, what, range| format!("{path}: {what} at {range}"),
         ended: |status, average, took| format!("{status}, {average} average, {took}"),
         ended_early: |status, percent, pass, average, took| {

@@ -311,6 +311,8 @@ pub struct Cli {
     pub hidden: fn(usize) -> String,
     pub stalled: fn(u64) -> String,
     pub moving_again: &'static str,
+    /// A write pass has sent all its data; the drive's cache is flushed before what comes next.
+    pub flushing: &'static str,
     pub bad_range: fn(path: &str, what: &str, range: &str) -> String,
     pub ended: fn(status: &str, average: &str, took: &str) -> String,
     pub ended_early:

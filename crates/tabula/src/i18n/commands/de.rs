@@ -5,6 +5,13 @@ use tabula_certificate::Status;
 use super::{Audit, Cert, Commands, Enroll, Errors, Keygen, Upload, Verify};
 use crate::i18n::plural;
 
+/// " (meinten Sie X?)" nach einem vertippten Namen.
+fn hint(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (meinten Sie {s}?)"))
+        .unwrap_or_default()
+}
+
 fn head(origin: &str, size: u64, previous: Option<u64>, witnesses: &[String]) -> String {
     let seen = match previous {
         Some(p) => format!("passt zu den {p} Einträgen, die zuvor gesehen wurden"),
@@ -234,10 +241,16 @@ pub const COMMANDS: Commands = Commands {
     errors: Errors {
         error: "Fehler",
         unknown_method: |name, suggestion, known| {
-            let hint = suggestion
-                .map(|s| format!(" (meinten Sie {s}?)"))
-                .unwrap_or_default();
-            format!("unbekanntes Löschverfahren '{name}'{hint}; bekannte Verfahren: {known}")
+            format!(
+                "unbekanntes Löschverfahren '{name}'{}; bekannte Verfahren: {known}",
+                hint(suggestion)
+            )
+        },
+        unknown_value: |what, value, suggestion, known| {
+            format!(
+                "{what}: unbekannter Wert '{value}'{}; möglich: {known}",
+                hint(suggestion)
+            )
         },
         no_targets: "keine Ziele angegeben: die zu löschenden Laufwerke nennen (siehe `tabula devices`)",
         no_targets_named: "keine Ziele genannt (Laufwerke nennen oder --unattended mit einer Konfiguration, die es erlaubt)",
@@ -269,7 +282,12 @@ pub const COMMANDS: Commands = Commands {
         drive_excluded: |path, reason| format!("{path}: abgelehnt: {reason}"),
         config_read: |path| format!("{path} lässt sich nicht lesen"),
         config_invalid: |path, line, message| format!("{path}, Zeile {line}: {message}"),
-        config_method: |path, method| format!("{path}: unbekanntes Löschverfahren '{method}'"),
+        config_method: |path, method, suggestion| {
+            format!(
+                "{path}: unbekanntes Löschverfahren '{method}'{}",
+                hint(suggestion)
+            )
+        },
         config_timezone: |path, name| {
             format!(
                 "{path}: [station] timezone: unbekannte Zeitzone '{name}' (ein IANA-Name wie Europe/Berlin)"

@@ -4,6 +4,13 @@ use tabula_certificate::Status;
 
 use super::{Audit, Cert, Commands, Enroll, Errors, Keygen, Upload, Verify};
 
+/// " (did you mean X?)" after a mistyped name.
+fn hint(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean {s}?)"))
+        .unwrap_or_default()
+}
+
 fn head(origin: &str, size: u64, previous: Option<u64>, witnesses: &[String]) -> String {
     let seen = match previous {
         Some(p) => format!("consistent with the {p} entries seen before"),
@@ -137,10 +144,16 @@ pub const COMMANDS: Commands = Commands {
     errors: Errors {
         error: "error",
         unknown_method: |name, suggestion, known| {
-            let hint = suggestion
-                .map(|s| format!(" (did you mean {s}?)"))
-                .unwrap_or_default();
-            format!("unknown wipe method '{name}'{hint}; known methods: {known}")
+            format!(
+                "unknown wipe method '{name}'{}; known methods: {known}",
+                hint(suggestion)
+            )
+        },
+        unknown_value: |what, value, suggestion, known| {
+            format!(
+                "{what}: unknown value '{value}'{}; possible: {known}",
+                hint(suggestion)
+            )
         },
         no_targets: "no targets given: name the drives to wipe (see `tabula devices`)",
         no_targets_named: "no targets named (name drives, or use --unattended with a configuration that enables it)",
@@ -164,7 +177,9 @@ pub const COMMANDS: Commands = Commands {
         drive_excluded: |path, reason| format!("{path}: refused: {reason}"),
         config_read: |path| format!("cannot read {path}"),
         config_invalid: |path, line, message| format!("{path}, line {line}: {message}"),
-        config_method: |path, method| format!("{path}: unknown wipe method '{method}'"),
+        config_method: |path, method, suggestion| {
+            format!("{path}: unknown wipe method '{method}'{}", hint(suggestion))
+        },
         config_timezone: |path, name| {
             format!(
                 "{path}: [station] timezone: unknown time zone '{name}' (an IANA name such as Europe/Berlin)"

@@ -155,7 +155,11 @@ pub struct Errors {
     /// unknown method (path, method), unknown time zone (path, name), fitness rules (path).
     pub config_read: fn(&str) -> String,
     pub config_invalid: fn(path: &str, line: usize, message: &str) -> String,
-    pub config_method: fn(path: &str, method: &str) -> String,
+    /// (path, method, suggestion).
+    pub config_method: fn(path: &str, method: &str, suggestion: Option<&str>) -> String,
+    /// A value outside a fixed set (`--verify`, `[station] language`): (option or key, value,
+    /// suggestion, the accepted values).
+    pub unknown_value: fn(what: &str, value: &str, suggestion: Option<&str>, known: &str) -> String,
     pub config_timezone: fn(path: &str, name: &str) -> String,
     pub config_fitness: fn(&str) -> String,
     /// What was being done when something failed.
