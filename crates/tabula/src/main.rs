@@ -7,6 +7,8 @@ mod cmd;
 mod firmware_progress;
 mod human;
 mod i18n;
+#[cfg(test)]
+mod test_support;
 mod tui;
 
 use std::process::ExitCode;

@@ -148,31 +148,12 @@ fn truncate(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use tabula_device::device::Bus;
 
     use super::*;
 
     fn drive(name: &str, size: u64) -> Drive {
-        Drive {
-            name: name.to_owned(),
-            path: PathBuf::from(format!("/dev/{name}")),
-            model: None,
-            serial: None,
-            firmware: None,
-            vendor: None,
-            size_bytes: size,
-            logical_sector_size: 512,
-            physical_sector_size: 512,
-            rotational: false,
-            removable: false,
-            transport: Bus::Loop,
-            read_only: false,
-            backing_file: None,
-            partitions: Vec::new(),
-            verdict: Verdict::Wipeable,
-        }
+        crate::test_support::drive(name, size, Verdict::Wipeable)
     }
 
     #[test]

@@ -24,26 +24,7 @@ use crate::cmd::Outcome;
 use tabula_station::config::Config;
 use tabula_station::outbox::{Delivery, FlushReport};
 
-pub(super) fn drive(name: &str, size: u64, verdict: Verdict) -> Drive {
-    Drive {
-        name: name.to_owned(),
-        path: PathBuf::from(format!("/dev/{name}")),
-        model: None,
-        serial: None,
-        firmware: None,
-        vendor: None,
-        size_bytes: size,
-        logical_sector_size: 512,
-        physical_sector_size: 512,
-        rotational: false,
-        removable: false,
-        transport: Bus::Loop,
-        read_only: false,
-        backing_file: None,
-        partitions: Vec::new(),
-        verdict,
-    }
-}
+pub(super) use crate::test_support::drive;
 
 /// A laptop with a SATA SSD, the boot disk, a loop device and an empty loop device.
 pub(super) fn drives() -> Vec<Drive> {
