@@ -119,14 +119,14 @@ impl Tmux {
         })
     }
 
-    /// Polls the screen until `ready` holds for it, and returns that screen; fails after
-    /// `timeout` naming `what` was awaited.
+    /// Polls the screen until `ready` holds for it, and returns that screen once it has
+    /// settled; fails after `timeout` naming `what` was awaited.
     fn wait_until(&self, what: &str, timeout: Duration, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.screen();
             if ready(&screen) {
-                return screen;
+                return self.settled(screen, &ready);
             }
             assert!(
                 Instant::now() < deadline,
@@ -134,6 +134,25 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Tmux {
+    /// `screen`, or a later capture once two in a row agree: the title can be drawn before the
+    /// rest of a screen, and the lines a test asserts on come with the same redraw. A screen
+    /// that keeps changing (a wipe's progress) is taken as it is after a second.
+    fn settled(&self, mut screen: String, ready: &impl Fn(&str) -> bool) -> String {
+        for _ in 0..10 {
+            std::thread::sleep(Duration::from_millis(100));
+            let again = self.screen();
+            if again == screen {
+                return screen;
+            }
+            if ready(&again) {
+                screen = again;
+            }
+        }
+        screen
     }
 }
 
@@ -328,37 +347,40 @@ fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
     );
     let tmux = Tmux::start(dir.path(), &command);
 
-    let screen = tmux.wait_for("1/5 Rechner und Laufwerke", Duration::from_secs(120));
-    assert!(screen.contains("Laufwerke: 1 gewählt"), "{screen}");
-    assert!(
-        screen.contains("GERÄT") && screen.contains("GRÖSSE"),
-        "{screen}"
+    // Every line asserted on is awaited: a capture can catch a redraw half done.
+    tmux.wait_for_all(
+        &[
+            "1/5 Rechner und Laufwerke",
+            "Laufwerke: 1 gewählt",
+            "GERÄT",
+            "GRÖSSE",
+            "Hersteller",
+            "Eignung",
+            "löschbar (auf der Befehlszeile genannt)",
+            "Leertaste wählen",
+        ],
+        Duration::from_secs(120),
     );
-    assert!(
-        screen.contains("Hersteller") && screen.contains("Eignung"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("löschbar (auf der Befehlszeile genannt)"),
-        "{screen}"
-    );
-    assert!(screen.contains("Leertaste wählen"), "{screen}");
     tmux.keys(&["Space", "Enter"]);
     tmux.wait_for("mindestens ein Laufwerk wählen", SOON);
     tmux.keys(&["Space", "Enter"]);
 
-    let screen = tmux.wait_for("2/5 Verfahren und Bearbeiter", SOON);
-    assert!(
-        line_with(&screen, "> dod-3pass").contains("3 Durchgänge"),
-        "{screen}"
-    );
-    assert!(screen.contains("Bearbeiter (Namen eintippen)"), "{screen}");
+    tmux.wait_until("the method screen in German", SOON, |s| {
+        s.contains("2/5 Verfahren und Bearbeiter")
+            && has_line(s, "> dod-3pass", "3 Durchgänge")
+            && s.contains("Bearbeiter (Namen eintippen)")
+    });
     tmux.keys(&["Enter"]);
 
-    let screen = tmux.wait_for("DIESE LAUFWERKE WERDEN UNWIDERRUFLICH GELÖSCHT", SOON);
-    assert!(screen.contains("3 Durchgänge, Prüfung:"), "{screen}");
-    assert!(screen.contains("Bearbeiter: Erika"), "{screen}");
-    assert!(screen.contains("diesem Laufwerk (1 Laufwerk)"), "{screen}");
+    tmux.wait_for_all(
+        &[
+            "DIESE LAUFWERKE WERDEN UNWIDERRUFLICH GELÖSCHT",
+            "3 Durchgänge, Prüfung:",
+            "Bearbeiter: Erika",
+            "diesem Laufwerk (1 Laufwerk)",
+        ],
+        SOON,
+    );
     tmux.keys(&["-l", "loeschen"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for("nicht bestätigt: genau ERASE eintippen", SOON);
@@ -366,24 +388,17 @@ fn ein_techniker_loescht_ein_laufwerk_auf_deutsch() {
     tmux.keys(&["-l", "ERASE"]);
     tmux.keys(&["Enter"]);
 
-    let screen = tmux.wait_for("Ergebnis", Duration::from_secs(300));
-    let screen = if screen.contains("übertragen: Log-Eintrag") {
-        screen
-    } else {
-        tmux.wait_for("übertragen: Log-Eintrag #0", Duration::from_secs(60))
-    };
-    assert!(
-        screen.contains("Das Laufwerk wurde gelöscht und geprüft (1 Laufwerk)"),
-        "{screen}"
-    );
-    assert!(
-        line_with(&screen, drive.path()).contains("gelöscht (Prüfung: bestanden)"),
-        "{screen}"
-    );
-    assert!(screen.contains("Zertifikat"), "{screen}");
-    assert!(
-        screen.contains("Enter fertig (nächster Rechner)"),
-        "{screen}"
+    tmux.wait_until(
+        "the German result, uploaded",
+        Duration::from_secs(360),
+        |s| {
+            s.contains("Ergebnis")
+                && s.contains("übertragen: Log-Eintrag #0")
+                && s.contains("Das Laufwerk wurde gelöscht und geprüft (1 Laufwerk)")
+                && has_line(s, drive.path(), "gelöscht (Prüfung: bestanden)")
+                && s.contains("Zertifikat")
+                && s.contains("Enter fertig (nächster Rechner)")
+        },
     );
     tmux.keys(&["Enter"]);
     tmux.wait_for("tabula endete mit 0", SOON);
