@@ -269,8 +269,11 @@ fn memory(root: &Root, smbios: Option<&Smbios>) -> Memory {
 
 fn read_disks(root: &Root, options: &Options, problems: &mut Vec<Problem>) -> Vec<Disk> {
     match tabula_device::device::discover(root.dir()) {
+        // The machine's drives: not the loop devices without a file or zram a live system has
+        // (a drive without a medium, an empty card reader, is hardware and stays).
         Ok(drives) => drives
             .into_iter()
+            .filter(|d| !d.is_virtual_noise())
             .map(|drive| {
                 let smart = disks::smart_for(&drive, root, &options.smartctl);
                 let capabilities = (root.is_live() && options.probe_capabilities)

@@ -70,6 +70,15 @@ pub struct Drive {
     pub verdict: Verdict,
 }
 
+impl Drive {
+    /// A block device that is no drive of the machine: a loop device with no file behind it,
+    /// or compressed RAM (zram). Lists for people leave it out; the wipe verdict is unaffected.
+    pub fn is_virtual_noise(&self) -> bool {
+        let unattached_loop = self.name.starts_with("loop") && self.backing_file.is_none();
+        unattached_loop || self.name.starts_with("zram")
+    }
+}
+
 /// Discovery failed as a whole (a single unreadable attribute only leaves a field empty).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -81,8 +81,7 @@ struct Listed<'a> {
 /// with no file behind it, not compressed RAM (zram), not a drive without a medium (size 0: an
 /// empty card reader slot, an unattached loop device).
 pub fn shown_by_default(d: &Drive) -> bool {
-    let unattached_loop = d.name.starts_with("loop") && d.backing_file.is_none();
-    !(unattached_loop || d.name.starts_with("zram") || d.size_bytes == 0)
+    !d.is_virtual_noise() && d.size_bytes > 0
 }
 
 /// The drive table as technicians see it.
