@@ -244,14 +244,7 @@ async fn story(db: Db) {
     assert!(html.contains("<td id=\"log-size\">3</td>"), "{html}");
     assert!(html.contains("✔ gültig mit dem Log-Schlüssel"), "{html}");
     assert!(html.contains(&log_key.to_vkey()), "{html}");
-    let note = client()
-        .get(server.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = html_of(&server, "/api/v1/log/checkpoint").await;
     assert!(
         html.contains(&note),
         "the signed checkpoint as served: {html}"
@@ -318,7 +311,7 @@ async fn story(db: Db) {
     server.stop().await;
 }
 
-/// GET `path` with the admin token; the page's HTML.
+/// GET `path` with the admin token; the body (a page's HTML, a checkpoint's note).
 async fn html_of(server: &Server, path: &str) -> String {
     let resp = client()
         .get(server.url(path))
@@ -361,14 +354,7 @@ async fn inclusion_proof_verifies(
         .unwrap()
         .replace("&amp;", "&");
     let proof = get_json(&client(), server.url(&href), Some(ADMIN)).await;
-    let note = client()
-        .get(server.url("/api/v1/log/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let note = html_of(server, "/api/v1/log/checkpoint").await;
     let checkpoint = Checkpoint::verify(&note, log_key).unwrap();
     assert_eq!(
         proof["tree_size"].as_u64(),

@@ -278,16 +278,7 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
     let dir = tempfile::tempdir().unwrap();
     let a = LoopDev::new(dir.path(), "a.img", 2 << 20);
     let record = dir.path().join("record");
-    let out = std::process::Command::new(support::BIN)
-        .args(["wipe", "-m", "zero", "--yes", "--out"])
-        .arg(&record)
-        .arg(a.path())
-        .env("TABULA_ORGANISATION", "Stadt Leipzig")
-        .env("TABULA_SITE", "Bench 3")
-        .env("TABULA_OPERATOR", "Erika")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = wipe_under_a_profile(&["--out", record.to_str().unwrap(), a.path()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(a.all(0x00));
     assert!(stderr(&out).contains("finished in "), "{}", stderr(&out));
@@ -343,15 +334,7 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
 
     // The plainest wipe, no --out and no --key, under the same profile: it wipes.
     a.fill(0x5A);
-    let out = std::process::Command::new(support::BIN)
-        .args(["wipe", "-m", "zero", "--yes"])
-        .arg(a.path())
-        .env("TABULA_ORGANISATION", "Stadt Leipzig")
-        .env("TABULA_SITE", "Bench 3")
-        .env("TABULA_OPERATOR", "Erika")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = wipe_under_a_profile(&[a.path()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(a.all(0x00));
     assert!(!stderr(&out).contains("required"), "{}", stderr(&out));
@@ -397,4 +380,17 @@ fn issuer_from_the_environment_applies_only_when_signing_and_out_alone_writes_a_
         ),
         ("Stadt Leipzig", "Bench 3", "Erika")
     );
+}
+
+/// `tabula wipe -m zero --yes ARGS` with a station profile's issuer in the environment.
+fn wipe_under_a_profile(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(support::BIN)
+        .args(["wipe", "-m", "zero", "--yes"])
+        .args(args)
+        .env("TABULA_ORGANISATION", "Stadt Leipzig")
+        .env("TABULA_SITE", "Bench 3")
+        .env("TABULA_OPERATOR", "Erika")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
 }
