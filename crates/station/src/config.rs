@@ -174,6 +174,8 @@ pub enum ConfigError {
     Invalid {
         path: PathBuf,
         line: usize,
+        /// The key on that line with its table (`station.site`), empty if the line has none.
+        key: String,
         message: String,
     },
     /// A value outside a fixed set (`[station] language`, `[wipe] verify`...).
@@ -249,6 +251,7 @@ impl Config {
                 None => ConfigError::Invalid {
                     path: path.to_owned(),
                     line,
+                    key: dotted_key_on_line(text, line),
                     message: e.message().to_owned(),
                 },
             }
@@ -302,6 +305,26 @@ fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
 }
 
 /// The key written on 1-based `line` of `text` (`language` of `language = "dee"`).
+/// The key on `line` with the table it is in (`station.site`); empty if the line has no key.
+fn dotted_key_on_line(text: &str, line: usize) -> String {
+    let key = key_on_line(text, line);
+    if key.is_empty() {
+        return key;
+    }
+    let table = text
+        .lines()
+        .take(line.saturating_sub(1))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix('[')?.strip_suffix(']').map(str::trim)
+        })
+        .last();
+    match table {
+        Some(table) => format!("{table}.{key}"),
+        None => key,
+    }
+}
+
 fn key_on_line(text: &str, line: usize) -> String {
     text.lines()
         .nth(line.saturating_sub(1))

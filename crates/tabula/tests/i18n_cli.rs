@@ -272,6 +272,12 @@ fn typos_in_enumerated_options_get_a_suggestion_in_both_languages() {
             format!("{file}, Zeile 3: verify: unbekannter Wert 'lats' (meinten Sie last?)"),
             format!("{file}, line 3: verify: unknown value 'lats' (did you mean last?)"),
         ),
+        // A value of the wrong type names the option that sets it too.
+        (
+            "[station]\norganisation = \"Stadt Leipzig\"\nsite = 5\n",
+            format!("{file}, Zeile 3: "),
+            format!("{file}, line 3: "),
+        ),
     ];
     for (toml, de, en) in cases {
         std::fs::write(&config, toml).unwrap();
@@ -280,6 +286,13 @@ fn typos_in_enumerated_options_get_a_suggestion_in_both_languages() {
         let said = error("C.UTF-8", &run);
         assert!(said.contains(&en), "{said}");
     }
+    let said = error("de_DE.UTF-8", &run);
+    assert!(
+        said.contains("(auf der Befehlszeile stattdessen: --site)"),
+        "{said}"
+    );
+    let said = error("C.UTF-8", &run);
+    assert!(said.contains("(on the command line: --site)"), "{said}");
     assert!(!Path::new(target).exists());
 }
 

@@ -128,6 +128,18 @@ fn refusal(r: &Refusal) -> Option<String> {
     })
 }
 
+/// The command-line option that sets the configuration's `key` (`station.site`), if one does.
+fn option_for(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "station.organisation" => "--organisation",
+        "station.site" => "--site",
+        "station.operator" => "--operator",
+        "wipe.method" => "--method",
+        "registry.url" => "--registry",
+        _ => return None,
+    })
+}
+
 fn config(c: &ConfigError) -> Option<String> {
     let te = &t().commands.errors;
     Some(match c {
@@ -135,8 +147,15 @@ fn config(c: &ConfigError) -> Option<String> {
         ConfigError::Invalid {
             path,
             line,
+            key,
             message,
-        } => (te.config_invalid)(&path.display().to_string(), *line, message),
+        } => {
+            let text = (te.config_invalid)(&path.display().to_string(), *line, message);
+            match option_for(key) {
+                Some(option) => (te.config_option)(&text, option),
+                None => text,
+            }
+        }
         ConfigError::Method {
             path,
             method,

@@ -282,6 +282,9 @@ pub const COMMANDS: Commands = Commands {
         drive_excluded: |path, reason| format!("{path}: abgelehnt: {reason}"),
         config_read: |path| format!("{path} lässt sich nicht lesen"),
         config_invalid: |path, line, message| format!("{path}, Zeile {line}: {message}"),
+        config_option: |error, option| {
+            format!("{error} (auf der Befehlszeile stattdessen: {option})")
+        },
         config_method: |path, method, suggestion| {
             format!(
                 "{path}: unbekanntes Löschverfahren '{method}'{}",

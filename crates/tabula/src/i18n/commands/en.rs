@@ -177,6 +177,7 @@ pub const COMMANDS: Commands = Commands {
         drive_excluded: |path, reason| format!("{path}: refused: {reason}"),
         config_read: |path| format!("cannot read {path}"),
         config_invalid: |path, line, message| format!("{path}, line {line}: {message}"),
+        config_option: |error, option| format!("{error} (on the command line: {option})"),
         config_method: |path, method, suggestion| {
             format!("{path}: unknown wipe method '{method}'{}", hint(suggestion))
         },

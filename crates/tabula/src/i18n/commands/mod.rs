@@ -155,6 +155,8 @@ pub struct Errors {
     /// unknown method (path, method), unknown time zone (path, name), fitness rules (path).
     pub config_read: fn(&str) -> String,
     pub config_invalid: fn(path: &str, line: usize, message: &str) -> String,
+    /// A configuration error whose value a command-line option also sets: (error, option).
+    pub config_option: fn(error: &str, option: &str) -> String,
     /// (path, method, suggestion).
     pub config_method: fn(path: &str, method: &str, suggestion: Option<&str>) -> String,
     /// A value outside a fixed set (`--verify`, `[station] language`): (option or key, value,
