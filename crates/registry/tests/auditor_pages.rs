@@ -164,15 +164,7 @@ async fn story(db: Db) {
     assert!(!html.contains("id=\"results\""), "{html}");
 
     // The result list: a verdict per row, in both languages.
-    let html = client()
-        .get(server.url(&format!("/?id={}", &id_prefix[..8])))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = html_of(&server, &format!("/?id={}", &id_prefix[..8])).await;
     assert!(html.contains("✔ Signatur / signature"), "{html}");
     assert!(html.contains("✔ Log / log"), "{html}");
     assert!(
